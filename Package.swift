@@ -1,0 +1,99 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Swift 6 language mode everywhere, plus the upcoming features the model codebases
+// (Hummingbird's Package.swift) turn on.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "gfs",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gfs", targets: ["gfs"]),
+        .library(name: "GFSLanguage", targets: ["GFSLanguage"]),
+        .library(name: "GrafanaAPI", targets: ["GrafanaAPI"]),
+        .library(name: "GrafanaSandbox", targets: ["GrafanaSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The language: lexer, parser, AST, diagnostics, values, evaluator.
+        // Knows nothing of HTTP; reaches the world only through `CommandHost`.
+        .target(name: "GFSLanguage", swiftSettings: swiftSettings),
+
+        // A typed client for the Grafana HTTP API.
+        .target(
+            name: "GrafanaAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // An in-memory, Grafana-compatible server for rehearsals and tests.
+        .target(
+            name: "GrafanaSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The gfs commands: a `CommandHost` backed by `GrafanaAPI`.
+        .target(
+            name: "GFSCommands",
+            dependencies: [
+                "GFSLanguage",
+                "GrafanaAPI",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The thin executable.
+        .executableTarget(
+            name: "gfs",
+            dependencies: [
+                "GFSLanguage",
+                "GFSCommands",
+                "GrafanaSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Helpers shared by the test targets: recording host, golden files, script runner.
+        .target(name: "GFSTestSupport", dependencies: ["GFSLanguage"], swiftSettings: swiftSettings),
+
+        .testTarget(
+            name: "GFSLanguageTests",
+            dependencies: ["GFSLanguage", "GFSTestSupport"],
+            resources: [.copy("Scripts")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GrafanaSandboxTests",
+            dependencies: [
+                "GrafanaSandbox",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GrafanaAPITests",
+            dependencies: ["GrafanaAPI", "GrafanaSandbox"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
