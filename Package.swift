@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "GFSLanguage", targets: ["GFSLanguage"]),
         .library(name: "GrafanaAPI", targets: ["GrafanaAPI"]),
         .library(name: "GrafanaSandbox", targets: ["GrafanaSandbox"]),
+        .library(name: "GFSShell", targets: ["GFSShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +62,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libedit's native API (Debian `libedit-dev`), and fixed-argument C wrappers over its
+        // variadic calls, which Swift cannot call (shared/notes/LIBEDIT.md).
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "CLibEditShim", dependencies: ["CLibEdit"]),
+
+        // The interactive shell: line reading (libedit or plain), history, completion, prompt
+        // and the read-evaluate loop. Knows nothing of HTTP: it evaluates through a protocol.
+        .target(
+            name: "GFSShell",
+            dependencies: ["GFSLanguage", "CLibEdit", "CLibEditShim"],
+            swiftSettings: swiftSettings
+        ),
+
+        // A tiny shell over a fake evaluator, for the real-terminal tests until `gfs` runs
+        // the shell itself.
+        .executableTarget(
+            name: "gfs-shell-demo",
+            dependencies: ["GFSShell", "GFSLanguage"],
+            swiftSettings: swiftSettings
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "gfs",
@@ -88,6 +114,11 @@ let package = Package(
                 "GrafanaSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GFSShellTests",
+            dependencies: ["GFSShell", "GFSLanguage"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
