@@ -210,7 +210,7 @@ public final class Completer: @unchecked Sendable {
     private func optionCandidates(for partial: String, of spec: CommandSpec, used: [String]) -> [Found] {
         let usedNames = Set(used.filter { $0.hasPrefix("-") }.map { String($0.drop { $0 == "-" }.prefix { $0 != "=" }) })
         let names = spec.options.filter { $0.isRepeatable || !usedNames.contains($0.name) }.map { "--" + $0.name }
-        return words(names + ["--help"].filter { _ in spec.option(named: "help") == nil }, matching: partial)
+        return words(names, matching: partial)
     }
 
     // MARK: Values

@@ -68,7 +68,12 @@ public struct HistoryPolicy: Sendable {
     }
 
     /// The byte ranges of secret values in one command's words.
-    private func secretValueRanges(in words: [ShellWords.Word]) -> [Range<Int>] {
+    private func secretValueRanges(in command: [ShellWords.Word]) -> [Range<Int>] {
+        var words = command
+        // `let NAME = COMMAND ...`: the command starts after `=`.
+        if words.count > 3, words[0].value == "let", words[2].value == "=" {
+            words.removeFirst(3)
+        }
         let values = words.map(\.value)
         let match = commandTable.longestMatch(values)
         let spec = match?.spec

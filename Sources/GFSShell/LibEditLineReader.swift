@@ -130,7 +130,10 @@ public final class LibEditLineReader: LineReader, @unchecked Sendable {
         wasInterrupted = true
         // Show what was discarded as a shell does (`text^C`), then end the read through the
         // ordinary newline key, which moves below the line before the next prompt.
-        _ = el_cursor(editLine, Int32.max / 2)
+        if let line = el_wline(editLine) {
+            // `el_cursor` moves by characters (libedit edits wide characters).
+            _ = el_cursor(editLine, Int32(line.pointee.lastchar - line.pointee.cursor))
+        }
         _ = el_insertstr(editLine, "^C")
         el_push(editLine, "\n")
         return UInt8(CC_REFRESH)

@@ -20,14 +20,11 @@ public protocol LineReader: AnyObject, Sendable {
     func readLine(prompt: String) async -> LineInput
 }
 
-extension LineReader {
+extension Terminal {
     /// The reader the shell should use for this process's standard input and output: libedit
-    /// when both are terminals (psql's rule), plain reading otherwise.
-    public static func forStandardInput(
-        history: HistoryStore?,
-        completer: Completer?
-    ) -> any LineReader {
-        if Terminal.standardInputAndOutputAreTerminals {
+    /// when both are terminals (psql's rule), plain reading with no prompt otherwise.
+    public static func makeLineReader(history: HistoryStore?, completer: Completer?) -> any LineReader {
+        if standardInputAndOutputAreTerminals {
             return LibEditLineReader(history: history, completer: completer)
         }
         return PlainLineReader()

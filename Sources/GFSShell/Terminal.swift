@@ -44,6 +44,10 @@ public enum Terminal {
     /// shell will edit: `LibEditLineReader`'s own thread unblocks them, so they interrupt its
     /// `read` there (libedit then redraws) instead of landing on a thread that cannot act on
     /// them (LIBEDIT.md, "Signals"). SIGINT is not blocked; its handler only counts.
+    ///
+    /// Seen here: with an async `main` the main thread's mask reads empty again later (the
+    /// main thread is handed to Dispatch), so these signals may still land there; libedit's
+    /// handlers then run on it, and a resize redraws at the next key instead of at once.
     public static func routeTerminalSignalsToEditor() {
         _ = gfs_terminal_signals_mask(1)
     }

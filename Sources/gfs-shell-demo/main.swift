@@ -82,7 +82,7 @@ struct DemoNames: LiveNameProvider {
 
 let historyStore = HistoryStore(path: HistoryStore.path(), policy: HistoryPolicy(commandTable: table))
 let completer = Completer(commandTable: table, liveNameProvider: DemoNames())
-let reader: any LineReader = LibEditLineReader.forStandardInput(history: historyStore, completer: completer)
+let reader: any LineReader = Terminal.makeLineReader(history: historyStore, completer: completer)
 let session = ShellSession(
     reader: reader,
     evaluator: DemoEvaluator(),
