@@ -99,6 +99,45 @@ struct TerminalTests {
         try await tmux.waitFor("EXIT=0")
     }
 
+    @Test func ctrlRSearchesHistory() async throws {
+        let tmux = try await TmuxSession()
+        defer { tmux.close() }
+        for line in ["org create apiorg", "use $org"] {
+            try await tmux.waitFor { $0.last == Self.prompt }
+            await tmux.send(literal: line)
+            await tmux.send(keys: "Enter")
+        }
+        try await tmux.waitFor("ran: use $org")
+        try await tmux.waitFor { $0.last == Self.prompt }
+        await tmux.send(keys: "C-r")
+        await tmux.send(literal: "crea")
+        // libedit shows the search below the line it found.
+        try await tmux.waitFor { $0.last == "bck:crea" && $0.dropLast().last == Self.prompt + "org create apiorg" }
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.filter { $0 == "ran: org create apiorg" }.count == 2 }
+    }
+
+    @Test func ctrlZSuspendsAndFgRedrawsTheLine() async throws {
+        let tmux = try await TmuxSession(underJobControl: true)
+        defer { tmux.close() }
+        try await tmux.waitFor { $0.last == "$ " }
+        await tmux.send(literal: "'\(TmuxSession.binary)'")
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.last == Self.prompt }
+        await tmux.send(literal: "org li")
+        await tmux.send(keys: "C-z")
+        try await tmux.waitFor { $0.contains { $0.contains("Stopped") } && $0.last == "$ " }
+        await tmux.send(literal: "fg")
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.last == Self.prompt + "org li" }
+        await tmux.send(literal: "st")
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor("ran: org list")
+        // Editing still works after the resume: the terminal is back in libedit's mode.
+        await tmux.send(keys: "Up")
+        try await tmux.waitFor { $0.last == Self.prompt + "org list" }
+    }
+
     @Test func theHistoryFileHoldsNoSecret() async throws {
         let tmux = try await TmuxSession()
         defer { tmux.close() }
@@ -142,7 +181,9 @@ struct TmuxSession {
         return runBriefly(["-L", probe, "new-session", "-d", "-x", "80", "-y", "5", "sleep 5"]) == 0
     }()
 
-    init() async throws {
+    /// Starts the shell binary in a new tmux window; with `underJobControl`, an interactive
+    /// bash starts it instead, so that Ctrl-Z and `fg` work.
+    init(underJobControl: Bool = false) async throws {
         let directory = NSTemporaryDirectory() + "gfs-shell-tty-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         historyFile = directory + "/state/gfs/history"
@@ -150,8 +191,11 @@ struct TmuxSession {
             throw TmuxError(message: "No shell binary at \(Self.binary); build it with `swift build`.")
         }
         // After the shell exits its status stays on screen for `waitFor`.
-        let command = "env GFS_HISTFILE='\(historyFile)' NO_COLOR=1 TERM=xterm EDITRC=/dev/null '\(Self.binary)'; "
-            + "echo EXIT=$?; sleep 60"
+        let environment = "GFS_HISTFILE='\(historyFile)' NO_COLOR=1 TERM=xterm EDITRC=/dev/null"
+        let command =
+            underJobControl
+            ? "env \(environment) PS1='$ ' bash --norc --noprofile -i"
+            : "env \(environment) '\(Self.binary)'; echo EXIT=$?; sleep 60"
         let status = await Self.run(["-L", socket, "new-session", "-d", "-x", "100", "-y", "30", command]).status
         guard status == 0 else { throw TmuxError(message: "tmux new-session failed with status \(status)") }
     }
@@ -172,7 +216,7 @@ struct TmuxSession {
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         // A prompt's trailing space is gone with the others; put it back for comparisons.
-        return lines.map { $0.hasSuffix(">") ? $0 + " " : $0 }
+        return lines.map { $0.hasSuffix(">") || $0 == "$" ? $0 + " " : $0 }
     }
 
     func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws {
