@@ -48,6 +48,14 @@ public actor Interpreter {
         } catch {
             return outcome(for: error)
         }
+        return await run(checked)
+    }
+
+    /// Runs a script already checked against this host's table (and this session's
+    /// variables), for callers that parse and check themselves.
+    public func run(_ checked: CheckedScript) async -> RunOutcome {
+        let source = checked.script.source
+        loadedSources[source.name] = source
         session.sourceStack = [source]
         defer { session.sourceStack = [] }
         do {
