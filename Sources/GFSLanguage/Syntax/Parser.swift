@@ -129,7 +129,7 @@ struct Parser {
                 "Expected 'in' after 'for \(variable.name)'", hint: "Write: for \(variable.name) in LIST { ... }.",
                 at: peek)
         }
-        let inKeyword = advance()
+        advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
                 "Expected a list after 'in'", hint: "Write: for \(variable.name) in LIST { ... }.", at: peek)
