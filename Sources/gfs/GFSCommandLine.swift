@@ -30,8 +30,8 @@ struct GFSCommandLine: AsyncParsableCommand {
     )
     var variables: [String] = []
 
-    @Option(help: "Show results as text or json (one document per line).")
-    var output: GrafanaShellHost.OutputFormat = .text
+    @Option(help: ArgumentHelp("Show results as text or json (one document per line).", valueName: "format"))
+    var output: String = GrafanaShellHost.OutputFormat.text.rawValue
 
     @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
     var script: String?
@@ -45,6 +45,9 @@ struct GFSCommandLine: AsyncParsableCommand {
                 throw ValidationError("--var expects NAME=VALUE, not '\(variable)'.")
             }
         }
+        guard GrafanaShellHost.OutputFormat(rawValue: output) != nil else {
+            throw ValidationError("--output is 'text' or 'json', not '\(output)'.")
+        }
         if commands != nil, script == "-" {
             throw ValidationError("Give either -c COMMANDS or '-', not both.")
         }
@@ -52,7 +55,7 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     func run() async throws {
         let (source, scriptArguments) = try readSource()
-        let host = GrafanaShellHost(outputFormat: output)
+        let host = GrafanaShellHost(outputFormat: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text)
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
@@ -125,5 +128,3 @@ struct GFSCommandLine: AsyncParsableCommand {
         return await task.value
     }
 }
-
-extension GrafanaShellHost.OutputFormat: @retroactive ExpressibleByArgument {}

@@ -46,10 +46,9 @@ struct ASTLayout {
     }
 
     func variable(_ name: String, _ occurrence: Int = 1) -> Expression {
+        // As the parser does, the name's range includes its `$`.
         let whole = range(of: "$" + name, occurrence: occurrence)
-        var nameRange = whole
-        nameRange.start = position(at: whole.start.offset + 1)
-        return Expression(.variable(Identifier(name, range: nameRange)), range: whole)
+        return Expression(.variable(Identifier(name, range: whole)), range: whole)
     }
 
     func literal(_ value: Value, _ text: String, _ occurrence: Int = 1) -> Expression {
@@ -98,9 +97,7 @@ struct ASTLayout {
                     arguments.append(.option(name: Identifier(String(name), range: pieceRange), inlineValue: nil))
                 }
             } else if piece.hasPrefix("$") {
-                var nameRange = pieceRange
-                nameRange.start = position(at: offset + 1)
-                arguments.append(.value(Expression(.variable(Identifier(String(piece.dropFirst()), range: nameRange)), range: pieceRange)))
+                arguments.append(.value(Expression(.variable(Identifier(String(piece.dropFirst()), range: pieceRange)), range: pieceRange)))
             } else {
                 arguments.append(.value(Expression(.word(String(piece)), range: pieceRange)))
             }

@@ -68,7 +68,7 @@ import Testing
         let command = layout.command("dashboard push a.json --folder ops --overwrite b.json")
         let checked = try checked(layout, [Statement(.expression(Expression(.command(command), range: command.range)), range: command.range)])
         let resolution = try #require(checked.resolution(of: command))
-        #expect(resolution.arguments.map(\.range.start.column) == [16, 47])
+        #expect(resolution.arguments.map(\.range.start.column) == [16, 48])
         #expect(resolution.options.map(\.spec.name) == ["folder", "overwrite"])
         #expect(resolution.options[0].value?.range.start.column == 32)
         #expect(resolution.options[1].value == nil)
@@ -150,7 +150,7 @@ import Testing
             layout.run("dashboard list --tag a --tag b"),
         ])))
         #expect(diagnostic.message == "Option '--folder' given more than once")
-        #expect(diagnostic.range.start == SourcePosition(offset: 34, line: 1, column: 35))
+        #expect(diagnostic.range.start == SourcePosition(offset: 33, line: 1, column: 34))
     }
 
     @Test func missingArgumentPointsAtTheEndOfTheCommand() throws {
@@ -206,7 +206,7 @@ import Testing
         let diagnostic = try #require(single(check(layout, [layout.run("use $org"), layout.run("org create apiorg")])))
         #expect(diagnostic.message == "Undefined variable '$org'")
         #expect(diagnostic.hint == "'$org' is set by 'org create'; run it first, or bind it with 'let org = ...'.")
-        #expect(diagnostic.range.start.column == 6)
+        #expect(diagnostic.range.start.column == 5)
         #expect(diagnostic.range.end.column == 9)
     }
 
@@ -217,7 +217,7 @@ import Testing
         ])))
         #expect(diagnostic.message == "Undefined variable '$nmae'")
         #expect(diagnostic.hint == "Did you mean '$name'?")
-        #expect(diagnostic.range.start == SourcePosition(offset: 19, line: 2, column: 7))
+        #expect(diagnostic.range.start == SourcePosition(offset: 18, line: 2, column: 6))
     }
 
     @Test func errorIsOnlyDefinedAfterATry() throws {
