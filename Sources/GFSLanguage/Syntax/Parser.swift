@@ -11,8 +11,9 @@ public func parse(_ source: SourceFile) throws(Diagnostic) -> Script {
     return Script(statements: try parser.parseScript(), source: source)
 }
 
-/// The deepest nesting of blocks, brackets and unary operators a script may use. It keeps
-/// the recursive descent (and every later walk over the tree) well inside the stack.
+/// The deepest nesting a script may use: blocks, brackets, `else if`, unary operators and
+/// the links of operator and postfix chains all count. It keeps the recursive descent (and
+/// every later walk over the tree) well inside the stack.
 public let maximumNestingDepth = 100
 
 // MARK: Implementation
