@@ -180,6 +180,9 @@ struct BadSyntax: CustomTestStringConvertible, Sendable {
             String(repeating: "if $x {", count: 200), "let y = " + String(repeating: "- ", count: 200) + "1",
             "echo " + String(repeating: "{a:", count: 200), "echo $x" + String(repeating: "[$x", count: 200),
             "if $x { } " + String(repeating: "else if $x { } ", count: 200),
+            "let y = 1" + String(repeating: " + 1", count: 200), "let y = $a" + String(repeating: " -1", count: 200),
+            "echo $x" + String(repeating: ".a", count: 200), "echo $x" + String(repeating: "[0]", count: 200),
+            "let y = $a" + String(repeating: " and $a", count: 200), "let y = $a" + String(repeating: " or $a", count: 200),
         ] {
             #expect {
                 _ = try parse(SourceFile(name: "t", text: text))

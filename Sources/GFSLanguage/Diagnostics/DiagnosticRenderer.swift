@@ -14,6 +14,7 @@ public struct DiagnosticRenderer: Sendable {
     /// Add ANSI colours (only when writing to a terminal).
     public var usesColor: Bool
 
+    /// A renderer; colour is off unless asked for.
     public init(usesColor: Bool = false) {
         self.usesColor = usesColor
     }
