@@ -79,6 +79,7 @@ public struct Console: Sendable {
     /// The process's standard output and standard error.
     public static let standard = Console { text, stream in
         let handle: FileHandle = stream == .standardOutput ? .standardOutput : .standardError
-        handle.write(Data(text.utf8))
+        // A closed pipe (`gfs x.gfs | head -1`) must not crash the process with an exception.
+        try? handle.write(contentsOf: Data(text.utf8))
     }
 }

@@ -102,6 +102,16 @@ import Testing
         #expect(result.standardError == "gfs: interrupted\n")
     }
 
+    @Test func helpListsTheRealCommands() throws {
+        let list = try GFSProcess.run(["-c", "help"])
+        #expect(list.status == 0)
+        assertGolden(list.standardOutput, named: "help")
+        let push = try GFSProcess.run(["-c", "dashboard push --help"])
+        assertGolden(push.standardOutput, named: "help-dashboard-push")
+        let connect = try GFSProcess.run(["-c", "help connect"])
+        assertGolden(connect.standardOutput, named: "help-connect")
+    }
+
     @Test func noColourWhenNotOnATerminal() throws {
         let result = try GFSProcess.run(["-c", "dashbord list"])
         #expect(!result.standardError.contains("\u{1B}["))
