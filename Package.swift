@@ -101,7 +101,14 @@ let package = Package(
         ),
         .testTarget(
             name: "GrafanaAPITests",
-            dependencies: ["GrafanaAPI", "GrafanaSandbox"],
+            dependencies: [
+                "GrafanaAPI",
+                "GrafanaSandbox",
+                // A tiny canned HTTP server for the live transport tests.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -26,13 +26,13 @@ public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConver
     public init?(_ text: String) {
         var text = Substring(text.trimmingCharacters(in: .whitespaces))
         if text.first == "v" || text.first == "V" { text = text.dropFirst() }
+        // Build metadata (`+security-01`) comes last and is ignored, as semver says.
+        if let plus = text.firstIndex(of: "+") { text = text[..<plus] }
         var prerelease: String?
         if let dash = text.firstIndex(of: "-") {
             prerelease = String(text[text.index(after: dash)...])
             text = text[..<dash]
         }
-        // Build metadata (`+security-01`) is ignored for ordering.
-        if let plus = text.firstIndex(of: "+") { text = text[..<plus] }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count) else { return nil }
         let numbers = parts.map { Int($0) }
