@@ -63,6 +63,7 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
             }
         }
 
+        /// The kind in words: "connection refused".
         public var description: String { code.rawValue }
     }
 
@@ -75,12 +76,14 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         /// The API path without the base URL's prefix or the query: "/api/orgs".
         public var path: String
 
+        /// Creates a call description; the client makes these, tests compare against them.
         public init(operation: String, method: String, path: String) {
             self.operation = operation
             self.method = method
             self.path = path
         }
 
+        /// `create organization (POST /api/orgs)`.
         public var description: String { "\(operation) (\(method) \(path))" }
     }
 
@@ -126,6 +129,9 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     ///
     /// `Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)`
     public var description: String {
+        if kind == .notSent, let call {
+            return "Dry run: not sent: \(call.operation) (\(call.method) \(call.path))"
+        }
         var text: String
         if let call {
             text = call.operation.prefix(1).uppercased() + call.operation.dropFirst() + " failed: "

@@ -21,16 +21,21 @@ final class CannedHTTPServer: Sendable {
 
     private let channel: any Channel
     private let log = NIOLockedValueBoxShim<[Recorded]>([])
+    private let accepted = NIOLockedValueBoxShim<[Int]>([])
     let port: Int
 
     var requests: [Recorded] { log.value }
+    /// How many TCP connections the server accepted.
+    var connectionCount: Int { accepted.value.count }
 
     init(respond: @escaping Responder) async throws {
         let log = self.log
+        let accepted = self.accepted
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                accepted.append(1)
+                return channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
                     try channel.pipeline.syncOperations.addHandler(Handler(log: log, respond: respond))
                 }
             }

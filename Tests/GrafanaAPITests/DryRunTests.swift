@@ -20,6 +20,7 @@ import Testing
         let error = await #expect(throws: GrafanaError.self) { _ = try await client.createOrg(name: "apiorg") }
         #expect(error?.kind == .notSent)
         #expect(error?.plannedWrite?.operation == "create organization")
+        #expect(error?.description == "Dry run: not sent: create organization (POST /api/orgs)")
         #expect(transport.requests.map(\.method) == [.get])
         #expect(recorder.writes.count == 1)
         #expect(recorder.writes.first?.curlCommand

@@ -79,3 +79,20 @@ import Testing
         #expect(error?.message == "Cannot read the CA certificate file '/nonexistent/ca.pem'")
     }
 }
+
+extension LiveTransportTests {
+    @Test func requestsReuseOneConnectionAndTheTransportShutsDown() async throws {
+        let server = try await CannedHTTPServer { _ in (200, #"{"database":"ok","version":"11.4.0"}"#) }
+        let transport = AsyncHTTPClientTransport()
+        let client = GrafanaClient(
+            configuration: .init(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, credentials: .basic(user: "admin", password: "admin")),
+            transport: transport)
+        for orgID: Int64 in [1, 2, 3] {
+            _ = try await client.with(orgID: orgID).health()
+        }
+        #expect(server.requests.map { $0.header("X-Grafana-Org-Id") } == ["1", "2", "3"])
+        #expect(server.connectionCount == 1)
+        try await transport.shutdown()
+        try await server.close()
+    }
+}

@@ -16,9 +16,12 @@ public protocol HTTPTransport: Sendable {
 
 /// One header line.
 public struct HTTPHeaderField: Sendable, Hashable {
+    /// The header name as sent (`X-Grafana-Org-Id`).
     public var name: String
+    /// The header value.
     public var value: String
 
+    /// Creates a header line.
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
@@ -27,9 +30,12 @@ public struct HTTPHeaderField: Sendable, Hashable {
 
 /// One query parameter; names may repeat (`tag=a&tag=b`).
 public struct QueryItem: Sendable, Hashable {
+    /// The parameter name, unencoded.
     public var name: String
+    /// The parameter value, unencoded.
     public var value: String
 
+    /// Creates a query parameter.
     public init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
@@ -46,19 +52,24 @@ public struct TransportRequest: Sendable, Hashable {
         public var isWrite: Bool { self != .get }
     }
 
+    /// The HTTP method.
     public var method: Method
     /// The server root, with any sub-path prefix.
     public var baseURL: URL
     /// The API path, unescaped segments already percent-encoded: `/api/orgs/name/My%20Org`.
     public var path: String
+    /// Query parameters in order, unencoded.
     public var query: [QueryItem]
     /// Header lines in the order they are sent, `Authorization` included.
     public var headers: [HTTPHeaderField]
     /// The JSON body, if any.
     public var body: Data?
+    /// The timeouts the transport applies to this request.
     public var timeouts: GrafanaClient.Timeouts
+    /// The certificate checks the transport applies to this request.
     public var tls: GrafanaClient.TLS
 
+    /// Creates a request; the client's funnel is the usual author.
     public init(
         method: Method, baseURL: URL, path: String, query: [QueryItem] = [], headers: [HTTPHeaderField] = [],
         body: Data? = nil, timeouts: GrafanaClient.Timeouts = .init(), tls: GrafanaClient.TLS = .init()
@@ -106,10 +117,14 @@ public struct TransportRequest: Sendable, Hashable {
 
 /// A complete response.
 public struct TransportResponse: Sendable, Hashable {
+    /// The HTTP status code.
     public var status: Int
+    /// Header lines as received.
     public var headers: [HTTPHeaderField]
+    /// The whole body.
     public var body: Data
 
+    /// Creates a response (transports and test recorders do).
     public init(status: Int, headers: [HTTPHeaderField] = [], body: Data = Data()) {
         self.status = status
         self.headers = headers
@@ -129,6 +144,7 @@ public struct ConnectionFailure: Error, Sendable, Hashable {
     /// The cause in words, without secrets: "connection refused (errno 111)".
     public var cause: String
 
+    /// Creates a failure report.
     public init(kind: GrafanaError.Kind, cause: String) {
         self.kind = kind
         self.cause = cause
