@@ -18,6 +18,7 @@ public struct MarkedText: Sendable {
     /// The position of each marker, by the marker itself (`"1️⃣"`, `"⏩"`, `"⏪"`).
     public let markers: [String: SourcePosition]
 
+    /// Strips the markers from `marked` and records where each one stood.
     public init(_ marked: String) {
         var text = ""
         var markers: [String: SourcePosition] = [:]

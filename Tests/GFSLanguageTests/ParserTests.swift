@@ -255,4 +255,72 @@ private func parsed(_ text: String) throws -> String {
         let blocks = String(repeating: "if $x { ", count: depth) + String(repeating: "}", count: depth)
         #expect(throws: Never.self) { try parse(SourceFile(name: "t", text: blocks)) }
     }
+
+    /// A bounded, seeded stand-in for `scripts/fuzz` that runs with every test: random
+    /// inputs built from gfs fragments and raw bytes may fail to parse, but must never
+    /// crash or hang, and every error must point inside the text.
+    @Test(.timeLimit(.minutes(1)), arguments: [1, 2, 3, 4] as [UInt64])
+    func randomInputNeverCrashes(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        let fragments = [
+            "org", "create", "apiorg", "let", "if", "else", "for", "in", "assert", "echo", "source", "exit", "try",
+            "and", "or", "not", "true", "null", "$org", "$", ".", ".id", "[", "]", "(", ")", "{", "}", "${", "\"",
+            "'", "\\", "\\n", "\\u{", "#", ";", ",", ":", "=", "==", "!=", "<", ">=", "+", "-", "-1", "--x",
+            "--x=", "3", "2.5", "1e3", "http://h:1/#/d", " ", " ", "\n", "\t", "\r\n", "é", "😀", "\u{0}",
+            "\u{A0}", "“", "`", "!",
+        ]
+        let seeds = [
+            "org create apiorg\nuse $org\nkey create apikeycurl admin\nuse $key\n",
+            "if $org.id == 2 { echo \"${org.id}\" } else { exit 1 }",
+            "let r = {a: [1, 2], \"b\": (org get 1).name}\nfor x in $r.a { assert $x > 0 'x' }",
+        ]
+        for round in 0..<1500 {
+            var text: String
+            if round % 3 == 0 {
+                // A known-good script with a few random edits.
+                var scalars = Array(seeds[Int(random.next() % UInt64(seeds.count))].unicodeScalars)
+                for _ in 0..<(1 + random.next() % 4) {
+                    let position = Int(random.next() % UInt64(scalars.count + 1))
+                    if random.next() % 2 == 0, position < scalars.count {
+                        scalars.remove(at: position)
+                    } else {
+                        let fragment = fragments[Int(random.next() % UInt64(fragments.count))]
+                        scalars.insert(contentsOf: fragment.unicodeScalars, at: position)
+                    }
+                }
+                text = String(String.UnicodeScalarView(scalars))
+            } else if round % 3 == 1 {
+                text = (0..<(random.next() % 60)).map { _ in fragments[Int(random.next() % UInt64(fragments.count))] }
+                    .joined(separator: random.next() % 2 == 0 ? " " : "")
+            } else {
+                let bytes = (0..<(random.next() % 80)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                text = String(decoding: bytes, as: UTF8.self)
+            }
+            let source = SourceFile(name: "random.gfs", text: text)
+            _ = needsContinuation(text)
+            do {
+                _ = ASTPrinter.print(try parse(source))
+            } catch {
+                #expect(!error.message.isEmpty, "\(text.debugDescription)")
+                #expect(error.range.start <= error.range.end, "\(text.debugDescription)")
+                #expect(error.range.end.offset <= text.utf8.count, "\(text.debugDescription)")
+                #expect(!error.rendered(in: source).isEmpty)
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing round can be replayed.
+private struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

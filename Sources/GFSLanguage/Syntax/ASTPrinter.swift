@@ -15,6 +15,7 @@ public enum ASTPrinter {
         script.statements.map(print).joined(separator: "\n")
     }
 
+    /// One statement; blocks print inline as `(block ...)`.
     public static func print(_ statement: Statement) -> String {
         switch statement.kind {
         case .expression(let expression):
@@ -42,10 +43,12 @@ public enum ASTPrinter {
         }
     }
 
+    /// `(block STATEMENT...)`.
     public static func print(_ block: Block) -> String {
         form("block", block.statements.map(print))
     }
 
+    /// One expression, commands included.
     public static func print(_ expression: Expression) -> String {
         switch expression.kind {
         case .literal(let value):
@@ -89,6 +92,7 @@ public enum ASTPrinter {
         }
     }
 
+    /// `(command WORD... --option=VALUE...)`, wrapped in `(try ...)` for `try`.
     public static func print(_ command: Command) -> String {
         let text = form(
             "command",
@@ -104,6 +108,7 @@ public enum ASTPrinter {
         return command.isTry ? "(try \(text))" : text
     }
 
+    /// A literal value: `null`, `true`, `3`, `2.5`, `"text"`.
     public static func print(_ value: Value) -> String {
         switch value {
         case .null: "null"

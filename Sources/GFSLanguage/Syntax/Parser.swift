@@ -11,8 +11,9 @@ public func parse(_ source: SourceFile) throws(Diagnostic) -> Script {
     return Script(statements: try parser.parseScript(), source: source)
 }
 
-/// The deepest nesting of blocks, brackets and unary operators a script may use. It keeps
-/// the recursive descent (and every later walk over the tree) well inside the stack.
+/// The deepest nesting a script may use: blocks, brackets, `else if`, unary operators and
+/// the links of operator and postfix chains all count. It keeps the recursive descent (and
+/// every later walk over the tree) well inside the stack.
 public let maximumNestingDepth = 100
 
 // MARK: Implementation
@@ -129,7 +130,7 @@ struct Parser {
                 "Expected 'in' after 'for \(variable.name)'", hint: "Write: for \(variable.name) in LIST { ... }.",
                 at: peek)
         }
-        let inKeyword = advance()
+        advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
                 "Expected a list after 'in'", hint: "Write: for \(variable.name) in LIST { ... }.", at: peek)
@@ -414,8 +415,11 @@ struct Parser {
     /// orExpression = andExpression { "or" andExpression }
     private mutating func parseOr() throws(Diagnostic) -> Expression {
         var left = try parseAnd()
+        var links = 0
+        defer { depth -= links }
         while check(.or) {
-            advance()
+            try enterNesting(at: advance())
+            links += 1
             let right = try parseAnd()
             left = Expression(.binary(.or, left, right), range: left.range.union(right.range))
         }
@@ -425,8 +429,11 @@ struct Parser {
     /// andExpression = notExpression { "and" notExpression }
     private mutating func parseAnd() throws(Diagnostic) -> Expression {
         var left = try parseNot()
+        var links = 0
+        defer { depth -= links }
         while check(.and) {
-            advance()
+            try enterNesting(at: advance())
+            links += 1
             let right = try parseNot()
             left = Expression(.binary(.and, left, right), range: left.range.union(right.range))
         }
@@ -494,13 +501,19 @@ struct Parser {
     /// A number word that starts with `-` right after a value subtracts: `$n-1`, `$n -1`.
     private mutating func parseAdditive() throws(Diagnostic) -> Expression {
         var left = try parseUnary()
+        // Each link of a chain deepens the (left-leaning) tree, so it counts as nesting.
+        var links = 0
+        defer { depth -= links }
         while true {
             if case .operator(let op) = peek.kind, op == .plus || op == .minus {
-                advance()
+                try enterNesting(at: advance())
+                links += 1
                 let right = try parseUnary()
                 left = Expression(.binary(op == .plus ? .plus : .minus, left, right), range: left.range.union(right.range))
             } else if case .word(let text) = peek.kind, text.hasPrefix("-"), let number = numberValue(String(text.dropFirst())) {
                 let token = advance()
+                try enterNesting(at: token)
+                links += 1
                 var start = token.range.start
                 start.offset += 1
                 start.column += 1
@@ -529,9 +542,12 @@ struct Parser {
             try rejectIndexAfterWord()
             return value
         }
+        var links = 0
+        defer { depth -= links }
         while !peek.isPrecededBySpace {
             if check(.dot) {
-                advance()
+                try enterNesting(at: advance())
+                links += 1
                 guard case .name(let name) = peek.kind else {
                     throw error("Expected a field name after '.'", hint: nil, at: peek)
                 }
@@ -540,7 +556,7 @@ struct Parser {
             } else if check(.leftBracket) {
                 let open = advance()
                 try enterNesting(at: open)
-                defer { depth -= 1 }
+                links += 1
                 guard !check(.rightBracket) else {
                     throw error("Expected an index inside '[ ]'", hint: "Write a position or key: $orgs[0], $org[\"name\"].", at: peek)
                 }

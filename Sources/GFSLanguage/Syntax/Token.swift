@@ -35,6 +35,7 @@ public struct Token: Hashable, Sendable {
     /// White space, a line break, a comment or the start of the input came right before it.
     public var isPrecededBySpace: Bool
 
+    /// A token of `kind` covering `range`.
     public init(_ kind: Kind, range: SourceRange, isPrecededBySpace: Bool) {
         self.kind = kind
         self.range = range
@@ -49,6 +50,7 @@ public enum Keyword: String, Hashable, Sendable, CaseIterable {
     case and, or, not, `true`, `false`, null
 }
 
+/// Punctuation tokens, spelled as their raw values.
 public enum Punctuation: String, Hashable, Sendable {
     case leftParenthesis = "("
     case rightParenthesis = ")"
@@ -64,6 +66,8 @@ public enum Punctuation: String, Hashable, Sendable {
     case dot = "."
 }
 
+/// Operator tokens of expressions, spelled as their raw values. A lone `-` is an operator;
+/// `-1` is a word and `-n` an option.
 public enum Operator: String, Hashable, Sendable {
     case equal = "=="
     case notEqual = "!="
