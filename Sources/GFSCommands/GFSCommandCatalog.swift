@@ -104,10 +104,15 @@ public enum GFSCommandCatalog {
             path: ["org", "user", "add"],
             summary: "Add a user to the current organization.",
             arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
-            options: [OptionSpec("role", valueName: "ROLE", completion: .role, summary: "Viewer, Editor or Admin (default Viewer).")],
+            options: [
+                OptionSpec("role", valueName: "ROLE", completion: .role, summary: "Viewer, Editor or Admin (default Viewer)."),
+                OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one."),
+            ],
             example: "org user add admin --role Admin"
         ),
-        CommandSpec(path: ["org", "user", "list"], summary: "List the current organization's users.", example: "org user list"),
+        CommandSpec(
+            path: ["org", "user", "list"], summary: "List the current organization's users.",
+            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")], example: "org user list"),
         CommandSpec(
             path: ["org", "user", "role"],
             summary: "Change a user's role in the current organization.",
@@ -115,12 +120,14 @@ public enum GFSCommandCatalog {
                 ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email."),
                 ArgumentSpec("role", completion: .role, summary: "Viewer, Editor or Admin."),
             ],
+            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")],
             example: "org user role alice Editor"
         ),
         CommandSpec(
             path: ["org", "user", "remove"],
             summary: "Remove a user from the current organization.",
             arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
+            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")],
             example: "org user remove alice"
         ),
     ]

@@ -21,7 +21,10 @@ struct GFSCommandLine: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands"))
+    @Option(
+        name: .customShort("c"),
+        help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands")
+    )
     var commands: String?
 
     @Option(
@@ -31,7 +34,13 @@ struct GFSCommandLine: AsyncParsableCommand {
     var variables: [String] = []
 
     @Option(help: ArgumentHelp("Show results as text or json (one document per line).", valueName: "format"))
-    var output: String = GrafanaShellHost.OutputFormat.text.rawValue
+    var output: String = GrafanaShellHost.Options.OutputFormat.text.rawValue
+
+    @Option(help: ArgumentHelp("Use a named context of the config file.", valueName: "name"))
+    var context: String?
+
+    @Flag(help: "Run reads, print each write as a curl command instead of sending it.")
+    var dryRun = false
 
     @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
     var script: String?
@@ -45,7 +54,7 @@ struct GFSCommandLine: AsyncParsableCommand {
                 throw ValidationError("--var expects NAME=VALUE, not '\(variable)'.")
             }
         }
-        guard GrafanaShellHost.OutputFormat(rawValue: output) != nil else {
+        guard GrafanaShellHost.Options.OutputFormat(rawValue: output) != nil else {
             throw ValidationError("--output is 'text' or 'json', not '\(output)'.")
         }
         if commands != nil, script == "-" {
@@ -55,7 +64,7 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     func run() async throws {
         let (source, scriptArguments) = try readSource()
-        let host = GrafanaShellHost(outputFormat: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text)
+        let host = try makeHost()
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
@@ -63,14 +72,34 @@ struct GFSCommandLine: AsyncParsableCommand {
 
         let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
         for diagnostic in outcome.diagnostics {
-            Console.standard.write(renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName)), to: .standardError)
+            await host.write(
+                renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName)),
+                to: .standardError
+            )
         }
         if outcome.status == .interrupted {
-            Console.standard.write("gfs: interrupted\n", to: .standardError)
+            await host.write("gfs: interrupted\n", to: .standardError)
         }
         if outcome.exitStatus != 0 {
             throw ExitCode(outcome.exitStatus)
         }
+    }
+
+    /// The host, connected as the environment and config file say (no request is sent
+    /// until a command needs one).
+    func makeHost() throws -> GrafanaShellHost {
+        let grafanaContext: GrafanaContext
+        do {
+            grafanaContext = try ContextResolver().resolve(ConnectionOptions(contextName: context))
+        } catch {
+            throw ValidationError(error.hint.map { "\(error.message). \($0)" } ?? error.message)
+        }
+        let options = GrafanaShellHost.Options(
+            output: GrafanaShellHost.Options.OutputFormat(rawValue: output) ?? .text,
+            dryRun: dryRun,
+            isTerminal: StandardOutputSink.standardOutputIsTerminal
+        )
+        return GrafanaShellHost(context: grafanaContext, options: options)
     }
 
     /// The script to run and the arguments it receives.
