@@ -222,7 +222,7 @@ private struct CheckerPass {
         if let binder = table.commands.first(where: { $0.binds == name }) {
             return "'$\(name)' is set by '\(binder.name)'; run it first, or bind it with 'let \(name) = ...'."
         }
-        return "Bind it first with 'let \(name) = ...'."
+        return "Bind it first with 'let \(name) = ...', or pass it to the script with '--var \(name)=VALUE'."
     }
 
     // MARK: Commands
