@@ -275,3 +275,28 @@ import Testing
         #expect(host.calls.isEmpty)
     }
 }
+
+/// A host whose command notices cancellation and fails with its own error, as an HTTP
+/// client does when its request is cancelled.
+private final class CancellingHost: CommandHost, @unchecked Sendable {
+    let commandTable = TestCommandTable.table
+
+    func run(_ call: CommandCall) async throws -> Value {
+        withUnsafeCurrentTask { $0?.cancel() }
+        throw CommandFailure(message: "Connection dropped")
+    }
+
+    func display(_ value: Value, of call: CommandCall?) async {}
+    func write(_ text: String, to stream: OutputStreamKind) async {}
+    func readSource(at path: String) async throws -> String { "" }
+}
+
+@Suite struct CancellationTests {
+    @Test func aCommandCancelledMidRequestEndsTheRunAsInterruptedEvenUnderTry() async {
+        let outcome = await Interpreter(host: CancellingHost()).run(
+            SourceFile(name: "c.gfs", text: "try org create a\necho after")
+        )
+        #expect(outcome.status == .interrupted)
+        #expect(outcome.diagnostics.isEmpty)
+    }
+}

@@ -318,9 +318,10 @@ extension Interpreter {
             let value: Value
             do {
                 value = try await host.run(call)
-            } catch is CancellationError {
-                throw .cancelled
             } catch {
+                // A host cancelled mid-request may report it as its own error (a dropped
+                // connection); the run was interrupted either way, and `try` must not hide it.
+                if error is CancellationError || Task.isCancelled { throw .cancelled }
                 let failure = error as? CommandFailure ?? CommandFailure(message: Interpreter.describe(error))
                 guard command.isTry else {
                     throw .failure(
