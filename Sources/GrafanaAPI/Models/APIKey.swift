@@ -1,0 +1,26 @@
+/// A legacy API key as `GET /api/auth/keys` lists it (`ApiKeyDTO`; no secret).
+public struct APIKey: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var name: String
+    public var role: String?
+    /// ISO 8601, or absent for a key that never expires.
+    public var expiration: String?
+    public var lastUsedAt: String?
+}
+
+/// The answer to creating a legacy key or a service-account token (`dtos.NewApiKeyResult`):
+/// `{"id":7,"name":"grafana","key":"glsa_…"}`.
+///
+/// `description` and `dump` never show the key.
+public struct NewAPIKey: Sendable, Hashable, Codable, CustomStringConvertible, CustomReflectable {
+    public var id: Int64
+    public var name: String
+    /// The secret; Grafana shows it once.
+    public var key: String
+
+    public var description: String { "NewAPIKey(id: \(id), name: \(name), key: ***)" }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id, "name": name, "key": "***"])
+    }
+}
