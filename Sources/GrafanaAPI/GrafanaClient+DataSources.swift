@@ -27,6 +27,11 @@ extension GrafanaClient {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", "name", name]), as: DataSource.self)
     }
 
+    /// The data source named `name`, or nil if there is none (404).
+    public func findDataSource(named name: String) async throws -> DataSource? {
+        try await nilIfNotFound { try await dataSource(named: name) }
+    }
+
     /// `GET /api/datasources/:id` (deprecated by Grafana; dropped in 12.x tests, API-NOTES §2.9).
     public func dataSource(id: Int64) async throws -> DataSource {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", String(id)]), as: DataSource.self)

@@ -96,3 +96,14 @@ extension LiveTransportTests {
         try await server.close()
     }
 }
+
+extension LiveTransportTests {
+    /// `.invalid` never resolves (RFC 6761), so this needs no network.
+    @Test func unknownHostIsReportedAsSuch() async throws {
+        let client = GrafanaClient(configuration: .init(baseURL: URL(string: "http://gfs-test.invalid:3000")!))
+        let error = await #expect(throws: GrafanaError.self) { _ = try await client.health() }
+        #expect(error?.kind == .hostNotFound)
+        #expect(error?.cause == "host 'gfs-test.invalid' not found")
+        #expect(error?.description == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)")
+    }
+}

@@ -159,6 +159,27 @@ import Testing
         #expect(transport.last?.path == "/api/orgs/2")
     }
 
+    @Test func findLookupsMapOnly404ToNil() async throws {
+        let transport = RecordingTransport { request in
+            switch request.path {
+            case "/api/orgs/name/apiorg": TransportResponse(status: 200, body: Data(#"{"id":2,"name":"apiorg"}"#.utf8))
+            case "/api/orgs/name/denied": TransportResponse(status: 403, body: try fixture("rbac-denied.403.json"))
+            case "/api/dashboards/uid/u1": TransportResponse(status: 404, body: Data(#"{"message":"Dashboard not found","traceID":""}"#.utf8))
+            case "/api/folders/f1": TransportResponse(status: 404, body: Data(#"{"message":"folder not found","status":"not-found"}"#.utf8))
+            default: TransportResponse(status: 404, body: Data(#"{"message":"Not found"}"#.utf8))
+            }
+        }
+        let client = makeClient(transport)
+        #expect(try await client.findOrg(named: "apiorg")?.id == 2)
+        #expect(try await client.findOrg(named: "missing") == nil)
+        #expect(try await client.findDashboard(uid: "u1") == nil)
+        #expect(try await client.findFolder(uid: "f1") == nil)
+        #expect(try await client.findDataSource(named: "prom") == nil)
+        #expect(transport.last?.path == "/api/datasources/name/prom")
+        let denied = await #expect(throws: GrafanaError.self) { _ = try await client.findOrg(named: "denied") }
+        #expect(denied?.status == 403)
+    }
+
     @Test func listRenameDeleteOrgs() async throws {
         let transport = RecordingTransport { request in
             request.method == .get

@@ -126,6 +126,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 return classify(first)
             }
             return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        case let error as SocketAddressError.UnknownHost:
+            // What NIO's getaddrinfo resolver throws for a name that does not resolve.
+            return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
         case let error as SocketAddressError:
             if case .unknown(let host, _) = error {
                 return ConnectionFailure(kind: .hostNotFound, cause: "host '\(host)' not found")
