@@ -107,3 +107,19 @@ extension LiveTransportTests {
         #expect(error?.description == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)")
     }
 }
+
+extension LiveTransportTests {
+    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+        let server = try await CannedHTTPServer { _ in nil }
+        let client = client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(5), read: .seconds(30)))
+        let task = Task { try await client.health() }
+        // Let the request reach the server before cancelling.
+        for _ in 0..<100 where server.requests.isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(server.requests.count == 1)
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        try await server.close()
+    }
+}

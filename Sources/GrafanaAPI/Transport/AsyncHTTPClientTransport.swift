@@ -54,9 +54,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
                 body: Data(bytes)
             )
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
+            // A cancelled task may surface as CancellationError or, from the connection pool's
+            // cancelRequest, as HTTPClientError.cancelled (or the last connect error); callers
+            // get CancellationError either way so they can tell it from a failure.
+            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+                throw CancellationError()
+            }
             throw Self.classify(error)
         }
     }
