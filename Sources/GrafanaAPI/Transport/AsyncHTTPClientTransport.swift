@@ -31,6 +31,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Creates a transport with its own clients; most callers want ``shared``.
     public init() {}
 
+    /// Sends the request on the client for its TLS and timeout settings and collects the body (up to 64 MiB).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let client = try httpClient(tls: request.tls, timeouts: request.timeouts)
         var outgoing = HTTPClientRequest(url: request.url)
