@@ -22,6 +22,11 @@ extension GrafanaClient {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", "uid", uid]), as: DataSource.self)
     }
 
+    /// `GET /api/datasources/uid/:uid` as raw JSON, key order kept, for showing `jsonData`.
+    public func dataSourceJSON(uid: String) async throws -> Data {
+        try await perform(APIRequest("get data source", .get, ["api", "datasources", "uid", uid])).body
+    }
+
     /// `GET /api/datasources/name/:name`; unknown gives 404 "Data source not found".
     public func dataSource(named name: String) async throws -> DataSource {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", "name", name]), as: DataSource.self)

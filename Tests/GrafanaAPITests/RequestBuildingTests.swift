@@ -421,6 +421,7 @@ import Testing
         #expect(try await client.dataSources().map(\.uid) == ["prom"])
         #expect(try await client.dataSource(uid: "prom").name == "Prometheus")
         #expect(transport.last?.path == "/api/datasources/uid/prom")
+        #expect(String(decoding: try await client.dataSourceJSON(uid: "prom"), as: UTF8.self) == full)
         _ = try await client.dataSource(named: "My Prom")
         #expect(transport.last?.path == "/api/datasources/name/My%20Prom")
         _ = try await client.dataSource(id: 5)

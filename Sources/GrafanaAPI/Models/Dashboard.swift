@@ -181,7 +181,7 @@ public struct SearchHit: Sendable, Hashable, Codable {
     public var title: String
     /// `dash-db` or `dash-folder`.
     public var type: String?
-    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
+    /// The path in the Grafana UI.
     public var url: String?
     /// The legacy `db/<slug>` reference.
     public var uri: String?

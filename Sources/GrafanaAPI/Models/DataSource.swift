@@ -1,7 +1,8 @@
 /// A data source in full (`DataSource` DTO), from get by uid, name or id.
 ///
 /// Secrets are never returned: `secureJsonFields` only says which are set.
-/// `jsonData` is free-form; read it from the raw answer if needed.
+/// `jsonData` is free-form and not modelled; ``GrafanaClient/dataSourceJSON(uid:)`` returns
+/// the whole answer as raw JSON.
 public struct DataSource: Sendable, Hashable, Codable {
     /// The numeric id.
     public var id: Int64
@@ -17,7 +18,7 @@ public struct DataSource: Sendable, Hashable, Codable {
     public var typeLogoUrl: String?
     /// `proxy` (server-side) or `direct` (browser).
     public var access: String?
-    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
+    /// The URL Grafana queries, e.g. `http://prometheus:9090`.
     public var url: String?
     /// The user name for the data source, if any.
     public var user: String?
@@ -55,7 +56,7 @@ public struct DataSourceSummary: Sendable, Hashable, Codable {
     public var typeName: String?
     /// `proxy` (server-side) or `direct` (browser).
     public var access: String?
-    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
+    /// The URL Grafana queries.
     public var url: String?
     /// The user name for the data source, if any.
     public var user: String?

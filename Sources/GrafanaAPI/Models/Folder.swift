@@ -8,7 +8,7 @@ public struct Folder: Sendable, Hashable, Codable {
     public var orgId: Int64?
     /// The title.
     public var title: String
-    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
+    /// The path in the Grafana UI, e.g. `/dashboards/f/<uid>/<slug>`.
     public var url: String?
     /// The version; pass it back when updating.
     public var version: Int64?
