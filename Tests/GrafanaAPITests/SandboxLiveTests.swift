@@ -158,4 +158,21 @@ import Testing
             try await inOrg.deleteFolder(uid: "team")
         }
     }
+
+    @Test func manyConcurrentSavesShareTheTransport() async throws {
+        try await withSandbox(version: "11.4.0") { admin in
+            let uids = (1...24).map { "dash-\($0)" }
+            let saved = try await withThrowingTaskGroup(of: String.self) { group in
+                for uid in uids {
+                    group.addTask {
+                        let model = Data(#"{"title":"Dashboard \#(uid)","uid":"\#(uid)"}"#.utf8)
+                        return try await admin.saveDashboard(model).uid
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(saved.sorted() == uids.sorted())
+            #expect(try await admin.search(SearchQuery(type: .dashboard, limit: 100)).count == uids.count)
+        }
+    }
 }
