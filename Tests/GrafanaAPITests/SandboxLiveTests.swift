@@ -54,6 +54,10 @@ import Testing
             // use $key
             let token = inOrg.with(credentials: .bearer(key.key))
             #expect(try await token.currentOrg().id == org.orgId)
+            let notAUser = await #expect(throws: GrafanaError.self) { _ = try await token.currentUserOrgs() }
+            #expect(notAUser?.status == 304)
+            #expect(notAUser?.message == "Grafana answered 304 Not Modified")
+            #expect(notAUser?.hint == "Only users belong to organizations; a token acts in its own organization.")
             // dashboard push examples/production-overview.json
             let saved = try await token.saveDashboard(Self.dashboard)
             #expect(saved.uid == "prod-overview")
