@@ -21,6 +21,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Named explicitly (they already come with async-http-client) because GrafanaAPI
+        // classifies their connection and TLS errors and configures TLS trust roots.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -36,6 +40,11 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,11 +97,26 @@ let package = Package(
                 "GrafanaSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            // Grafana fixtures and the 11.4.0 spec subset, copied from shared/grafana so the
+            // tests need nothing outside the clone.
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GrafanaAPITests",
-            dependencies: ["GrafanaAPI", "GrafanaSandbox"],
+            dependencies: [
+                "GrafanaAPI",
+                "GrafanaSandbox",
+                // A tiny canned HTTP server for the live transport tests.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // To build the transport errors that the classifier maps.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ]
