@@ -129,6 +129,9 @@ let package = Package(
                 "GrafanaSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            // Grafana fixtures and the 11.4.0 spec subset, copied from shared/grafana so the
+            // tests need nothing outside the clone.
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -146,6 +149,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // To build the transport errors that the classifier maps.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
