@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GFSShellTests",
-            dependencies: ["GFSShell", "GFSLanguage"],
+            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -49,8 +49,9 @@ public final class Completer: @unchecked Sendable {
     private let lock = NSLock()
     private var variables: [String: Value] = [:]
 
-    /// The statement keywords of the gfs language.
-    public static let defaultKeywords = ["let", "if", "for", "assert", "echo", "print", "source", "exit", "quit", "help"]
+    /// The words that start a statement in the gfs language (grammar/gfs.ebnf), and the
+    /// shell's own `help` and `quit`.
+    public static let defaultKeywords = ["let", "if", "for", "assert", "echo", "print", "source", "exit", "try", "help", "quit"]
 
     /// Roles an org member can have (Grafana's `org.RoleType`, pkg/models/roletype).
     public static let roles = ["Viewer", "Editor", "Admin"]
@@ -142,6 +143,8 @@ public final class Completer: @unchecked Sendable {
             return context.count == 1 ? pathCandidates(for: partial) : []
         case "echo", "print", "if", "for", "assert", "exit", "quit":
             return []
+        case "try":
+            return await candidates(for: partial, after: Array(context.dropFirst()))
         default:
             break
         }
@@ -222,7 +225,8 @@ public final class Completer: @unchecked Sendable {
         case .path:
             return pathCandidates(for: partial)
         case .role:
-            return words(Self.roles, matching: partial)
+            // The mission types `admin`; the host takes roles in any case.
+            return words(Self.roles, matching: partial, ignoringCase: true)
         case .environmentVariable:
             return words(environmentNames, matching: partial)
         default:
@@ -232,9 +236,11 @@ public final class Completer: @unchecked Sendable {
         }
     }
 
-    private func words(_ words: [String], matching partial: String) -> [Found] {
+    private func words(_ words: [String], matching partial: String, ignoringCase: Bool = false) -> [Found] {
         var seen = Set<String>()
-        return words.filter { $0.hasPrefix(partial) && seen.insert($0).inserted }.sorted()
+        let matches: (String) -> Bool =
+            ignoringCase ? { $0.lowercased().hasPrefix(partial.lowercased()) } : { $0.hasPrefix(partial) }
+        return words.filter { matches($0) && seen.insert($0).inserted }.sorted()
             .map { Found(text: $0, display: $0) }
     }
 

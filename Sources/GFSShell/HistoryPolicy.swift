@@ -6,9 +6,10 @@ public import GFSLanguage
 /// Secrets never reach the history file (DEVELOPERS charter). A line is redacted where it
 /// holds:
 /// - the value of an option the command table marks `isSecret` (`--password x`, `--token=x`),
-///   except options that only name where a secret comes from (`--password-env NAME`,
-///   `--token-file PATH`); for commands or options the table does not know, options whose
-///   name says password, token or secret;
+///   except options that only name where a secret comes from or goes (`--password-env NAME`,
+///   `--token-file PATH`, `--save FILE`: completed as paths or variable names, or named
+///   `-env`/`-file`); for commands or options the table does not know, options whose name
+///   says password, token or secret;
 /// - a positional argument whose spec is named like a password or token;
 /// - something shaped like a Grafana credential: a service account token (`glsa_…`), a
 ///   Grafana Cloud token (`glc_…`), a legacy API key (base64 JSON, `eyJrIjoi…`);
@@ -136,7 +137,13 @@ public struct HistoryPolicy: Sendable {
 
     private func isSecretOption(name: String, option: OptionSpec?) -> Bool {
         if Self.namesSource(name) { return false }
-        if let option, option.isSecret { return true }
+        if let option {
+            // The table marks options that name where a secret comes from or goes
+            // (`--password-env VAR`, `key create --save FILE`) as secret too; a value completed
+            // as a path or a variable name is such a name, not the secret.
+            if option.completion == .path || option.completion == .environmentVariable { return false }
+            if option.isSecret { return true }
+        }
         return Self.namesSecret(name)
     }
 

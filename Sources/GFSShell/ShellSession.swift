@@ -1,4 +1,5 @@
 import Foundation
+import GFSLanguage
 
 
 /// The read-evaluate loop: reads lines, gathers continuation lines into one input, evaluates
@@ -27,7 +28,7 @@ public final class ShellSession: Sendable {
 
     /// - Parameters:
     ///   - needsContinuation: whether the text read so far is incomplete (an open string,
-    ///     bracket or block), as the parser says.
+    ///     bracket or block, a trailing `\`); the language's own rule by default.
     ///   - writeOutput, writeError: where the shell's own few messages go; standard output
     ///     and error by default.
     public init(
@@ -36,7 +37,7 @@ public final class ShellSession: Sendable {
         history: HistoryStore? = nil,
         completer: Completer? = nil,
         prompt: Prompt = Prompt(usesColour: false),
-        needsContinuation: @escaping @Sendable (String) -> Bool,
+        needsContinuation: (@Sendable (String) -> Bool)? = nil,
         interrupts: any InterruptSource = SignalInterruptSource(),
         writeOutput: (@Sendable (String) -> Void)? = nil,
         writeError: (@Sendable (String) -> Void)? = nil
@@ -46,7 +47,7 @@ public final class ShellSession: Sendable {
         self.history = history
         self.completer = completer
         self.prompt = prompt
-        self.needsContinuation = needsContinuation
+        self.needsContinuation = needsContinuation ?? { GFSLanguage.needsContinuation($0) }
         self.interrupts = interrupts
         self.writeOutput = writeOutput ?? { Terminal.writeStandardOutput($0) }
         self.writeError = writeError ?? { Terminal.writeStandardError($0) }
@@ -116,12 +117,11 @@ public final class ShellSession: Sendable {
         case end(incomplete: String?)
     }
 
-    /// Reads lines until they form a complete input.
+    /// Reads lines until they form a complete input. Lines are joined with newlines as typed,
+    /// a trailing `\` included: the lexer reads `\` and a line break as a space.
     private func readInput(_ context: PromptContext) async -> Read {
         var text = ""
         var started = false
-        // The joiner for the next line: a space after a trailing backslash, else a newline.
-        var joinsWithSpace = false
         while true {
             let shown = started ? prompt.continuation() : prompt.primary(context)
             switch await reader.readLine(prompt: shown) {
@@ -130,16 +130,10 @@ public final class ShellSession: Sendable {
             case .interrupted:
                 return .discarded
             case .line(let line):
-                if started { text += joinsWithSpace ? " " : "\n" }
+                if started { text += "\n" }
                 started = true
-                if Self.endsWithContinuationBackslash(line) {
-                    text += line.dropLast()
-                    joinsWithSpace = true
-                    continue
-                }
-                joinsWithSpace = false
                 text += line
-                if needsContinuation(text) { continue }
+                if Self.endsWithContinuationBackslash(line) || needsContinuation(text) { continue }
                 return .input(text)
             }
         }

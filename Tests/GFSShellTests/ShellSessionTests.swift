@@ -103,8 +103,8 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
     @Test func aTrailingBackslashContinuesTheLine() async {
         let reader = ScriptedLineReader(lines: ["dashboard push \\", "a.json", "echo a\\\\"])
         #expect(await session(reader).run() == 0)
-        // The backslash goes; an escaped backslash does not continue.
-        #expect(evaluator.inputs == ["dashboard push  a.json", "echo a\\\\"])
+        // The lexer reads `\` and the line break as a space; an escaped backslash does not continue.
+        #expect(evaluator.inputs == ["dashboard push \\\na.json", "echo a\\\\"])
         #expect(reader.prompts[1] == "... ")
     }
 
@@ -207,5 +207,33 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
         let reader = ScriptedLineReader(lines: ["for o in $orgs {", "echo $o"], isInteractive: false)
         #expect(await session(reader).run() == 0)
         #expect(evaluator.inputs == ["for o in $orgs {\necho $o"])
+    }
+}
+
+@Suite struct LanguageContinuationTests {
+    /// The default rule is the language's: strings, brackets, blocks and a trailing `\`.
+    @Test func theLanguagesRuleGathersLines() async {
+        let evaluator = FakeEvaluator()
+        let reader = ScriptedLineReader(lines: [
+            "for o in $orgs {", "  echo $o", "}",
+            "echo \"two", "lines\"",
+            "dashboard push \\", "a.json",
+            "let r = [1,", "2]",
+        ])
+        let session = ShellSession(
+            reader: reader,
+            evaluator: evaluator,
+            interrupts: FakeInterrupts(),
+            writeOutput: { _ in },
+            writeError: { _ in }
+        )
+        #expect(await session.run() == 0)
+        #expect(evaluator.inputs == [
+            "for o in $orgs {\n  echo $o\n}",
+            "echo \"two\nlines\"",
+            "dashboard push \\\na.json",
+            "let r = [1,\n2]",
+        ])
+        #expect(reader.prompts.filter { $0 == "... " }.count == 5)
     }
 }
