@@ -1,6 +1,6 @@
-public import GFSLanguage
 import Dispatch
 import Foundation
+public import GFSLanguage
 
 /// Names on the server that completion can offer: org names, dashboard UIDs, folder and data
 /// source names. The `gfs` executable implements it with the Grafana client.
@@ -51,7 +51,9 @@ public final class Completer: @unchecked Sendable {
 
     /// The words that start a statement in the gfs language (grammar/gfs.ebnf), and the
     /// shell's own `help` and `quit`.
-    public static let defaultKeywords = ["let", "if", "for", "assert", "echo", "print", "source", "exit", "try", "help", "quit"]
+    public static let defaultKeywords = [
+        "let", "if", "for", "assert", "echo", "print", "source", "exit", "try", "help", "quit",
+    ]
 
     /// Roles an org member can have (Grafana's `org.RoleType`, pkg/models/roletype).
     public static let roles = ["Viewer", "Editor", "Admin"]
@@ -211,7 +213,9 @@ public final class Completer: @unchecked Sendable {
     }
 
     private func optionCandidates(for partial: String, of spec: CommandSpec, used: [String]) -> [Found] {
-        let usedNames = Set(used.filter { $0.hasPrefix("-") }.map { String($0.drop { $0 == "-" }.prefix { $0 != "=" }) })
+        let usedNames = Set(
+            used.filter { $0.hasPrefix("-") }.map { String($0.drop { $0 == "-" }.prefix { $0 != "=" }) }
+        )
         let names = spec.options.filter { $0.isRepeatable || !usedNames.contains($0.name) }.map { "--" + $0.name }
         return words(names, matching: partial)
     }

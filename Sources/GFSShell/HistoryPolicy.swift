@@ -100,10 +100,12 @@ public struct HistoryPolicy: Sendable {
             let isSecret = isSecretOption(name: name, option: option)
             if let equals = body.firstIndex(of: "=") {
                 // `--token=VALUE`: the bytes after `=`.
-                let valueStart = word.range.lowerBound + word.text.utf8.distance(
-                    from: word.text.utf8.startIndex,
-                    to: equals.samePosition(in: word.text.utf8)!
-                ) + 1
+                let valueStart =
+                    word.range.lowerBound
+                    + word.text.utf8.distance(
+                        from: word.text.utf8.startIndex,
+                        to: equals.samePosition(in: word.text.utf8)!
+                    ) + 1
                 let value = String(body[body.index(after: equals)...])
                 if isSecret, valueStart < word.range.upperBound, !value.hasPrefix("$") {
                     ranges.append(valueStart..<word.range.upperBound)
@@ -185,7 +187,10 @@ public struct HistoryPolicy: Sendable {
         try! Regex(#"eyJrIjoi[A-Za-z0-9+/=_-]*"#),
     ]
 
-    nonisolated(unsafe) private static let urlPassword = try! Regex(#"(://[^/\s:@"']*):[^@\s/"']+@"#, as: (Substring, Substring).self)
+    nonisolated(unsafe) private static let urlPassword = try! Regex(
+        #"(://[^/\s:@"']*):[^@\s/"']+@"#,
+        as: (Substring, Substring).self
+    )
 }
 
 /// What a line becomes in history.

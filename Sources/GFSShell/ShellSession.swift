@@ -1,7 +1,6 @@
 import Foundation
 import GFSLanguage
 
-
 /// The read-evaluate loop: reads lines, gathers continuation lines into one input, evaluates
 /// it, records it in history and updates the prompt and completion.
 ///

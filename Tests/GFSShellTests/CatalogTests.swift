@@ -21,7 +21,10 @@ import Testing
     }
 
     @Test func secretsInCatalogCommandsAreRedacted() {
-        #expect(policy.decide("connect http://admin:admin@localhost:3000") == .redact("connect http://admin:***@localhost:3000"))
+        #expect(
+            policy.decide("connect http://admin:admin@localhost:3000")
+                == .redact("connect http://admin:***@localhost:3000")
+        )
         #expect(
             policy.decide("echo eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk4iLCJuIjoiYSIsImlkIjoxfQ==")
                 == .redact("echo ***")

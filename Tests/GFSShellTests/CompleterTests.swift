@@ -45,7 +45,9 @@ final class FakeNames: LiveNameProvider, @unchecked Sendable {
             liveTimeout: timeout
         )
         completer.updateVariables([
-            "org": .record(Record([("id", 2), ("name", "apiorg"), ("settings", .record(Record([("theme", "dark")])))])),
+            "org": .record(
+                Record([("id", 2), ("name", "apiorg"), ("settings", .record(Record([("theme", "dark")])))])
+            ),
             "orgs": .list([]),
             "key": .record(Record([("id", 1), ("name", "apikeycurl"), ("key", "eyJr")])),
             "count": 3,
@@ -141,8 +143,14 @@ final class FakeNames: LiveNameProvider, @unchecked Sendable {
         )
         // Variadic: a second path completes too; hidden files only when asked for.
         #expect(await complete("dashboard push a.json examples/.h", with: completer).candidates == ["examples/.hidden"])
-        #expect(await complete("source examples/production-l", with: completer).candidates == ["examples/production-latency.json"])
-        #expect(await complete("connect http://h --token-file examples/production-l", with: completer).candidates.count == 1)
+        #expect(
+            await complete("source examples/production-l", with: completer).candidates == [
+                "examples/production-latency.json"
+            ]
+        )
+        #expect(
+            await complete("connect http://h --token-file examples/production-l", with: completer).candidates.count == 1
+        )
     }
 
     @Test func absolutePaths() async throws {

@@ -23,7 +23,11 @@ let testTable = CommandTable(commands: [
             OptionSpec("tag", valueName: "TAG", isRepeatable: true),
         ]
     ),
-    CommandSpec(path: ["dashboard", "get"], summary: "Get a dashboard", arguments: [ArgumentSpec("UID", completion: .dashboardUID)]),
+    CommandSpec(
+        path: ["dashboard", "get"],
+        summary: "Get a dashboard",
+        arguments: [ArgumentSpec("UID", completion: .dashboardUID)]
+    ),
     CommandSpec(
         path: ["connect"],
         summary: "Connect to a server",
@@ -41,7 +45,12 @@ let testTable = CommandTable(commands: [
         summary: "Create a user",
         arguments: [ArgumentSpec("LOGIN"), ArgumentSpec("password", isOptional: true)]
     ),
-    CommandSpec(path: ["key", "create"], summary: "Create an API key", arguments: [ArgumentSpec("NAME"), ArgumentSpec("ROLE", completion: .role)], binds: "key"),
+    CommandSpec(
+        path: ["key", "create"],
+        summary: "Create an API key",
+        arguments: [ArgumentSpec("NAME"), ArgumentSpec("ROLE", completion: .role)],
+        binds: "key"
+    ),
 ])
 
 /// A fresh, empty directory under the system's temporary directory.

@@ -21,7 +21,10 @@ import Testing
 
     @Test(arguments: [
         ("connect http://localhost:3000 --password s3cret", "connect http://localhost:3000 --password ***"),
-        ("connect http://localhost:3000 --password=s3cret --user admin", "connect http://localhost:3000 --password=*** --user admin"),
+        (
+            "connect http://localhost:3000 --password=s3cret --user admin",
+            "connect http://localhost:3000 --password=*** --user admin"
+        ),
         ("connect http://localhost:3000 -p s3cret", "connect http://localhost:3000 -p ***"),
         ("connect http://localhost:3000 --token 'a b c'", "connect http://localhost:3000 --token ***"),
         ("connect --password \"pa ss\" http://h", "connect --password *** http://h"),

@@ -12,13 +12,18 @@ import Testing
     }
 
     @Test func pathFollowsXDGStateHome() {
-        #expect(HistoryStore.path(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/a"]) == "/state/gfs/history")
+        #expect(
+            HistoryStore.path(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/a"]) == "/state/gfs/history"
+        )
     }
 
     @Test func pathDefaultsUnderHome() {
         #expect(HistoryStore.path(environment: ["HOME": "/home/a"]) == "/home/a/.local/state/gfs/history")
         // A relative XDG_STATE_HOME is ignored, as the XDG spec says.
-        #expect(HistoryStore.path(environment: ["XDG_STATE_HOME": "state", "HOME": "/home/a"]) == "/home/a/.local/state/gfs/history")
+        #expect(
+            HistoryStore.path(environment: ["XDG_STATE_HOME": "state", "HOME": "/home/a"])
+                == "/home/a/.local/state/gfs/history"
+        )
     }
 
     @Test func recordingSavesAtOnceWithPrivateModes() throws {

@@ -33,7 +33,9 @@ final class Reports: @unchecked Sendable {
             report: { reports.add($0) },
             context: { ShellState(prompt: PromptContext(server: "localhost:3000"), secrets: ["s3cret-value"]) }
         )
-        let reader = ScriptedLineReader(lines: ["let n = 2", "echo $n", "if $n == 2 {", "  echo two", "}", "echo $missing", "exit 4"])
+        let reader = ScriptedLineReader(lines: [
+            "let n = 2", "echo $n", "if $n == 2 {", "  echo two", "}", "echo $missing", "exit 4",
+        ])
         let session = ShellSession(
             reader: reader,
             evaluator: evaluator,

@@ -69,7 +69,9 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
     let errors = Collected()
     let interrupts = FakeInterrupts()
 
-    func session(_ reader: ScriptedLineReader, history: HistoryStore? = nil, completer: Completer? = nil) -> ShellSession {
+    func session(_ reader: ScriptedLineReader, history: HistoryStore? = nil, completer: Completer? = nil)
+        -> ShellSession
+    {
         let errors = self.errors
         return ShellSession(
             reader: reader,
@@ -134,9 +136,12 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
     @Test func theNextPromptMarksAFailure() async {
         let reader = ScriptedLineReader(lines: ["fail", "org list"])
         _ = await session(reader).run()
-        #expect(reader.prompts == [
-            "admin@localhost:3000 [apiorg]> ", "admin@localhost:3000 [apiorg]!> ", "admin@localhost:3000 [apiorg]> ",
-        ])
+        #expect(
+            reader.prompts == [
+                "admin@localhost:3000 [apiorg]> ", "admin@localhost:3000 [apiorg]!> ",
+                "admin@localhost:3000 [apiorg]> ",
+            ]
+        )
     }
 
     @Test func historyGetsEachInputAfterThePolicy() async throws {
@@ -154,14 +159,16 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
         #expect(await session(reader, history: history).run() == 0)
         let reloaded = HistoryStore(path: path)
         try reloaded.load()
-        #expect(reloaded.entries == [
-            "org create apiorg",
-            "connect http://h --password ***",
-            "key create k",
-            "echo ***",
-            "for o in $orgs {\necho $o\n}",
-            "exit",
-        ])
+        #expect(
+            reloaded.entries == [
+                "org create apiorg",
+                "connect http://h --password ***",
+                "key create k",
+                "echo ***",
+                "for o in $orgs {\necho $o\n}",
+                "exit",
+            ]
+        )
     }
 
     @Test func withoutATerminalNothingGoesToHistory() async throws {
@@ -228,12 +235,14 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
             writeError: { _ in }
         )
         #expect(await session.run() == 0)
-        #expect(evaluator.inputs == [
-            "for o in $orgs {\n  echo $o\n}",
-            "echo \"two\nlines\"",
-            "dashboard push \\\na.json",
-            "let r = [1,\n2]",
-        ])
+        #expect(
+            evaluator.inputs == [
+                "for o in $orgs {\n  echo $o\n}",
+                "echo \"two\nlines\"",
+                "dashboard push \\\na.json",
+                "let r = [1,\n2]",
+            ]
+        )
         #expect(reader.prompts.filter { $0 == "... " }.count == 5)
     }
 }

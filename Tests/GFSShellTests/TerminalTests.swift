@@ -40,7 +40,9 @@ struct TerminalTests {
         await tmux.send(literal: ".")
         await tmux.send(keys: "Tab")
         // Two fields: Tab lists them and redraws the line.
-        try await tmux.waitFor { $0.contains { $0.hasPrefix("id") && $0.contains("name") } && $0.last == Self.prompt + "use $org." }
+        try await tmux.waitFor {
+            $0.contains { $0.hasPrefix("id") && $0.contains("name") } && $0.last == Self.prompt + "use $org."
+        }
         await tmux.send(literal: "n")
         await tmux.send(keys: "Tab")
         await tmux.send(keys: "Enter")
