@@ -6,6 +6,10 @@
 #include <string.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+#include <wchar.h>
 
 FILE *gfs_stdin(void) { return stdin; }
 FILE *gfs_stdout(void) { return stdout; }
@@ -157,3 +161,59 @@ int gfs_terminal_columns(int fd) {
     if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
 }
+
+static pthread_t resize_thread;
+static volatile sig_atomic_t resize_thread_set;
+
+static void gfs_resize_handler(int signo) {
+    if (resize_thread_set && !pthread_equal(pthread_self(), resize_thread)) {
+        pthread_kill(resize_thread, signo);
+    }
+}
+
+int gfs_resize_signal_install(void) {
+    resize_thread = pthread_self();
+    resize_thread_set = 1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = gfs_resize_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    return sigaction(SIGWINCH, &action, NULL);
+}
+
+static int last_columns = -1;
+
+int gfs_el_read_char(EditLine *el, wchar_t *character) {
+    if (last_columns < 0) last_columns = gfs_terminal_columns(STDOUT_FILENO);
+    char bytes[MB_LEN_MAX];
+    size_t count = 0;
+    for (;;) {
+        ssize_t got = read(STDIN_FILENO, &bytes[count], 1);
+        if (got < 0) {
+            if (errno != EINTR) return -1;
+            int columns = gfs_terminal_columns(STDOUT_FILENO);
+            if (columns != last_columns) {
+                // The terminal may have re-wrapped the old line, so libedit's idea of where the
+                // cursor stands is stale: redraw on a fresh line rather than over the old one.
+                last_columns = columns;
+                el_resize(el);
+                fputs("\r\n", stdout);
+            }
+            el_set(el, EL_REFRESH);
+            continue;
+        }
+        if (got == 0) return 0;
+        count++;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t used = mbrtowc(character, bytes, count, &state);
+        if (used == (size_t)-2 && count < sizeof bytes) continue;  // more bytes to come
+        if (used == (size_t)-1 || used == (size_t)-2) {
+            *character = (unsigned char)bytes[0];  // not in the locale's encoding: pass it on
+        }
+        return 1;
+    }
+}
+
+int gfs_el_set_read_function(EditLine *el) { return el_set(el, EL_GETCFN, gfs_el_read_char); }

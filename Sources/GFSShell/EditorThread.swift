@@ -29,6 +29,7 @@ final class EditorThread: @unchecked Sendable {
 
     private func serve() -> Never {
         _ = gfs_terminal_signals_mask(0)
+        _ = gfs_resize_signal_install()
         while true {
             let job = condition.withLock {
                 while jobs.isEmpty { condition.wait() }

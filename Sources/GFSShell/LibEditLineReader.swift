@@ -56,6 +56,7 @@ public final class LibEditLineReader: LineReader, @unchecked Sendable {
         _ = gfs_el_set_clientdata(editLine, clientData)
         _ = gfs_el_set_editor(editLine, "emacs")
         _ = gfs_el_set_signal(editLine, 1)
+        _ = gfs_el_set_read_function(editLine)
         _ = gfs_el_set_prompt(editLine, libEditPrompt, Self.promptEscape)
         if let history {
             _ = gfs_el_set_history(editLine, history.handle)

@@ -4,7 +4,8 @@ import GFSLanguage
 /// The read-evaluate loop: reads lines, gathers continuation lines into one input, evaluates
 /// it, records it in history and updates the prompt and completion.
 ///
-/// - Ctrl-C at the prompt discards the line and any open block.
+/// - Ctrl-C at the prompt discards the line and any open block; without a terminal it ends
+///   the session with status 130.
 /// - Ctrl-C while a command runs cancels the evaluating task, prints that it was cancelled and
 ///   keeps the session; without a terminal it ends the session with status 130.
 /// - Ctrl-D on an empty line, `exit` and `quit` end the session with status 0.
@@ -71,6 +72,8 @@ public final class ShellSession: Sendable {
             case .input(let text):
                 input = text
             case .discarded:
+                // Without a terminal, Ctrl-C stops the script as it would a command.
+                if !reader.isInteractive { return Self.interruptedStatus }
                 continue
             case .end(let incomplete):
                 if reader.isInteractive { writeOutput("\n") }

@@ -210,6 +210,12 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
         #expect(evaluator.inputs == ["slow"])
     }
 
+    @Test func anInterruptedReadInAScriptStopsItWith130() async {
+        let reader = ScriptedLineReader([.line("org list"), .interrupted, .line("org list")], isInteractive: false)
+        #expect(await session(reader).run() == 130)
+        #expect(evaluator.inputs == ["org list"])
+    }
+
     @Test func anUnfinishedBlockAtTheEndOfAScriptIsEvaluatedForItsError() async {
         let reader = ScriptedLineReader(lines: ["for o in $orgs {", "echo $o"], isInteractive: false)
         #expect(await session(reader).run() == 0)

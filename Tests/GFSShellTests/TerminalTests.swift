@@ -17,6 +17,8 @@ struct TerminalTests {
         await tmux.send(literal: "org list")
         await tmux.send(keys: "Enter")
         try await tmux.waitFor("ran: org list")
+        // Keys sent before the prompt is back are echoed by the cooked terminal.
+        try await tmux.waitFor { $0.last == Self.prompt }
         await tmux.send(keys: "Up")
         try await tmux.waitFor { $0.last == Self.prompt + "org list" }
         await tmux.send(keys: "Enter")
@@ -135,9 +137,29 @@ struct TerminalTests {
         await tmux.send(literal: "st")
         await tmux.send(keys: "Enter")
         try await tmux.waitFor("ran: org list")
+        try await tmux.waitFor { $0.last == Self.prompt }
         // Editing still works after the resume: the terminal is back in libedit's mode.
         await tmux.send(keys: "Up")
         try await tmux.waitFor { $0.last == Self.prompt + "org list" }
+    }
+
+    @Test func resizingTheWindowRedrawsTheLine() async throws {
+        let tmux = try await TmuxSession()
+        defer { tmux.close() }
+        try await tmux.waitFor { $0.last == Self.prompt }
+        let text = "org list --with a tail é"
+        await tmux.send(literal: text)
+        try await tmux.waitFor { $0.last == Self.prompt + text }
+        await tmux.resize(columns: 40)
+        // Redrawn on a fresh line, wrapped at the new width.
+        let wrapped = Self.prompt + text
+        // (Compared without spaces: the screen's trailing ones are trimmed. tmux re-wraps the
+        // old line and scrolls part of it away; without a redraw the screen kept one line.)
+        let squeezed = { (text: String) in text.replacingOccurrences(of: " ", with: "") }
+        try await tmux.waitFor { squeezed($0.suffix(2).joined()) == squeezed(wrapped) && $0.count >= 3 }
+        await tmux.send(literal: "!")
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.suffix(2).first.map { $0.hasPrefix("ran: \(text)!") } == true }
     }
 
     @Test func theHistoryFileHoldsNoSecret() async throws {
@@ -204,6 +226,10 @@ struct TmuxSession {
 
     func send(literal text: String) async {
         await Self.run(["-L", socket, "send-keys", "-l", text])
+    }
+
+    func resize(columns: Int) async {
+        await Self.run(["-L", socket, "resize-window", "-x", String(columns)])
     }
 
     func send(keys: String) async {

@@ -52,6 +52,17 @@ unsigned long gfs_sigint_count(void);
 /// SIGINT is left alone: its handler only counts, on any thread.
 int gfs_terminal_signals_mask(int block);
 
+/// Makes the calling thread the editing thread for window resizes: installs a SIGWINCH
+/// handler (no SA_RESTART) that, run on any other thread, passes the signal on to this one,
+/// so that its `read` is interrupted and `gfs_el_read_char` redraws.
+int gfs_resize_signal_install(void);
+
+/// Reads one character from standard input for libedit (`EL_GETCFN`). A read interrupted by
+/// a signal (a resize, or a resume after Ctrl-Z) makes libedit re-measure the terminal and
+/// redraw the line, which its built-in reader does not do for a resize.
+int gfs_el_read_char(EditLine *el, wchar_t *character);
+int gfs_el_set_read_function(EditLine *el);
+
 /// The terminal's width in columns, or 0 when `fd` is not a terminal.
 int gfs_terminal_columns(int fd);
 
