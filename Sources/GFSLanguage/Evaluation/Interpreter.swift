@@ -35,6 +35,7 @@ public actor Interpreter {
     /// How deeply `source` may nest before a file sourcing itself is taken for a loop.
     public static let maximumSourceDepth = 32
 
+    /// An interpreter running commands on `host`, starting from `session`.
     public init(host: any CommandHost, session: Session = Session()) {
         self.host = host
         self.session = session
