@@ -26,6 +26,7 @@ public struct Completion: Equatable, Sendable {
     /// list the candidates.
     public var replacement: String?
 
+    /// No candidates for the word at `offset`.
     public static func none(at offset: Int, partial: String = "") -> Completion {
         Completion(wordStart: offset, partial: partial, candidates: [], displayNames: [], replacement: nil)
     }

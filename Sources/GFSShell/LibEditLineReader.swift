@@ -10,10 +10,12 @@ import Foundation
 /// process has threads, a SIGINT typed at the prompt would land on another thread and
 /// `el_gets` would never return (LIBEDIT.md, "Signals"). Ctrl-C is instead an editor function
 /// that ends the read as `.interrupted`, and Ctrl-Z one that stops the process group. libedit
-/// still handles SIGWINCH and SIGCONT (`EL_SIGNAL`), so resizing and `fg` redraw the line.
+/// still handles SIGCONT and SIGWINCH (`EL_SIGNAL`); characters are read by the C shim
+/// (`gfs_el_read_char`), which redraws the line when a resize or a resume interrupts it, and a
+/// SIGWINCH that lands on another thread is passed on to the editing thread.
 ///
-/// Reads run on a thread of their own, never on Swift's cooperative pool; that thread alone
-/// unblocks the terminal signals (`Terminal.routeTerminalSignalsToEditor`).
+/// Reads run on a thread of their own, never on Swift's cooperative pool, which has one
+/// thread per core and would stall while a line is typed.
 public final class LibEditLineReader: LineReader, @unchecked Sendable {
     // All state below is touched only on `thread` (inside `el_gets` and the editor functions
     // it calls), or before the first read.

@@ -19,14 +19,3 @@ public protocol LineReader: AnyObject, Sendable {
     /// Reads one line, showing `prompt` first when the reader is interactive.
     func readLine(prompt: String) async -> LineInput
 }
-
-extension Terminal {
-    /// The reader the shell should use for this process's standard input and output: libedit
-    /// when both are terminals (psql's rule), plain reading with no prompt otherwise.
-    public static func makeLineReader(history: HistoryStore?, completer: Completer?) -> any LineReader {
-        if standardInputAndOutputAreTerminals {
-            return LibEditLineReader(history: history, completer: completer)
-        }
-        return PlainLineReader()
-    }
-}

@@ -77,3 +77,14 @@ extension Terminal {
         return columns > 0 ? columns : nil
     }
 }
+
+extension Terminal {
+    /// The reader the shell should use for this process's standard input and output: libedit
+    /// when both are terminals (psql's rule), plain reading with no prompt otherwise.
+    public static func makeLineReader(history: HistoryStore?, completer: Completer?) -> any LineReader {
+        if standardInputAndOutputAreTerminals {
+            return LibEditLineReader(history: history, completer: completer)
+        }
+        return PlainLineReader()
+    }
+}
