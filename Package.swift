@@ -91,6 +91,12 @@ let package = Package(
             resources: [.copy("Scripts")],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `gfs` binary: exit codes, stdout and stderr.
+        .testTarget(
+            name: "GFSCLITests",
+            dependencies: ["GFSLanguage", "GFSTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GrafanaSandboxTests",
             dependencies: [

@@ -11,15 +11,16 @@ import Synchronization
 /// it prints. Commands live in `GrafanaShellHost+<Group>.swift`; output formatting in
 /// ``ResultFormatter``.
 public final class GrafanaShellHost: CommandHost {
+    /// How results are shown.
+    public enum OutputFormat: String, Sendable, CaseIterable {
+        /// Key/value blocks for records, aligned tables for lists of records.
+        case text
+        /// One compact JSON document per line, for `jq` and other programs.
+        case json
+    }
+
     /// How results are shown and whether writes are sent.
     public struct Options: Sendable {
-        public enum OutputFormat: String, Sendable {
-            /// Key/value blocks and aligned tables.
-            case text
-            /// One JSON document per line.
-            case json
-        }
-
         public var output: OutputFormat
         /// Reads run, writes are printed as curl commands on standard error and not sent.
         public var dryRun: Bool
@@ -68,7 +69,7 @@ public final class GrafanaShellHost: CommandHost {
     public init(
         context: GrafanaContext,
         options: Options = Options(),
-        sink: any OutputSink = StandardOutputSink(),
+        sink: any OutputSink = Console.standard,
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         commandTable: CommandTable = GFSCommandCatalog.table
     ) {

@@ -25,72 +25,24 @@ struct ResultFormatter {
         Redactor(secrets: secrets).redact(value).compactJSON
     }
 
-    /// The readable form of a result.
+    /// The readable form of a result: a pulled dashboard as indented JSON, a diff as its
+    /// lines, a listing with the command's columns; the rest as ``ValueTextFormatter`` lays
+    /// it out.
     func text(_ value: Value, command: [String]) -> String {
         let value = Redactor(secrets: secrets).redact(value)
         switch (command, value) {
         case (["dashboard", "pull"], .record(let record)) where record["file"] == nil:
-            return value.prettyJSON
+            return value.prettyJSON + "\n"
         case (["dashboard", "diff"], .record(let record)):
             return diffText(record)
-        case (_, .record(let record)):
-            return keyValueBlock(record)
         case (_, .list(let rows)):
-            return table(rows, columns: Self.columns[command])
+            guard let columns = Self.columns[command] else { return ValueTextFormatter.format(value) }
+            return ValueTextFormatter.format(.list(rows.map { row in
+                guard case .record(let record) = row else { return row }
+                return .record(Record(columns.compactMap { name in record[name].map { (name, $0) } }))
+            }))
         default:
-            return value.description
-        }
-    }
-
-    /// `key  value` lines with the keys padded to one width.
-    func keyValueBlock(_ record: Record) -> String {
-        let width = record.keys.map(\.count).max() ?? 0
-        return record.map { key, value in
-            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + cell(value)
-        }.joined(separator: "\n")
-    }
-
-    /// An aligned table: a header of column names, then one line per row.
-    func table(_ rows: [Value], columns preferred: [String]?) -> String {
-        guard !rows.isEmpty else { return "(none)" }
-        let records = rows.compactMap(\.recordValue)
-        guard records.count == rows.count else {
-            return rows.map(cell).joined(separator: "\n")
-        }
-        var columns: [String]
-        if let preferred {
-            columns = preferred.filter { name in records.contains { $0[name] != nil } }
-        } else {
-            columns = []
-            for record in records {
-                for (key, value) in record where !columns.contains(key) {
-                    if case .record = value { continue }
-                    columns.append(key)
-                }
-            }
-        }
-        let cells = records.map { record in columns.map { record[$0].map(cell) ?? "" } }
-        let widths = columns.indices.map { index in
-            max(columns[index].count, cells.map { $0[index].count }.max() ?? 0)
-        }
-        func line(_ values: [String]) -> String {
-            var text = ""
-            for (index, value) in values.enumerated() {
-                let isLast = index == values.count - 1
-                text += isLast ? value : value.padding(toLength: widths[index], withPad: " ", startingAt: 0) + "  "
-            }
-            while text.last == " " { text.removeLast() }
-            return text
-        }
-        return ([line(columns.map { $0.uppercased() })] + cells.map(line)).joined(separator: "\n")
-    }
-
-    func cell(_ value: Value) -> String {
-        switch value {
-        case .null: "-"
-        case .list(let values) where values.allSatisfy({ if case .string = $0 { true } else { false } }):
-            values.map(\.description).joined(separator: ",")
-        default: value.description
+            return ValueTextFormatter.format(value)
         }
     }
 
@@ -101,6 +53,6 @@ struct ResultFormatter {
         if case .list(let diff)? = record["diff"] {
             lines += diff.map(\.description)
         }
-        return lines.joined(separator: "\n")
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -240,6 +240,11 @@ private struct CheckerPass {
             checkArgumentsLoosely(command.arguments.dropFirst())
             return
         }
+        if let topic = helpOptionTopic(command, words: words) {
+            // `org create --help` is `help org create`, as in most command-line tools.
+            resolutions[command.range.start.offset] = ResolvedCommand(target: .help(topic: topic), arguments: [], options: [])
+            return
+        }
         if first.text == "help", table.command(["help"]) == nil {
             checkHelp(command, words: words)
             return
@@ -256,6 +261,23 @@ private struct CheckerPass {
         if let binds = spec.binds { defined.insert(binds) }
         if command.isTry { defined.insert("error") }
         defined.insert("_")
+    }
+
+    /// The command path before a `--help` option, when the command is known and has no
+    /// `help` option of its own.
+    func helpOptionTopic(_ command: Command, words: [(text: String, range: SourceRange)]) -> [String]? {
+        let asksForHelp = command.arguments.contains { argument in
+            if case let .option(name, nil) = argument { return name.name == "help" }
+            return false
+        }
+        guard asksForHelp else { return nil }
+        var topic: [String] = []
+        for word in words {
+            guard table.nextWords(after: topic).contains(word.text) else { break }
+            topic.append(word.text)
+        }
+        guard !topic.isEmpty, table.command(topic)?.option(named: "help") == nil else { return nil }
+        return topic
     }
 
     /// The words after the command name, checked as values when the command itself is bad,

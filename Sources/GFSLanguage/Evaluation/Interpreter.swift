@@ -7,6 +7,23 @@
 /// go to the host, expression statements are shown through `host.display` and bound to
 /// `$_`, `echo` writes through `host.write`. The first failure stops the run and becomes a
 /// diagnostic with the failing statement's or expression's range.
+///
+/// The semantics in brief (the grammar is in `grammar/gfs.ebnf`):
+/// - Variables live in one flat session scope; `let`, `for` and commands with an implicit
+///   variable (`org create` binds `$org`) bind them. Every command's result is also `$_`.
+/// - `try CMD` yields `null` when the command fails and binds `$error` to a record
+///   (`message`, `hint`, `command`, `file`, `line`, `column` and the host's details);
+///   a successful `try` sets `$error` to `null`. Without `try` a failure stops the run.
+/// - Only `null` and `false` are false. `and`/`or` stop early and give the deciding
+///   operand (`$name or "default"`); `not` gives a bool.
+/// - `==` compares any values (numbers across int and double); `<` and friends compare two
+///   numbers or two strings. `+` adds numbers and joins two strings or two lists.
+/// - `for x in LIST` loops over a list; over a record it loops over `{key, value}` entries.
+/// - Interpolation and `echo` show strings raw, numbers plainly, lists and records as
+///   compact JSON.
+///
+/// One run at a time: the actor serialises calls, but a second `run` started while the
+/// first awaits the host would interleave with it.
 public actor Interpreter {
     /// Where commands run and output goes.
     public nonisolated let host: any CommandHost
@@ -48,6 +65,14 @@ public actor Interpreter {
         } catch {
             return outcome(for: error)
         }
+        return await run(checked)
+    }
+
+    /// Runs a script already checked against this host's table (and this session's
+    /// variables), for callers that parse and check themselves.
+    public func run(_ checked: CheckedScript) async -> RunOutcome {
+        let source = checked.script.source
+        loadedSources[source.name] = source
         session.sourceStack = [source]
         defer { session.sourceStack = [] }
         do {
