@@ -61,6 +61,11 @@ extension GrafanaClient {
         return DashboardDocument(dashboard: model, meta: meta)
     }
 
+    /// The dashboard with `uid`, or nil if there is none (404).
+    public func findDashboard(uid: String) async throws -> DashboardDocument? {
+        try await nilIfNotFound { try await dashboard(uid: uid) }
+    }
+
     /// `DELETE /api/dashboards/uid/:uid`.
     @discardableResult
     public func deleteDashboard(uid: String) async throws -> DeletedDashboard {

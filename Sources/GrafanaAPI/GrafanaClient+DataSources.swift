@@ -22,9 +22,19 @@ extension GrafanaClient {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", "uid", uid]), as: DataSource.self)
     }
 
+    /// `GET /api/datasources/uid/:uid` as raw JSON, key order kept, for showing `jsonData`.
+    public func dataSourceJSON(uid: String) async throws -> Data {
+        try await perform(APIRequest("get data source", .get, ["api", "datasources", "uid", uid])).body
+    }
+
     /// `GET /api/datasources/name/:name`; unknown gives 404 "Data source not found".
     public func dataSource(named name: String) async throws -> DataSource {
         try await perform(APIRequest("get data source", .get, ["api", "datasources", "name", name]), as: DataSource.self)
+    }
+
+    /// The data source named `name`, or nil if there is none (404).
+    public func findDataSource(named name: String) async throws -> DataSource? {
+        try await nilIfNotFound { try await dataSource(named: name) }
     }
 
     /// `GET /api/datasources/:id` (deprecated by Grafana; dropped in 12.x tests, API-NOTES §2.9).

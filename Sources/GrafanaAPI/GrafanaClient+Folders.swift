@@ -24,6 +24,11 @@ extension GrafanaClient {
         try await perform(APIRequest("get folder", .get, ["api", "folders", uid]), as: Folder.self)
     }
 
+    /// The folder with `uid`, or nil if there is none (404).
+    public func findFolder(uid: String) async throws -> Folder? {
+        try await nilIfNotFound { try await folder(uid: uid) }
+    }
+
     /// `PUT /api/folders/:uid`. Without `version` or `overwrite` Grafana answers 412
     /// "the folder has been changed by someone else" (API-NOTES §2.8).
     public func updateFolder(uid: String, title: String, description: String? = nil, version: Int64? = nil, overwrite: Bool = false)

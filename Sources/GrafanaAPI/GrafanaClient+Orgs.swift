@@ -27,6 +27,11 @@ extension GrafanaClient {
         try await perform(APIRequest("get organization", .get, ["api", "orgs", "name", name]), as: OrgDetails.self)
     }
 
+    /// The org named `name`, or nil if there is none (404).
+    public func findOrg(named name: String) async throws -> OrgDetails? {
+        try await nilIfNotFound { try await org(named: name) }
+    }
+
     /// `GET /api/org`: the org requests currently act in.
     public func currentOrg() async throws -> OrgDetails {
         try await perform(APIRequest("get current organization", .get, ["api", "org"]), as: OrgDetails.self)

@@ -136,6 +136,15 @@ extension GrafanaClient {
         return response
     }
 
+    /// Runs a lookup and maps 404 to nil, for the `--if-missing` style lookups.
+    func nilIfNotFound<Result>(_ lookup: () async throws -> Result) async throws -> Result? {
+        do {
+            return try await lookup()
+        } catch let error as GrafanaError where error.kind == .httpStatus && error.status == 404 {
+            return nil
+        }
+    }
+
     /// Performs a call and decodes its JSON answer.
     func perform<Result: Decodable>(_ request: APIRequest, as type: Result.Type) async throws -> Result {
         let response = try await perform(request)

@@ -9,12 +9,16 @@ import Foundation
 /// Ordering follows semantic versioning: `11.3.0-pre < 11.3.0`. Capability checks look
 /// at the numbers only, so a pre-release of 11.3.0 already counts as 11.3.
 public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The major version.
     public var major: Int
+    /// The minor version.
     public var minor: Int
+    /// The patch version.
     public var patch: Int
     /// The part after the first `-`, if any: `pre`, `75420.patch2-75797`.
     public var prerelease: String?
 
+    /// Creates a version from its parts.
     public init(major: Int, minor: Int, patch: Int = 0, prerelease: String? = nil) {
         self.major = major
         self.minor = minor
@@ -41,10 +45,12 @@ public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConver
             prerelease: prerelease?.isEmpty == true ? nil : prerelease)
     }
 
+    /// `11.4.0`, or `11.5.0-pre` with a pre-release part.
     public var description: String {
         "\(major).\(minor).\(patch)" + (prerelease.map { "-\($0)" } ?? "")
     }
 
+    /// Semantic-version order: numbers first, then a pre-release before the release.
     public static func < (lhs: GrafanaVersion, rhs: GrafanaVersion) -> Bool {
         if lhs.numbers != rhs.numbers { return lhs.numbers.lexicographicallyPrecedes(rhs.numbers) }
         switch (lhs.prerelease, rhs.prerelease) {

@@ -48,3 +48,15 @@ import Testing
         #expect(version.legacyKeyRoutesGone == routesGone)
     }
 }
+
+@Suite struct OrgRoleTests {
+    @Test(arguments: [("admin", OrgRole.admin), ("ADMIN", .admin), ("Editor", .editor), ("viewer", .viewer), ("none", .none)])
+    func parsesAnyCase(text: String, expected: OrgRole) {
+        #expect(OrgRole(parsing: text) == expected)
+    }
+
+    @Test func rejectsUnknownRoles() {
+        #expect(OrgRole(parsing: "owner") == nil)
+        #expect(OrgRole(parsing: "") == nil)
+    }
+}

@@ -96,3 +96,30 @@ extension LiveTransportTests {
         try await server.close()
     }
 }
+
+extension LiveTransportTests {
+    /// `.invalid` never resolves (RFC 6761), so this needs no network.
+    @Test func unknownHostIsReportedAsSuch() async throws {
+        let client = GrafanaClient(configuration: .init(baseURL: URL(string: "http://gfs-test.invalid:3000")!))
+        let error = await #expect(throws: GrafanaError.self) { _ = try await client.health() }
+        #expect(error?.kind == .hostNotFound)
+        #expect(error?.cause == "host 'gfs-test.invalid' not found")
+        #expect(error?.description == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)")
+    }
+}
+
+extension LiveTransportTests {
+    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+        let server = try await CannedHTTPServer { _ in nil }
+        let client = client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(5), read: .seconds(30)))
+        let task = Task { try await client.health() }
+        // Let the request reach the server before cancelling.
+        for _ in 0..<100 where server.requests.isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(server.requests.count == 1)
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        try await server.close()
+    }
+}

@@ -159,6 +159,27 @@ import Testing
         #expect(transport.last?.path == "/api/orgs/2")
     }
 
+    @Test func findLookupsMapOnly404ToNil() async throws {
+        let transport = RecordingTransport { request in
+            switch request.path {
+            case "/api/orgs/name/apiorg": TransportResponse(status: 200, body: Data(#"{"id":2,"name":"apiorg"}"#.utf8))
+            case "/api/orgs/name/denied": TransportResponse(status: 403, body: try fixture("rbac-denied.403.json"))
+            case "/api/dashboards/uid/u1": TransportResponse(status: 404, body: Data(#"{"message":"Dashboard not found","traceID":""}"#.utf8))
+            case "/api/folders/f1": TransportResponse(status: 404, body: Data(#"{"message":"folder not found","status":"not-found"}"#.utf8))
+            default: TransportResponse(status: 404, body: Data(#"{"message":"Not found"}"#.utf8))
+            }
+        }
+        let client = makeClient(transport)
+        #expect(try await client.findOrg(named: "apiorg")?.id == 2)
+        #expect(try await client.findOrg(named: "missing") == nil)
+        #expect(try await client.findDashboard(uid: "u1") == nil)
+        #expect(try await client.findFolder(uid: "f1") == nil)
+        #expect(try await client.findDataSource(named: "prom") == nil)
+        #expect(transport.last?.path == "/api/datasources/name/prom")
+        let denied = await #expect(throws: GrafanaError.self) { _ = try await client.findOrg(named: "denied") }
+        #expect(denied?.status == 403)
+    }
+
     @Test func listRenameDeleteOrgs() async throws {
         let transport = RecordingTransport { request in
             request.method == .get
@@ -400,6 +421,7 @@ import Testing
         #expect(try await client.dataSources().map(\.uid) == ["prom"])
         #expect(try await client.dataSource(uid: "prom").name == "Prometheus")
         #expect(transport.last?.path == "/api/datasources/uid/prom")
+        #expect(String(decoding: try await client.dataSourceJSON(uid: "prom"), as: UTF8.self) == full)
         _ = try await client.dataSource(named: "My Prom")
         #expect(transport.last?.path == "/api/datasources/name/My%20Prom")
         _ = try await client.dataSource(id: 5)

@@ -17,6 +17,7 @@ public enum WritePolicy: Sendable {
 public final class DryRunRecorder: Sendable {
     private let box = NIOLockedValueBox<[PlannedWrite]>([])
 
+    /// Creates an empty recorder.
     public init() {}
 
     /// The captured writes, oldest first.
@@ -42,8 +43,10 @@ public struct PlannedWrite: Sendable, Hashable, CustomStringConvertible, CustomR
     /// The `curl` command line that would send this request, secrets replaced by `***`.
     public var curlCommand: String { request.curlCommand }
 
+    /// The redacted `curl` line.
     public var description: String { curlCommand }
 
+    /// Shows the operation and the redacted `curl` line, never the raw headers.
     public var customMirror: Mirror {
         Mirror(self, children: ["operation": operation, "curl": curlCommand])
     }

@@ -23,12 +23,14 @@ public struct CreatedKey: Sendable, Hashable, CustomStringConvertible, CustomRef
     /// When the key stops working; nil for never. Computed from the requested lifetime at
     /// creation, since the create answer carries no expiry.
     public var expiration: Date?
+    /// Which mechanism made the key.
     public var kind: Kind
     /// The token's or legacy key's id (for deletion).
     public var id: Int64
     /// The owning service account, for ``Kind/serviceAccountToken``.
     public var serviceAccountID: Int64?
 
+    /// Creates a key description; `createKey` is the usual author.
     public init(
         name: String, key: String, role: String, orgId: Int64, expiration: Date?, kind: Kind, id: Int64,
         serviceAccountID: Int64? = nil
@@ -43,10 +45,12 @@ public struct CreatedKey: Sendable, Hashable, CustomStringConvertible, CustomRef
         self.serviceAccountID = serviceAccountID
     }
 
+    /// Names the key without its secret.
     public var description: String {
         "CreatedKey(name: \(name), key: ***, role: \(role), orgId: \(orgId), kind: \(kind.rawValue))"
     }
 
+    /// Keeps `dump` from printing the secret.
     public var customMirror: Mirror {
         Mirror(self, children: [
             "name": name, "key": "***", "role": role, "orgId": orgId, "expiration": expiration as Any,

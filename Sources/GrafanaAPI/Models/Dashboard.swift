@@ -5,12 +5,19 @@ public import Foundation
 /// The 11.4 swagger calls `slug` "title"; the code sends `slug` (API-NOTES §2.6, §3).
 /// `folderUid` is present from 11.x.
 public struct SavedDashboard: Sendable, Hashable, Codable {
+    /// The numeric id.
     public var id: Int64?
+    /// The uid, stable across instances.
     public var uid: String
+    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
     public var url: String?
+    /// Grafana's result word, `success`.
     public var status: String?
+    /// The version, raised on every save.
     public var version: Int64?
+    /// The URL-friendly title.
     public var slug: String?
+    /// The uid of the containing folder; empty or absent at the root.
     public var folderUid: String?
 }
 
@@ -18,34 +25,55 @@ public struct SavedDashboard: Sendable, Hashable, Codable {
 public struct DashboardDocument: Sendable, Hashable {
     /// The `dashboard` member, byte for byte as the server sent it (key order kept).
     public var dashboard: Data
+    /// The metadata: folder, permissions, version, provisioning.
     public var meta: DashboardMeta
 }
 
 /// `DashboardMeta`, the fields gfs uses; others are ignored.
 public struct DashboardMeta: Sendable, Hashable, Codable {
+    /// `db` for dashboards.
     public var type: String?
+    /// The URL-friendly title.
     public var slug: String?
+    /// The path in the Grafana UI, e.g. `/d/<uid>/<slug>`.
     public var url: String?
+    /// The version the server holds.
     public var version: Int64?
+    /// When it was created (ISO 8601).
     public var created: String?
+    /// When it was last changed (ISO 8601).
     public var updated: String?
+    /// The login that created it.
     public var createdBy: String?
+    /// The login that last changed it.
     public var updatedBy: String?
+    /// Whether the caller may save it.
     public var canSave: Bool?
+    /// Whether the caller may edit it.
     public var canEdit: Bool?
+    /// Whether the caller may delete it.
     public var canDelete: Bool?
+    /// Whether it is a folder.
     public var isFolder: Bool?
+    /// The uid of the containing folder; empty or absent at the root.
     public var folderUid: String?
+    /// The containing folder's title (`General` at the root).
     public var folderTitle: String?
+    /// The containing folder's UI path.
     public var folderUrl: String?
+    /// Whether it is provisioned from files (then it cannot be saved).
     public var provisioned: Bool?
 }
 
 /// `DELETE /api/dashboards/uid/:uid` answer (11.x+): `{"message","title","uid"}`; 10.x sent `id`.
 public struct DeletedDashboard: Sendable, Hashable, Codable {
+    /// The title.
     public var title: String?
+    /// The uid, stable across instances.
     public var uid: String?
+    /// The numeric id.
     public var id: Int64?
+    /// Grafana's confirmation text: `Dashboard <title> deleted`.
     public var message: String?
 }
 
@@ -60,6 +88,7 @@ public struct ImportInput: Sendable, Hashable, Codable {
     /// The value: a data source uid or name, or a constant.
     public var value: String
 
+    /// Creates an input value.
     public init(name: String, type: String, pluginId: String? = nil, value: String) {
         self.name = name
         self.type = type
@@ -70,13 +99,21 @@ public struct ImportInput: Sendable, Hashable, Codable {
 
 /// `POST /api/dashboards/import` answer (`ImportDashboardResponse`).
 public struct ImportedDashboard: Sendable, Hashable, Codable {
+    /// The uid, stable across instances.
     public var uid: String?
+    /// The title.
     public var title: String?
+    /// The URL-friendly title.
     public var slug: String?
+    /// The numeric id of the saved dashboard.
     public var dashboardId: Int64?
+    /// The uid of the containing folder; empty or absent at the root.
     public var folderUid: String?
+    /// The UI path of the imported dashboard.
     public var importedUrl: String?
+    /// The imported revision.
     public var importedRevision: Int64?
+    /// Whether the dashboard was imported.
     public var imported: Bool?
 }
 
@@ -88,18 +125,24 @@ public struct SearchQuery: Sendable, Hashable {
         case folder = "dash-folder"
     }
 
+    /// Matches titles by substring.
     public var query: String?
     /// Every tag must match (`tag` repeats).
     public var tags: [String]
+    /// Dashboards or folders only.
     public var type: ItemType?
+    /// Only items in these folders.
     public var folderUIDs: [String]
+    /// Only these dashboards.
     public var dashboardUIDs: [String]
+    /// Only starred items.
     public var starred: Bool?
     /// At most 5000 (server limit).
     public var limit: Int?
     /// 1-based.
     public var page: Int?
 
+    /// Creates a query; every filter is optional.
     public init(
         query: String? = nil, tags: [String] = [], type: ItemType? = nil, folderUIDs: [String] = [],
         dashboardUIDs: [String] = [], starred: Bool? = nil, limit: Int? = nil, page: Int? = nil
@@ -130,17 +173,28 @@ public struct SearchQuery: Sendable, Hashable {
 
 /// One search result (`Hit`).
 public struct SearchHit: Sendable, Hashable, Codable {
+    /// The numeric id.
     public var id: Int64?
+    /// The uid, stable across instances.
     public var uid: String
+    /// The title.
     public var title: String
     /// `dash-db` or `dash-folder`.
     public var type: String?
+    /// The path in the Grafana UI.
     public var url: String?
+    /// The legacy `db/<slug>` reference.
     public var uri: String?
+    /// The URL-friendly title.
     public var slug: String?
+    /// The tags.
     public var tags: [String]?
+    /// Whether the caller starred it.
     public var isStarred: Bool?
+    /// The uid of the containing folder; empty or absent at the root.
     public var folderUid: String?
+    /// The containing folder's title (`General` at the root).
     public var folderTitle: String?
+    /// The containing folder's UI path.
     public var folderUrl: String?
 }

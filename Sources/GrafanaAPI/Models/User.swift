@@ -15,6 +15,7 @@ public enum OrgRole: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
         self = role
     }
 
+    /// The role as Grafana spells it: `Admin`.
     public var description: String { rawValue }
 }
 
@@ -23,21 +24,34 @@ public enum OrgRole: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
 /// For a service-account token Grafana answers a synthetic profile with only
 /// `isGrafanaAdmin, orgId, uid, name, email, login` (API-NOTES §2.3), so most fields are optional.
 public struct UserProfile: Sendable, Hashable, Codable {
+    /// The user id (absent for service-account identities).
     public var id: Int64?
+    /// The user uid (for tokens, the identity id).
     public var uid: String?
+    /// The login name.
     public var login: String
+    /// The e-mail address.
     public var email: String?
+    /// The display name.
     public var name: String?
+    /// The org requests act in: the stored current org, or the token's org.
     public var orgId: Int64
+    /// Whether the user is a Grafana server admin.
     public var isGrafanaAdmin: Bool?
+    /// Whether the user is disabled.
     public var isDisabled: Bool?
+    /// Whether the user comes from an external auth provider.
     public var isExternal: Bool?
+    /// The UI theme preference.
     public var theme: String?
 }
 
 /// One entry of `GET /api/user/orgs` (`org.UserOrgDTO`).
 public struct UserOrg: Sendable, Hashable, Codable {
+    /// The org it belongs to.
     public var orgId: Int64
+    /// The org name.
     public var name: String
+    /// The user's role in the org: `Admin`, `Editor`, `Viewer` or `None`.
     public var role: String
 }

@@ -31,6 +31,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Creates a transport with its own clients; most callers want ``shared``.
     public init() {}
 
+    /// Sends the request on the client for its TLS and timeout settings and collects the body (up to 64 MiB).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let client = try httpClient(tls: request.tls, timeouts: request.timeouts)
         var outgoing = HTTPClientRequest(url: request.url)
@@ -54,9 +55,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
                 body: Data(bytes)
             )
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
+            // A cancelled task may surface as CancellationError or, from the connection pool's
+            // cancelRequest, as HTTPClientError.cancelled (or the last connect error); callers
+            // get CancellationError either way so they can tell it from a failure.
+            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+                throw CancellationError()
+            }
             throw Self.classify(error)
         }
     }
@@ -126,6 +131,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 return classify(first)
             }
             return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        case let error as SocketAddressError.UnknownHost:
+            // What NIO's getaddrinfo resolver throws for a name that does not resolve.
+            return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
         case let error as SocketAddressError:
             if case .unknown(let host, _) = error {
                 return ConnectionFailure(kind: .hostNotFound, cause: "host '\(host)' not found")
