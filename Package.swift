@@ -103,6 +103,9 @@ let package = Package(
                 "GrafanaSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            // Grafana fixtures and the 11.4.0 spec subset, copied from shared/grafana so the
+            // tests need nothing outside the clone.
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

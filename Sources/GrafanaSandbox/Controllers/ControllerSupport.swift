@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+
+// Shared pieces every controller uses: the environment handed to controllers, permission
+// checks, path and query parsing with Grafana's rules, and date formatting.
+
+/// What a controller needs: the store and the emulated release.
+struct SandboxEnvironment: Sendable {
+    let store: SandboxStore
+    let configuration: SandboxConfiguration
+
+    var version: GrafanaVersion { configuration.grafanaVersion }
+    var bodyLimit: Int { configuration.maximumBodySize }
+}
+
+/// A controller registers one area's routes (Hummingbird examples' `endpoints` pattern).
+protocol SandboxController {
+    init(environment: SandboxEnvironment)
+    func addRoutes(to router: Router<SandboxRequestContext>)
+}
+
+extension SandboxRequestContext {
+    /// The RBAC middleware of a route (`authorize` / `authorizeInOrg` in `pkg/api/api.go`):
+    /// answers the `Access denied` 403 naming the permission when the caller lacks it.
+    @discardableResult
+    func require(_ action: Action, scope: Action.Scope = .requestOrg, store: SandboxStore? = nil) async throws
+        -> Identity
+    {
+        try await require(anyOf: [action], scope: scope, store: store)
+    }
+
+    /// `ac.EvalAny(…)`: any one of the actions suffices; the 403 names them as
+    /// `any of a, b` (observed wording, API-NOTES §1.2).
+    @discardableResult
+    func require(anyOf actions: [Action], scope: Action.Scope = .requestOrg, store: SandboxStore? = nil)
+        async throws -> Identity
+    {
+        let identity = try caller()
+        var role = identity.orgRole
+        if case .org(let orgID) = scope, orgID != identity.orgID, let store {
+            role = await store.read { $0.role(of: identity.userID, in: orgID) } ?? .none
+        }
+        if actions.contains(where: { $0.isGranted(to: identity, role: role, scope: scope) }) { return identity }
+        let evaluator =
+            actions.count == 1 ? actions[0].rawValue : "any of " + actions.map(\.rawValue).joined(separator: ", ")
+        throw GrafanaError.accessDenied(evaluator)
+    }
+
+    /// A signed-in person, not a token (`reqSignedInNoAnonymous` plus `getUserID`).
+    func requireUser() throws -> Identity {
+        try caller()
+    }
+
+    /// A path parameter parsed as Grafana's `strconv.ParseInt(web.Params(...)[":id"], 10, 64)`.
+    func int64Parameter(_ name: String, orAnswer failure: GrafanaError) throws -> Int64 {
+        guard let text = parameters.get(name), let value = Int64(text) else { throw failure }
+        return value
+    }
+
+    /// A path parameter, percent-decoded as Go's router hands it to handlers.
+    func stringParameter(_ name: String) -> String {
+        let raw = parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+}
+
+extension Request {
+    /// `c.Query(name)`: the first value or "".
+    func query(_ name: String) -> String {
+        uri.queryParameters[Substring(name)].map(String.init) ?? ""
+    }
+
+    /// `c.QueryStrings(name)`: every value.
+    func queryAll(_ name: String) -> [String] {
+        uri.queryParameters[values: Substring(name)].map(String.init)
+    }
+
+    /// `c.QueryInt(name)`: `strconv.Atoi`, 0 when absent or not a number.
+    func queryInt(_ name: String) -> Int {
+        Int(query(name)) ?? 0
+    }
+
+    /// `c.QueryBool(name)`: `strconv.ParseBool`, false otherwise.
+    func queryBool(_ name: String) -> Bool {
+        ["1", "t", "T", "TRUE", "true", "True"].contains(query(name))
+    }
+}
+
+/// Go's `time.Time` JSON form (RFC 3339), in UTC as the sandbox keeps time.
+enum GoTime {
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    static func json(_ date: Date) -> JSONValue { .string(format(date)) }
+
+    static func json(_ date: Date?) -> JSONValue { date.map { .string(format($0)) } ?? .null }
+
+    /// `util.GetAgeString` (`pkg/util/strings.go`): the age shown beside `lastSeenAt`,
+    /// `10y`, `3M`, `2w`, `5d`, `4h`, `7m` or `< 1m` (docs example `"lastSeenAtAge": "< 1m"`).
+    static func age(_ date: Date, now: Date = Date()) -> String {
+        let minutes = now.timeIntervalSince(date) / 60
+        let steps: [(Double, String)] = [(525_600, "y"), (43_800, "M"), (10_080, "w"), (1_440, "d"), (60, "h"), (1, "m")]
+        for (size, unit) in steps where Int(minutes / size) > 0 {
+            return "\(Int(minutes / size))\(unit)"
+        }
+        return "< 1m"
+    }
+
+    /// The zero `time.Time`, which Go writes for unset non-pointer times.
+    static let zero = "0001-01-01T00:00:00Z"
+}
+
+/// `dtos.GetGravatarUrl`: `/avatar/` + md5 of the lowercased, trimmed email.
+func gravatarURL(_ email: String) -> String {
+    "/avatar/" + MD5.hex(email.lowercased().trimmingCharacters(in: .whitespaces))
+}
+
+/// `slugify.Slugify` (`pkg/infra/slugify`): lowercase, non-alphanumerics to `-`, collapsed.
+func slugify(_ title: String) -> String {
+    var slug = ""
+    var lastWasDash = false
+    for scalar in title.lowercased().unicodeScalars {
+        if CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII {
+            slug.unicodeScalars.append(scalar)
+            lastWasDash = false
+        } else if !lastWasDash && !slug.isEmpty {
+            slug += "-"
+            lastWasDash = true
+        }
+    }
+    while slug.hasSuffix("-") { slug.removeLast() }
+    return slug
+}

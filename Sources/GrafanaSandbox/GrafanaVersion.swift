@@ -1,0 +1,100 @@
+/// The Grafana release whose behaviour the sandbox emulates (`--grafana-version`).
+///
+/// Behaviour that changed between releases is decided here, in one place, each with the
+/// Grafana change it follows (see `shared/grafana/API-NOTES.md` §2.4 and §6 item 4).
+public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+    public var patch: Int
+    /// A pre-release or build suffix such as `pre` or `75420.patch2-75797`, kept for display.
+    public var suffix: String
+
+    /// The default profile: Grafana 11.4.0, whose OpenAPI spec the sandbox is checked against.
+    public static let v11_4_0 = GrafanaVersion(major: 11, minor: 4, patch: 0)
+
+    public init(major: Int, minor: Int, patch: Int, suffix: String = "") {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+        self.suffix = suffix
+    }
+
+    /// Parses `11.4.0`, `v9.5.0`, `11.3` or `11.5.0-pre`; `nil` when it is not a version.
+    public init?(_ text: String) {
+        var body = Substring(text)
+        if body.hasPrefix("v") { body = body.dropFirst() }
+        var suffix = ""
+        if let dash = body.firstIndex(of: "-") {
+            suffix = String(body[body.index(after: dash)...])
+            body = body[..<dash]
+        }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        let patch = parts.count == 3 ? Int(parts[2]) : 0
+        guard let patch, major >= 0, minor >= 0, patch >= 0 else { return nil }
+        self.init(major: major, minor: minor, patch: patch, suffix: suffix)
+    }
+
+    public var description: String {
+        "\(major).\(minor).\(patch)" + (suffix.isEmpty ? "" : "-\(suffix)")
+    }
+
+    public static func < (lhs: GrafanaVersion, rhs: GrafanaVersion) -> Bool {
+        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
+    }
+
+    private static func at(_ major: Int, _ minor: Int) -> GrafanaVersion {
+        GrafanaVersion(major: major, minor: minor, patch: 0)
+    }
+}
+
+extension GrafanaVersion {
+    /// What `/api/auth/keys` does in this release.
+    enum LegacyKeys {
+        /// Before 11.3: create, list and delete work.
+        case available
+        /// 11.3 to 12.0: `POST` answers 410 (PR grafana/grafana#92965); list and delete still work.
+        case creationGone
+        /// From 12.1: the routes are gone (PR grafana/grafana#106019), so the not-found handler answers.
+        case removed
+    }
+
+    var legacyKeys: LegacyKeys {
+        if self < .at(11, 3) { return .available }
+        if self < .at(12, 1) { return .creationGone }
+        return .removed
+    }
+
+    /// From 12.x (PR grafana/grafana#105998) a legacy key not owned by a service account no
+    /// longer authenticates (`api_key.go`: `errAPIKeyInvalid`).
+    var plainKeysAuthenticate: Bool { self < .at(12, 1) }
+
+    /// `folderUid` joined the `POST /api/dashboards/db` answer in 11.x (spec `postDashboardResponse`).
+    var dashboardSaveHasFolderUID: Bool { self >= .at(11, 0) }
+
+    /// `DELETE /api/dashboards/uid/:uid` answers `uid` from 11.x and `id` before (API-NOTES §2.6).
+    var dashboardDeleteHasUID: Bool { self >= .at(11, 0) }
+
+    /// `ErrDashboardWithSameNameInFolderExists` (412 `name-exists`) is absent from the 12.x
+    /// `pkg/services/dashboards/errors.go`; removal release unverified, so 12.0 is assumed.
+    var rejectsSameNameInFolder: Bool { self < .at(12, 0) }
+
+    /// Grafana 12 answers an unknown search `type` with 500 "Search failed" (grafana-client tests).
+    var rejectsUnknownSearchType: Bool { self >= .at(12, 0) }
+
+    /// Deleting the active org: "Can not delete org for current user" before 12
+    /// (`pkg/api/org.go`), "Cannot delete your active organization" from 12 (grafana-client
+    /// `test_delete_current_organization`; exact 12.x body unverified).
+    var deleteActiveOrgMessage: String {
+        self < .at(12, 0) ? "Can not delete org for current user" : "Cannot delete your active organization"
+    }
+
+    /// A stable 10-character pseudo commit for health and build info; Grafana shows its git commit.
+    var commitShort: String {
+        let seed = "\(major)\(minor)\(patch)\(suffix)".unicodeScalars.reduce(UInt64(1469598103934665603)) {
+            ($0 ^ UInt64($1.value)) &* 1099511628211
+        }
+        let hex = String(seed, radix: 16)
+        return String((String(repeating: "0", count: 16) + hex).suffix(16).prefix(10))
+    }
+}

@@ -1,0 +1,22 @@
+public import Hummingbird
+import Logging
+
+/// The request context: Hummingbird's core storage plus the authenticated caller.
+public struct SandboxRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``AuthMiddleware`` for every route but the unauthenticated ones.
+    var identity: Identity?
+    /// Bodies are read by ``RequestBody`` with the configured limit instead.
+    public var maxUploadSize: Int { Int.max }
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        identity = nil
+    }
+
+    /// The authenticated caller; routes behind ``AuthMiddleware`` always have one.
+    func caller() throws -> Identity {
+        guard let identity else { throw GrafanaError.unauthenticated }
+        return identity
+    }
+}

@@ -1,0 +1,24 @@
+public import Hummingbird
+import NIOCore
+
+/// Builds the sandbox's responses with Grafana's headers.
+enum SandboxResponse {
+    /// `response.JSON` / `json.Marshal`: `Content-Type: application/json`, no trailing newline;
+    /// middleware-written bodies (`web.Context.JSON`) carry `; charset=UTF-8` and a newline.
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, trailingNewline: Bool = false) -> Response {
+        let text = body.encoded() + (trailingNewline ? "\n" : "")
+        let contentType = trailingNewline ? "application/json; charset=UTF-8" : "application/json"
+        return raw(status, text, contentType: contentType)
+    }
+
+    static func raw(_ status: HTTPResponse.Status, _ text: String, contentType: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// `response.Success(message)`: 200 `{"message": message}`.
+    static func success(_ message: String) -> Response {
+        json(.ok, .map([("message", .string(message))]))
+    }
+}

@@ -1,0 +1,40 @@
+public import Hummingbird
+
+/// Builds the sandbox's router: middleware in Grafana's order (errors rendered outermost,
+/// default headers, optional delays, authentication) and one controller per API area.
+///
+/// Tests drive the router in process (`HummingbirdTesting` `.router`); ``SandboxServer``
+/// serves it on a port.
+public func buildRouter(configuration: SandboxConfiguration) throws -> Router<SandboxRequestContext> {
+    buildRouter(store: try SandboxStore(configuration: configuration), configuration: configuration)
+}
+
+func buildRouter(store: SandboxStore, configuration: SandboxConfiguration) -> Router<SandboxRequestContext> {
+    let router = Router(context: SandboxRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: DefaultHeadersMiddleware())
+    if !configuration.delays.isEmpty {
+        router.add(middleware: DelayMiddleware(delays: configuration.delays))
+    }
+    router.add(middleware: AuthMiddleware(store: store, version: configuration.grafanaVersion))
+
+    let environment = SandboxEnvironment(store: store, configuration: configuration)
+    for controller in sandboxControllers {
+        controller.init(environment: environment).addRoutes(to: router)
+    }
+    return router
+}
+
+/// Every controller, one per API area (`Controllers/`).
+var sandboxControllers: [any SandboxController.Type] {
+    [
+        HealthController.self,
+        UserController.self,
+        OrgsController.self,
+        OrgUsersController.self,
+        APIKeysController.self,
+        ServiceAccountsController.self,
+        AdminUsersController.self,
+        UsersController.self,
+    ]
+}

@@ -1,0 +1,98 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A Grafana-compatible HTTP server, in process.
+///
+/// Start one for a test or a `--sandbox` run, read its ``url``, stop it when done:
+///
+/// ```swift
+/// let server = SandboxServer(configuration: SandboxConfiguration(port: 0))
+/// try await server.start()
+/// defer { Task { await server.stop() } }
+/// print("Sandbox listening on \(server.url!)")
+/// ```
+///
+/// Or serve until SIGINT/SIGTERM, as `gfs sandbox` does, with ``run(onListening:)``.
+public final class SandboxServer: Sendable {
+    /// The configuration the server was made with.
+    public let configuration: SandboxConfiguration
+
+    private let state = SandboxServerState()
+
+    public init(configuration: SandboxConfiguration = SandboxConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// The base URL once listening, such as `http://127.0.0.1:49321`; `nil` before.
+    public var url: String? {
+        state.port.map { "http://\(Self.urlHost(configuration.host)):\($0)" }
+    }
+
+    /// The port actually bound (useful with port 0); `nil` before listening.
+    public var port: Int? { state.port }
+
+    /// Starts serving in the background and returns once the port is bound.
+    /// Throws if the state file cannot be read or the port cannot be bound.
+    public func start() async throws {
+        let (application, listening) = try makeApplication(onListening: nil)
+        // Cancelling the task shuts the application's service group (and the server) down.
+        let task = Task {
+            do {
+                try await application.run()
+                listening.fail(ServerStopped())
+            } catch {
+                listening.fail(error)
+            }
+        }
+        state.setRunning(task: task)
+        do {
+            state.setPort(try await listening.wait())
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// Stops a server started with ``start()`` and waits until it has shut down.
+    public func stop() async {
+        guard let task = state.takeRunning() else { return }
+        task.cancel()
+        _ = await task.result
+        state.setPort(nil)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts down cleanly. `onListening` is called with
+    /// the URL once the port is bound (port 0 resolved), e.g. to print it.
+    public func run(onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        let host = Self.urlHost(configuration.host)
+        let (application, _) = try makeApplication { port in onListening("http://\(host):\(port)") }
+        // `runService()` defaults to shutting down gracefully on SIGTERM and SIGINT.
+        try await application.runService()
+    }
+
+    private func makeApplication(onListening: (@Sendable (Int) -> Void)?) throws -> (some ApplicationProtocol, ListeningSignal) {
+        let router = try buildRouter(configuration: configuration)
+        var logger = Logger(label: "gfs.sandbox")
+        logger.logLevel = .warning
+        let listening = ListeningSignal()
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                listening.succeed(port)
+                onListening?(port)
+            },
+            logger: logger
+        )
+        return (application, listening)
+    }
+
+    private static func urlHost(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
+    }
+}
+
+/// The server finished before it was listening.
+struct ServerStopped: Error {}

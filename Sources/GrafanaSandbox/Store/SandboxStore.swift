@@ -1,0 +1,102 @@
+import Foundation
+
+/// The sandbox's state, behind an actor so requests see one consistent history.
+///
+/// Handlers change the state through ``write(_:)``: the closure works on a copy, and the copy
+/// replaces the state (and is saved, when a state file is configured) only if the closure
+/// returns normally. A request that fails half-way therefore changes nothing.
+actor SandboxStore {
+    private(set) var state: SandboxState
+    private let persistence: StatePersistence?
+
+    /// A store seeded as a fresh Grafana: org 1 "Main Org." and the server admin (user 1),
+    /// Admin of org 1 (Grafana's first-start migration, `pkg/services/sqlstore/sqlstore.go`
+    /// `ensureMainOrgAndAdminUser`). With a state file that exists, its contents are loaded.
+    init(configuration: SandboxConfiguration) throws {
+        if let path = configuration.stateFile {
+            let persistence = StatePersistence(path: path)
+            self.persistence = persistence
+            if let loaded = try persistence.load() {
+                state = loaded
+                return
+            }
+        } else {
+            persistence = nil
+        }
+        state = Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
+        try persistence?.save(state)
+    }
+
+    static func seed(adminUser: String, adminPassword: String) -> SandboxState {
+        var state = SandboxState()
+        let now = Date()
+        let orgID = state.insertOrg(name: "Main Org.", now: now)
+        let salt = KeyGenerator.randomString(10)
+        let admin = StoredUser(
+            id: state.allocateUserID(), uid: KeyGenerator.shortUID(), login: adminUser, email: "admin@localhost",
+            name: "", passwordHash: KeyGenerator.hash(adminPassword, salt: salt), salt: salt, isServerAdmin: true,
+            isDisabled: false, isServiceAccount: false, currentOrgID: orgID, created: now, updated: now)
+        state.users.append(admin)
+        state.memberships.append(StoredMembership(orgID: orgID, userID: admin.id, role: .admin, created: now, updated: now))
+        return state
+    }
+
+    /// Reads the state.
+    func read<T: Sendable>(_ body: @Sendable (SandboxState) throws -> T) rethrows -> T {
+        try body(state)
+    }
+
+    /// Changes the state all-or-nothing and saves it when a state file is configured.
+    /// Bookkeeping writes (last-seen times) pass `persist: false` and ride along with the next save.
+    func write<T: Sendable>(persist: Bool = true, _ body: @Sendable (inout SandboxState) throws -> T) throws -> T {
+        var copy = state
+        let result = try body(&copy)
+        if persist { try persistence?.save(copy) }
+        state = copy
+        return result
+    }
+}
+
+extension SandboxState {
+    mutating func allocateUserID() -> Int64 {
+        defer { nextUserID += 1 }
+        return nextUserID
+    }
+
+    mutating func allocateAPIKeyID() -> Int64 {
+        defer { nextAPIKeyID += 1 }
+        return nextAPIKeyID
+    }
+
+    /// Dashboards and folders share one id sequence: folders are rows of Grafana's
+    /// `dashboard` table (`is_folder = 1`).
+    mutating func allocateDashboardID() -> Int64 {
+        defer { nextDashboardID += 1 }
+        return nextDashboardID
+    }
+
+    @discardableResult
+    mutating func insertOrg(name: String, now: Date) -> Int64 {
+        let id = nextOrgID
+        nextOrgID += 1
+        orgs.append(StoredOrg(id: id, name: name, created: now, updated: now))
+        return id
+    }
+
+    func org(_ id: Int64) -> StoredOrg? { orgs.first { $0.id == id } }
+    func user(_ id: Int64) -> StoredUser? { users.first { $0.id == id } }
+    func userIndex(_ id: Int64) -> Int? { users.firstIndex { $0.id == id } }
+
+    /// A person (not a service account) by login or email, case-insensitively as Grafana's
+    /// user store compares them.
+    func user(loginOrEmail: String) -> StoredUser? {
+        let wanted = loginOrEmail.lowercased()
+        return users.first { !$0.isServiceAccount && ($0.login.lowercased() == wanted || $0.email.lowercased() == wanted) }
+    }
+
+    func membership(orgID: Int64, userID: Int64) -> StoredMembership? {
+        memberships.first { $0.orgID == orgID && $0.userID == userID }
+    }
+
+    func role(of userID: Int64, in orgID: Int64) -> OrgRole? { membership(orgID: orgID, userID: userID)?.role }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import GrafanaSandbox
+
+/// The server as `gfs sandbox` and `gfs --sandbox` use it: a real port, stop, restart, state file.
+@Suite struct ServerTests {
+    @Test func startsOnAFreePortAndTellsItsURL() async throws {
+        try await withLiveSandbox { server, client in
+            let port = try #require(server.port)
+            #expect(port > 0)
+            #expect(server.url == "http://127.0.0.1:\(port)")
+            let health = try await client.get("/api/health", as: .none)
+            #expect(health.status == .ok)
+            #expect(health["database"] == "ok")
+            #expect(try await client.get("/api/org")["name"] == "Main Org.")
+        }
+    }
+
+    @Test func stopReleasesThePortAndIsIdempotent() async throws {
+        let server = SandboxServer(configuration: SandboxConfiguration(port: 0))
+        try await server.start()
+        #expect(server.url != nil)
+        await server.stop()
+        #expect(server.url == nil)
+        await server.stop()
+    }
+
+    @Test func aTakenPortFailsToStart() async throws {
+        try await withLiveSandbox { server, _ in
+            let port = try #require(server.port)
+            let second = SandboxServer(configuration: SandboxConfiguration(port: port))
+            await #expect(throws: (any Error).self) { try await second.start() }
+        }
+    }
+
+    @Test func customAdminCredentials() async throws {
+        let configuration = SandboxConfiguration(port: 0, adminUser: "root", adminPassword: "s3cret")
+        try await withSandbox(configuration) { client in
+            let profile = try await client.get("/api/user", as: .basic("root", "s3cret"))
+            #expect(profile["login"] == "root")
+            #expect(try await client.get("/api/user", as: .admin).status == .unauthorized)
+        }
+    }
+
+    @Test func stateFileSurvivesARestartAndIsWrittenWhole() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.json").path
+        var configuration = SandboxConfiguration(port: 0)
+        configuration.stateFile = path
+
+        try await withSandbox(configuration) { client in
+            _ = try await client.createOrg("persisted")
+            let key = try await client.serviceAccountToken()
+            #expect(!key.isEmpty)
+            try key.write(toFile: directory.appendingPathComponent("token").path, atomically: true, encoding: .utf8)
+        }
+        let token = try String(contentsOfFile: directory.appendingPathComponent("token").path, encoding: .utf8)
+        // Only the state file and our token file: no temporary files left behind.
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["state.json", "token"])
+        // Secrets are stored hashed, never in clear.
+        let stored = try String(contentsOfFile: path, encoding: .utf8)
+        let secret = String(token.split(separator: "_")[1])
+        #expect(!stored.contains(secret))
+        #expect(!stored.contains("\"admin\",\"password\""))
+
+        try await withSandbox(configuration) { client in
+            let org = try await client.get("/api/orgs/name/persisted")
+            #expect(org.status == .ok)
+            #expect(try await client.get("/api/org", as: .bearer(token)).status == .ok)
+        }
+    }
+
+    @Test func unreadableStateFileFailsLoudly() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path
+        try "{ not json".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: StatePersistence.Failure.self) {
+            _ = try buildRouter(configuration: SandboxConfiguration(stateFile: path))
+        }
+    }
+
+    @Test func configuredDelaysHoldTheAnswer() async throws {
+        var configuration = SandboxConfiguration(port: 0)
+        configuration.delays = ["GET /api/org": .milliseconds(300), "GET /api/orgs/:orgId": .milliseconds(300)]
+        try await withSandbox(configuration) { client in
+            let clock = ContinuousClock()
+            let literal = try await clock.measure { _ = try await client.get("/api/org") }
+            #expect(literal >= .milliseconds(300))
+            let pattern = try await clock.measure { _ = try await client.get("/api/orgs/1") }
+            #expect(pattern >= .milliseconds(300))
+            let other = try await clock.measure { _ = try await client.get("/api/user") }
+            #expect(other < .milliseconds(300))
+        }
+    }
+}
