@@ -27,7 +27,7 @@ extension GrafanaShellHost {
         withState { state in
             state.context = newContext
             state.serverVersion = nil
-            if let secret = newContext.authentication.secret { state.secrets.insert(secret) }
+            if let secret = newContext.maskableSecret { state.secrets.insert(secret) }
         }
         try await resolvePendingOrg()
         let version = try await serverVersion()

@@ -66,19 +66,21 @@ extension GrafanaShellHost {
 
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }
-        if plans.count > 1 || !failed.isEmpty {
+        if plans.count > 1 {
             var counts: [String: Int] = [:]
             for result in results { counts[result["status"]?.description ?? "?", default: 0] += 1 }
             let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
-            note("\(plans.count) dashboard file\(plans.count == 1 ? "" : "s"): \(summary)")
+            note("\(plans.count) dashboard files: \(summary)")
         }
         guard failed.isEmpty else {
             let succeeded = results.filter { $0["status"] != .string("failed") }
-            for result in failed {
-                note("failed: \(result["file"]?.description ?? "?"): \(result["error"]?.description ?? "")")
-            }
-            for result in succeeded {
-                note("ok: \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
+            if plans.count > 1 {
+                for result in succeeded {
+                    note("  ok      \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
+                }
+                for result in failed {
+                    note("  failed  \(result["error"]?.description ?? "")")
+                }
             }
             let names = failed.compactMap { $0["file"]?.description }
             throw CommandFailure(

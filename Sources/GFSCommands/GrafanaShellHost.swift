@@ -78,7 +78,7 @@ public final class GrafanaShellHost: CommandHost {
         self.sink = sink
         self.transport = transport
         var initial = State(context: context)
-        if let secret = context.authentication.secret { initial.secrets.insert(secret) }
+        if let secret = context.maskableSecret { initial.secrets.insert(secret) }
         self.state = Mutex(initial)
     }
 

@@ -121,7 +121,9 @@ struct GFSCommandLine: AsyncParsableCommand {
             }
         }
         let status = await execute(source, arguments: scriptArguments, connection: connection)
-        await sandboxRun?.stop()
+        // The sandbox is not stopped: the process ends here and takes it along, and stopping
+        // makes Hummingbird log a cancellation error on stderr.
+        withExtendedLifetime(sandboxRun) {}
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -136,7 +138,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             Console.standard.write(text, to: .standardError)
             return 2
         }
-        if grafanaContext.tls.insecure {
+        if grafanaContext.skipsTLSVerification {
             Console.standard.write("gfs: warning: TLS certificate verification is off (--insecure)\n", to: .standardError)
         }
         let options = GrafanaShellHost.Options(
