@@ -318,6 +318,11 @@ extension GrafanaShellHost {
         } catch let error as GrafanaError where error.status == 404 {}
         let folders = try await client.folders()
         if let folder = folders.first(where: { $0.title == reference }) { return folder.uid }
+        if options.dryRun {
+            // An earlier line of the same dry run only planned to create it.
+            note("dry run: no folder '\(reference)' yet; assuming an earlier line creates it with that uid")
+            return reference
+        }
         throw CommandFailure(
             message: "No folder '\(reference)'",
             hint: reference.bestMatch(in: folders.map(\.title)).map { "Did you mean '\($0)'?" } ?? "'folder create \(reference)' makes it.")

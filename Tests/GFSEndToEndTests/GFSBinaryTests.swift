@@ -167,9 +167,9 @@ import Testing
         #expect(notFound.status == 1)
         #expect(notFound.standardError.contains("404"))
 
-        // The script's own exit code, a missing script, a missing password variable.
+        // The script's own exit code, a missing script (a usage error), a missing password variable.
         #expect(try Self.gfs(Self.connect(url) + [try script("exit.gfs", "exit 7")], environment: Self.password).status == 7)
-        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 66)
+        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 64)
         let noPassword = try Self.gfs(Self.connect(url) + ["\(directory)/list.gfs"])
         #expect(noPassword.status == 2)
         #expect(noPassword.standardError.contains("GFS_TEST_PASSWORD is not set"))
