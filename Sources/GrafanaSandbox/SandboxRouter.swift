@@ -36,5 +36,12 @@ var sandboxControllers: [any SandboxController.Type] {
         ServiceAccountsController.self,
         AdminUsersController.self,
         UsersController.self,
+        FoldersController.self,
+        DashboardsController.self,
+        SearchController.self,
+        DataSourcesController.self,
+        PermissionsController.self,
+        TeamsController.self,
+        PreferencesController.self,
     ]
 }

@@ -185,6 +185,21 @@ struct StoredPermission: Codable, Sendable {
     var permission: Int64
     var created: Date
     var updated: Date
+
+    init(
+        orgID: Int64, resource: Resource, resourceUID: String, userID: Int64? = nil, teamID: Int64? = nil,
+        role: OrgRole? = nil, permission: Int64, created: Date, updated: Date
+    ) {
+        self.orgID = orgID
+        self.resource = resource
+        self.resourceUID = resourceUID
+        self.userID = userID
+        self.teamID = teamID
+        self.role = role
+        self.permission = permission
+        self.created = created
+        self.updated = updated
+    }
 }
 
 /// Everything the sandbox knows; one value, so a change is applied to a copy and committed
@@ -207,4 +222,7 @@ struct SandboxState: Codable, Sendable {
     var teamMembers: [StoredTeamMember] = []
     var preferences: [StoredPreferences] = []
     var permissions: [StoredPermission] = []
+    /// Resources whose permissions were set explicitly (`org/resource/uid`); the others list
+    /// Grafana's defaults.
+    var permissionsCustomised: Set<String> = []
 }

@@ -113,6 +113,17 @@ func withSandbox(
     try await application.test(.router) { client in try await body(SandboxClient(client: client)) }
 }
 
+/// Runs `body` against a fresh sandbox router, with direct access to its store for set-ups
+/// that no route can make (plugin-owned dashboards, read-only data sources).
+func withSandboxStore(
+    _ configuration: SandboxConfiguration = SandboxConfiguration(),
+    _ body: @Sendable (SandboxStore, SandboxClient) async throws -> Void
+) async throws {
+    let store = try SandboxStore(configuration: configuration)
+    let application = Application(router: buildRouter(store: store, configuration: configuration))
+    try await application.test(.router) { client in try await body(store, SandboxClient(client: client)) }
+}
+
 /// Runs `body` against a sandbox served on a free port by ``SandboxServer``.
 func withLiveSandbox(
     _ configuration: SandboxConfiguration = SandboxConfiguration(port: 0),
