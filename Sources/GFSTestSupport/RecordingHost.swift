@@ -65,19 +65,17 @@ public final class RecordingHost: CommandHost, @unchecked Sendable {
     // MARK: CommandHost
 
     public func run(_ call: CommandCall) async throws -> Value {
-        let next: Result<Value, CommandFailure>? = lock.withLock {
+        let (next, count): (Result<Value, CommandFailure>?, Int) = lock.withLock {
             recordedCalls.append(call)
-            guard var queue = scripted[call.name], !queue.isEmpty else { return nil }
+            guard var queue = scripted[call.name], !queue.isEmpty else { return (nil, recordedCalls.count) }
             let first = queue.removeFirst()
             scripted[call.name] = queue
-            return first
+            return (first, recordedCalls.count)
         }
         switch next {
-        case let .success(value)?: return value
-        case let .failure(failure)?: throw failure
-        case nil:
-            let count = lock.withLock { recordedCalls.count }
-            return .record(Record([("id", .int(count)), ("name", call.arguments.first ?? .string(call.name))]))
+        case .success(let value)?: return value
+        case .failure(let failure)?: throw failure
+        case nil: return .record(Record([("id", .int(count)), ("name", call.arguments.first ?? .string(call.name))]))
         }
     }
 

@@ -66,7 +66,11 @@ public struct ScriptExpectations: Sendable {
         } else if let text = rest(after: "expect hint:") {
             hints.append(text)
         } else if let text = rest(after: "expect exit:") {
-            if let code = Int32(text.trimmingSpaces) { exitStatus = code } else { problems.append("line \(line): bad exit status '\(text)'") }
+            if let code = Int32(text.trimmingSpaces) {
+                exitStatus = code
+            } else {
+                problems.append("line \(line): bad exit status '\(text)'")
+            }
         } else if let text = rest(after: "expect calls:") {
             calls = (calls ?? []) + [text.trimmingSpaces]
         } else if directive.hasPrefix("expect no calls") {

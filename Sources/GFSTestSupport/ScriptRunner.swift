@@ -11,7 +11,9 @@ public struct ScriptRun: Sendable {
     public var host: RecordingHost
 
     /// Runs the script at `path` (named by that path, so `source` resolves next to it).
-    public static func run(scriptAt path: String, table: CommandTable = TestCommandTable.table) async throws -> ScriptRun {
+    public static func run(scriptAt path: String, table: CommandTable = TestCommandTable.table) async throws
+        -> ScriptRun
+    {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let expectations = ScriptExpectations(parsing: text)
         let host = RecordingHost(table: table)
@@ -65,7 +67,8 @@ public struct ScriptRun: Sendable {
         let position = "\(diagnostic.range.start.line):\(diagnostic.range.start.column): \(diagnostic.message)"
         guard diagnostic.sourceName != path else { return position }
         let directory = (path as NSString).deletingLastPathComponent + "/"
-        let name = diagnostic.sourceName.hasPrefix(directory)
+        let name =
+            diagnostic.sourceName.hasPrefix(directory)
             ? String(diagnostic.sourceName.dropFirst(directory.count)) : diagnostic.sourceName
         return "\(name):\(position)"
     }

@@ -17,13 +17,15 @@ import Testing
         let result = try GFSProcess.run(["-c", "echo first\norg craete apiorg"])
         #expect(result.status == 65)
         #expect(result.standardOutput == "")
-        #expect(result.standardError == """
-            <command line>:2:5: error: Unknown subcommand 'craete' for 'org'
-              2 | org craete apiorg
-                |     ^~~~~~
-            hint: Did you mean 'create'?
+        #expect(
+            result.standardError == """
+                <command line>:2:5: error: Unknown subcommand 'craete' for 'org'
+                  2 | org craete apiorg
+                    |     ^~~~~~
+                hint: Did you mean 'create'?
 
-            """)
+                """
+        )
     }
 
     @Test func syntaxErrorExits65() throws {
@@ -39,15 +41,24 @@ import Testing
         #expect(result.standardError.hasPrefix("<command line>:1:21: error: Assertion failed: numbers differ\n"))
     }
 
-    @Test func commandsFailHonestlyWhenNoServerAnswers() throws {
-        let result = try GFSProcess.run(["-c", "org create apiorg"])
+    @Test func aFailingCommandExits1AndSaysWhichWithItsLocation() throws {
+        // Nothing listens on port 1: the command fails to connect.
+        let result = try GFSProcess.run(
+            ["-c", "echo first\norg create apiorg\necho never"],
+            grafanaURL: "http://127.0.0.1:1"
+        )
         #expect(result.status == 1)
-        #expect(result.standardOutput == "")
-        #expect(result.standardError.contains("error: Create organization failed: Cannot connect to http://127.0.0.1:9"))
+        #expect(result.standardOutput == "first\n")
+        #expect(result.standardError.hasPrefix("<command line>:2:1: error: "))
+        #expect(result.standardError.contains("127.0.0.1:1"))
+        #expect(result.standardError.contains("  2 | org create apiorg\n"))
     }
 
     @Test func tryToleratesTheFailure() throws {
-        let result = try GFSProcess.run(["-c", "try org create apiorg; echo $error.command"])
+        let result = try GFSProcess.run(
+            ["-c", "try org create apiorg; echo $error.command"],
+            grafanaURL: "http://127.0.0.1:1"
+        )
         #expect(result.status == 0)
         #expect(result.standardOutput == "org create\n")
     }
@@ -95,7 +106,8 @@ import Testing
 
     @Test func controlCInterruptsWithStatus130() throws {
         let list = "[" + (1...100).map(String.init).joined(separator: ", ") + "]"
-        let script = "echo started\nlet l = \(list)\nfor a in $l { for b in $l { for c in $l { for d in $l { let x = $d } } } }"
+        let script =
+            "echo started\nlet l = \(list)\nfor a in $l { for b in $l { for c in $l { for d in $l { let x = $d } } } }"
         let result = try GFSProcess.run(["-c", script], interruptAfter: .milliseconds(500))
         #expect(result.status == 130)
         #expect(result.standardOutput == "started\n")
@@ -192,6 +204,7 @@ enum GFSProcess {
         _ arguments: [String],
         input: String = "",
         directory: URL? = nil,
+        grafanaURL: String = "http://127.0.0.1:1",
         interruptAfter delay: Duration? = nil
     ) throws -> Result {
         let process = Process()
@@ -200,10 +213,13 @@ enum GFSProcess {
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
-        // No server and no developer settings: commands fail with a connection error.
-        for name in ["GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_TOKEN", "GRAFANA_ORG_ID"] { environment[name] = nil }
-        environment["GRAFANA_URL"] = "http://127.0.0.1:9"
-        environment["XDG_CONFIG_HOME"] = "/nonexistent"
+        // No developer's Grafana settings or config file leak into the tests.
+        for name in ["GRAFANA_URL", "GRAFANA_USER", "GRAFANA_PASSWORD", "GRAFANA_TOKEN", "GRAFANA_ORG_ID"] {
+            environment[name] = nil
+        }
+        environment["GRAFANA_URL"] = grafanaURL
+        environment["XDG_CONFIG_HOME"] =
+            FileManager.default.temporaryDirectory.appendingPathComponent("gfs-cli-tests-no-config").path
         process.environment = environment
         let stdin = Pipe()
         let stdout = Pipe()
@@ -220,7 +236,9 @@ enum GFSProcess {
             nonisolated(unsafe) let child = process
             let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if child.isRunning { child.interrupt() } }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 10) { if child.isRunning { child.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 10) {
+                if child.isRunning { child.terminate() }
+            }
         }
         // Read both pipes before waiting, so a full pipe cannot block the child.
         let output = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -89,15 +89,24 @@ struct ASTLayout {
                     let valueStart = offset + piece.utf8.count - valueText.utf8.count
                     let valueRange = SourceRange(start: position(at: valueStart), end: pieceRange.end)
                     let nameRange = SourceRange(start: pieceRange.start, end: position(at: valueStart - 1))
-                    arguments.append(.option(
-                        name: Identifier(optionName, range: nameRange),
-                        inlineValue: Expression(.word(valueText), range: valueRange)
-                    ))
+                    arguments.append(
+                        .option(
+                            name: Identifier(optionName, range: nameRange),
+                            inlineValue: Expression(.word(valueText), range: valueRange)
+                        )
+                    )
                 } else {
                     arguments.append(.option(name: Identifier(String(name), range: pieceRange), inlineValue: nil))
                 }
             } else if piece.hasPrefix("$") {
-                arguments.append(.value(Expression(.variable(Identifier(String(piece.dropFirst()), range: pieceRange)), range: pieceRange)))
+                arguments.append(
+                    .value(
+                        Expression(
+                            .variable(Identifier(String(piece.dropFirst()), range: pieceRange)),
+                            range: pieceRange
+                        )
+                    )
+                )
             } else {
                 arguments.append(.value(Expression(.word(String(piece)), range: pieceRange)))
             }
@@ -129,7 +138,10 @@ struct ASTLayout {
         let keyword = range(of: "let \(name)", occurrence: occurrence)
         var nameRange = keyword
         nameRange.start = position(at: keyword.start.offset + 4)
-        return Statement(.binding(name: Identifier(name, range: nameRange), value: value), range: keyword.union(value.range))
+        return Statement(
+            .binding(name: Identifier(name, range: nameRange), value: value),
+            range: keyword.union(value.range)
+        )
     }
 
     func echo(_ arguments: [Expression], _ occurrence: Int = 1) -> Statement {
@@ -139,7 +151,10 @@ struct ASTLayout {
 
     func assertion(_ condition: Expression, message: Expression? = nil, _ occurrence: Int = 1) -> Statement {
         let keyword = range(of: "assert", occurrence: occurrence)
-        return Statement(.assertion(condition: condition, message: message), range: keyword.union(message?.range ?? condition.range))
+        return Statement(
+            .assertion(condition: condition, message: message),
+            range: keyword.union(message?.range ?? condition.range)
+        )
     }
 
     func block(_ statements: [Statement], open: Int = 1, close: Int = 1) -> Block {
@@ -150,10 +165,15 @@ struct ASTLayout {
         let keyword = range(of: "for \(name)", occurrence: occurrence)
         var nameRange = keyword
         nameRange.start = position(at: keyword.start.offset + 4)
-        return Statement(.loop(variable: Identifier(name, range: nameRange), sequence: sequence, body: body), range: keyword.union(body.range))
+        return Statement(
+            .loop(variable: Identifier(name, range: nameRange), sequence: sequence, body: body),
+            range: keyword.union(body.range)
+        )
     }
 
-    func conditional(_ condition: Expression, _ then: Block, else otherwise: Block? = nil, _ occurrence: Int = 1) -> Statement {
+    func conditional(_ condition: Expression, _ then: Block, else otherwise: Block? = nil, _ occurrence: Int = 1)
+        -> Statement
+    {
         let keyword = range(of: "if", occurrence: occurrence)
         return Statement(
             .conditional(condition: condition, then: then, otherwise: otherwise.map(ElseClause.block)),

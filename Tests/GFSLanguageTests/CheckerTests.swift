@@ -30,13 +30,15 @@ import Testing
     // MARK: Resolution
 
     @Test func resolvesTheMissionByTheLongestPathOfWords() throws {
-        let layout = ASTLayout("""
+        let layout = ASTLayout(
+            """
             org create apiorg
             use $org
             key create apikeycurl admin
             use $key
             dashboard push examples/production-overview.json
-            """)
+            """
+        )
         let statements = [
             layout.run("org create apiorg"),
             layout.run("use $org"),
@@ -66,7 +68,10 @@ import Testing
     @Test func attachesTheNextValueToAnOptionThatTakesOne() throws {
         let layout = ASTLayout("dashboard push a.json --folder ops --overwrite b.json")
         let command = layout.command("dashboard push a.json --folder ops --overwrite b.json")
-        let checked = try checked(layout, [Statement(.expression(Expression(.command(command), range: command.range)), range: command.range)])
+        let checked = try checked(
+            layout,
+            [Statement(.expression(Expression(.command(command), range: command.range)), range: command.range)]
+        )
         let resolution = try #require(checked.resolution(of: command))
         #expect(resolution.arguments.map(\.range.start.column) == [16, 48])
         #expect(resolution.options.map(\.spec.name) == ["folder", "overwrite"])
@@ -77,7 +82,10 @@ import Testing
     @Test func acceptsTheInlineFormOfAnOptionValue() throws {
         let layout = ASTLayout("org user add admin --role=Admin")
         let command = layout.command("org user add admin --role=Admin")
-        let checked = try checked(layout, [Statement(.expression(Expression(.command(command), range: command.range)), range: command.range)])
+        let checked = try checked(
+            layout,
+            [Statement(.expression(Expression(.command(command), range: command.range)), range: command.range)]
+        )
         let option = try #require(checked.resolution(of: command)?.options.first)
         #expect(option.spec.name == "role")
         #expect(option.value?.range.start.column == 27)
@@ -87,7 +95,9 @@ import Testing
 
     @Test func unknownCommandSuggestsTheNearestName() throws {
         let layout = ASTLayout("org create a\ndashbord push x.json")
-        let diagnostic = try #require(single(check(layout, [layout.run("org create a"), layout.run("dashbord push x.json")])))
+        let diagnostic = try #require(
+            single(check(layout, [layout.run("org create a"), layout.run("dashbord push x.json")]))
+        )
         #expect(diagnostic.message == "Unknown command 'dashbord'")
         #expect(diagnostic.hint == "Did you mean 'dashboard'?")
         #expect(diagnostic.range.start == SourcePosition(offset: 13, line: 2, column: 1))
@@ -145,10 +155,17 @@ import Testing
 
     @Test func repeatedOptionIsAnErrorUnlessRepeatable() throws {
         let layout = ASTLayout("dashboard push a.json --folder a --folder b\ndashboard list --tag a --tag b")
-        let diagnostic = try #require(single(check(layout, [
-            layout.run("dashboard push a.json --folder a --folder b"),
-            layout.run("dashboard list --tag a --tag b"),
-        ])))
+        let diagnostic = try #require(
+            single(
+                check(
+                    layout,
+                    [
+                        layout.run("dashboard push a.json --folder a --folder b"),
+                        layout.run("dashboard list --tag a --tag b"),
+                    ]
+                )
+            )
+        )
         #expect(diagnostic.message == "Option '--folder' given more than once")
         #expect(diagnostic.range.start == SourcePosition(offset: 33, line: 1, column: 34))
     }
@@ -194,10 +211,14 @@ import Testing
 
     @Test func implicitBindsDefineTheirVariables() {
         let layout = ASTLayout("org create apiorg\nuse $org\nkey create k admin\nuse $key\necho $_")
-        let diagnostics = check(layout, [
-            layout.run("org create apiorg"), layout.run("use $org"), layout.run("key create k admin"), layout.run("use $key"),
-            layout.echo([layout.variable("_")]),
-        ])
+        let diagnostics = check(
+            layout,
+            [
+                layout.run("org create apiorg"), layout.run("use $org"), layout.run("key create k admin"),
+                layout.run("use $key"),
+                layout.echo([layout.variable("_")]),
+            ]
+        )
         #expect(diagnostics.isEmpty)
     }
 
@@ -212,9 +233,16 @@ import Testing
 
     @Test func undefinedVariableSuggestsADefinedOne() throws {
         let layout = ASTLayout("let name = 3\necho $nmae")
-        let diagnostic = try #require(single(check(layout, [
-            layout.bind("name", layout.literal(3, "3")), layout.echo([layout.variable("nmae")]),
-        ])))
+        let diagnostic = try #require(
+            single(
+                check(
+                    layout,
+                    [
+                        layout.bind("name", layout.literal(3, "3")), layout.echo([layout.variable("nmae")]),
+                    ]
+                )
+            )
+        )
         #expect(diagnostic.message == "Undefined variable '$nmae'")
         #expect(diagnostic.hint == "Did you mean '$name'?")
         #expect(diagnostic.range.start == SourcePosition(offset: 18, line: 2, column: 6))
@@ -223,18 +251,28 @@ import Testing
     @Test func errorIsOnlyDefinedAfterATry() throws {
         let layout = ASTLayout("echo $error\ntry org create a\necho $error")
         let tryCommand = layout.commandExpression("org create a", isTry: true)
-        let diagnostic = try #require(single(check(layout, [
-            layout.echo([layout.variable("error")], 1),
-            Statement(.expression(tryCommand), range: tryCommand.range),
-            layout.echo([layout.variable("error", 2)], 2),
-        ])))
+        let diagnostic = try #require(
+            single(
+                check(
+                    layout,
+                    [
+                        layout.echo([layout.variable("error")], 1),
+                        Statement(.expression(tryCommand), range: tryCommand.range),
+                        layout.echo([layout.variable("error", 2)], 2),
+                    ]
+                )
+            )
+        )
         #expect(diagnostic.hint == "'$error' is set by a command prefixed with 'try'.")
         #expect(diagnostic.range.start.line == 1)
     }
 
     @Test func knownVariablesComeFromTheSessionAndParameters() {
         let layout = ASTLayout("echo $env $args")
-        #expect(check(layout, [layout.echo([layout.variable("env"), layout.variable("args")])], known: ["env", "args"]).isEmpty)
+        #expect(
+            check(layout, [layout.echo([layout.variable("env"), layout.variable("args")])], known: ["env", "args"])
+                .isEmpty
+        )
     }
 
     @Test func eitherBranchOfAnIfMayDefineAVariable() {
@@ -250,9 +288,13 @@ import Testing
     @Test func aLaterIterationSeesWhatAnEarlierOneBound() {
         let layout = ASTLayout("for x in [1] { echo $last; let last = $x }")
         let sequence = Expression(.list([layout.literal(1, "1")]), range: layout.range(of: "[1]"))
-        let loop = layout.loop("x", in: sequence, layout.block([
-            layout.echo([layout.variable("last")]), layout.bind("last", layout.variable("x")),
-        ]))
+        let loop = layout.loop(
+            "x",
+            in: sequence,
+            layout.block([
+                layout.echo([layout.variable("last")]), layout.bind("last", layout.variable("x")),
+            ])
+        )
         #expect(check(layout, [loop]).isEmpty)
     }
 
@@ -274,7 +316,10 @@ import Testing
     @Test func helpIsABuiltinWithACheckedTopic() throws {
         let layout = ASTLayout("help org create\nhelp org craete")
         let good = layout.command("help org create")
-        let checkedGood = try checked(layout, [Statement(.expression(Expression(.command(good), range: good.range)), range: good.range)])
+        let checkedGood = try checked(
+            layout,
+            [Statement(.expression(Expression(.command(good), range: good.range)), range: good.range)]
+        )
         guard case let .help(topic)? = checkedGood.resolution(of: good)?.target else {
             Issue.record("help was not resolved as the builtin")
             return

@@ -19,20 +19,25 @@ import Testing
     }
 
     func missionLayout() -> (ASTLayout, [Statement]) {
-        let layout = ASTLayout("""
+        let layout = ASTLayout(
+            """
             org create apiorg
             use $org
             key create apikeycurl admin
             use $key
             dashboard push examples/production-overview.json
-            """)
-        return (layout, [
-            layout.run("org create apiorg"),
-            layout.run("use $org"),
-            layout.run("key create apikeycurl admin"),
-            layout.run("use $key"),
-            layout.run("dashboard push examples/production-overview.json"),
-        ])
+            """
+        )
+        return (
+            layout,
+            [
+                layout.run("org create apiorg"),
+                layout.run("use $org"),
+                layout.run("key create apikeycurl admin"),
+                layout.run("use $key"),
+                layout.run("dashboard push examples/production-overview.json"),
+            ]
+        )
     }
 
     // MARK: The mission
@@ -53,13 +58,15 @@ import Testing
         let outcome = try await run(layout, statements, host: host, interpreter: interpreter)
 
         #expect(outcome.status == .success)
-        #expect(host.callLines == [
-            "org create apiorg",
-            "use {\"id\":2,\"name\":\"apiorg\"}",
-            "key create apikeycurl admin",
-            "use {\"name\":\"apikeycurl\",\"key\":\"glsa_secret\",\"role\":\"Admin\",\"orgId\":2}",
-            "dashboard push examples/production-overview.json",
-        ])
+        #expect(
+            host.callLines == [
+                "org create apiorg",
+                "use {\"id\":2,\"name\":\"apiorg\"}",
+                "key create apikeycurl admin",
+                "use {\"name\":\"apikeycurl\",\"key\":\"glsa_secret\",\"role\":\"Admin\",\"orgId\":2}",
+                "dashboard push examples/production-overview.json",
+            ]
+        )
         #expect(host.calls[1].arguments == [org])
         #expect(host.calls[3].arguments == [key])
         #expect(await interpreter.variable("org") == org)
@@ -74,7 +81,10 @@ import Testing
 
     @Test func failingCommandStopsTheScriptAtItsLocation() async throws {
         let host = RecordingHost()
-        host.willFail(CommandFailure(message: "Organization name taken", hint: "Use --if-missing to reuse it."), for: "org create")
+        host.willFail(
+            CommandFailure(message: "Organization name taken", hint: "Use --if-missing to reuse it."),
+            for: "org create"
+        )
         let (layout, statements) = missionLayout()
 
         let outcome = try await run(layout, statements, host: host)
@@ -142,7 +152,9 @@ import Testing
 
     // MARK: Runtime errors
 
-    func failure(_ layout: ASTLayout, _ statements: [Statement], variables: [String: Value] = [:]) async throws -> Diagnostic? {
+    func failure(_ layout: ASTLayout, _ statements: [Statement], variables: [String: Value] = [:]) async throws
+        -> Diagnostic?
+    {
         let host = RecordingHost()
         let interpreter = Interpreter(host: host, session: Session(variables: variables))
         let outcome = try await run(layout, statements, host: host, interpreter: interpreter)
@@ -152,9 +164,13 @@ import Testing
 
     @Test func fieldOfANonRecordIsAnError() async throws {
         let layout = ASTLayout("echo $name.id")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.echo([layout.member(layout.variable("name"), "id")])], variables: ["name": "apiorg"]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.echo([layout.member(layout.variable("name"), "id")])],
+                variables: ["name": "apiorg"]
+            )
+        )
         #expect(diagnostic.message == "Cannot read field 'id' of a string")
         #expect(diagnostic.hint == "Only records have fields.")
         #expect(diagnostic.range.start.column == 12)
@@ -163,9 +179,13 @@ import Testing
 
     @Test func missingFieldSuggestsANearKey() async throws {
         let layout = ASTLayout("echo $org.nmae")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.echo([layout.member(layout.variable("org"), "nmae")])], variables: ["org": ["id": 1, "name": "a"]]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.echo([layout.member(layout.variable("org"), "nmae")])],
+                variables: ["org": ["id": 1, "name": "a"]]
+            )
+        )
         #expect(diagnostic.message == "No field 'nmae' in the record")
         #expect(diagnostic.hint == "Did you mean 'name'?")
         #expect(diagnostic.range.start.column == 11)
@@ -173,9 +193,13 @@ import Testing
 
     @Test func indexOutOfRangeSaysHowLongTheListIs() async throws {
         let layout = ASTLayout("echo $orgs[2]")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.echo([layout.index(layout.variable("orgs"), layout.literal(2, "2"))])], variables: ["orgs": [1, 2]]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.echo([layout.index(layout.variable("orgs"), layout.literal(2, "2"))])],
+                variables: ["orgs": [1, 2]]
+            )
+        )
         #expect(diagnostic.message == "Index 2 out of range")
         #expect(diagnostic.hint == "The list has 2 elements, indexed from 0 to 1.")
         #expect(diagnostic.range.start.column == 12)
@@ -183,9 +207,13 @@ import Testing
 
     @Test func indexOfANonListIsAnError() async throws {
         let layout = ASTLayout("echo $n[0]")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.echo([layout.index(layout.variable("n"), layout.literal(0, "0"))])], variables: ["n": 3]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.echo([layout.index(layout.variable("n"), layout.literal(0, "0"))])],
+                variables: ["n": 3]
+            )
+        )
         #expect(diagnostic.message == "Cannot index a number")
         #expect(diagnostic.range.start.column == 6)
         #expect(diagnostic.range.end.column == 11)
@@ -194,9 +222,13 @@ import Testing
     @Test func failedAssertionGivesItsMessageAndCondition() async throws {
         let layout = ASTLayout("assert $n == 2 \"n must be two\"")
         let condition = layout.binary(.equal, layout.variable("n"), layout.literal(2, "2"))
-        let diagnostic = try #require(try await failure(
-            layout, [layout.assertion(condition, message: layout.string("n must be two"))], variables: ["n": 3]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.assertion(condition, message: layout.string("n must be two"))],
+                variables: ["n": 3]
+            )
+        )
         #expect(diagnostic.message == "Assertion failed: n must be two")
         #expect(diagnostic.range.start.column == 8)
         #expect(diagnostic.range.end.column == 15)
@@ -204,18 +236,26 @@ import Testing
 
     @Test func comparingANumberWithAStringIsAnError() async throws {
         let layout = ASTLayout("echo $n < \"a\"")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.echo([layout.binary(.less, layout.variable("n"), layout.string("a"))])], variables: ["n": 3]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.echo([layout.binary(.less, layout.variable("n"), layout.string("a"))])],
+                variables: ["n": 3]
+            )
+        )
         #expect(diagnostic.message == "Cannot compare a number with a string")
         #expect(diagnostic.range.start.column == 6)
     }
 
     @Test func loopingOverANumberIsAnError() async throws {
         let layout = ASTLayout("for x in $n { }")
-        let diagnostic = try #require(try await failure(
-            layout, [layout.loop("x", in: layout.variable("n"), layout.block([]))], variables: ["n": 3]
-        ))
+        let diagnostic = try #require(
+            try await failure(
+                layout,
+                [layout.loop("x", in: layout.variable("n"), layout.block([]))],
+                variables: ["n": 3]
+            )
+        )
         #expect(diagnostic.message == "Cannot loop over a number")
         #expect(diagnostic.range.start.column == 10)
     }
@@ -233,5 +273,30 @@ import Testing
         #expect(outcome.status == .interrupted)
         #expect(outcome.exitStatus == 130)
         #expect(host.calls.isEmpty)
+    }
+}
+
+/// A host whose command notices cancellation and fails with its own error, as an HTTP
+/// client does when its request is cancelled.
+private final class CancellingHost: CommandHost, @unchecked Sendable {
+    let commandTable = TestCommandTable.table
+
+    func run(_ call: CommandCall) async throws -> Value {
+        withUnsafeCurrentTask { $0?.cancel() }
+        throw CommandFailure(message: "Connection dropped")
+    }
+
+    func display(_ value: Value, of call: CommandCall?) async {}
+    func write(_ text: String, to stream: OutputStreamKind) async {}
+    func readSource(at path: String) async throws -> String { "" }
+}
+
+@Suite struct CancellationTests {
+    @Test func aCommandCancelledMidRequestEndsTheRunAsInterruptedEvenUnderTry() async {
+        let outcome = await Interpreter(host: CancellingHost()).run(
+            SourceFile(name: "c.gfs", text: "try org create a\necho after")
+        )
+        #expect(outcome.status == .interrupted)
+        #expect(outcome.diagnostics.isEmpty)
     }
 }

@@ -9,15 +9,24 @@ import Testing
     @Test func missionRunsVerbatimFromSource() async {
         let host = RecordingHost()
         let interpreter = Interpreter(host: host)
-        let outcome = await interpreter.run(SourceFile(name: "mission.gfs", text: """
-            org create apiorg
-            use $org
-            key create apikeycurl admin
-            use $key
-            dashboard push examples/production-overview.json
-            """))
+        let outcome = await interpreter.run(
+            SourceFile(
+                name: "mission.gfs",
+                text: """
+                    org create apiorg
+                    use $org
+                    key create apikeycurl admin
+                    use $key
+                    dashboard push examples/production-overview.json
+                    """
+            )
+        )
         #expect(outcome.status == .success)
-        #expect(host.calls.map(\.path) == [["org", "create"], ["use"], ["key", "create"], ["use"], ["dashboard", "push"]])
+        #expect(
+            host.calls.map(\.path) == [
+                ["org", "create"], ["use"], ["key", "create"], ["use"], ["dashboard", "push"],
+            ]
+        )
         #expect(host.calls[1].arguments == [["id": 1, "name": "apiorg"]])
         #expect(host.calls[3].arguments == [["id": 3, "name": "apikeycurl"]])
         #expect(await interpreter.variable("dashboard") == ["id": 5, "name": "examples/production-overview.json"])
@@ -59,7 +68,9 @@ import Testing
     @Test func errorsInASourcedFilePointIntoIt() async throws {
         let host = RecordingHost()
         host.addFile("lib.gfs", text: "echo ok\ndashbord list\n")
-        let outcome = await Interpreter(host: host).run(SourceFile(name: "<stdin>", text: "echo first\nsource lib.gfs\n"))
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "<stdin>", text: "echo first\nsource lib.gfs\n")
+        )
         #expect(outcome.status == .invalid)
         let diagnostic = try #require(outcome.diagnostics.first)
         #expect(diagnostic.sourceName == "lib.gfs")
@@ -80,7 +91,9 @@ import Testing
     @Test func exitStopsEverythingWithItsCode() async {
         let host = RecordingHost()
         host.addFile("inner.gfs", text: "exit 4\n")
-        let outcome = await Interpreter(host: host).run(SourceFile(name: "outer.gfs", text: "source inner.gfs\necho after\n"))
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "outer.gfs", text: "source inner.gfs\necho after\n")
+        )
         #expect(outcome.status == .exited(4))
         #expect(outcome.exitStatus == 4)
         #expect(host.standardOutput == "")

@@ -16,23 +16,26 @@ import Testing
     }
 
     @Test func roundTripsCompactly() throws {
-        let text = #"{"id":2,"title":"Prod \"overview\"","panels":[{"gridPos":{"h":8,"w":12}}],"version":1.5,"tags":[]}"#
+        let text =
+            #"{"id":2,"title":"Prod \"overview\"","panels":[{"gridPos":{"h":8,"w":12}}],"version":1.5,"tags":[]}"#
         #expect(try Value(json: text).compactJSON == text)
     }
 
     @Test func prettyPrintsWithTwoSpaces() throws {
         let value = try Value(json: #"{"a": [1, {}], "b": {"c": null}}"#)
-        #expect(value.prettyJSON == """
-            {
-              "a": [
-                1,
-                {}
-              ],
-              "b": {
-                "c": null
-              }
-            }
-            """)
+        #expect(
+            value.prettyJSON == """
+                {
+                  "a": [
+                    1,
+                    {}
+                  ],
+                  "b": {
+                    "c": null
+                  }
+                }
+                """
+        )
     }
 
     @Test func decodesSurrogatePairs() throws {
@@ -51,7 +54,14 @@ import Testing
         ("", 1, 1, "Unexpected end of input, expected a value"),
     ])
     func reportsLineAndColumn(text: String, line: Int, column: Int, message: String) {
-        #expect(throws: JSONSyntaxError(message: message, line: line, column: column, offset: offsetOf(line, column, in: text))) {
+        #expect(
+            throws: JSONSyntaxError(
+                message: message,
+                line: line,
+                column: column,
+                offset: offsetOf(line, column, in: text)
+            )
+        ) {
             try Value(json: text)
         }
     }

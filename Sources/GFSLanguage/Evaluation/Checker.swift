@@ -147,7 +147,11 @@ private struct CheckerPass {
         case let .loop(variable, sequence, body):
             checkExpression(sequence)
             if Checker.keywords.contains(variable.name) || Checker.reservedVariables.contains(variable.name) {
-                report("Cannot bind '\(variable.name)' as a loop variable", hint: "Choose another variable name.", at: variable.range)
+                report(
+                    "Cannot bind '\(variable.name)' as a loop variable",
+                    hint: "Choose another variable name.",
+                    at: variable.range
+                )
             }
             defined.insert(variable.name)
             // A later iteration sees what an earlier one defined: learn the body's
@@ -218,7 +222,7 @@ private struct CheckerPass {
         if let binder = table.commands.first(where: { $0.binds == name }) {
             return "'$\(name)' is set by '\(binder.name)'; run it first, or bind it with 'let \(name) = ...'."
         }
-        return "Bind it first with 'let \(name) = ...'."
+        return "Bind it first with 'let \(name) = ...', or pass it to the script with '--var \(name)=VALUE'."
     }
 
     // MARK: Commands
@@ -242,7 +246,11 @@ private struct CheckerPass {
         }
         if let topic = helpOptionTopic(command, words: words) {
             // `org create --help` is `help org create`, as in most command-line tools.
-            resolutions[command.range.start.offset] = ResolvedCommand(target: .help(topic: topic), arguments: [], options: [])
+            resolutions[command.range.start.offset] = ResolvedCommand(
+                target: .help(topic: topic),
+                arguments: [],
+                options: []
+            )
             return
         }
         if first.text == "help", table.command(["help"]) == nil {
@@ -349,7 +357,11 @@ private struct CheckerPass {
                 if topic.isEmpty {
                     report("Unknown command '\(word.text)'", hint: hint, at: word.range)
                 } else {
-                    report("Unknown subcommand '\(word.text)' for '\(topic.joined(separator: " "))'", hint: hint, at: word.range)
+                    report(
+                        "Unknown subcommand '\(word.text)' for '\(topic.joined(separator: " "))'",
+                        hint: hint,
+                        at: word.range
+                    )
                 }
                 return
             }
@@ -359,7 +371,11 @@ private struct CheckerPass {
             report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: extra)
             return
         }
-        resolutions[command.range.start.offset] = ResolvedCommand(target: .help(topic: topic), arguments: [], options: [])
+        resolutions[command.range.start.offset] = ResolvedCommand(
+            target: .help(topic: topic),
+            arguments: [],
+            options: []
+        )
     }
 
     mutating func resolveArguments(of command: Command, spec: CommandSpec, skipping wordCount: Int) -> ResolvedCommand {

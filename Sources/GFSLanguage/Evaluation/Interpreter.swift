@@ -137,7 +137,10 @@ extension Interpreter {
         default:
             let diagnostic = Diagnostic(
                 message: "Internal error: \(error)",
-                range: SourceRange(start: SourcePosition(offset: 0, line: 1, column: 1), end: SourcePosition(offset: 0, line: 1, column: 1)),
+                range: SourceRange(
+                    start: SourcePosition(offset: 0, line: 1, column: 1),
+                    end: SourcePosition(offset: 0, line: 1, column: 1)
+                ),
                 sourceName: session.currentSource?.name ?? ""
             )
             return RunOutcome(status: .failed, diagnostics: [diagnostic])
@@ -269,7 +272,12 @@ extension Interpreter {
         do {
             text = try await host.readSource(at: resolved)
         } catch {
-            throw failure("Cannot read '\(path)'", hint: Interpreter.describe(error), at: pathExpression.range, in: context)
+            throw failure(
+                "Cannot read '\(path)'",
+                hint: Interpreter.describe(error),
+                at: pathExpression.range,
+                in: context
+            )
         }
         let file = SourceFile(name: resolved, text: text)
         loadedSources[resolved] = file
@@ -310,17 +318,20 @@ extension Interpreter {
             let value: Value
             do {
                 value = try await host.run(call)
-            } catch is CancellationError {
-                throw .cancelled
             } catch {
+                // A host cancelled mid-request may report it as its own error (a dropped
+                // connection); the run was interrupted either way, and `try` must not hide it.
+                if error is CancellationError || Task.isCancelled { throw .cancelled }
                 let failure = error as? CommandFailure ?? CommandFailure(message: Interpreter.describe(error))
                 guard command.isTry else {
-                    throw .failure(Diagnostic(
-                        message: failure.message,
-                        hint: failure.hint,
-                        range: command.range,
-                        sourceName: context.sourceName
-                    ))
+                    throw .failure(
+                        Diagnostic(
+                            message: failure.message,
+                            hint: failure.hint,
+                            range: command.range,
+                            sourceName: context.sourceName
+                        )
+                    )
                 }
                 session.variables["error"] = .record(errorRecord(failure, call: call, command: command, in: context))
                 session.variables["_"] = .null
@@ -346,7 +357,10 @@ extension Interpreter {
         }
         var options: [String: Value] = [:]
         for option in resolution.options {
-            let value = if let expression = option.value { try await evaluate(expression, in: context) } else { Value.bool(true) }
+            let value =
+                if let expression = option.value { try await evaluate(expression, in: context) } else {
+                    Value.bool(true)
+                }
             if option.spec.isRepeatable {
                 if case var .list(values)? = options[option.spec.name] {
                     values.append(value)
@@ -465,13 +479,19 @@ extension Interpreter {
         guard case let .record(record) = value else {
             throw failure(
                 "Cannot read field '\(name.name)' of \(value.typeDescription)",
-                hint: value == .null ? "The value is null; did the command return nothing?" : "Only records have fields.",
+                hint: value == .null
+                    ? "The value is null; did the command return nothing?" : "Only records have fields.",
                 at: name.range,
                 in: context
             )
         }
         guard let field = record[name.name] else {
-            throw failure("No field '\(name.name)' in the record", hint: fieldHint(name.name, record), at: name.range, in: context)
+            throw failure(
+                "No field '\(name.name)' in the record",
+                hint: fieldHint(name.name, record),
+                at: name.range,
+                in: context
+            )
         }
         return field
     }
@@ -506,7 +526,12 @@ extension Interpreter {
             throw failure("List index must be a whole number, not \(key.typeDescription)", at: keyRange, in: context)
         case let (.record(record), .string(name)):
             guard let field = record[name] else {
-                throw failure("No field '\(name)' in the record", hint: fieldHint(name, record), at: keyRange, in: context)
+                throw failure(
+                    "No field '\(name)' in the record",
+                    hint: fieldHint(name, record),
+                    at: keyRange,
+                    in: context
+                )
             }
             return field
         case (.record, _):
@@ -552,12 +577,13 @@ extension Interpreter {
                     in: context
                 )
             }
-            let result: Bool = switch op {
-            case .less: order < 0
-            case .lessOrEqual: order <= 0
-            case .greater: order > 0
-            default: order >= 0
-            }
+            let result: Bool =
+                switch op {
+                case .less: order < 0
+                case .lessOrEqual: order <= 0
+                case .greater: order > 0
+                default: order >= 0
+                }
             return .bool(result)
         case .plus:
             switch (lhs, rhs) {
@@ -572,7 +598,8 @@ extension Interpreter {
                 if let a = lhs.numericValue, let b = rhs.numericValue { return .double(a + b) }
                 throw failure(
                     "Cannot add \(lhs.typeDescription) and \(rhs.typeDescription)",
-                    hint: "'+' adds numbers and joins two strings or two lists; to join text and numbers use \"${a}${b}\".",
+                    hint:
+                        "'+' adds numbers and joins two strings or two lists; to join text and numbers use \"${a}${b}\".",
                     at: whole.range,
                     in: context
                 )
@@ -603,7 +630,8 @@ extension Value {
         case let (.list(a), .list(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.isEqual(to: $1) }
         case let (.record(a), .record(b)):
-            return a.count == b.count && a.allSatisfy { entry in b[entry.key].map { entry.value.isEqual(to: $0) } ?? false }
+            return a.count == b.count
+                && a.allSatisfy { entry in b[entry.key].map { entry.value.isEqual(to: $0) } ?? false }
         default:
             if let a = numericValue, let b = other.numericValue {
                 if case let (.int(x), .int(y)) = (self, other) { return x == y }

@@ -242,7 +242,9 @@ private struct JSONParser {
                 return String(scalars)
             }
             if byte < 0x20 {
-                throw error(byte == UInt8(ascii: "\n") ? "Unescaped newline in string" : "Unescaped control character in string")
+                throw error(
+                    byte == UInt8(ascii: "\n") ? "Unescaped newline in string" : "Unescaped control character in string"
+                )
             }
             if byte == UInt8(ascii: "\\") {
                 flush(index, into: &scalars, bytes: bytes)
@@ -262,7 +264,8 @@ private struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800..<0xDC00).contains(code),
-                        index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
                     {
                         index += 2
                         let low = try parseHex4()
