@@ -41,7 +41,7 @@ extension GrafanaError {
         } else {
             message = "Grafana answered \(HTTPStatusText.line(status)) with a body that is not JSON: \(Self.snippet(of: response.body))"
         }
-        if (300..<400).contains(status) {
+        if Self.redirectStatuses.contains(status) {
             let location = response.header("Location").map { " to \(redactingUserInfo($0))" } ?? ""
             message = "Unexpected redirect\(location)"
         }
@@ -51,11 +51,19 @@ extension GrafanaError {
             hint: Self.hint(status: status, messageID: body?.messageId, grafanaStatus: body?.status, call: call))
     }
 
+    /// Statuses that mean "look elsewhere"; redirects are never followed (see the transport).
+    /// 304 is not one: Grafana uses it for "Endpoint only available for users".
+    static let redirectStatuses: Set<Int> = [301, 302, 303, 307, 308]
+
     /// Hints for the answers that have an obvious next step.
     private static func hint(status: Int, messageID: String?, grafanaStatus: String?, call: Call) -> String? {
         switch (status, messageID ?? grafanaStatus ?? "") {
-        case (300..<400, _):
+        case (let status, _) where redirectStatuses.contains(status):
             return "Check the server URL: Grafana may be served under another scheme, host or sub-path."
+        case (304, _) where call.path == "/api/user/orgs":
+            // hs.getUserID answers 304 "Endpoint only available for users", body dropped on
+            // the wire (API-NOTES §2.3).
+            return "Only users belong to organizations; a token acts in its own organization."
         case (401, "auth.unauthorized"):
             return "Give a user and password, or a token."
         case (401, "password-auth.failed"):
