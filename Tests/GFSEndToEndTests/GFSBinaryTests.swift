@@ -87,7 +87,7 @@ import Testing
         let run = try Self.gfs(["--sandbox", "examples/tutorial.gfs"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("Production Overview"))
-        #expect(run.standardError.contains("Sandbox (Grafana 11.4.0)"))
+        #expect(run.standardError.contains("gfs: sandbox (Grafana 11.4.0)"))
     }
 
     @Test func aDryRunSendsNoWrite() async throws {
