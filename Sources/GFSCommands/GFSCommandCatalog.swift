@@ -61,8 +61,11 @@ public enum GFSCommandCatalog {
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use $org",
             discussion: """
-                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests; 'use $key'
-                authenticates later requests with the key, in the key's org.
+                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests, so they act in
+                that org (a 'key create' after it makes the key there) without changing the
+                user's stored org; --switch also calls POST /api/user/using/:id, as Grafana's
+                tutorial does. The user must be a member of the org. 'use $key' authenticates
+                later requests with the key, in the key's org; a token cannot act in another org.
                 """
         ),
     ]
@@ -145,7 +148,14 @@ public enum GFSCommandCatalog {
                 OptionSpec("save", valueName: "FILE", completion: .path, isSecret: true, summary: "Write the secret to FILE with mode 0600."),
             ],
             binds: "key",
-            example: "key create apikeycurl admin"
+            example: "key create apikeycurl admin",
+            discussion: """
+                Makes a service-account token on Grafana 9.1 and later (the service account of
+                that name, with that role, is created if missing), a legacy API key before. Grafana
+                shows the secret once: gfs prints it only when standard output is a terminal or
+                with --show-secrets, and never in logs, errors or --output json without that flag.
+                --save writes it to a file only you can read.
+                """
         ),
         CommandSpec(path: ["key", "list"], summary: "List API keys and service-account tokens.", example: "key list"),
         CommandSpec(
@@ -169,7 +179,14 @@ public enum GFSCommandCatalog {
                 OptionSpec("jobs", valueName: "N", summary: "Push at most N files at once (default 8)."),
             ],
             binds: "dashboard",
-            example: "dashboard push examples/production-overview.json --folder ops"
+            example: "dashboard push examples/production-overview.json --folder ops",
+            discussion: """
+                A file holds a dashboard, the API's save body ({"dashboard": ..., "overwrite": false})
+                or an export with __inputs (sent to the import endpoint; give each input with
+                --input). Every file is read first: malformed JSON stops the push before any
+                request. The dashboard's id is dropped. One already identical on the server is
+                reported unchanged; a different one is replaced only with --overwrite.
+                """
         ),
         CommandSpec(
             path: ["dashboard", "pull"],

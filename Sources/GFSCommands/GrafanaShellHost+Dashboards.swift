@@ -101,7 +101,8 @@ extension GrafanaShellHost {
         return values.count == 1 ? values[0] : .list(values)
     }
 
-    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order.
+    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. On a
+    /// terminal, a progress line counts finished files.
     func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
         let client = client
         var results = [Record?](repeating: nil, count: plans.count)
@@ -114,10 +115,19 @@ extension GrafanaShellHost {
                 group.addTask { (index, await Self.push(plans[index], client: client)) }
             }
             for _ in 0..<min(jobs, plans.count) { startNext() }
+            var done = 0
             while let (index, result) = await group.next() {
                 results[index] = result
+                done += 1
+                if options.showsProgress, plans.count > 1 {
+                    sink.write("\rPushing dashboards: \(done)/\(plans.count)", to: .standardError)
+                }
                 startNext()
             }
+        }
+        if options.showsProgress, plans.count > 1 {
+            // Erase the progress line so the summary starts clean.
+            sink.write("\r\u{1B}[K", to: .standardError)
         }
         return results.map { $0 ?? Record() }
     }

@@ -29,6 +29,8 @@ public final class GrafanaShellHost: CommandHost {
         public var showSecrets: Bool
         /// Standard output is a terminal: `key create` shows its secret there, once.
         public var isTerminal: Bool
+        /// Standard error is a terminal: `dashboard push` of several files shows a progress line.
+        public var showsProgress: Bool
         /// The environment `connect --password-env` and `--secure-env` read.
         public var environment: [String: String]
         /// The config file for `connect --context`; nil is the default location.
@@ -36,12 +38,13 @@ public final class GrafanaShellHost: CommandHost {
 
         public init(
             output: OutputFormat = .text, dryRun: Bool = false, showSecrets: Bool = false, isTerminal: Bool = false,
-            environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil
+            showsProgress: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil
         ) {
             self.output = output
             self.dryRun = dryRun
             self.showSecrets = showSecrets
             self.isTerminal = isTerminal
+            self.showsProgress = showsProgress
             self.environment = environment
             self.configPath = configPath
         }

@@ -143,7 +143,7 @@ struct GFSCommandLine: AsyncParsableCommand {
         }
         let options = GrafanaShellHost.Options(
             output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text, dryRun: dryRun, showSecrets: showSecrets,
-            isTerminal: isatty(STDOUT_FILENO) != 0)
+            isTerminal: isatty(STDOUT_FILENO) != 0, showsProgress: isatty(STDERR_FILENO) != 0)
         let host = GrafanaShellHost(context: grafanaContext, options: options)
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
