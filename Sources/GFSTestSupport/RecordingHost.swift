@@ -9,6 +9,7 @@ public import GFSLanguage
 /// where N counts the calls so far. Displayed values are also written to its standard
 /// output, one `description` per line, so a script's expected output covers them.
 public final class RecordingHost: CommandHost, @unchecked Sendable {
+    /// The table given at creation.
     public let commandTable: CommandTable
 
     // Guarded by `lock`: the interpreter calls from its actor, tests read from theirs.

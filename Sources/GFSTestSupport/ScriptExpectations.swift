@@ -24,19 +24,28 @@ public import GFSLanguage
 /// only when some `expect calls` (or `expect no calls`) is present; hints and stderr only
 /// when some are given.
 public struct ScriptExpectations: Sendable {
+    /// Every line of standard output, in order (`# expect:`).
     public var standardOutput: [String] = []
+    /// Every line of standard error (`# expect stderr:`); checked only when given.
     public var standardError: [String] = []
+    /// Every diagnostic as `LINE:COL: MESSAGE` (`# expect error:`).
     public var errors: [String] = []
+    /// The diagnostics' hints, in order (`# expect hint:`); checked only when given.
     public var hints: [String] = []
+    /// The exit status (`# expect exit:`).
     public var exitStatus: Int32?
     /// `nil` when the script does not check calls.
     public var calls: [String]?
+    /// Scripted command results and failures, queued per command (`# given`).
     public var givens: [(command: String, result: Result<Value, CommandFailure>)] = []
+    /// Positional script arguments (`# args:`).
     public var arguments: [String] = []
+    /// `--var` parameters (`# var:`).
     public var variables: [(name: String, value: String)] = []
     /// Directives that could not be read, reported as test failures.
     public var problems: [String] = []
 
+    /// No expectations: the script must print nothing and succeed.
     public init() {}
 
     /// Reads the directives of a script's text.

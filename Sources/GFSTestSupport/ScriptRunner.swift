@@ -5,9 +5,13 @@ public import Testing
 /// Runs a `.gfs` test script with a `RecordingHost` and compares what happened with the
 /// expectations in its comments (see `ScriptExpectations`).
 public struct ScriptRun: Sendable {
+    /// The script's path, also its source name.
     public var path: String
+    /// What its comments expect.
     public var expectations: ScriptExpectations
+    /// How the run ended.
     public var outcome: RunOutcome
+    /// What the run did.
     public var host: RecordingHost
 
     /// Runs the script at `path` (named by that path, so `source` resolves next to it).

@@ -9,10 +9,12 @@
 /// "Did you mean ...?" hint. It also rejects a variable used before any statement that could
 /// have defined it. A script with any diagnostic does not run at all.
 public struct Checker: Sendable {
+    /// The commands scripts may use.
     public var table: CommandTable
     /// Variables defined before the script starts: the session's, script parameters, `$args`.
     public var knownVariables: Set<String>
 
+    /// A checker for `table`, with `knownVariables` already bound.
     public init(table: CommandTable, knownVariables: Set<String> = []) {
         self.table = table
         self.knownVariables = knownVariables
@@ -40,8 +42,10 @@ public struct Checker: Sendable {
 
 /// The problems that keep a script from running, in source order.
 public struct CheckFailure: Error, Sendable {
+    /// Every problem, sorted by position.
     public var diagnostics: [Diagnostic]
 
+    /// A failure reporting `diagnostics`.
     public init(diagnostics: [Diagnostic]) {
         self.diagnostics = diagnostics
     }
@@ -49,6 +53,7 @@ public struct CheckFailure: Error, Sendable {
 
 /// A script whose commands are all resolved against the command table.
 public struct CheckedScript: Sendable {
+    /// The script as parsed.
     public var script: Script
     /// Keyed by the command's start offset: a command starts with its name, so no two
     /// commands of one script start at the same place.
@@ -62,6 +67,7 @@ public struct CheckedScript: Sendable {
 
 /// A command matched to what runs it, with its positional values and options sorted out.
 public struct ResolvedCommand: Sendable {
+    /// What runs a command.
     public enum Target: Sendable {
         /// A command of the host's table.
         case host(CommandSpec)
@@ -69,16 +75,21 @@ public struct ResolvedCommand: Sendable {
         case help(topic: [String])
     }
 
+    /// What runs the command.
     public var target: Target
     /// Positional values after the command's path.
     public var arguments: [Expression]
+    /// The options in the order written.
     public var options: [ResolvedOption]
 }
 
 /// An option with the value the checker attached to it (`nil` for a flag).
 public struct ResolvedOption: Sendable {
+    /// The option's spec.
     public var spec: OptionSpec
+    /// The value given, `nil` for a flag.
     public var value: Expression?
+    /// From the option's name to the end of its value.
     public var range: SourceRange
 }
 

@@ -6,8 +6,10 @@
 /// group; `help org create` shows a command's usage, arguments, options, what it binds and
 /// an example. The checker has already rejected unknown topics with a suggestion.
 public struct HelpFormatter: Sendable {
+    /// The commands to describe.
     public var table: CommandTable
 
+    /// A formatter for `table`.
     public init(table: CommandTable) {
         self.table = table
     }

@@ -35,6 +35,7 @@ public actor Interpreter {
     /// How deeply `source` may nest before a file sourcing itself is taken for a loop.
     public static let maximumSourceDepth = 32
 
+    /// An interpreter running commands on `host`, starting from `session`.
     public init(host: any CommandHost, session: Session = Session()) {
         self.host = host
         self.session = session
@@ -418,7 +419,12 @@ extension Interpreter {
 
         case let .variable(name):
             guard let value = session.variables[name.name] else {
-                let hint = name.name.bestMatch(in: session.variables.keys).map { "Did you mean '$\($0)'?" }
+                // The checker let it through, so some path could have bound it: say which.
+                let binder = host.commandTable.commands.first { $0.binds == name.name }
+                let hint =
+                    binder.map { "'$\(name.name)' is set by '\($0.name)', which has not succeeded yet." }
+                    ?? (name.name == "error" ? "'$error' is set by a command prefixed with 'try'." : nil)
+                    ?? name.name.bestMatch(in: session.variables.keys).map { "Did you mean '$\($0)'?" }
                 throw failure("Undefined variable '$\(name.name)'", hint: hint, at: name.range, in: context)
             }
             return value

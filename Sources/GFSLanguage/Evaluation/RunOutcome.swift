@@ -1,5 +1,6 @@
 /// How a script or prompt line ended, and what to report.
 public struct RunOutcome: Sendable {
+    /// How the run ended.
     public enum Status: Hashable, Sendable {
         /// Every statement ran.
         case success
@@ -14,12 +15,14 @@ public struct RunOutcome: Sendable {
         case interrupted
     }
 
+    /// How the run ended.
     public var status: Status
     /// The problems to show, in order; empty for success, `exit` and interruption.
     public var diagnostics: [Diagnostic]
     /// The files the diagnostics point into, so the edge can show their lines.
     public var sources: [SourceFile]
 
+    /// An outcome; `sources` should hold every file the diagnostics name.
     public init(status: Status, diagnostics: [Diagnostic] = [], sources: [SourceFile] = []) {
         self.status = status
         self.diagnostics = diagnostics

@@ -9,6 +9,7 @@ public struct Session: Sendable {
     /// The files being run, innermost last: the script, then any files it `source`s.
     public internal(set) var sourceStack: [SourceFile] = []
 
+    /// A session with `variables` bound.
     public init(variables: [String: Value] = [:]) {
         self.variables = variables
     }

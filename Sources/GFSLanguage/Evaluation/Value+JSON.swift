@@ -25,12 +25,16 @@ extension Value {
 
 /// Malformed JSON, with the 1-based line and column where reading stopped.
 public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What is wrong, capitalised: "Trailing comma before '}'".
     public var message: String
+    /// The 1-based line.
     public var line: Int
+    /// The 1-based column, in characters.
     public var column: Int
     /// The UTF-8 byte offset of the problem.
     public var offset: Int
 
+    /// An error at `line`:`column` (byte `offset`).
     public init(message: String, line: Int, column: Int, offset: Int) {
         self.message = message
         self.line = line
