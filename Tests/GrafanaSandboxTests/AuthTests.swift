@@ -121,6 +121,18 @@ import Testing
         }
     }
 
+    /// Grafana registers routes such as `/orgs/:orgId/` and its router takes them with or
+    /// without the trailing slash.
+    @Test func trailingSlashesAndEncodedQueriesAreAccepted() async throws {
+        try await withSandbox { client in
+            let org = try await client.get("/api/org/")
+            #expect(org["id"] == 1)
+            #expect(try await client.post("/api/orgs/", #"{"name":"with space"}"#).status == .ok)
+            #expect(try await client.get("/api/orgs?query=with%20space").json?.arrayValue?.count == 1)
+            #expect(try await client.get("/api/health/", as: .none).status == .ok)
+        }
+    }
+
     @Test func nonAPIPathsRedirectToLoginWhenSignedOut() async throws {
         try await withSandbox { client in
             let reply = try await client.get("/dashboards", as: .none)
