@@ -85,6 +85,22 @@ import Testing
         }
     }
 
+    /// `OrgRedirect`: `?orgId=N` switches a user's current org for good and answers 302.
+    @Test func orgIdQuerySwitchesAndRedirects() async throws {
+        try await withSandbox { client in
+            let second = try await client.createOrg("second")
+            let reply = try await client.get("/api/search?orgId=\(second)&query=a%20b")
+            #expect(reply.status == .found)
+            let location = try #require(reply.headers[.location])
+            #expect(location.hasSuffix("/api/search?orgId=\(second)&query=a+b"))
+            #expect(try await client.get("/api/org")["id"] == .int(second))
+            // The same org again is no switch, so no redirect.
+            #expect(try await client.get("/api/org?orgId=\(second)").status == .ok)
+            let notMember = try await client.get("/api/org?orgId=77")
+            #expect(notMember.status == .notFound && notMember.text == "{\"message\":\"Not found\"}\n")
+        }
+    }
+
     @Test func nonMemberHeaderGivesNoRole() async throws {
         try await withSandbox { client in
             try await client.createUser("viewer")
