@@ -198,19 +198,17 @@ public final class GrafanaShellHost: CommandHost {
 
     // MARK: Secrets and dry runs
 
-    /// The secrets to mask when showing a result: all, except the new key of `key create` on
-    /// a terminal (text output), or everything when `--show-secrets` asked for them.
+    /// The secrets to mask when showing a result: all of them, except the new key of
+    /// `key create` in text on a terminal (shown that once), and none with `--show-secrets`.
     func secretsToHide(for call: CommandCall?) -> Set<String> {
         if options.showSecrets { return [] }
-        var secrets = knownSecrets
-        if call?.path == ["key", "create"], options.output == .text, options.isTerminal {
-            secrets.remove(call.flatMap { lastCreatedSecret(for: $0) } ?? "")
+        return withState { state in
+            var secrets = state.secrets
+            if call?.path == ["key", "create"], options.output == .text, options.isTerminal, let key = state.lastCreatedKey {
+                secrets.remove(key)
+            }
+            return secrets
         }
-        return secrets
-    }
-
-    func lastCreatedSecret(for call: CommandCall) -> String? {
-        state.withLock { $0.lastCreatedKey }
     }
 
     func redacted(_ failure: CommandFailure) -> CommandFailure {
