@@ -87,9 +87,12 @@ extension GrafanaShellHost {
         do {
             userID = try await client.addOrgUser(orgID: orgID, loginOrEmail: login, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record(dropping: [
-            ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value), ("userId", userID.value),
-        ]))
+        return .record(
+            Record(dropping: [
+                ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value),
+                ("userId", userID.value),
+            ])
+        )
     }
 
     /// `org user list [--org NAME|ID]`.
@@ -104,7 +107,9 @@ extension GrafanaShellHost {
         guard let user = users.first(where: { $0.login == login || $0.email == login }) else {
             throw CommandFailure(
                 message: "No user '\(login)' in this org",
-                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" } ?? "'org user list' shows the members.")
+                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" }
+                    ?? "'org user list' shows the members."
+            )
         }
         return user
     }
@@ -118,7 +123,9 @@ extension GrafanaShellHost {
         do {
             try await client.updateOrgUserRole(orgID: orgID, userID: user.userId, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)]))
+        return .record(
+            Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)])
+        )
     }
 
     /// `org user remove LOGIN [--org NAME|ID]`.

@@ -37,8 +37,13 @@ public final class GrafanaShellHost: CommandHost {
         public var configPath: String?
 
         public init(
-            output: OutputFormat = .text, dryRun: Bool = false, showSecrets: Bool = false, isTerminal: Bool = false,
-            showsProgress: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil
+            output: OutputFormat = .text,
+            dryRun: Bool = false,
+            showSecrets: Bool = false,
+            isTerminal: Bool = false,
+            showsProgress: Bool = false,
+            environment: [String: String] = ProcessInfo.processInfo.environment,
+            configPath: String? = nil
         ) {
             self.output = output
             self.dryRun = dryRun
@@ -95,8 +100,10 @@ public final class GrafanaShellHost: CommandHost {
     /// A client for the current context.
     var client: GrafanaClient {
         GrafanaClient(
-            configuration: context.clientConfiguration, transport: transport,
-            writePolicy: options.dryRun ? .capture(recorder) : .send)
+            configuration: context.clientConfiguration,
+            transport: transport,
+            writePolicy: options.dryRun ? .capture(recorder) : .send
+        )
     }
 
     /// Reads or changes the host's state under its lock.
@@ -204,7 +211,9 @@ public final class GrafanaShellHost: CommandHost {
         if options.showSecrets { return [] }
         return withState { state in
             var secrets = state.secrets
-            if call?.path == ["key", "create"], options.output == .text, options.isTerminal, let key = state.lastCreatedKey {
+            if call?.path == ["key", "create"], options.output == .text, options.isTerminal,
+                let key = state.lastCreatedKey
+            {
                 secrets.remove(key)
             }
             return secrets
@@ -245,7 +254,8 @@ public final class GrafanaShellHost: CommandHost {
         guard let org = orgs.first(where: { $0.name == name }) else {
             throw CommandFailure(
                 message: "You are not a member of org '\(name)'",
-                hint: "Check the org in your config context, or ask an admin of '\(name)' to add you.")
+                hint: "Check the org in your config context, or ask an admin of '\(name)' to add you."
+            )
         }
         update {
             $0.org = GrafanaContext.OrgSelection(id: org.orgId, name: org.name)

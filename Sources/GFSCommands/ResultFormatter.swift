@@ -97,7 +97,6 @@ struct ResultFormatter {
         }
     }
 
-
     func diffText(_ record: Record) -> String {
         let file = record["file"]?.description ?? "?"
         let status = record["status"]?.description ?? "?"

@@ -8,7 +8,8 @@ extension Value {
     init(encoding model: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(model), let value = try? Value(json: String(decoding: data, as: UTF8.self)) else {
+        guard let data = try? encoder.encode(model), let value = try? Value(json: String(decoding: data, as: UTF8.self))
+        else {
             self = .null
             return
         }

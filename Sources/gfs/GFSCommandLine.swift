@@ -27,7 +27,10 @@ struct GFSCommandLine: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands"))
+    @Option(
+        name: .customShort("c"),
+        help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands")
+    )
     var commands: String?
 
     @Option(
@@ -99,22 +102,35 @@ struct GFSCommandLine: AsyncParsableCommand {
         if sandbox, url != nil || context != nil {
             throw ValidationError("--sandbox runs its own server; leave out --url and --context.")
         }
-        if passwordEnv != nil, passwordFile != nil { throw ValidationError("Give --password-env or --password-file, not both.") }
+        if passwordEnv != nil, passwordFile != nil {
+            throw ValidationError("Give --password-env or --password-file, not both.")
+        }
         if tokenEnv != nil, tokenFile != nil { throw ValidationError("Give --token-env or --token-file, not both.") }
     }
 
     func run() async throws {
         let (source, scriptArguments) = try readSource()
         var connection = ConnectionOptions(
-            url: url, user: user, passwordEnv: passwordEnv, passwordFile: passwordFile, tokenEnv: tokenEnv,
-            tokenFile: tokenFile, insecure: insecure, cacert: cacert, contextName: context)
+            url: url,
+            user: user,
+            passwordEnv: passwordEnv,
+            passwordFile: passwordFile,
+            tokenEnv: tokenEnv,
+            tokenFile: tokenFile,
+            insecure: insecure,
+            cacert: cacert,
+            contextName: context
+        )
         var sandboxRun: SandboxRun?
         if sandbox {
             do {
                 let started = try await SandboxRun.start(version: sandboxVersion)
                 sandboxRun = started
                 connection = ConnectionOptions(url: started.url, user: "admin", password: "admin")
-                Console.standard.write("gfs: sandbox (Grafana \(sandboxVersion)) at \(started.url), admin/admin\n", to: .standardError)
+                Console.standard.write(
+                    "gfs: sandbox (Grafana \(sandboxVersion)) at \(started.url), admin/admin\n",
+                    to: .standardError
+                )
             } catch {
                 Console.standard.write("gfs: error: Cannot start the sandbox: \(error)\n", to: .standardError)
                 throw ExitCode(1)
@@ -128,7 +144,9 @@ struct GFSCommandLine: AsyncParsableCommand {
     }
 
     /// Resolves the connection, builds the host and runs the script; returns the exit status.
-    func execute(_ source: SourceFile, arguments scriptArguments: [String], connection: ConnectionOptions) async -> Int32 {
+    func execute(_ source: SourceFile, arguments scriptArguments: [String], connection: ConnectionOptions) async
+        -> Int32
+    {
         let grafanaContext: GrafanaContext
         do {
             grafanaContext = try ContextResolver().resolve(connection)
@@ -139,11 +157,18 @@ struct GFSCommandLine: AsyncParsableCommand {
             return 2
         }
         if grafanaContext.skipsTLSVerification {
-            Console.standard.write("gfs: warning: TLS certificate verification is off (--insecure)\n", to: .standardError)
+            Console.standard.write(
+                "gfs: warning: TLS certificate verification is off (--insecure)\n",
+                to: .standardError
+            )
         }
         let options = GrafanaShellHost.Options(
-            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text, dryRun: dryRun, showSecrets: showSecrets,
-            isTerminal: isatty(STDOUT_FILENO) != 0, showsProgress: isatty(STDERR_FILENO) != 0)
+            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
+            dryRun: dryRun,
+            showSecrets: showSecrets,
+            isTerminal: isatty(STDOUT_FILENO) != 0,
+            showsProgress: isatty(STDERR_FILENO) != 0
+        )
         let host = GrafanaShellHost(context: grafanaContext, options: options)
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)

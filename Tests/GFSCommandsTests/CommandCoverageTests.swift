@@ -13,25 +13,36 @@ import Testing
         return path
     }
 
-    func expectSuccess(_ outcome: RunOutcome, _ harness: SandboxHarness, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectSuccess(
+        _ outcome: RunOutcome,
+        _ harness: SandboxHarness,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(
-            outcome.status == .success, "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation)
+            outcome.status == .success,
+            "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
+            sourceLocation: sourceLocation
+        )
     }
 
     @Test func orgsAndTheirUsers() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }
-        expectSuccess(await harness.run("""
-            org create alpha
-            org rename alpha beta
-            assert $org.name == "beta"
-            org show beta
-            assert $org.id == 2
-            use org beta --switch
-            org user list
-            assert $_[0].login == "admin"
-            """), harness)
+        expectSuccess(
+            await harness.run(
+                """
+                org create alpha
+                org rename alpha beta
+                assert $org.name == "beta"
+                org show beta
+                assert $org.id == 2
+                use org beta --switch
+                org user list
+                assert $_[0].login == "admin"
+                """
+            ),
+            harness
+        )
         // --switch changed the user's stored org, as the tutorial's POST /api/user/using does.
         #expect(try await harness.adminClient().currentUser().orgId == 2)
         let missing = await harness.run("org user role nobody Editor")
@@ -53,15 +64,20 @@ import Testing
         let folder = try directory()
         try #"{"id": 4, "uid": "web", "title": "Web", "tags": ["prod"], "refresh": "1m"}"#
             .write(toFile: folder + "/web.json", atomically: true, encoding: .utf8)
-        expectSuccess(await harness.run("""
-            folder create Ops --uid ops
-            dashboard push \(folder)/web.json --folder Ops --message first
-            dashboard list --tag prod
-            assert $_[0].folder == "Ops"
-            dashboard pull web --out \(folder)/pulled.json
-            dashboard diff \(folder)/web.json
-            assert $_.status == "identical"
-            """), harness)
+        expectSuccess(
+            await harness.run(
+                """
+                folder create Ops --uid ops
+                dashboard push \(folder)/web.json --folder Ops --message first
+                dashboard list --tag prod
+                assert $_[0].folder == "Ops"
+                dashboard pull web --out \(folder)/pulled.json
+                dashboard diff \(folder)/web.json
+                assert $_.status == "identical"
+                """
+            ),
+            harness
+        )
         let pulled = try String(contentsOfFile: folder + "/pulled.json", encoding: .utf8)
         #expect(pulled.contains(#""title": "Web""#))
 
@@ -95,13 +111,21 @@ import Testing
         defer { Task { await harness.stop() } }
         let folder = try directory()
         try """
-            {"__inputs": [{"name": "DS_PROM", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus"}],
-             "__requires": [], "uid": "shared", "title": "Shared",
-             "panels": [{"id": 1, "type": "stat", "datasource": {"type": "prometheus", "uid": "${DS_PROM}"}}]}
-            """.write(toFile: folder + "/shared.json", atomically: true, encoding: .utf8)
+        {"__inputs": [{"name": "DS_PROM", "label": "Prometheus", "type": "datasource", "pluginId": "prometheus"}],
+         "__requires": [], "uid": "shared", "title": "Shared",
+         "panels": [{"id": 1, "type": "stat", "datasource": {"type": "prometheus", "uid": "${DS_PROM}"}}]}
+        """.write(toFile: folder + "/shared.json", atomically: true, encoding: .utf8)
         let missing = await harness.run("dashboard push \(folder)/shared.json")
-        #expect(missing.diagnostics.first?.message == "\(folder)/shared.json: Exported dashboard needs values for DS_PROM (datasource prometheus)")
-        expectSuccess(await harness.run("dashboard push \(folder)/shared.json --input DS_PROM=prom-uid\nassert $dashboard.status == \"imported\""), harness)
+        #expect(
+            missing.diagnostics.first?.message
+                == "\(folder)/shared.json: Exported dashboard needs values for DS_PROM (datasource prometheus)"
+        )
+        expectSuccess(
+            await harness.run(
+                "dashboard push \(folder)/shared.json --input DS_PROM=prom-uid\nassert $dashboard.status == \"imported\""
+            ),
+            harness
+        )
         let model = try await harness.adminClient().dashboard(uid: "shared")
         #expect(String(decoding: model.dashboard, as: UTF8.self).contains("prom-uid"))
     }
@@ -109,13 +133,18 @@ import Testing
     @Test func dataSourcesWithSecureFieldsFromTheEnvironment() async throws {
         let harness = try await SandboxHarness.start(options: .init(environment: ["LOKI_PASSWORD": "loki-s3cret-pw"]))
         defer { Task { await harness.stop() } }
-        expectSuccess(await harness.run("""
-            datasource create logs --type loki --url http://loki:3100 --secure-env basicAuthPassword=LOKI_PASSWORD
-            datasource create logs --type loki --if-missing
-            assert $datasource.existing
-            datasource show logs
-            datasource list
-            """), harness)
+        expectSuccess(
+            await harness.run(
+                """
+                datasource create logs --type loki --url http://loki:3100 --secure-env basicAuthPassword=LOKI_PASSWORD
+                datasource create logs --type loki --if-missing
+                assert $datasource.existing
+                datasource show logs
+                datasource list
+                """
+            ),
+            harness
+        )
         #expect(!harness.sink.standardOutput.contains("loki-s3cret-pw"))
         #expect(harness.host.knownSecrets.contains("loki-s3cret-pw"))
         let unset = await harness.run("datasource create other --type loki --secure-env basicAuthPassword=NOT_SET")
@@ -138,13 +167,18 @@ import Testing
     @Test func keysAreListedAndDeletedByName() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }
-        expectSuccess(await harness.run("""
-            key create ci editor --ttl 30d
-            assert $key.expiration != null
-            key list
-            assert $_[0].name == "ci"
-            key delete ci
-            """), harness)
+        expectSuccess(
+            await harness.run(
+                """
+                key create ci editor --ttl 30d
+                assert $key.expiration != null
+                key list
+                assert $_[0].name == "ci"
+                key delete ci
+                """
+            ),
+            harness
+        )
         let missing = await harness.run("key delete cj")
         #expect(missing.diagnostics.first?.message == "No key named 'cj' in this org")
         let badTTL = await harness.run("key create x viewer --ttl soon")
@@ -154,7 +188,12 @@ import Testing
     @Test func connectReplacesTheContext() async throws {
         let harness = try await SandboxHarness.start(options: .init(environment: ["PW": "admin"]))
         defer { Task { await harness.stop() } }
-        expectSuccess(await harness.run("connect \(harness.url) --user admin --password-env PW\nassert $server.version == \"11.4.0\""), harness)
+        expectSuccess(
+            await harness.run(
+                "connect \(harness.url) --user admin --password-env PW\nassert $server.version == \"11.4.0\""
+            ),
+            harness
+        )
         let refused = await harness.run("connect http://127.0.0.1:9 --user admin --password-env PW")
         #expect(refused.diagnostics.first?.message.contains("Cannot connect to http://127.0.0.1:9") == true)
         let insecure = await harness.run("connect \(harness.url) --user admin --password-env PW --insecure")

@@ -46,8 +46,10 @@ import Testing
     }
 
     @Test func flagsWinOverTheEnvironmentAndBorrowItsPassword() throws {
-        let context = try resolver(["GRAFANA_URL": "http://env:3000", "GRAFANA_TOKEN": "glsa_env", "GRAFANA_PASSWORD": "pw"])
-            .resolve(ConnectionOptions(url: "flags:4000", user: "admin"))
+        let context = try resolver([
+            "GRAFANA_URL": "http://env:3000", "GRAFANA_TOKEN": "glsa_env", "GRAFANA_PASSWORD": "pw",
+        ])
+        .resolve(ConnectionOptions(url: "flags:4000", user: "admin"))
         #expect(context.url.absoluteString == "http://flags:4000")
         #expect(context.authentication == .basic(user: "admin", password: "pw"))
     }
@@ -102,8 +104,11 @@ import Testing
         let tokenFile = directory + "/prod-token"
         try "glsa_prod\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let config = Self.config.replacingOccurrences(of: "PROD_TOKEN_FILE", with: tokenFile)
-        let context = try resolver(["GRAFANA_URL": "http://env:3000", "GRAFANA_USER": "env", "GRAFANA_PASSWORD": "pw"], config: config)
-            .resolve(ConnectionOptions(contextName: "prod"))
+        let context = try resolver(
+            ["GRAFANA_URL": "http://env:3000", "GRAFANA_USER": "env", "GRAFANA_PASSWORD": "pw"],
+            config: config
+        )
+        .resolve(ConnectionOptions(contextName: "prod"))
         #expect(context.url.absoluteString == "https://grafana.prod.example")
         #expect(context.authentication == .token("glsa_prod", name: nil, orgID: nil))
         #expect(context.org?.id == 7)
@@ -126,7 +131,9 @@ import Testing
     }
 
     @Test func anOrgNamedInAContextIsLookedUpLater() throws {
-        let context = try resolver(["LOCAL_PW": "pw"], config: Self.config).resolve(ConnectionOptions(contextName: "named-org"))
+        let context = try resolver(["LOCAL_PW": "pw"], config: Self.config).resolve(
+            ConnectionOptions(contextName: "named-org")
+        )
         #expect(context.org == nil)
         #expect(context.pendingOrgName == "platform")
     }
@@ -136,7 +143,8 @@ import Testing
             try resolver([:], config: Self.config).resolve(ConnectionOptions(contextName: "staging"))
         } throws: { error in
             let error = error as? ContextError
-            return error?.message.hasPrefix("No context named 'staging'") == true && error?.hint == "Known contexts: local, named-org, prod."
+            return error?.message.hasPrefix("No context named 'staging'") == true
+                && error?.hint == "Known contexts: local, named-org, prod."
         }
     }
 

@@ -8,7 +8,10 @@ import Testing
 /// position, paths, and the inputs of an export.
 @Suite struct DashboardFileTests {
     @Test func aBareDashboardLosesItsID() throws {
-        let file = try DashboardFile.parse(#"{"id": 12, "uid": "prod", "title": "Prod", "panels": []}"#, path: "prod.json")
+        let file = try DashboardFile.parse(
+            #"{"id": 12, "uid": "prod", "title": "Prod", "panels": []}"#,
+            path: "prod.json"
+        )
         #expect(file.shape == .dashboard)
         #expect(file.model["id"] == nil)
         #expect(file.model.keys == ["uid", "title", "panels"])
@@ -58,7 +61,8 @@ import Testing
             try DashboardFile.parse(text, path: "bad.json")
         } throws: { error in
             guard let error = error as? DashboardFileError else { return false }
-            return error.line == line && error.column == column && error.description.hasPrefix("bad.json:\(line):\(column): ")
+            return error.line == line && error.column == column
+                && error.description.hasPrefix("bad.json:\(line):\(column): ")
         }
     }
 
@@ -76,8 +80,16 @@ import Testing
         for name in ["b.json", "a.json", "notes.txt", "nested/c.json"] {
             try "{}".write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
         }
-        #expect(try DashboardFile.expand([directory]) == ["\(directory)/a.json", "\(directory)/b.json", "\(directory)/nested/c.json"])
-        #expect(try DashboardFile.expand(["\(directory)/*.json", "\(directory)/a.json"]) == ["\(directory)/a.json", "\(directory)/b.json"])
+        #expect(
+            try DashboardFile.expand([directory]) == [
+                "\(directory)/a.json", "\(directory)/b.json", "\(directory)/nested/c.json",
+            ]
+        )
+        #expect(
+            try DashboardFile.expand(["\(directory)/*.json", "\(directory)/a.json"]) == [
+                "\(directory)/a.json", "\(directory)/b.json",
+            ]
+        )
         #expect {
             try DashboardFile.expand(["\(directory)/missing.json"])
         } throws: { error in
@@ -102,12 +114,17 @@ import Testing
         let old = ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3,", "  \"d\": 4,", "  \"e\": 5", "}"]
         var new = old
         new[4] = "  \"d\": 40,"
-        #expect(LineDiff.lines(from: old, to: new, context: 1) == [#"    "c": 3,"#, #"-   "d": 4,"#, #"+   "d": 40,"#, #"    "e": 5"#])
+        #expect(
+            LineDiff.lines(from: old, to: new, context: 1) == [
+                #"    "c": 3,"#, #"-   "d": 4,"#, #"+   "d": 40,"#, #"    "e": 5"#,
+            ]
+        )
         #expect(LineDiff.lines(from: old, to: old, context: 2).isEmpty)
     }
 
     static func repositoryFile(_ path: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(path).path
     }
 }

@@ -49,7 +49,9 @@ import Testing
         defer { Task { await harness.stop() } }
         let path = SandboxHarness.repositoryFile("examples/production-overview.json")
         #expect(await harness.run("dashboard push \(path)").status == .success)
-        #expect(await harness.run("dashboard push \(path)\nassert $dashboard.status == \"unchanged\"").status == .success)
+        #expect(
+            await harness.run("dashboard push \(path)\nassert $dashboard.status == \"unchanged\"").status == .success
+        )
     }
 
     @Test func anExistingDifferentDashboardIsNotClobbered() async throws {
@@ -57,14 +59,24 @@ import Testing
         defer { Task { await harness.stop() } }
         let directory = NSTemporaryDirectory() + "gfs-push-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try #"{"uid": "svc", "title": "Service"}"#.write(toFile: directory + "/svc.json", atomically: true, encoding: .utf8)
+        try #"{"uid": "svc", "title": "Service"}"#.write(
+            toFile: directory + "/svc.json",
+            atomically: true,
+            encoding: .utf8
+        )
         #expect(await harness.run("dashboard push \(directory)/svc.json").status == .success)
-        try #"{"uid": "svc", "title": "Service v2"}"#.write(toFile: directory + "/svc.json", atomically: true, encoding: .utf8)
+        try #"{"uid": "svc", "title": "Service v2"}"#.write(
+            toFile: directory + "/svc.json",
+            atomically: true,
+            encoding: .utf8
+        )
         let refused = await harness.run("dashboard push \(directory)/svc.json")
         #expect(refused.status == .failed)
         #expect(refused.diagnostics.first?.message.contains("already exists on the server") == true)
         #expect(refused.diagnostics.first?.hint?.contains("--overwrite") == true)
-        let forced = await harness.run("dashboard push \(directory)/svc.json --overwrite\nassert $dashboard.status == \"updated\"")
+        let forced = await harness.run(
+            "dashboard push \(directory)/svc.json --overwrite\nassert $dashboard.status == \"updated\""
+        )
         #expect(forced.status == .success, "\(forced.diagnostics.map(\.message))")
         let model = try await harness.adminClient().dashboard(uid: "svc")
         #expect(String(decoding: model.dashboard, as: UTF8.self).contains("Service v2"))
@@ -76,16 +88,30 @@ import Testing
         let directory = NSTemporaryDirectory() + "gfs-many-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for index in 1...12 {
-            try #"{"uid": "d\#(index)", "title": "Dashboard \#(index)"}"#.write(toFile: "\(directory)/d\(index).json", atomically: true, encoding: .utf8)
+            try #"{"uid": "d\#(index)", "title": "Dashboard \#(index)"}"#.write(
+                toFile: "\(directory)/d\(index).json",
+                atomically: true,
+                encoding: .utf8
+            )
         }
-        let outcome = await harness.run("dashboard push \(directory) --jobs 3\nassert $dashboard[11].status == \"created\"")
+        let outcome = await harness.run(
+            "dashboard push \(directory) --jobs 3\nassert $dashboard[11].status == \"created\""
+        )
         #expect(outcome.status == .success, "\(outcome.diagnostics.map(\.message))")
         let hits = try await harness.adminClient().search(SearchQuery(type: .dashboard))
         #expect(hits.count == 12)
 
         // One file changed and one new: without --overwrite the changed one fails, by name.
-        try #"{"uid": "d1", "title": "Changed"}"#.write(toFile: "\(directory)/d1.json", atomically: true, encoding: .utf8)
-        try #"{"uid": "d13", "title": "Dashboard 13"}"#.write(toFile: "\(directory)/d13.json", atomically: true, encoding: .utf8)
+        try #"{"uid": "d1", "title": "Changed"}"#.write(
+            toFile: "\(directory)/d1.json",
+            atomically: true,
+            encoding: .utf8
+        )
+        try #"{"uid": "d13", "title": "Dashboard 13"}"#.write(
+            toFile: "\(directory)/d13.json",
+            atomically: true,
+            encoding: .utf8
+        )
         let second = await harness.run("dashboard push \(directory)")
         #expect(second.status == .failed)
         #expect(second.diagnostics.first?.message == "1 of 13 dashboards failed: \(directory)/d1.json")
@@ -98,7 +124,11 @@ import Testing
         let directory = NSTemporaryDirectory() + "gfs-bad-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try #"{"uid": "good", "title": "Good"}"#.write(toFile: "\(directory)/a.json", atomically: true, encoding: .utf8)
-        try "{\n  \"title\": \"Bad\"\n  \"uid\": \"bad\"\n}".write(toFile: "\(directory)/b.json", atomically: true, encoding: .utf8)
+        try "{\n  \"title\": \"Bad\"\n  \"uid\": \"bad\"\n}".write(
+            toFile: "\(directory)/b.json",
+            atomically: true,
+            encoding: .utf8
+        )
         let outcome = await harness.run("dashboard push \(directory)")
         #expect(outcome.status == .failed)
         #expect(outcome.diagnostics.first?.message.hasPrefix("\(directory)/b.json:3:3: ") == true)
@@ -136,14 +166,16 @@ import Testing
     @Test func aTokenIsRefusedInAnotherOrg() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }
-        let outcome = await harness.run("""
+        let outcome = await harness.run(
+            """
             org create first
             org create second
             use org first
             key create k admin
             use $key
             use org second
-            """)
+            """
+        )
         #expect(outcome.status == .failed)
         #expect(outcome.diagnostics.first?.message.hasPrefix("The token in use belongs to org") == true)
     }
@@ -173,7 +205,10 @@ import Testing
     }
 
     @Test func connectionRefusedNamesTheURL() async throws {
-        let context = GrafanaContext(url: URL(string: "http://127.0.0.1:9")!, authentication: .basic(user: "admin", password: "admin"))
+        let context = GrafanaContext(
+            url: URL(string: "http://127.0.0.1:9")!,
+            authentication: .basic(user: "admin", password: "admin")
+        )
         let sink = CapturingSink()
         let host = GrafanaShellHost(context: context, options: .init(environment: [:]), sink: sink)
         let outcome = await Interpreter(host: host).run(SourceFile(name: "t.gfs", text: "org list"))

@@ -17,11 +17,16 @@ import Testing
     }
 
     @Test func aListOfRecordsIsATableWithTheCommandsColumns() throws {
-        let rows = try Value(json: """
-            [{"uid": "prod", "title": "Production Overview", "folder": "General", "folderUid": null, "tags": ["prod", "web"], "url": "/d/prod"},
-             {"uid": "db", "title": "Databases", "folder": "Ops", "folderUid": "ops", "tags": [], "url": "/d/db"}]
-            """)
-        assertGolden(ResultFormatter(secrets: []).text(rows, command: ["dashboard", "list"]), named: "dashboard-list-table")
+        let rows = try Value(
+            json: """
+                [{"uid": "prod", "title": "Production Overview", "folder": "General", "folderUid": null, "tags": ["prod", "web"], "url": "/d/prod"},
+                 {"uid": "db", "title": "Databases", "folder": "Ops", "folderUid": "ops", "tags": [], "url": "/d/db"}]
+                """
+        )
+        assertGolden(
+            ResultFormatter(secrets: []).text(rows, command: ["dashboard", "list"]),
+            named: "dashboard-list-table"
+        )
     }
 
     @Test func anEmptyListSaysSo() {
@@ -37,7 +42,10 @@ import Testing
 
     @Test func aPulledDashboardPrintsAsJSON() throws {
         let model = try Value(json: #"{"uid": "prod", "title": "Prod"}"#)
-        #expect(ResultFormatter(secrets: []).text(model, command: ["dashboard", "pull"]) == "{\n  \"uid\": \"prod\",\n  \"title\": \"Prod\"\n}\n")
+        #expect(
+            ResultFormatter(secrets: []).text(model, command: ["dashboard", "pull"])
+                == "{\n  \"uid\": \"prod\",\n  \"title\": \"Prod\"\n}\n"
+        )
     }
 
     @Test func redactionMasksSecretsInsideText() {

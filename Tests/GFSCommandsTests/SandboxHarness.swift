@@ -27,13 +27,17 @@ struct SandboxHarness {
     let interpreter: Interpreter
 
     static func start(
-        version: String = "11.4.0", options: GrafanaShellHost.Options = GrafanaShellHost.Options(environment: [:])
+        version: String = "11.4.0",
+        options: GrafanaShellHost.Options = GrafanaShellHost.Options(environment: [:])
     ) async throws -> SandboxHarness {
-        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, grafanaVersion: GrafanaSandbox.GrafanaVersion(version)!))
+        let server = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, grafanaVersion: GrafanaSandbox.GrafanaVersion(version)!)
+        )
         try await server.start()
         let url = server.url!
         let context = try ContextResolver(environment: [:], configPath: "/nonexistent").resolve(
-            ConnectionOptions(url: url, user: "admin", password: "admin"))
+            ConnectionOptions(url: url, user: "admin", password: "admin")
+        )
         let sink = CapturingSink()
         let host = GrafanaShellHost(context: context, options: options, sink: sink)
         return SandboxHarness(server: server, url: url, sink: sink, host: host, interpreter: Interpreter(host: host))
@@ -46,7 +50,13 @@ struct SandboxHarness {
 
     /// A client that checks the sandbox's state directly, as admin in `org` (or as `token`).
     func adminClient(org: Int64? = nil) -> GrafanaClient {
-        GrafanaClient(configuration: .init(baseURL: URL(string: url)!, credentials: .basic(user: "admin", password: "admin"), orgID: org))
+        GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: url)!,
+                credentials: .basic(user: "admin", password: "admin"),
+                orgID: org
+            )
+        )
     }
 
     func tokenClient(_ token: String) -> GrafanaClient {
@@ -56,7 +66,8 @@ struct SandboxHarness {
     func stop() async { await server.stop() }
 
     static func repositoryFile(_ path: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(path).path
     }
 }

@@ -18,7 +18,9 @@ import Testing
     /// Runs `gfs` from the package root with `arguments`; output goes through files so a large
     /// output cannot block the pipe.
     static func gfs(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let binary = ProcessInfo.processInfo.environment["GFS_BINARY"] ?? packageRoot.appendingPathComponent(".build/debug/gfs").path
+        let binary =
+            ProcessInfo.processInfo.environment["GFS_BINARY"]
+            ?? packageRoot.appendingPathComponent(".build/debug/gfs").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -38,11 +40,14 @@ import Testing
         return Result(
             status: process.terminationStatus,
             standardOutput: try String(contentsOfFile: directory + "/out", encoding: .utf8),
-            standardError: try String(contentsOfFile: directory + "/err", encoding: .utf8))
+            standardError: try String(contentsOfFile: directory + "/err", encoding: .utf8)
+        )
     }
 
     static func sandbox(_ version: String = "11.4.0") async throws -> (SandboxServer, String) {
-        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, grafanaVersion: GrafanaSandbox.GrafanaVersion(version)!))
+        let server = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, grafanaVersion: GrafanaSandbox.GrafanaVersion(version)!)
+        )
         try await server.start()
         return (server, server.url!)
     }
@@ -55,14 +60,23 @@ import Testing
     static let password = ["GFS_TEST_PASSWORD": "admin"]
 
     static func admin(_ url: String, org: Int64? = nil) -> GrafanaClient {
-        GrafanaClient(configuration: .init(baseURL: URL(string: url)!, credentials: .basic(user: "admin", password: "admin"), orgID: org))
+        GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: url)!,
+                credentials: .basic(user: "admin", password: "admin"),
+                orgID: org
+            )
+        )
     }
 
     @Test(arguments: ["11.4.0", "9.5.0"])
     func theTutorialRunsUnchanged(version: String) async throws {
         let (server, url) = try await Self.sandbox(version)
         defer { Task { await server.stop() } }
-        let run = try Self.gfs(Self.connect(url) + ["--output", "json", "examples/tutorial.gfs"], environment: Self.password)
+        let run = try Self.gfs(
+            Self.connect(url) + ["--output", "json", "examples/tutorial.gfs"],
+            environment: Self.password
+        )
         #expect(run.status == 0, "\(run.standardError)")
 
         let apiorg = try #require(try await Self.admin(url).orgs().first { $0.name == "apiorg" })
@@ -113,7 +127,10 @@ import Testing
         #expect(quiet.standardError.contains("--save FILE or --show-secrets"))
 
         try "key create ci2 editor".write(toFile: script, atomically: true, encoding: .utf8)
-        let shown = try Self.gfs(Self.connect(url) + ["--output", "json", "--show-secrets", script], environment: Self.password)
+        let shown = try Self.gfs(
+            Self.connect(url) + ["--output", "json", "--show-secrets", script],
+            environment: Self.password
+        )
         #expect(shown.status == 0, "\(shown.standardError)")
         #expect(shown.standardOutput.contains(#""key":"glsa_"#))
     }
@@ -129,46 +146,66 @@ import Testing
         }
 
         // A script that does not check: nothing runs, 65.
-        let invalid = try Self.gfs(Self.connect(url) + [try script("typo.gfs", "org create a\ndashbord list")], environment: Self.password)
+        let invalid = try Self.gfs(
+            Self.connect(url) + [try script("typo.gfs", "org create a\ndashbord list")],
+            environment: Self.password
+        )
         #expect(invalid.status == 65)
         #expect(invalid.standardError.contains("typo.gfs:2:1: error: Unknown command 'dashbord'"))
         #expect(try await Self.admin(url).orgs().count == 1)
 
         // A wrong password: Grafana's 401, status 1, the password nowhere.
         let unauthorized = try Self.gfs(
-            Self.connect(url) + [try script("list.gfs", "org list")], environment: ["GFS_TEST_PASSWORD": "wrong-password"])
+            Self.connect(url) + [try script("list.gfs", "org list")],
+            environment: ["GFS_TEST_PASSWORD": "wrong-password"]
+        )
         #expect(unauthorized.status == 1)
         #expect(unauthorized.standardError.contains("401"))
         #expect(!unauthorized.standardError.contains("wrong-password"))
 
         // Nothing listening: the URL and the cause.
-        let refused = try Self.gfs(Self.connect("http://127.0.0.1:9") + ["\(directory)/list.gfs"], environment: Self.password)
+        let refused = try Self.gfs(
+            Self.connect("http://127.0.0.1:9") + ["\(directory)/list.gfs"],
+            environment: Self.password
+        )
         #expect(refused.status == 1)
         #expect(refused.standardError.contains("Cannot connect to http://127.0.0.1:9"))
 
         // Conflict: 409 from org create.
-        let conflict = try Self.gfs(Self.connect(url) + [try script("twice.gfs", "org create x\norg create x")], environment: Self.password)
+        let conflict = try Self.gfs(
+            Self.connect(url) + [try script("twice.gfs", "org create x\norg create x")],
+            environment: Self.password
+        )
         #expect(conflict.status == 1)
         #expect(conflict.standardError.contains("409"))
 
         // Missing file and malformed JSON: named with their position, before any request.
         try "{\n  \"title\": \"A\",\n}".write(toFile: "\(directory)/bad.json", atomically: true, encoding: .utf8)
         let malformed = try Self.gfs(
-            Self.connect(url) + [try script("bad.gfs", "dashboard push \(directory)/bad.json")], environment: Self.password)
+            Self.connect(url) + [try script("bad.gfs", "dashboard push \(directory)/bad.json")],
+            environment: Self.password
+        )
         #expect(malformed.status == 1)
         #expect(malformed.standardError.contains("\(directory)/bad.json:3:1:"))
         let missing = try Self.gfs(
-            Self.connect(url) + [try script("missing.gfs", "dashboard push \(directory)/nope.json")], environment: Self.password)
+            Self.connect(url) + [try script("missing.gfs", "dashboard push \(directory)/nope.json")],
+            environment: Self.password
+        )
         #expect(missing.status == 1)
         #expect(missing.standardError.contains("\(directory)/nope.json: No such file"))
 
         // 404 and 412-style refusals.
-        let notFound = try Self.gfs(Self.connect(url) + [try script("pull.gfs", "dashboard pull nope")], environment: Self.password)
+        let notFound = try Self.gfs(
+            Self.connect(url) + [try script("pull.gfs", "dashboard pull nope")],
+            environment: Self.password
+        )
         #expect(notFound.status == 1)
         #expect(notFound.standardError.contains("404"))
 
         // The script's own exit code, a missing script (a usage error), a missing password variable.
-        #expect(try Self.gfs(Self.connect(url) + [try script("exit.gfs", "exit 7")], environment: Self.password).status == 7)
+        #expect(
+            try Self.gfs(Self.connect(url) + [try script("exit.gfs", "exit 7")], environment: Self.password).status == 7
+        )
         #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 64)
         let noPassword = try Self.gfs(Self.connect(url) + ["\(directory)/list.gfs"])
         #expect(noPassword.status == 2)
@@ -179,7 +216,11 @@ import Testing
         let (server, url) = try await Self.sandbox()
         defer { Task { await server.stop() } }
         let script = NSTemporaryDirectory() + "gfs-403-\(UUID().uuidString).gfs"
-        try "key create viewer viewer\nuse $key\norg create nope".write(toFile: script, atomically: true, encoding: .utf8)
+        try "key create viewer viewer\nuse $key\norg create nope".write(
+            toFile: script,
+            atomically: true,
+            encoding: .utf8
+        )
         let run = try Self.gfs(Self.connect(url) + [script], environment: Self.password)
         #expect(run.status == 1)
         #expect(run.standardError.contains("403"))
@@ -189,7 +230,10 @@ import Testing
     @Test func theBootstrapRunbookIsRerunnable() async throws {
         let (server, url) = try await Self.sandbox()
         defer { Task { await server.stop() } }
-        let arguments = Self.connect(url) + ["--var", "name=platform", "--var", "prometheus=http://prom:9090", "examples/bootstrap-org.gfs"]
+        let arguments =
+            Self.connect(url) + [
+                "--var", "name=platform", "--var", "prometheus=http://prom:9090", "examples/bootstrap-org.gfs",
+            ]
         let first = try Self.gfs(arguments, environment: Self.password)
         #expect(first.status == 0, "\(first.standardError)")
         let platform = try #require(try await Self.admin(url).orgs().first { $0.name == "platform" })
@@ -209,7 +253,10 @@ import Testing
         let (server, url) = try await Self.sandbox()
         defer { Task { await server.stop() } }
         let out = NSTemporaryDirectory() + "gfs-rotated-\(UUID().uuidString)"
-        let arguments = Self.connect(url) + ["--var", "name=deploy", "--var", "role=Editor", "--var", "out=\(out)", "examples/rotate-token.gfs"]
+        let arguments =
+            Self.connect(url) + [
+                "--var", "name=deploy", "--var", "role=Editor", "--var", "out=\(out)", "examples/rotate-token.gfs",
+            ]
         let first = try Self.gfs(arguments, environment: Self.password)
         #expect(first.status == 0, "\(first.standardError)")
         let firstToken = try String(contentsOfFile: out, encoding: .utf8)
@@ -221,9 +268,19 @@ import Testing
         let deploy = try #require(accounts.first { $0.name == "deploy" })
         #expect(try await Self.admin(url).serviceAccountTokens(serviceAccountID: deploy.id).count == 1)
         // The old token no longer works; the new one does.
-        let old = GrafanaClient(configuration: .init(baseURL: URL(string: url)!, credentials: .bearer(firstToken.trimmingCharacters(in: .newlines))))
+        let old = GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: url)!,
+                credentials: .bearer(firstToken.trimmingCharacters(in: .newlines))
+            )
+        )
         await #expect(throws: GrafanaError.self) { try await old.currentOrg() }
-        let new = GrafanaClient(configuration: .init(baseURL: URL(string: url)!, credentials: .bearer(secondToken.trimmingCharacters(in: .newlines))))
+        let new = GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: url)!,
+                credentials: .bearer(secondToken.trimmingCharacters(in: .newlines))
+            )
+        )
         #expect(try await new.currentOrg().id == 1)
         #expect(!second.standardOutput.contains(secondToken.trimmingCharacters(in: .newlines)))
     }
