@@ -16,7 +16,8 @@ import Testing
         dashboard push \(SandboxHarness.repositoryFile("examples/production-overview.json"))
         """
 
-    @Test(arguments: ["11.4.0", "9.5.0"])
+    /// The two profiles of the issue, and 8.5.0 for the legacy `/api/auth/keys` path.
+    @Test(arguments: ["11.4.0", "9.5.0", "8.5.0"])
     func theMissionLeavesTheTutorialsState(version: String) async throws {
         let harness = try await SandboxHarness.start(version: version)
         defer { Task { await harness.stop() } }
@@ -29,7 +30,7 @@ import Testing
         let key = try #require(await harness.interpreter.variable("key")?.recordValue)
         #expect(key["orgId"] == .int(Int(apiorg.id)))
         #expect(key["role"] == .string("Admin"))
-        #expect(key["kind"] == .string(version == "9.5.0" ? "service-account-token" : "service-account-token"))
+        #expect(key["kind"] == .string(version == "8.5.0" ? "api-key" : "service-account-token"))
         let token = try #require(key["key"]?.stringValue)
         let asToken = harness.tokenClient(token)
         #expect(try await asToken.currentOrg().id == apiorg.id)
