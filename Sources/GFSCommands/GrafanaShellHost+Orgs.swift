@@ -75,6 +75,9 @@ extension GrafanaShellHost {
     /// user's current org, through `/api/org/users`).
     func userOrgID(_ call: CommandCall) async throws -> Int64? {
         if let reference = call.option("org") { return try await org(reference).id }
+        // A token acts in its own org through /api/org/users; /api/orgs/:id/users is for
+        // server admins, which a service account never is.
+        if case .token = context.authentication { return nil }
         return context.org?.id
     }
 

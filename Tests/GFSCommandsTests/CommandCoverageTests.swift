@@ -185,6 +185,25 @@ import Testing
         #expect(badTTL.diagnostics.first?.message == "Invalid duration 'soon'")
     }
 
+    @Test func anAdminTokenListsTheUsersOfItsOrg() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        expectSuccess(
+            await harness.run(
+                """
+                org create team
+                use $org
+                key create team-admin admin
+                use $key
+                org user list
+                assert $_[0].login == "admin"
+                assert $_[0].orgId == $org.id
+                """
+            ),
+            harness
+        )
+    }
+
     @Test func connectReplacesTheContext() async throws {
         let harness = try await SandboxHarness.start(options: .init(environment: ["PW": "admin"]))
         defer { Task { await harness.stop() } }
