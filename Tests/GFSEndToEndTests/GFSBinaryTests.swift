@@ -212,6 +212,38 @@ import Testing
         #expect(noPassword.standardError.contains("GFS_TEST_PASSWORD is not set"))
     }
 
+    @Test func aContextFromTheConfigFile() async throws {
+        let (server, url) = try await Self.sandbox("9.5.0")
+        defer { Task { await server.stop() } }
+        let home = NSTemporaryDirectory() + "gfs-config-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/gfs", withIntermediateDirectories: true)
+        try """
+        current-context: sandbox
+        contexts:
+          sandbox:
+            url: \(url)
+            user: admin
+            password-env: SANDBOX_PASSWORD
+          elsewhere:
+            url: http://127.0.0.1:9
+        """.write(toFile: home + "/gfs/config.yaml", atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": home, "SANDBOX_PASSWORD": "admin"]
+        let current = try Self.gfs(["-c", "context"], environment: environment)
+        #expect(current.status == 0, "\(current.standardError)")
+        #expect(current.standardOutput.contains("url      \(url)"))
+        #expect(current.standardOutput.contains("user     admin"))
+        #expect(current.standardOutput.contains("version  9.5.0"))
+        #expect(current.standardOutput.contains("context  sandbox"))
+
+        let named = try Self.gfs(["--context", "elsewhere", "-c", "org list"], environment: environment)
+        #expect(named.status == 1)
+        #expect(named.standardError.contains("Cannot connect to http://127.0.0.1:9"))
+
+        let unknown = try Self.gfs(["--context", "nope", "-c", "org list"], environment: environment)
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("No context named 'nope'"))
+    }
+
     @Test func aForbiddenCallIs403() async throws {
         let (server, url) = try await Self.sandbox()
         defer { Task { await server.stop() } }
