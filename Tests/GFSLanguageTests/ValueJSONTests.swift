@@ -73,7 +73,8 @@ import Testing
 
     @Test func describesValuesForInterpolation() {
         #expect(Value.int(3).description == "3")
-        #expect(Value.double(2.0).description == "2")
+        #expect(Value.double(2.0).description == "2.0")
+        #expect(Value(word: "11.0").description == "11.0")
         #expect(Value.double(2.5).description == "2.5")
         #expect(Value.string("a b").description == "a b")
         #expect(Value.null.description == "null")

@@ -3,7 +3,8 @@
 
 extension Value: CustomStringConvertible {
     /// The value as interpolation and `echo` show it: strings raw, numbers plainly
-    /// (`3`, `2.5`), `true`/`false`/`null`, lists and records as compact JSON.
+    /// (`3`, `2.5`, `4.0`: integers never gain a `.0`), `true`/`false`/`null`, lists and
+    /// records as compact JSON.
     public var description: String {
         switch self {
         case .null: "null"
@@ -45,11 +46,10 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// Doubles print without a trailing `.0` when whole, so `2.0` interpolates as `2`.
+    /// Doubles print as Swift and JSON write them (`2.5`, `4.0`, `1e+20`), so a word read
+    /// as a number (`11.0`) prints back exactly as it was written when a host turns it into
+    /// text; infinities and NaN (from overflowing arithmetic) print as `inf` and `nan`.
     static func plainNumber(_ value: Double) -> String {
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
-            return String(Int(value))
-        }
-        return value.description
+        value.description
     }
 }
