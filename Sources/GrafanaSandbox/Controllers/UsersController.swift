@@ -35,7 +35,7 @@ struct UsersController: SandboxController {
                 .object([
                     "id": .int(user.id), "uid": .string(user.uid), "name": .string(user.name),
                     "login": .string(user.login), "email": .string(user.email),
-                    "avatarUrl": .string(gravatarURL(user.email)), "isAdmin": .bool(user.isServerAdmin),
+                    "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "isAdmin": .bool(user.isServerAdmin),
                     "isDisabled": .bool(user.isDisabled), "lastSeenAt": GoTime.json(state.lastSeen(user)),
                     "lastSeenAtAge": .string(GoTime.age(state.lastSeen(user))), "authLabels": .null,
                 ])
