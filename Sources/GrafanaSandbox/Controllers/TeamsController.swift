@@ -181,6 +181,11 @@ extension SandboxState {
         teams.first { $0.id == id && $0.orgID == orgID }
     }
 
+    func teamsJSON(of userID: Int64, orgID: Int64) -> JSONValue {
+        let ids = Set(teamMembers.filter { $0.userID == userID && $0.orgID == orgID }.map(\.teamID))
+        return .array(teams.filter { ids.contains($0.id) }.sorted { $0.name < $1.name }.map(teamJSON))
+    }
+
     /// `team.TeamDTO`.
     func teamJSON(_ team: StoredTeam) -> JSONValue {
         .object([
