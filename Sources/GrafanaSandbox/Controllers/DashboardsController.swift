@@ -300,7 +300,7 @@ extension SandboxState {
         }
 
         let now = Date()
-        let slug = slugify(title)
+        let slug = GrafanaFormat.slug(title)
         if let current = existing, let index = dashboards.firstIndex(where: { $0.id == current.id }) {
             let newVersion = modelVersion + 1
             model["id"] = .int(current.id)

@@ -275,7 +275,7 @@ extension SandboxState {
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
-            "tokens": .int(tokenCount(account.id)), "avatarUrl": .string(gravatarURL(email: "", orName: account.name)),
+            "tokens": .int(tokenCount(account.id)), "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
             "isExternal": false,
         ])
     }
@@ -286,7 +286,7 @@ extension SandboxState {
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "createdAt": GoTime.json(account.created), "updatedAt": GoTime.json(account.updated),
-            "avatarUrl": .string(gravatarURL(email: "", orName: account.name)),
+            "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
             "teams": [], "tokens": .int(tokenCount(account.id)), "isExternal": false, "requiredBy": "",
         ])
