@@ -55,7 +55,13 @@ extension GrafanaShellHost {
         let target = try await org(try call.requiredString(0, "org"))
         do {
             try await client.deleteOrg(id: target.id)
-        } catch let error as GrafanaError where error.isNotSent {}
+        } catch let error as GrafanaError where error.isNotSent {
+        } catch let error as GrafanaError where error.status == 400 {
+            // Grafana refuses to delete the user's active org (pkg/api/org.go DeleteOrgByID).
+            var failure = CommandFailure(error)
+            failure.hint = "Switch the user to another org first, e.g. 'use org 1 --switch'."
+            throw failure
+        }
         if context.org?.id == target.id { update { $0.org = nil } }
         return .record(Record([("id", target.id.value), ("name", .string(target.name)), ("deleted", .bool(true))]))
     }
@@ -75,6 +81,9 @@ extension GrafanaShellHost {
     /// user's current org, through `/api/org/users`).
     func userOrgID(_ call: CommandCall) async throws -> Int64? {
         if let reference = call.option("org") { return try await org(reference).id }
+        // A token acts in its own org through /api/org/users; /api/orgs/:id/users is for
+        // server admins, which a service account never is.
+        if case .token = context.authentication { return nil }
         return context.org?.id
     }
 
@@ -87,9 +96,12 @@ extension GrafanaShellHost {
         do {
             userID = try await client.addOrgUser(orgID: orgID, loginOrEmail: login, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record(dropping: [
-            ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value), ("userId", userID.value),
-        ]))
+        return .record(
+            Record(dropping: [
+                ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value),
+                ("userId", userID.value),
+            ])
+        )
     }
 
     /// `org user list [--org NAME|ID]`.
@@ -104,7 +116,9 @@ extension GrafanaShellHost {
         guard let user = users.first(where: { $0.login == login || $0.email == login }) else {
             throw CommandFailure(
                 message: "No user '\(login)' in this org",
-                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" } ?? "'org user list' shows the members.")
+                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" }
+                    ?? "'org user list' shows the members."
+            )
         }
         return user
     }
@@ -118,7 +132,9 @@ extension GrafanaShellHost {
         do {
             try await client.updateOrgUserRole(orgID: orgID, userID: user.userId, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)]))
+        return .record(
+            Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)])
+        )
     }
 
     /// `org user remove LOGIN [--org NAME|ID]`.
