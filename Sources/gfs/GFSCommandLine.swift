@@ -24,7 +24,8 @@ struct GFSCommandLine: AsyncParsableCommand {
             Exit status: 0 success; 1 a command or assertion failed; 2 bad connection
             settings; 64 usage error; 65 syntax or check error (nothing ran); 130
             interrupted; or the script's own 'exit CODE'.
-            """
+            """,
+        subcommands: [SandboxCommand.self]
     )
 
     @Option(
