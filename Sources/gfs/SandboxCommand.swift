@@ -74,8 +74,7 @@ struct SandboxCommand: AsyncParsableCommand {
         do {
             try await server.run { url in
                 // Standard output carries the URL alone so scripts can read it; the rest is progress.
-                print(url)
-                fflush(stdout)
+                FileHandle.standardOutput.write(Data("\(url)\n".utf8))
                 FileHandle.standardError.write(
                     Data("gfs: sandbox (Grafana \(version)) listening at \(url); Ctrl-C stops it\n".utf8)
                 )
