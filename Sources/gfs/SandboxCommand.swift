@@ -9,7 +9,7 @@ import GrafanaSandbox
 /// turns flags into a `SandboxConfiguration` and prints where it listens.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sandbox",
+        commandName: "gfs sandbox",
         abstract: "Serve a Grafana-compatible sandbox until interrupted.",
         discussion: """
             An in-memory emulation of the part of Grafana's HTTP API that gfs uses, with
