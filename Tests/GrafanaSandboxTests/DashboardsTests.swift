@@ -56,6 +56,12 @@ import Testing
             #expect(folder.status == .ok)
             let elsewhere = try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"Same"},"folderUid":"f1"}"#)
             #expect(elsewhere.status == .ok && elsewhere["folderUid"] == "f1")
+            // The deprecated folderId names the same folder.
+            let folderID = try #require(folder["id"]?.integerValue)
+            let byID = try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"By id"},"folderId":\#(folderID)}"#)
+            #expect(byID.status == .ok && byID["folderUid"] == "f1")
+            let unknownID = try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"By id 2"},"folderId":999}"#)
+            #expect(unknownID.text == #"{"message":"folder not found"}"#)
         }
     }
 

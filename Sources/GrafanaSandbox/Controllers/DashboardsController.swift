@@ -54,16 +54,25 @@ struct DashboardsController: SandboxController {
     @Sendable func save(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(anyOf: [.dashboardsCreate, .dashboardsWrite])
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
-        let (dashboard, folderUID, overwrite, message, isFolder) = try bind(.badRequestData) {
+        let (dashboard, folderUIDField, folderID, overwrite, message, isFolder) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
             // `Dashboard *simplejson.Json binding:"Required"`: absent or null fails validation.
             guard let dashboard = try form.objectValue("dashboard") else { throw RequestForm.Failure() }
             return (
-                dashboard, try form.string("folderUid") ?? "", try form.bool("overwrite") ?? false,
-                try form.string("message") ?? "", try form.bool("isFolder") ?? false
+                dashboard, try form.string("folderUid") ?? "", try form.int("folderId") ?? 0,
+                try form.bool("overwrite") ?? false, try form.string("message") ?? "", try form.bool("isFolder") ?? false
             )
         }
         if isFolder { throw Self.useFolders }
+        // The deprecated `folderId` still names a folder when `folderUid` is empty; an unknown
+        // one is the same "folder not found" as an unknown uid.
+        var folderUID = folderUIDField
+        if folderUID.isEmpty && folderID > 0 {
+            guard let folder = await environment.store.read({ state in
+                state.folders.first { $0.orgID == identity.orgID && $0.id == folderID }
+            }) else { throw Self.folderNotFound }
+            folderUID = folder.uid
+        }
         let saveRequest = SaveRequest(dashboard: dashboard, folderUID: folderUID, overwrite: overwrite, message: message)
         let version = environment.version
         let saved = try await environment.store.write { state in
