@@ -160,7 +160,7 @@ import Testing
             #expect(try await client.put("/api/teams/\(team)/preferences", #"{"timezone":"browser"}"#).status == .ok)
             #expect(try await client.get("/api/teams/\(team)/preferences").text == #"{"timezone":"browser"}"#)
             try await client.createUser("v")
-            expectAccessDenied(try await client.put("/api/org/preferences", "{}", as: .basic("v", "secret123")), "orgs:write")
+            expectAccessDenied(try await client.put("/api/org/preferences", "{}", as: .basic("v", "secret123")), "orgs.preferences:write")
         }
     }
 }

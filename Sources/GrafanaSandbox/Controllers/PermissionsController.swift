@@ -91,6 +91,8 @@ struct PermissionsController: SandboxController {
                     : "user id and team id cannot both be empty for a dashboard permission"
                 throw GrafanaError.error(.badRequest, message, cause: true)
             }
+            // Only View (1), Edit (2) and Admin (4) exist (`dashboardaccess.PermissionType`);
+            // the answer for another number is inferred.
             guard [1, 2, 4].contains(item.permission) else {
                 throw GrafanaError.error(.badRequest, "Invalid permission", cause: false)
             }
@@ -99,6 +101,7 @@ struct PermissionsController: SandboxController {
             guard state.permissionTarget(resource, uid: uid, orgID: identity.orgID) != nil else {
                 throw notFound(resource)
             }
+            // An unknown user or team fails in the permission service (500; inferred wording).
             for item in items {
                 if item.userID > 0 && state.membership(orgID: identity.orgID, userID: item.userID) == nil {
                     throw GrafanaError.error(.internalServerError, "Failed to create permission", cause: true)
@@ -151,7 +154,9 @@ extension SandboxState {
         }
     }
 
-    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set.
+    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set:
+    /// the creator Admin, Editor Edit, Viewer View (the legacy default ACL; inferred for 11.x,
+    /// where resource permissions replaced it).
     func permissions(_ resource: StoredPermission.Resource, uid: String, orgID: Int64, target: PermissionTarget) -> [StoredPermission] {
         if permissionsCustomised.contains("\(orgID)/\(resource.rawValue)/\(uid)") {
             return permissions.filter { $0.orgID == orgID && $0.resource == resource && $0.resourceUID == uid }

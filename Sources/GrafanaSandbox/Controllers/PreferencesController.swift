@@ -22,17 +22,16 @@ struct PreferencesController: SandboxController {
             let userID = try UserController.requireUserID(try context.caller())
             return try await save(request, context, Owner(orgID: try context.caller().orgID, userID: userID, teamID: 0), patch: true)
         }
-        // `orgs.preferences:*` are held by org Admins (basic Admin role); modelled as orgs:write.
         router.get("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesRead)
             return try await get(Owner(orgID: identity.orgID, userID: 0, teamID: 0))
         }
         router.put("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesWrite)
             return try await save(request, context, Owner(orgID: identity.orgID, userID: 0, teamID: 0), patch: false)
         }
         router.patch("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesWrite)
             return try await save(request, context, Owner(orgID: identity.orgID, userID: 0, teamID: 0), patch: true)
         }
         router.get("/api/teams/:teamId/preferences") { request, context in
