@@ -17,10 +17,15 @@ let package = Package(
         .library(name: "GFSLanguage", targets: ["GFSLanguage"]),
         .library(name: "GrafanaAPI", targets: ["GrafanaAPI"]),
         .library(name: "GrafanaSandbox", targets: ["GrafanaSandbox"]),
+        .library(name: "GFSShell", targets: ["GFSShell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Named explicitly (they already come with async-http-client) because GrafanaAPI
+        // classifies their connection and TLS errors and configures TLS trust roots.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -36,6 +41,11 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -61,6 +71,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // libedit's native API (Debian `libedit-dev`), and fixed-argument C wrappers over its
+        // variadic calls, which Swift cannot call (shared/notes/LIBEDIT.md).
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        .target(name: "CLibEditShim", dependencies: ["CLibEdit"]),
+
+        // The interactive shell: line reading (libedit or plain), history, completion, prompt
+        // and the read-evaluate loop. Knows nothing of HTTP: it evaluates through a protocol.
+        .target(
+            name: "GFSShell",
+            dependencies: ["GFSLanguage", "CLibEdit", "CLibEditShim"],
+            swiftSettings: swiftSettings
+        ),
+
+        // A tiny shell over a fake evaluator, for the real-terminal tests until `gfs` runs
+        // the shell itself.
+        .executableTarget(
+            name: "gfs-shell-demo",
+            dependencies: ["GFSShell", "GFSLanguage"],
+            swiftSettings: swiftSettings
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "gfs",
@@ -82,6 +117,12 @@ let package = Package(
             resources: [.copy("Scripts")],
             swiftSettings: swiftSettings
         ),
+        // Runs the built `gfs` binary: exit codes, stdout and stderr.
+        .testTarget(
+            name: "GFSCLITests",
+            dependencies: ["GFSLanguage", "GFSTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GrafanaSandboxTests",
             dependencies: [
@@ -93,9 +134,40 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // The commands: context resolution, dashboard files, formatting, and the host against
+        // an in-process sandbox on a real port.
+        .testTarget(
+            name: "GFSCommandsTests",
+            dependencies: ["GFSCommands", "GFSLanguage", "GrafanaAPI", "GrafanaSandbox", "GFSTestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        // The built `gfs` binary against a sandbox started in the test process.
+        .testTarget(
+            name: "GFSEndToEndTests",
+            dependencies: ["gfs", "GrafanaAPI", "GrafanaSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GFSShellTests",
+            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GrafanaAPITests",
-            dependencies: ["GrafanaAPI", "GrafanaSandbox"],
+            dependencies: [
+                "GrafanaAPI",
+                "GrafanaSandbox",
+                // A tiny canned HTTP server for the live transport tests.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                // To build the transport errors that the classifier maps.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
     ]

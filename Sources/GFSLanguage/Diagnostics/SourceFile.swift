@@ -1,5 +1,7 @@
-/// A position in a source text: a UTF-8 byte offset plus the 1-based line and column
-/// (columns count characters, so a caret lines up under multibyte text).
+/// A position in a source text: a UTF-8 byte offset plus the 1-based line and column.
+/// Columns count Unicode scalars (the lexer makes one pass over UTF-8 bytes), so they match
+/// characters except inside combining sequences; `DiagnosticRenderer` lines its caret up
+/// from the byte offset, which is exact.
 public struct SourcePosition: Hashable, Comparable, Sendable {
     public var offset: Int
     public var line: Int

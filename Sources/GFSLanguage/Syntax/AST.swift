@@ -14,6 +14,9 @@ public struct Script: Sendable {
     }
 }
 
+/// A name as written: a variable (`name` without its `$`; the range covers the `$`), a
+/// field, a `let`/`for` name, or an option (`name` without its dashes, as `OptionSpec.name`
+/// spells it; the range covers the dashes).
 public struct Identifier: Hashable, Sendable {
     public var name: String
     public var range: SourceRange
@@ -163,6 +166,7 @@ public enum CommandArgument: Sendable {
     /// A word, string, variable, `(...)` or other value.
     case value(Expression)
     /// `--name`, `-n` or `--name=value`. A value written after a space arrives as the next
-    /// `.value`; the checker attaches it when the option's spec takes one.
+    /// `.value`; the checker attaches it when the option's spec takes one. The name has no
+    /// dashes (`folder`, `n`).
     case option(name: Identifier, inlineValue: Expression?)
 }

@@ -1,0 +1,200 @@
+import Foundation
+import GFSLanguage
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A dashboard JSON file, read and classified before any request is sent.
+///
+/// A file holds one of three shapes:
+/// - a bare dashboard model (`{"title": …, "panels": […]}`), as `dashboard pull` writes it;
+/// - the save body the HTTP API takes and Grafana's tutorial writes
+///   (`{"dashboard": {…}, "folderUid": …, "overwrite": false}`);
+/// - an export "for sharing", whose `__inputs` name the data sources and constants to fill in
+///   (it goes through `POST /api/dashboards/import`).
+///
+/// The model's `id` is dropped so a dashboard moves between instances (an id is per server).
+struct DashboardFile: Sendable {
+    enum Shape: String, Sendable {
+        case dashboard
+        case saveBody = "save body"
+        case export
+    }
+
+    var path: String
+    var shape: Shape
+    /// The dashboard model, without `id`.
+    var model: Record
+    /// The save body's `overwrite`.
+    var overwrite: Bool = false
+    /// The save body's `folderUid`.
+    var folderUID: String?
+    /// The save body's `message`.
+    var message: String?
+    /// The export's `__inputs` entries.
+    var inputs: [Record] = []
+
+    var uid: String? { model["uid"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+    var title: String? { model["title"]?.stringValue }
+
+    /// Reads and classifies a file. Malformed JSON is reported with the file's line and column.
+    static func load(_ path: String) throws(DashboardFileError) -> DashboardFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw DashboardFileError(path: path, message: exists ? "Cannot read the file" : "No such file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DashboardFileError(path: path, message: "The file is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Classifies a file's text.
+    static func parse(_ text: String, path: String) throws(DashboardFileError) -> DashboardFile {
+        let value: Value
+        do {
+            value = try Value(json: text)
+        } catch {
+            throw DashboardFileError(path: path, line: error.line, column: error.column, message: error.message)
+        }
+        guard case .record(let document) = value else {
+            throw DashboardFileError(path: path, message: "Expected a JSON object, found \(value.typeDescription)")
+        }
+        var file: DashboardFile
+        if case .record(let inner)? = document["dashboard"] {
+            file = DashboardFile(path: path, shape: .saveBody, model: inner)
+            file.overwrite = document["overwrite"] == .bool(true)
+            file.folderUID = document["folderUid"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            file.message = document["message"]?.stringValue
+        } else {
+            file = DashboardFile(path: path, shape: .dashboard, model: document)
+        }
+        if case .list(let inputs)? = file.model["__inputs"], !inputs.isEmpty {
+            file.shape = .export
+            file.inputs = inputs.compactMap(\.recordValue)
+        }
+        guard file.title != nil else {
+            throw DashboardFileError(
+                path: path,
+                message: file.shape == .saveBody
+                    ? "The dashboard has no title" : "Not a dashboard: no 'title' and no 'dashboard' member"
+            )
+        }
+        file.model["id"] = nil
+        return file
+    }
+
+    /// The input values for an export, from `--input NAME=VALUE`; throws naming every input
+    /// that has no value.
+    func importInputs(_ given: [String: String]) throws(DashboardFileError) -> [(
+        name: String, type: String, pluginId: String?, value: String
+    )] {
+        var result: [(name: String, type: String, pluginId: String?, value: String)] = []
+        var missing: [String] = []
+        for input in inputs {
+            guard let name = input["name"]?.stringValue else { continue }
+            let type = input["type"]?.stringValue ?? "constant"
+            let plugin = input["pluginId"]?.stringValue
+            if let value = given[name] ?? input["value"]?.stringValue.flatMap({ $0.isEmpty ? nil : $0 }) {
+                result.append((name, type, plugin, value))
+            } else {
+                missing.append(plugin.map { "\(name) (\(type) \($0))" } ?? "\(name) (\(type))")
+            }
+        }
+        guard missing.isEmpty else {
+            throw DashboardFileError(
+                path: path,
+                message: "Exported dashboard needs values for \(missing.joined(separator: ", "))",
+                hint: "Pass them with --input NAME=VALUE (a data source uid or name for a datasource input)."
+            )
+        }
+        return result
+    }
+
+    /// The model as the server should hold it after an import: `${NAME}` replaced by the
+    /// input values and the export's own members gone. Used only to spot an unchanged rerun.
+    func importedModel(_ inputs: [(name: String, type: String, pluginId: String?, value: String)]) -> Record {
+        var model = model
+        for key in ["__inputs", "__requires", "__elements"] { model[key] = nil }
+        func substitute(_ value: Value) -> Value {
+            switch value {
+            case .string(var text):
+                for input in inputs { text = text.replacingOccurrences(of: "${\(input.name)}", with: input.value) }
+                return .string(text)
+            case .list(let values): return .list(values.map(substitute))
+            case .record(let record):
+                var result = Record()
+                for (key, value) in record { result[key] = substitute(value) }
+                return .record(result)
+            default: return value
+            }
+        }
+        return substitute(.record(model)).recordValue ?? model
+    }
+
+    // MARK: Paths
+
+    /// Expands files, directories (their `*.json`, recursively, sorted) and globs, in the
+    /// order given, without duplicates. A missing file or a glob that matches nothing fails.
+    static func expand(_ patterns: [String]) throws(DashboardFileError) -> [String] {
+        var result: [String] = []
+        var seen = Set<String>()
+        func add(_ path: String) {
+            if seen.insert(path).inserted { result.append(path) }
+        }
+        for pattern in patterns {
+            if pattern.contains(where: { "*?[".contains($0) }) {
+                let matches = glob(pattern)
+                guard !matches.isEmpty else { throw DashboardFileError(path: pattern, message: "No files match") }
+                for match in matches { try expandPath(match).forEach(add) }
+            } else {
+                try expandPath(pattern).forEach(add)
+            }
+        }
+        return result
+    }
+
+    static func expandPath(_ path: String) throws(DashboardFileError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DashboardFileError(path: path, message: "No such file")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let entries = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+        let files = entries.filter { $0.hasSuffix(".json") }.sorted().map { base + "/" + $0 }
+        guard !files.isEmpty else {
+            throw DashboardFileError(path: path, message: "The directory holds no .json files")
+        }
+        return files
+    }
+
+    static func glob(_ pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard Glibc.glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { index in
+            matches.gl_pathv[index].map { String(cString: $0) }
+        }.sorted()
+    }
+}
+
+/// A problem with a dashboard file, found before any request: `path:line:col: message`.
+struct DashboardFileError: Error, Sendable, CustomStringConvertible {
+    var path: String
+    var line: Int?
+    var column: Int?
+    var message: String
+    var hint: String?
+
+    var description: String {
+        var text = path
+        if let line { text += ":\(line)" }
+        if let column { text += ":\(column)" }
+        return text + ": " + message
+    }
+}

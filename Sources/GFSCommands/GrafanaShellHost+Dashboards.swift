@@ -1,0 +1,449 @@
+import Foundation
+import GFSLanguage
+import GrafanaAPI
+
+// dashboard push|pull|list|delete|diff.
+extension GrafanaShellHost {
+    /// What `dashboard push` does with each file, fixed before any request.
+    struct PushPlan: Sendable {
+        var file: DashboardFile
+        var folderUID: String?
+        var overwrite: Bool
+        var message: String?
+        var inputs: [(name: String, type: String, pluginId: String?, value: String)]
+    }
+
+    /// `dashboard push PATH... [--folder F] [--overwrite] [--message M] [--input N=V] [--jobs N]`.
+    ///
+    /// Every file is read, parsed and checked first; a malformed one stops the command with
+    /// `file:line:col` before any request. Then the files go out concurrently (at most
+    /// `--jobs`, default 8) over the one shared client. A dashboard already identical on the
+    /// server (ignoring `id` and `version`) is reported `unchanged`; an existing, different one
+    /// is not replaced without `--overwrite`. Binds `$dashboard` to the saved dashboard's
+    /// record, or to a list of them for several files.
+    func pushDashboards(_ call: CommandCall) async throws -> Value {
+        let patterns = call.arguments.compactMap(CommandCall.text)
+        guard !patterns.isEmpty else {
+            throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.")
+        }
+        let jobs =
+            try call.option("jobs").map { text -> Int in
+                guard let jobs = Int(text), jobs > 0 else {
+                    throw CommandFailure(message: "--jobs must be a positive number, not '\(text)'")
+                }
+                return jobs
+            } ?? 8
+        var given: [String: String] = [:]
+        for assignment in call.optionList("input") {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                throw CommandFailure(
+                    message: "Invalid --input '\(assignment)'",
+                    hint: "Write --input NAME=VALUE, such as --input DS_PROMETHEUS=prometheus."
+                )
+            }
+            given[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
+        }
+
+        // Read everything before sending anything.
+        var plans: [PushPlan] = []
+        var problems: [DashboardFileError] = []
+        do {
+            for path in try DashboardFile.expand(patterns) {
+                do {
+                    let file = try DashboardFile.load(path)
+                    let inputs = file.shape == .export ? try file.importInputs(given) : []
+                    plans.append(
+                        PushPlan(
+                            file: file,
+                            folderUID: file.folderUID,
+                            overwrite: call.flag("overwrite") || file.overwrite,
+                            message: call.option("message") ?? file.message,
+                            inputs: inputs
+                        )
+                    )
+                } catch {
+                    problems.append(error)
+                }
+            }
+        } catch {
+            problems.append(error)
+        }
+        if !problems.isEmpty {
+            throw CommandFailure(
+                message: problems.map(\.description).joined(separator: "\n"),
+                hint: problems.count == 1 ? problems[0].hint ?? "Nothing was sent." : "Nothing was sent."
+            )
+        }
+        if let folder = call.option("folder") {
+            let uid = try await folderUID(for: folder)
+            for index in plans.indices { plans[index].folderUID = uid }
+        }
+
+        let results = await pushConcurrently(plans, jobs: jobs)
+        let failed = results.filter { $0["status"] == .string("failed") }
+        if plans.count > 1 {
+            var counts: [String: Int] = [:]
+            for result in results { counts[result["status"]?.description ?? "?", default: 0] += 1 }
+            let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
+            note("\(plans.count) dashboard files: \(summary)")
+        }
+        guard failed.isEmpty else {
+            let succeeded = results.filter { $0["status"] != .string("failed") }
+            if plans.count > 1 {
+                for result in succeeded {
+                    note("  ok      \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
+                }
+                for result in failed {
+                    note("  failed  \(result["error"]?.description ?? "")")
+                }
+            }
+            let names = failed.compactMap { $0["file"]?.description }
+            throw CommandFailure(
+                message: failed.count == 1 && plans.count == 1
+                    ? failed[0]["error"]?.description ?? "Push failed"
+                    : "\(failed.count) of \(plans.count) dashboards failed: \(names.joined(separator: ", "))",
+                hint: failed.count == 1 && plans.count == 1 ? failed[0]["hint"]?.stringValue : nil,
+                details: Record([
+                    ("succeeded", .list(succeeded.compactMap { $0["file"] })),
+                    ("failed", .list(names.map(Value.string))),
+                ])
+            )
+        }
+        let values = results.map { result -> Value in
+            var result = result
+            result["error"] = nil
+            result["hint"] = nil
+            return .record(result)
+        }
+        return values.count == 1 ? values[0] : .list(values)
+    }
+
+    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. On a
+    /// terminal, a progress line counts finished files.
+    func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
+        let client = client
+        var results = [Record?](repeating: nil, count: plans.count)
+        await withTaskGroup(of: (Int, Record).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < plans.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await Self.push(plans[index], client: client)) }
+            }
+            for _ in 0..<min(jobs, plans.count) { startNext() }
+            var done = 0
+            while let (index, result) = await group.next() {
+                results[index] = result
+                done += 1
+                if options.showsProgress, plans.count > 1 {
+                    sink.write("\rPushing dashboards: \(done)/\(plans.count)", to: .standardError)
+                }
+                startNext()
+            }
+        }
+        if options.showsProgress, plans.count > 1 {
+            // Erase the progress line so the summary starts clean.
+            sink.write("\r\u{1B}[K", to: .standardError)
+        }
+        return results.map { $0 ?? Record() }
+    }
+
+    /// Pushes one file and describes what happened; never throws.
+    static func push(_ plan: PushPlan, client: GrafanaClient) async -> Record {
+        let file = plan.file
+        var result = Record(dropping: [
+            ("file", .string(file.path)), ("title", file.title.map(Value.string)), ("uid", file.uid.map(Value.string)),
+        ])
+        do {
+            if let existing = try await existingDashboard(for: file, folderUID: plan.folderUID, client: client) {
+                let uid = existing.uid
+                var local = file.shape == .export ? file.importedModel(plan.inputs) : file.model
+                var serverModel =
+                    (try? Value(json: String(decoding: existing.document.dashboard, as: UTF8.self)))?.recordValue
+                    ?? Record()
+                if file.uid == nil {
+                    // Found by title: the file lets the server pick the uid, so it is not compared.
+                    local["uid"] = nil
+                    serverModel["uid"] = nil
+                }
+                let existing = existing.document
+                let sameFolder = plan.folderUID == nil || plan.folderUID == existing.meta.folderUid
+                if sameFolder, Self.sameDashboard(local, serverModel) {
+                    result["uid"] = .string(uid)
+                    result["status"] = .string("unchanged")
+                    result["url"] = existing.meta.url.value
+                    result["version"] = existing.meta.version.value
+                    result["folderUid"] = existing.meta.folderUid.value
+                    return result
+                }
+                if !plan.overwrite {
+                    result["status"] = .string("failed")
+                    result["error"] = .string(
+                        "\(file.path): dashboard '\(uid)' already exists on the server with other content"
+                    )
+                    result["hint"] = .string(
+                        "Pass --overwrite to replace it, or 'dashboard diff \(file.path)' to see the difference."
+                    )
+                    return result
+                }
+            }
+            let body = Data(Value.record(file.model).compactJSON.utf8)
+            if file.shape == .export {
+                let inputs = plan.inputs.map {
+                    ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
+                }
+                let imported = try await client.importDashboard(
+                    body,
+                    inputs: inputs,
+                    folderUID: plan.folderUID,
+                    overwrite: plan.overwrite
+                )
+                result["status"] = .string("imported")
+                result["uid"] = imported.uid.value
+                result["url"] = imported.importedUrl.value
+                result["version"] = imported.importedRevision.value
+                result["folderUid"] = imported.folderUid.value
+            } else {
+                let saved = try await client.saveDashboard(
+                    body,
+                    folderUID: plan.folderUID,
+                    overwrite: plan.overwrite,
+                    message: plan.message
+                )
+                result["status"] = .string(saved.version == 1 ? "created" : "updated")
+                result["uid"] = .string(saved.uid)
+                result["url"] = saved.url.value
+                result["version"] = saved.version.value
+                result["folderUid"] = saved.folderUid.value
+            }
+        } catch let error as GrafanaError where error.isNotSent {
+            result["status"] = .string("planned")
+            result["uid"] = file.uid.value
+        } catch let error as GrafanaError {
+            result["status"] = .string("failed")
+            result["error"] = .string("\(file.path): \(error.description)")
+            if error.status == 412 || error.status == 409 {
+                result["hint"] = .string("Pass --overwrite to replace the dashboard on the server.")
+            } else if let hint = error.hint ?? error.status.flatMap(CommandFailure.hint(forStatus:)) {
+                result["hint"] = .string(hint)
+            }
+        } catch {
+            result["status"] = .string("failed")
+            result["error"] = .string("\(file.path): \(error)")
+        }
+        return result
+    }
+
+    /// The dashboard a file would replace: the one with its uid, or, for a file without a uid
+    /// (as the tutorial writes it), the one with its title in the target folder, which
+    /// Grafana would refuse as `name-exists`.
+    static func existingDashboard(for file: DashboardFile, folderUID: String?, client: GrafanaClient) async throws
+        -> (uid: String, document: DashboardDocument)?
+    {
+        if let uid = file.uid {
+            return try await existingDashboard(uid: uid, client: client).map { (uid, $0) }
+        }
+        guard let title = file.title else { return nil }
+        let hits = try await client.search(SearchQuery(query: title, type: .dashboard))
+        guard let hit = hits.first(where: { $0.title == title && ($0.folderUid ?? "") == (folderUID ?? "") }) else {
+            return nil
+        }
+        return try await existingDashboard(uid: hit.uid, client: client).map { (hit.uid, $0) }
+    }
+
+    /// The dashboard of that uid, or nil when the server has none.
+    static func existingDashboard(uid: String, client: GrafanaClient) async throws -> DashboardDocument? {
+        do {
+            return try await client.dashboard(uid: uid)
+        } catch let error as GrafanaError where error.status == 404 {
+            return nil
+        }
+    }
+
+    /// Two models hold the same dashboard when they are equal without `id` and `version`
+    /// (which the server sets), numbers compared by value.
+    static func sameDashboard(_ local: Record, _ server: Record) -> Bool {
+        comparable(.record(local)) == comparable(.record(server))
+    }
+
+    /// A model without `id` and `version` at the top, keys sorted and whole doubles as ints,
+    /// so `==` and a printed diff ignore what does not matter.
+    static func comparable(_ value: Value, top: Bool = true) -> Value {
+        switch value {
+        case .double(let number) where number == number.rounded() && abs(number) < 1e15:
+            return .int(Int(number))
+        case .list(let values):
+            return .list(values.map { comparable($0, top: false) })
+        case .record(let record):
+            var result = Record()
+            for key in record.keys.sorted() where !(top && (key == "id" || key == "version")) {
+                result[key] = comparable(record[key]!, top: false)
+            }
+            return .record(result)
+        default:
+            return value
+        }
+    }
+
+    /// `dashboard pull UID [--out FILE]`: the model as JSON, or written to FILE.
+    func pullDashboard(_ call: CommandCall) async throws -> Value {
+        let uid = try call.requiredString(0, "dashboard uid")
+        let document = try await client.dashboard(uid: uid)
+        let model: Value
+        do {
+            model = try Value(json: String(decoding: document.dashboard, as: UTF8.self))
+        } catch {
+            throw CommandFailure(message: "The server sent a dashboard that is not valid JSON: \(error)")
+        }
+        guard let path = call.option("out") else { return model }
+        do {
+            try Data((model.prettyJSON + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw CommandFailure(
+                message: "Cannot write \(path)",
+                hint: "Check that the directory exists and is writable."
+            )
+        }
+        return .record(
+            Record([
+                ("uid", .string(uid)), ("title", model["title"] ?? .null), ("version", document.meta.version.value),
+                ("file", .string(path)),
+            ])
+        )
+    }
+
+    /// `dashboard list [--folder F] [--tag T]... [--query Q]`.
+    func listDashboards(_ call: CommandCall) async throws -> Value {
+        var query = SearchQuery(query: call.option("query"), tags: call.optionList("tag"), type: .dashboard)
+        if let folder = call.option("folder") { query.folderUIDs = [try await folderUID(for: folder)] }
+        let hits = try await client.search(query)
+        return .list(
+            hits.map { hit in
+                .record(
+                    Record([
+                        ("uid", .string(hit.uid)), ("title", .string(hit.title)),
+                        ("folder", .string(hit.folderTitle ?? "General")),
+                        ("folderUid", hit.folderUid.value), ("tags", .list((hit.tags ?? []).map(Value.string))),
+                        ("url", hit.url.value),
+                    ])
+                )
+            }
+        )
+    }
+
+    /// `dashboard delete UID`.
+    func deleteDashboard(_ call: CommandCall) async throws -> Value {
+        let uid = try call.requiredString(0, "dashboard uid")
+        do {
+            let deleted = try await client.deleteDashboard(uid: uid)
+            return .record(Record([("uid", .string(uid)), ("title", deleted.title.value), ("deleted", .bool(true))]))
+        } catch let error as GrafanaError where error.isNotSent {
+            return .record(Record([("uid", .string(uid)), ("deleted", .bool(false)), ("dryRun", .bool(true))]))
+        }
+    }
+
+    /// `dashboard diff FILE`: what pushing the file would change, ignoring `id` and `version`.
+    func diffDashboard(_ call: CommandCall) async throws -> Value {
+        let path = try call.requiredString(0, "file")
+        let file: DashboardFile
+        do {
+            file = try DashboardFile.load(path)
+        } catch {
+            throw CommandFailure(message: error.description, hint: error.hint)
+        }
+        guard let uid = file.uid else {
+            throw CommandFailure(
+                message: "\(path): the dashboard has no uid",
+                hint: "Without a uid the server would create a new dashboard each time."
+            )
+        }
+        let local = Self.comparable(.record(file.model)).prettyJSON.split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        ).map(String.init)
+        guard let existing = try await Self.existingDashboard(uid: uid, client: client) else {
+            return .record(
+                Record([
+                    ("file", .string(path)), ("uid", .string(uid)), ("status", .string("new")),
+                    ("diff", .list(local.map { .string("+ " + $0) })),
+                ])
+            )
+        }
+        let serverModel = try Value(json: String(decoding: existing.dashboard, as: UTF8.self))
+        let server = Self.comparable(serverModel).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+        let lines = LineDiff.lines(from: server, to: local, context: 2)
+        return .record(
+            Record([
+                ("file", .string(path)), ("uid", .string(uid)),
+                ("status", .string(lines.isEmpty ? "identical" : "changed")),
+                ("diff", .list(lines.map(Value.string))),
+            ])
+        )
+    }
+
+    /// A folder's uid from its uid or title.
+    func folderUID(for reference: String) async throws -> String {
+        do {
+            return try await client.folder(uid: reference).uid
+        } catch let error as GrafanaError where error.status == 404 {}
+        let folders = try await client.folders()
+        if let folder = folders.first(where: { $0.title == reference }) { return folder.uid }
+        if options.dryRun {
+            // An earlier line of the same dry run only planned to create it.
+            note("dry run: no folder '\(reference)' yet; assuming an earlier line creates it with that uid")
+            return reference
+        }
+        throw CommandFailure(
+            message: "No folder '\(reference)'",
+            hint: reference.bestMatch(in: folders.map(\.title)).map { "Did you mean '\($0)'?" }
+                ?? "'folder create \(reference)' makes it."
+        )
+    }
+}
+
+/// A line diff in the style of `diff -u` without headers: `- ` server, `+ ` file, `  ` both.
+enum LineDiff {
+    static func lines(from old: [String], to new: [String], context: Int) -> [String] {
+        let difference = new.difference(from: old)
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        for change in difference {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
+            }
+        }
+        guard !removed.isEmpty || !inserted.isEmpty else { return [] }
+        var all: [(text: String, changed: Bool)] = []
+        var i = 0
+        var j = 0
+        while i < old.count || j < new.count {
+            if i < old.count, removed.contains(i) {
+                all.append(("- " + old[i], true))
+                i += 1
+            } else if j < new.count, inserted.contains(j) {
+                all.append(("+ " + new[j], true))
+                j += 1
+            } else {
+                if i < old.count { all.append(("  " + old[i], false)) }
+                i += 1
+                j += 1
+            }
+        }
+        let changed = all.indices.filter { all[$0].changed }
+        var keep = Set<Int>()
+        for index in changed {
+            for near in max(0, index - context)...min(all.count - 1, index + context) { keep.insert(near) }
+        }
+        var result: [String] = []
+        var previous: Int?
+        for index in keep.sorted() {
+            if let previous, index > previous + 1 { result.append("@@") }
+            result.append(all[index].text)
+            previous = index
+        }
+        return result
+    }
+}

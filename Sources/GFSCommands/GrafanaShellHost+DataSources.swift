@@ -1,0 +1,177 @@
+import Foundation
+import GFSLanguage
+import GrafanaAPI
+
+// datasource create|list|show|delete.
+extension GrafanaShellHost {
+    /// `datasource create [NAME] [--type T] [--url U] [--file F] [--secure-env FIELD=VAR]...
+    /// [--secure-file FIELD=FILE]... [--default] [--if-missing]`: binds `$datasource`.
+    ///
+    /// Secure fields (`secureJsonData`) come only from the environment or files, so a secret
+    /// never sits in a script or its history; a `--file` that holds `secureJsonData` is refused.
+    func createDataSource(_ call: CommandCall) async throws -> Value {
+        var body = Record()
+        if let path = call.option("file") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure(message: "No such file '\(path)'")
+            }
+            do {
+                guard case .record(let record) = try Value(json: String(decoding: data, as: UTF8.self)) else {
+                    throw CommandFailure(message: "\(path): expected a JSON object")
+                }
+                body = record
+            } catch let error as JSONSyntaxError {
+                throw CommandFailure(
+                    message: "\(path):\(error.line):\(error.column): \(error.message)",
+                    hint: "Nothing was sent."
+                )
+            }
+            if body["secureJsonData"] != nil {
+                throw CommandFailure(
+                    message: "\(path) holds secureJsonData",
+                    hint:
+                        "Keep secrets out of the file; pass them with --secure-env FIELD=VAR or --secure-file FIELD=FILE."
+                )
+            }
+        }
+        if let name = call.string(0) { body["name"] = .string(name) }
+        if let type = call.option("type") { body["type"] = .string(type) }
+        if let url = call.option("url") { body["url"] = .string(url) }
+        if call.flag("default") { body["isDefault"] = .bool(true) }
+        if body["access"] == nil { body["access"] = .string("proxy") }
+        guard let name = body["name"]?.stringValue, !name.isEmpty else {
+            throw CommandFailure(
+                message: "The data source needs a name",
+                hint: "Give it as the first argument or in the file."
+            )
+        }
+        guard body["type"]?.stringValue != nil else {
+            throw CommandFailure(
+                message: "The data source needs a type",
+                hint: "Pass --type, such as --type prometheus."
+            )
+        }
+        var secure = Record()
+        for (field, variable) in try Self.assignments(call.optionList("secure-env"), option: "secure-env") {
+            guard let value = options.environment[variable], !value.isEmpty else {
+                throw CommandFailure(
+                    message: "The environment variable \(variable) is not set",
+                    hint: "Export it with the value for \(field)."
+                )
+            }
+            remember(secret: value)
+            secure[field] = .string(value)
+        }
+        for (field, path) in try Self.assignments(call.optionList("secure-file"), option: "secure-file") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure(message: "Cannot read \(path) for \(field)")
+            }
+            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            remember(secret: value)
+            secure[field] = .string(value)
+        }
+        if !secure.isEmpty { body["secureJsonData"] = .record(secure) }
+
+        if call.flag("if-missing"), let existing = try await dataSource(named: name) {
+            var record = dataSourceRecord(existing)
+            record["existing"] = .bool(true)
+            return .record(record)
+        }
+        do {
+            let saved = try await client.createDataSource(Data(Value.record(body).compactJSON.utf8))
+            if let source = saved.datasource { return .record(dataSourceRecord(source)) }
+            return .record(Record(dropping: [("id", saved.id.value), ("name", .string(name)), ("type", body["type"])]))
+        } catch let error as GrafanaError where error.isNotSent {
+            return .record(
+                Record([
+                    ("uid", .string("DRY-RUN-DATASOURCE")), ("name", .string(name)), ("type", body["type"] ?? .null),
+                    ("dryRun", .bool(true)),
+                ])
+            )
+        }
+    }
+
+    static func assignments(_ values: [String], option: String) throws -> [(String, String)] {
+        try values.map { text in
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex,
+                text.index(after: equals) != text.endIndex
+            else {
+                throw CommandFailure(
+                    message: "Invalid --\(option) '\(text)'",
+                    hint: "Write --\(option) FIELD=\(option == "secure-env" ? "VAR" : "FILE")."
+                )
+            }
+            return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+        }
+    }
+
+    func dataSourceRecord(_ source: DataSource) -> Record {
+        Record(dropping: [
+            ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)),
+            ("type", .string(source.type)),
+            ("url", source.url.value), ("access", source.access.value), ("isDefault", source.isDefault.map(Value.bool)),
+            ("orgId", source.orgId.value),
+            (
+                "secureJsonFields",
+                source.secureJsonFields.flatMap { fields in
+                    fields.isEmpty ? nil : .list(fields.keys.sorted().map(Value.string))
+                }
+            ),
+        ])
+    }
+
+    /// The data source of that name, or nil when there is none.
+    func dataSource(named name: String) async throws -> DataSource? {
+        do {
+            return try await client.dataSource(named: name)
+        } catch let error as GrafanaError where error.status == 404 {
+            return nil
+        }
+    }
+
+    /// A data source by name or uid.
+    func dataSource(_ reference: String) async throws -> DataSource {
+        if let source = try await dataSource(named: reference) { return source }
+        do {
+            return try await client.dataSource(uid: reference)
+        } catch let error as GrafanaError where error.status == 404 {
+            let names = (try? await client.dataSources().map(\.name)) ?? []
+            throw CommandFailure(
+                message: "No data source '\(reference)'",
+                hint: reference.bestMatch(in: names).map { "Did you mean '\($0)'?" } ?? "'datasource list' shows them.",
+                details: Record([("status", .int(404))])
+            )
+        }
+    }
+
+    /// `datasource list`.
+    func listDataSources(_ call: CommandCall) async throws -> Value {
+        .list(
+            try await client.dataSources().map { source in
+                .record(
+                    Record(dropping: [
+                        ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)),
+                        ("type", .string(source.type)),
+                        ("url", source.url.value), ("isDefault", source.isDefault.map(Value.bool)),
+                    ])
+                )
+            }
+        )
+    }
+
+    /// `datasource show NAME|UID`.
+    func showDataSource(_ call: CommandCall) async throws -> Value {
+        .record(dataSourceRecord(try await dataSource(try call.requiredString(0, "data source"))))
+    }
+
+    /// `datasource delete NAME|UID`.
+    func deleteDataSource(_ call: CommandCall) async throws -> Value {
+        let source = try await dataSource(try call.requiredString(0, "data source"))
+        do {
+            try await client.deleteDataSource(uid: source.uid)
+        } catch let error as GrafanaError where error.isNotSent {}
+        return .record(
+            Record([("uid", .string(source.uid)), ("name", .string(source.name)), ("deleted", .bool(true))])
+        )
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GFSLanguage
+import GrafanaAPI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// key create|list|delete.
+extension GrafanaShellHost {
+    /// `key create NAME ROLE [--ttl DURATION] [--save FILE]`: binds `$key` to
+    /// `{name, key, role, orgId, expiration, kind}`.
+    ///
+    /// The client picks the mechanism by server version (service-account token from 9.1,
+    /// `/api/auth/keys` before). The secret is shown by `display` only on a terminal or with
+    /// `--show-secrets`; it is written to `--save FILE` with mode 0600.
+    func createKey(_ call: CommandCall) async throws -> Value {
+        let name = try call.requiredString(0, "key name")
+        let role = try call.role(try call.requiredString(1, "role"))
+        let ttl = try call.option("ttl").map(Self.parseDuration)
+        let version = try await serverVersion()
+        let created: CreatedKey
+        do {
+            created = try await client.createKey(name: name, role: role, secondsToLive: ttl, serverVersion: version)
+        } catch let error as GrafanaError where error.isNotSent {
+            return .record(
+                Record([
+                    ("name", .string(name)), ("key", .string("DRY-RUN-KEY")), ("role", .string(role.rawValue)),
+                    ("orgId", context.org?.id.value ?? .null), ("expiration", .null),
+                    ("kind", .string(version?.hasServiceAccounts ?? true ? "service-account-token" : "api-key")),
+                    ("dryRun", .bool(true)),
+                ])
+            )
+        }
+        withState { state in
+            state.secrets.insert(created.key)
+            state.lastCreatedKey = created.key
+        }
+        if let path = call.option("save") {
+            try Self.writeSecret(created.key, to: path)
+            note("Saved the key to \(path) (mode 0600).")
+        } else if !options.showSecrets, !(options.isTerminal && options.output == .text) {
+            note(
+                "The key's secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once."
+            )
+        }
+        return .record(
+            Record(dropping: [
+                ("name", .string(created.name)), ("key", .string(created.key)), ("role", .string(created.role)),
+                ("orgId", created.orgId.value),
+                ("expiration", created.expiration.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null),
+                ("kind", .string(created.kind == .serviceAccountToken ? "service-account-token" : "api-key")),
+                ("id", created.id.value), ("serviceAccountId", created.serviceAccountID.map { $0.value }),
+            ])
+        )
+    }
+
+    /// `30d`, `12h`, `90m`, `45s`, `2w`, or plain seconds.
+    static func parseDuration(_ text: String) throws -> Int64 {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        if let seconds = Int64(text), seconds >= 0 { return seconds }
+        guard let unit = text.last, let scale = units[unit], let count = Int64(text.dropLast()), count > 0 else {
+            throw CommandFailure(
+                message: "Invalid duration '\(text)'",
+                hint: "Write a number with s, m, h, d or w, such as 30d or 12h."
+            )
+        }
+        return count * scale
+    }
+
+    /// Writes a secret to a new file readable only by the user (mode 0600, set at creation so
+    /// no other user can open it in between).
+    static func writeSecret(_ secret: String, to path: String) throws {
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o600)
+        guard descriptor >= 0 else {
+            throw CommandFailure(message: "Cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        do {
+            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(
+                contentsOf: Data((secret + "\n").utf8)
+            )
+        } catch {
+            throw CommandFailure(message: "Cannot write \(path)")
+        }
+    }
+
+    /// `key list`: service-account tokens (9.1+) and legacy API keys where the server still
+    /// lists them.
+    func listKeys(_ call: CommandCall) async throws -> Value {
+        let version = try await serverVersion()
+        var rows: [Value] = []
+        if version?.hasServiceAccounts ?? true {
+            for account in try await client.searchServiceAccounts().serviceAccounts {
+                for token in try await client.serviceAccountTokens(serviceAccountID: account.id) {
+                    rows.append(
+                        .record(
+                            Record([
+                                ("name", .string(token.name)), ("kind", .string("service-account-token")),
+                                ("role", .string(account.role)),
+                                ("serviceAccount", .string(account.name)), ("expiration", token.expiration.value),
+                                ("id", token.id.value),
+                            ])
+                        )
+                    )
+                }
+            }
+        }
+        if !(version?.legacyKeyRoutesGone ?? false) {
+            do {
+                for key in try await client.apiKeys() {
+                    rows.append(
+                        .record(
+                            Record([
+                                ("name", .string(key.name)), ("kind", .string("api-key")), ("role", key.role.value),
+                                ("serviceAccount", .null), ("expiration", key.expiration.value), ("id", key.id.value),
+                            ])
+                        )
+                    )
+                }
+            } catch let error as GrafanaError where error.status == 404 || error.status == 410 {
+                // Servers that dropped the legacy routes; the service-account tokens are all there is.
+            }
+        }
+        return .list(rows)
+    }
+
+    /// `key delete NAME`: the service-account token of that name (preferring the service
+    /// account of the same name, which `key create` makes), else the legacy key.
+    func deleteKey(_ call: CommandCall) async throws -> Value {
+        let name = try call.requiredString(0, "key name")
+        let version = try await serverVersion()
+        var candidates: [String] = []
+        if version?.hasServiceAccounts ?? true {
+            let accounts = try await client.searchServiceAccounts().serviceAccounts
+                .sorted { ($0.name == name ? 0 : 1) < ($1.name == name ? 0 : 1) }
+            for account in accounts {
+                let tokens = try await client.serviceAccountTokens(serviceAccountID: account.id)
+                candidates += tokens.map(\.name)
+                if let token = tokens.first(where: { $0.name == name }) {
+                    do {
+                        try await client.deleteServiceAccountToken(serviceAccountID: account.id, tokenID: token.id)
+                    } catch let error as GrafanaError where error.isNotSent {}
+                    return .record(
+                        Record([
+                            ("name", .string(name)), ("kind", .string("service-account-token")),
+                            ("serviceAccount", .string(account.name)), ("deleted", .bool(true)),
+                        ])
+                    )
+                }
+            }
+        }
+        if !(version?.legacyKeyRoutesGone ?? false) {
+            let keys: [APIKey]
+            do {
+                keys = try await client.apiKeys()
+            } catch let error as GrafanaError where error.status == 404 || error.status == 410 {
+                keys = []
+            }
+            candidates += keys.map(\.name)
+            if let key = keys.first(where: { $0.name == name }) {
+                do {
+                    try await client.deleteAPIKey(id: key.id)
+                } catch let error as GrafanaError where error.isNotSent {}
+                return .record(
+                    Record([("name", .string(name)), ("kind", .string("api-key")), ("deleted", .bool(true))])
+                )
+            }
+        }
+        throw CommandFailure(
+            message: "No key named '\(name)' in this org",
+            hint: name.bestMatch(in: candidates).map { "Did you mean '\($0)'?" } ?? "'key list' shows the keys."
+        )
+    }
+}

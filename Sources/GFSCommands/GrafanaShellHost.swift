@@ -1,0 +1,274 @@
+public import Foundation
+public import GFSLanguage
+public import GrafanaAPI
+import Synchronization
+
+/// The `CommandHost` of the `gfs` executable: runs the catalog's commands against Grafana
+/// through `GrafanaAPI`, shows their results and keeps the connection context.
+///
+/// The host owns the ``GrafanaContext`` (server, credentials, current org), the server version
+/// (fetched once, lazily) and the set of secrets it has seen, which it keeps out of everything
+/// it prints. Commands live in `GrafanaShellHost+<Group>.swift`; output formatting in
+/// ``ResultFormatter``.
+public final class GrafanaShellHost: CommandHost {
+    /// How results are shown.
+    public enum OutputFormat: String, Sendable, CaseIterable {
+        /// Key/value blocks for records, aligned tables for lists of records.
+        case text
+        /// One compact JSON document per line, for `jq` and other programs.
+        case json
+    }
+
+    /// How results are shown and whether writes are sent.
+    public struct Options: Sendable {
+        /// The same as ``GrafanaShellHost/OutputFormat``; kept for code written against the
+        /// earlier nesting.
+        public typealias OutputFormat = GrafanaShellHost.OutputFormat
+
+        public var output: OutputFormat
+        /// Reads run, writes are printed as curl commands on standard error and not sent.
+        public var dryRun: Bool
+        /// Print secrets (the new key of `key create`) even when standard output is not a
+        /// terminal, and in `--output json`.
+        public var showSecrets: Bool
+        /// Standard output is a terminal: `key create` shows its secret there, once.
+        public var isTerminal: Bool
+        /// Standard error is a terminal: `dashboard push` of several files shows a progress line.
+        public var showsProgress: Bool
+        /// The environment `connect --password-env` and `--secure-env` read.
+        public var environment: [String: String]
+        /// The config file for `connect --context`; nil is the default location.
+        public var configPath: String?
+
+        public init(
+            output: OutputFormat = .text,
+            dryRun: Bool = false,
+            showSecrets: Bool = false,
+            isTerminal: Bool = false,
+            showsProgress: Bool = false,
+            environment: [String: String] = ProcessInfo.processInfo.environment,
+            configPath: String? = nil
+        ) {
+            self.output = output
+            self.dryRun = dryRun
+            self.showSecrets = showSecrets
+            self.isTerminal = isTerminal
+            self.showsProgress = showsProgress
+            self.environment = environment
+            self.configPath = configPath
+        }
+    }
+
+    struct State: Sendable {
+        var context: GrafanaContext
+        /// nil: not fetched yet; `.some(nil)`: the server hides its version.
+        var serverVersion: GrafanaVersion??
+        var secrets: Set<String> = []
+        /// How many planned writes of the recorder have been printed.
+        var printedWrites = 0
+        /// The secret of the last `key create`, which a terminal may show once.
+        var lastCreatedKey: String?
+    }
+
+    public let commandTable: CommandTable
+    public let options: Options
+    let sink: any OutputSink
+    let transport: any HTTPTransport
+    let recorder = DryRunRecorder()
+    let state: Mutex<State>
+
+    /// Creates a host acting in `context`.
+    public init(
+        context: GrafanaContext,
+        options: Options = Options(),
+        sink: any OutputSink = Console.standard,
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        commandTable: CommandTable = GFSCommandCatalog.table
+    ) {
+        self.commandTable = commandTable
+        self.options = options
+        self.sink = sink
+        self.transport = transport
+        var initial = State(context: context)
+        if let secret = context.maskableSecret { initial.secrets.insert(secret) }
+        self.state = Mutex(initial)
+    }
+
+    /// The connection context now in use.
+    public var context: GrafanaContext { state.withLock { $0.context } }
+
+    /// Every secret the host has seen (passwords, tokens it read or created), so the shell can
+    /// keep lines holding them out of history.
+    public var knownSecrets: Set<String> { state.withLock { $0.secrets } }
+
+    /// A client for the current context.
+    var client: GrafanaClient {
+        GrafanaClient(
+            configuration: context.clientConfiguration,
+            transport: transport,
+            writePolicy: options.dryRun ? .capture(recorder) : .send
+        )
+    }
+
+    /// Reads or changes the host's state under its lock.
+    func withState<Result>(_ body: (inout State) -> Result) -> Result {
+        state.withLock { body(&$0) }
+    }
+
+    func update(_ change: (inout GrafanaContext) -> Void) {
+        state.withLock { change(&$0.context) }
+    }
+
+    func remember(secret: String) {
+        state.withLock { _ = $0.secrets.insert(secret) }
+    }
+
+    /// The server's version, fetched once per connection (nil when the server hides it).
+    func serverVersion() async throws -> GrafanaVersion? {
+        if let known = state.withLock({ $0.serverVersion }) { return known }
+        let version = try await client.serverVersion()
+        state.withLock { $0.serverVersion = .some(version) }
+        return version
+    }
+
+    func forgetServerVersion() {
+        state.withLock { $0.serverVersion = nil }
+    }
+
+    // MARK: CommandHost
+
+    public func run(_ call: CommandCall) async throws -> Value {
+        defer { printPlannedWrites() }
+        do {
+            try await resolvePendingOrg()
+            return try await dispatch(call)
+        } catch let failure as CommandFailure {
+            throw redacted(failure)
+        } catch let error as GrafanaError {
+            throw redacted(CommandFailure(error))
+        } catch let error as ContextError {
+            throw redacted(CommandFailure(message: error.message, hint: error.hint))
+        }
+    }
+
+    func dispatch(_ call: CommandCall) async throws -> Value {
+        switch call.path {
+        case ["connect"]: try await connect(call)
+        case ["context"]: try await showContext(call)
+        case ["use"]: try await use(call)
+        case ["org", "create"]: try await createOrg(call)
+        case ["org", "list"]: try await listOrgs(call)
+        case ["org", "show"]: try await showOrg(call)
+        case ["org", "delete"]: try await deleteOrg(call)
+        case ["org", "rename"]: try await renameOrg(call)
+        case ["org", "user", "add"]: try await addOrgUser(call)
+        case ["org", "user", "list"]: try await listOrgUsers(call)
+        case ["org", "user", "role"]: try await setOrgUserRole(call)
+        case ["org", "user", "remove"]: try await removeOrgUser(call)
+        case ["key", "create"]: try await createKey(call)
+        case ["key", "list"]: try await listKeys(call)
+        case ["key", "delete"]: try await deleteKey(call)
+        case ["dashboard", "push"]: try await pushDashboards(call)
+        case ["dashboard", "pull"]: try await pullDashboard(call)
+        case ["dashboard", "list"]: try await listDashboards(call)
+        case ["dashboard", "delete"]: try await deleteDashboard(call)
+        case ["dashboard", "diff"]: try await diffDashboard(call)
+        case ["folder", "create"]: try await createFolder(call)
+        case ["folder", "list"]: try await listFolders(call)
+        case ["folder", "delete"]: try await deleteFolder(call)
+        case ["datasource", "create"]: try await createDataSource(call)
+        case ["datasource", "list"]: try await listDataSources(call)
+        case ["datasource", "show"]: try await showDataSource(call)
+        case ["datasource", "delete"]: try await deleteDataSource(call)
+        default: throw CommandFailure(message: "Command '\(call.name)' is not implemented by this host")
+        }
+    }
+
+    public func display(_ value: Value, of call: CommandCall?) async {
+        let formatter = ResultFormatter(secrets: secretsToHide(for: call))
+        switch options.output {
+        case .json:
+            sink.write(formatter.json(value) + "\n", to: .standardOutput)
+        case .text:
+            let text = formatter.text(value, command: call?.path ?? [])
+            if !text.isEmpty { sink.write(text.hasSuffix("\n") ? text : text + "\n", to: .standardOutput) }
+        }
+    }
+
+    public func write(_ text: String, to stream: OutputStreamKind) async {
+        sink.write(options.showSecrets ? text : Redactor(secrets: knownSecrets).redact(text), to: stream)
+    }
+
+    public func readSource(at path: String) async throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CommandFailure(message: "Cannot read '\(path)'", hint: "Check that the file exists and is readable.")
+        }
+    }
+
+    // MARK: Secrets and dry runs
+
+    /// The secrets to mask when showing a result: all of them, except the new key of
+    /// `key create` in text on a terminal (shown that once), and none with `--show-secrets`.
+    func secretsToHide(for call: CommandCall?) -> Set<String> {
+        if options.showSecrets { return [] }
+        return withState { state in
+            var secrets = state.secrets
+            if call?.path == ["key", "create"], options.output == .text, options.isTerminal,
+                let key = state.lastCreatedKey
+            {
+                secrets.remove(key)
+            }
+            return secrets
+        }
+    }
+
+    func redacted(_ failure: CommandFailure) -> CommandFailure {
+        let redactor = Redactor(secrets: knownSecrets)
+        var failure = failure
+        failure.message = redactor.redact(failure.message)
+        failure.hint = failure.hint.map(redactor.redact)
+        return failure
+    }
+
+    /// Prints the writes a dry run planned since the last call, as curl commands on stderr.
+    func printPlannedWrites() {
+        guard options.dryRun else { return }
+        let writes = recorder.writes
+        let start = state.withLock { state in
+            defer { state.printedWrites = writes.count }
+            return state.printedWrites
+        }
+        let redactor = Redactor(secrets: knownSecrets)
+        for write in writes.dropFirst(start) {
+            sink.write("dry run: \(write.operation): \(redactor.redact(write.curlCommand))\n", to: .standardError)
+        }
+    }
+
+    /// Writes a note on standard error.
+    func note(_ text: String) {
+        sink.write(Redactor(secrets: knownSecrets).redact(text) + "\n", to: .standardError)
+    }
+
+    /// Looks up an org that a config context named but did not number.
+    func resolvePendingOrg() async throws {
+        guard let name = context.pendingOrgName else { return }
+        let orgs = try await client.currentUserOrgs()
+        guard let org = orgs.first(where: { $0.name == name }) else {
+            throw CommandFailure(
+                message: "You are not a member of org '\(name)'",
+                hint: "Check the org in your config context, or ask an admin of '\(name)' to add you."
+            )
+        }
+        update {
+            $0.org = GrafanaContext.OrgSelection(id: org.orgId, name: org.name)
+            $0.pendingOrgName = nil
+        }
+    }
+}
+
+extension GrafanaError {
+    /// True for the error a dry run gives instead of sending a write.
+    var isNotSent: Bool { kind == .notSent }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GFSLanguage
+
+/// Turns command results into what the user reads: key/value blocks for records, aligned
+/// tables for lists of records, one JSON document per line for `--output json`.
+///
+/// Every known secret is masked with `***` before anything is formatted.
+struct ResultFormatter {
+    var secrets: Set<String>
+
+    /// Columns a listing shows, by command, in order; other commands show the keys of their
+    /// first row.
+    static let columns: [[String]: [String]] = [
+        ["org", "list"]: ["id", "name"],
+        ["org", "user", "list"]: ["login", "email", "name", "role"],
+        ["key", "list"]: ["name", "kind", "role", "serviceAccount", "expiration"],
+        ["dashboard", "list"]: ["uid", "title", "folder", "tags"],
+        ["dashboard", "push"]: ["file", "status", "uid", "title", "version", "error"],
+        ["folder", "list"]: ["uid", "title"],
+        ["datasource", "list"]: ["uid", "name", "type", "url", "isDefault"],
+    ]
+
+    /// One line of compact JSON.
+    func json(_ value: Value) -> String {
+        Redactor(secrets: secrets).redact(value).compactJSON
+    }
+
+    /// The readable form of a result: a pulled dashboard as indented JSON, a diff as its
+    /// lines, a record as a key/value block, a list as a table (with the command's columns
+    /// where it has some). Always ends with a line break.
+    func text(_ value: Value, command: [String]) -> String {
+        let value = Redactor(secrets: secrets).redact(value)
+        switch (command, value) {
+        case (["dashboard", "pull"], .record(let record)) where record["file"] == nil:
+            return value.prettyJSON + "\n"
+        case (["dashboard", "diff"], .record(let record)):
+            return diffText(record)
+        case (_, .list(let rows)):
+            return table(rows, columns: Self.columns[command]) + "\n"
+        case (_, .record(let record)):
+            return keyValueBlock(record) + "\n"
+        default:
+            return value.description + "\n"
+        }
+    }
+
+    /// `key  value` lines with the keys padded to one width.
+    func keyValueBlock(_ record: Record) -> String {
+        let width = record.keys.map(\.count).max() ?? 0
+        return record.map { key, value in
+            key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + cell(value)
+        }.joined(separator: "\n")
+    }
+
+    /// An aligned table: a header of column names, then one line per row.
+    func table(_ rows: [Value], columns preferred: [String]?) -> String {
+        guard !rows.isEmpty else { return "(none)" }
+        let records = rows.compactMap(\.recordValue)
+        guard records.count == rows.count else {
+            return rows.map(cell).joined(separator: "\n")
+        }
+        var columns: [String]
+        if let preferred {
+            columns = preferred.filter { name in records.contains { $0[name] != nil } }
+        } else {
+            columns = []
+            for record in records {
+                for (key, value) in record where !columns.contains(key) {
+                    if case .record = value { continue }
+                    columns.append(key)
+                }
+            }
+        }
+        let cells = records.map { record in columns.map { record[$0].map(cell) ?? "" } }
+        let widths = columns.indices.map { index in
+            max(columns[index].count, cells.map { $0[index].count }.max() ?? 0)
+        }
+        func line(_ values: [String]) -> String {
+            var text = ""
+            for (index, value) in values.enumerated() {
+                let isLast = index == values.count - 1
+                text += isLast ? value : value.padding(toLength: widths[index], withPad: " ", startingAt: 0) + "  "
+            }
+            while text.last == " " { text.removeLast() }
+            while text.last == " " { text.removeLast() }
+            return text
+        }
+        return ([line(columns.map { $0.uppercased() })] + cells.map(line)).joined(separator: "\n")
+    }
+
+    func cell(_ value: Value) -> String {
+        switch value {
+        case .null: "-"
+        case .list(let values) where values.allSatisfy({ if case .string = $0 { true } else { false } }):
+            values.map(\.description).joined(separator: ",")
+        default: value.description
+        }
+    }
+
+    func diffText(_ record: Record) -> String {
+        let file = record["file"]?.description ?? "?"
+        let status = record["status"]?.description ?? "?"
+        var lines = ["\(file): \(status)"]
+        if case .list(let diff)? = record["diff"] {
+            lines += diff.map(\.description)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

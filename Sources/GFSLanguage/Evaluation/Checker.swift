@@ -1,0 +1,476 @@
+// MARK: Public interface
+
+/// Checks a whole script against the host's command table before anything runs.
+///
+/// The parser cannot tell `org create apiorg` (path `org create`, one argument) from a
+/// three-word command without the table, so the checker resolves every command by the
+/// longest path of leading bare words, attaches `--option value` pairs according to each
+/// option's spec, checks arity, and reports unknown commands, subcommands and options with a
+/// "Did you mean ...?" hint. It also rejects a variable used before any statement that could
+/// have defined it. A script with any diagnostic does not run at all.
+public struct Checker: Sendable {
+    /// The commands scripts may use.
+    public var table: CommandTable
+    /// Variables defined before the script starts: the session's, script parameters, `$args`.
+    public var knownVariables: Set<String>
+
+    /// A checker for `table`, with `knownVariables` already bound.
+    public init(table: CommandTable, knownVariables: Set<String> = []) {
+        self.table = table
+        self.knownVariables = knownVariables
+    }
+
+    /// The checked script, ready for the interpreter, or every problem found.
+    public func check(_ script: Script) throws(CheckFailure) -> CheckedScript {
+        var pass = CheckerPass(table: table, sourceName: script.source.name, defined: knownVariables)
+        pass.checkStatements(script.statements)
+        guard pass.diagnostics.isEmpty else {
+            throw CheckFailure(diagnostics: pass.diagnostics.sorted { $0.range.start < $1.range.start })
+        }
+        return CheckedScript(script: script, resolutions: pass.resolutions)
+    }
+
+    /// Words the language reserves: a command may not be named by one.
+    public static let keywords: Set<String> = [
+        "let", "if", "else", "for", "in", "and", "or", "not", "true", "false", "null",
+        "try", "assert", "echo", "print", "source", "exit",
+    ]
+
+    /// Variables the language sets itself; a script may read but not bind them.
+    public static let reservedVariables: Set<String> = ["_", "error"]
+}
+
+/// The problems that keep a script from running, in source order.
+public struct CheckFailure: Error, Sendable {
+    /// Every problem, sorted by position.
+    public var diagnostics: [Diagnostic]
+
+    /// A failure reporting `diagnostics`.
+    public init(diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+}
+
+/// A script whose commands are all resolved against the command table.
+public struct CheckedScript: Sendable {
+    /// The script as parsed.
+    public var script: Script
+    /// Keyed by the command's start offset: a command starts with its name, so no two
+    /// commands of one script start at the same place.
+    var resolutions: [Int: ResolvedCommand]
+
+    /// What the checker made of `command`.
+    public func resolution(of command: Command) -> ResolvedCommand? {
+        resolutions[command.range.start.offset]
+    }
+}
+
+/// A command matched to what runs it, with its positional values and options sorted out.
+public struct ResolvedCommand: Sendable {
+    /// What runs a command.
+    public enum Target: Sendable {
+        /// A command of the host's table.
+        case host(CommandSpec)
+        /// The language's own `help [WORDS]`, on the given topic path.
+        case help(topic: [String])
+    }
+
+    /// What runs the command.
+    public var target: Target
+    /// Positional values after the command's path.
+    public var arguments: [Expression]
+    /// The options in the order written.
+    public var options: [ResolvedOption]
+}
+
+/// An option with the value the checker attached to it (`nil` for a flag).
+public struct ResolvedOption: Sendable {
+    /// The option's spec.
+    public var spec: OptionSpec
+    /// The value given, `nil` for a flag.
+    public var value: Expression?
+    /// From the option's name to the end of its value.
+    public var range: SourceRange
+}
+
+// MARK: Implementation
+
+private struct CheckerPass {
+    let table: CommandTable
+    let sourceName: String
+    /// Variables some path through the script may have defined by now.
+    var defined: Set<String>
+    /// After `source`, any variable may be defined: the sourced file is only read when reached.
+    var anyVariableMayBeDefined = false
+    var diagnostics: [Diagnostic] = []
+    var resolutions: [Int: ResolvedCommand] = [:]
+    /// While checking a loop body the first time, only to learn what it defines.
+    var isSilent = false
+
+    init(table: CommandTable, sourceName: String, defined: Set<String>) {
+        self.table = table
+        self.sourceName = sourceName
+        self.defined = defined
+    }
+
+    mutating func report(_ message: String, hint: String? = nil, at range: SourceRange) {
+        guard !isSilent else { return }
+        diagnostics.append(Diagnostic(message: message, hint: hint, range: range, sourceName: sourceName))
+    }
+
+    // MARK: Statements
+
+    mutating func checkStatements(_ statements: [Statement]) {
+        for statement in statements { checkStatement(statement) }
+    }
+
+    mutating func checkStatement(_ statement: Statement) {
+        switch statement.kind {
+        case let .expression(expression):
+            checkExpression(expression)
+            defined.insert("_")
+        case let .binding(name, value):
+            checkExpression(value)
+            if Checker.keywords.contains(name.name) {
+                report("Cannot bind the keyword '\(name.name)'", hint: "Choose another variable name.", at: name.range)
+            } else if Checker.reservedVariables.contains(name.name) {
+                report(
+                    "Cannot bind '$\(name.name)'",
+                    hint: name.name == "_"
+                        ? "'$_' always holds the last result; choose another name."
+                        : "'$error' is set by 'try'; choose another name.",
+                    at: name.range
+                )
+            }
+            defined.insert(name.name)
+        case let .conditional(condition, then, otherwise):
+            checkExpression(condition)
+            let before = defined
+            checkStatements(then.statements)
+            let afterThen = defined
+            defined = before
+            switch otherwise {
+            case let .block(block)?: checkStatements(block.statements)
+            case let .conditional(nested)?: checkStatement(nested)
+            case nil: break
+            }
+            defined.formUnion(afterThen)
+        case let .loop(variable, sequence, body):
+            checkExpression(sequence)
+            if Checker.keywords.contains(variable.name) || Checker.reservedVariables.contains(variable.name) {
+                report(
+                    "Cannot bind '\(variable.name)' as a loop variable",
+                    hint: "Choose another variable name.",
+                    at: variable.range
+                )
+            }
+            defined.insert(variable.name)
+            // A later iteration sees what an earlier one defined: learn the body's
+            // definitions silently first, then check it for real with them in scope.
+            let wasSilent = isSilent
+            isSilent = true
+            checkStatements(body.statements)
+            isSilent = wasSilent
+            checkStatements(body.statements)
+        case let .assertion(condition, message):
+            checkExpression(condition)
+            if let message { checkExpression(message) }
+        case let .echo(arguments):
+            for argument in arguments { checkExpression(argument) }
+        case let .source(path):
+            checkExpression(path)
+            anyVariableMayBeDefined = true
+        case let .exit(code):
+            if let code { checkExpression(code) }
+        }
+    }
+
+    // MARK: Expressions
+
+    mutating func checkExpression(_ expression: Expression) {
+        switch expression.kind {
+        case .literal, .word:
+            break
+        case let .string(parts):
+            for case let .interpolation(inner) in parts { checkExpression(inner) }
+        case let .variable(name):
+            checkVariable(name)
+        case let .member(base, _):
+            checkExpression(base)
+        case let .index(base, index):
+            checkExpression(base)
+            checkExpression(index)
+        case let .list(elements):
+            for element in elements { checkExpression(element) }
+        case let .record(entries):
+            for entry in entries { checkExpression(entry.value) }
+        case let .unary(_, operand):
+            checkExpression(operand)
+        case let .binary(_, left, right):
+            checkExpression(left)
+            checkExpression(right)
+        case let .command(command):
+            checkCommand(command)
+        case let .concatenation(pieces):
+            for piece in pieces { checkExpression(piece) }
+        }
+    }
+
+    mutating func checkVariable(_ name: Identifier) {
+        guard !defined.contains(name.name), !anyVariableMayBeDefined else { return }
+        report("Undefined variable '$\(name.name)'", hint: undefinedVariableHint(name.name), at: name.range)
+    }
+
+    func undefinedVariableHint(_ name: String) -> String? {
+        if let match = name.bestMatch(in: defined) {
+            return "Did you mean '$\(match)'?"
+        }
+        switch name {
+        case "_": return "'$_' holds the result of the last command or expression; nothing has run yet."
+        case "error": return "'$error' is set by a command prefixed with 'try'."
+        default: break
+        }
+        if let binder = table.commands.first(where: { $0.binds == name }) {
+            return "'$\(name)' is set by '\(binder.name)'; run it first, or bind it with 'let \(name) = ...'."
+        }
+        return "Bind it first with 'let \(name) = ...', or pass it to the script with '--var \(name)=VALUE'."
+    }
+
+    // MARK: Commands
+
+    mutating func checkCommand(_ command: Command) {
+        // The command path is the run of leading bare words.
+        var words: [(text: String, range: SourceRange)] = []
+        for argument in command.arguments {
+            guard case let .value(expression) = argument, case let .word(word) = expression.kind else { break }
+            words.append((word, expression.range))
+        }
+        guard let first = words.first else {
+            report("Expected a command name", hint: "A command starts with a word such as 'org'.", at: command.range)
+            checkArgumentsLoosely(command.arguments[...])
+            return
+        }
+        if Checker.keywords.contains(first.text) {
+            report("Unexpected keyword '\(first.text)'", hint: keywordHint(first.text), at: first.range)
+            checkArgumentsLoosely(command.arguments.dropFirst())
+            return
+        }
+        if let topic = helpOptionTopic(command, words: words) {
+            // `org create --help` is `help org create`, as in most command-line tools.
+            resolutions[command.range.start.offset] = ResolvedCommand(
+                target: .help(topic: topic),
+                arguments: [],
+                options: []
+            )
+            return
+        }
+        if first.text == "help", table.command(["help"]) == nil {
+            checkHelp(command, words: words)
+            return
+        }
+        guard let (spec, wordCount) = table.longestMatch(words.map(\.text)) else {
+            reportUnknownCommand(command, words: words)
+            checkArgumentsLoosely(command.arguments.dropFirst(words.count))
+            return
+        }
+        let resolved = resolveArguments(of: command, spec: spec, skipping: wordCount)
+        resolutions[command.range.start.offset] = resolved
+        for argument in resolved.arguments { checkExpression(argument) }
+        for option in resolved.options { if let value = option.value { checkExpression(value) } }
+        if let binds = spec.binds { defined.insert(binds) }
+        if command.isTry { defined.insert("error") }
+        defined.insert("_")
+    }
+
+    /// The command path before a `--help` option, when the command is known and has no
+    /// `help` option of its own.
+    func helpOptionTopic(_ command: Command, words: [(text: String, range: SourceRange)]) -> [String]? {
+        let asksForHelp = command.arguments.contains { argument in
+            if case let .option(name, nil) = argument { return name.name == "help" }
+            return false
+        }
+        guard asksForHelp else { return nil }
+        var topic: [String] = []
+        for word in words {
+            guard table.nextWords(after: topic).contains(word.text) else { break }
+            topic.append(word.text)
+        }
+        guard !topic.isEmpty, table.command(topic)?.option(named: "help") == nil else { return nil }
+        return topic
+    }
+
+    /// The words after the command name, checked as values when the command itself is bad,
+    /// so one line can still report an undefined variable too.
+    mutating func checkArgumentsLoosely(_ arguments: ArraySlice<CommandArgument>) {
+        for argument in arguments {
+            switch argument {
+            case let .value(expression): checkExpression(expression)
+            case let .option(_, inlineValue?): checkExpression(inlineValue)
+            case .option: break
+            }
+        }
+    }
+
+    func keywordHint(_ keyword: String) -> String {
+        switch keyword {
+        case "else": "'else' must follow the closing '}' of an 'if' block."
+        case "in": "'in' belongs in 'for NAME in LIST { ... }'."
+        case "and", "or": "'\(keyword)' joins two conditions: 'if A \(keyword) B { ... }'."
+        case "true", "false", "null": "A value cannot stand where a command is expected; bind it with 'let'."
+        default: "'\(keyword)' is a keyword and cannot name a command."
+        }
+    }
+
+    mutating func reportUnknownCommand(_ command: Command, words: [(text: String, range: SourceRange)]) {
+        // Find how far the words follow a real command path, to blame the first wrong word.
+        var prefix: [String] = []
+        for word in words {
+            guard table.nextWords(after: prefix).contains(word.text) else { break }
+            prefix.append(word.text)
+        }
+        let group = prefix.joined(separator: " ")
+        if prefix.isEmpty {
+            let candidates = table.nextWords(after: []) + ["help"]
+            report(
+                "Unknown command '\(words[0].text)'",
+                hint: words[0].text.bestMatch(in: candidates).didYouMean ?? "Type 'help' to list the commands.",
+                at: words[0].range
+            )
+        } else if prefix.count < words.count {
+            let word = words[prefix.count]
+            let choices = table.nextWords(after: prefix)
+            report(
+                "Unknown subcommand '\(word.text)' for '\(group)'",
+                hint: word.text.bestMatch(in: choices).didYouMean
+                    ?? "'\(group)' has: \(choices.joined(separator: ", ")).",
+                at: word.range
+            )
+        } else {
+            let choices = table.nextWords(after: prefix)
+            report(
+                "Missing subcommand for '\(group)'",
+                hint: "'\(group)' has: \(choices.joined(separator: ", ")).",
+                at: words[words.count - 1].range
+            )
+        }
+    }
+
+    mutating func checkHelp(_ command: Command, words: [(text: String, range: SourceRange)]) {
+        var topic: [String] = []
+        for word in words.dropFirst() {
+            if table.command(topic) != nil {
+                report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: word.range)
+                return
+            }
+            let choices = table.nextWords(after: topic)
+            guard choices.contains(word.text) else {
+                let hint = word.text.bestMatch(in: choices).didYouMean ?? "Type 'help' to list the commands."
+                if topic.isEmpty {
+                    report("Unknown command '\(word.text)'", hint: hint, at: word.range)
+                } else {
+                    report(
+                        "Unknown subcommand '\(word.text)' for '\(topic.joined(separator: " "))'",
+                        hint: hint,
+                        at: word.range
+                    )
+                }
+                return
+            }
+            topic.append(word.text)
+        }
+        if command.arguments.count > words.count, let extra = argumentRange(command.arguments[words.count]) {
+            report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: extra)
+            return
+        }
+        resolutions[command.range.start.offset] = ResolvedCommand(
+            target: .help(topic: topic),
+            arguments: [],
+            options: []
+        )
+    }
+
+    mutating func resolveArguments(of command: Command, spec: CommandSpec, skipping wordCount: Int) -> ResolvedCommand {
+        var positional: [Expression] = []
+        var options: [ResolvedOption] = []
+        var seen: Set<String> = []
+        let usageHint = "Usage: \(spec.usage)"
+        var remaining = command.arguments.dropFirst(wordCount)[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case let .value(expression):
+                positional.append(expression)
+            case let .option(identifier, inlineValue):
+                let name = Self.optionName(identifier.name)
+                guard let option = spec.option(named: name) else {
+                    let written = name.count == 1 ? "-\(name)" : "--\(name)"
+                    let suggestion = name.bestMatch(in: spec.options.map(\.name)).map { "Did you mean '--\($0)'?" }
+                    report(
+                        "Unknown option '\(written)' for '\(spec.name)'",
+                        hint: suggestion ?? (spec.options.isEmpty ? "'\(spec.name)' takes no options." : usageHint),
+                        at: identifier.range
+                    )
+                    if let inlineValue { checkExpression(inlineValue) }
+                    continue
+                }
+                var range = identifier.range
+                var value: Expression?
+                if option.isFlag {
+                    if let inlineValue {
+                        report("Option '\(option.displayName)' takes no value", hint: usageHint, at: inlineValue.range)
+                    }
+                } else if let inlineValue {
+                    value = inlineValue
+                    range = range.union(inlineValue.range)
+                } else if case let .value(next)? = remaining.first {
+                    remaining.removeFirst()
+                    value = next
+                    range = range.union(next.range)
+                } else {
+                    report(
+                        "Missing value for option '\(option.displayName)'",
+                        hint: "Usage: \(option.usage)",
+                        at: identifier.range
+                    )
+                }
+                if !seen.insert(option.name).inserted, !option.isRepeatable {
+                    report("Option '\(option.displayName)' given more than once", hint: usageHint, at: identifier.range)
+                }
+                options.append(ResolvedOption(spec: option, value: value, range: range))
+            }
+        }
+        checkArity(of: command, spec: spec, positional: positional, usageHint: usageHint)
+        return ResolvedCommand(target: .host(spec), arguments: positional, options: options)
+    }
+
+    mutating func checkArity(of command: Command, spec: CommandSpec, positional: [Expression], usageHint: String) {
+        let required = spec.arguments.filter { !$0.isOptional }.count
+        let isVariadic = spec.arguments.last?.isVariadic ?? false
+        if positional.count < required {
+            let missing = spec.arguments[positional.count]
+            let end = SourceRange(start: command.range.end, end: command.range.end)
+            report(
+                "Missing argument \(missing.name.uppercased()) for '\(spec.name)'",
+                hint: usageHint,
+                at: end
+            )
+        } else if !isVariadic, positional.count > spec.arguments.count {
+            let extra = positional[spec.arguments.count...]
+            let range = extra.first!.range.union(extra.last!.range)
+            report("Too many arguments for '\(spec.name)'", hint: usageHint, at: range)
+        }
+    }
+
+    func argumentRange(_ argument: CommandArgument) -> SourceRange? {
+        switch argument {
+        case let .value(expression): expression.range
+        case let .option(name, inlineValue): inlineValue.map { name.range.union($0.range) } ?? name.range
+        }
+    }
+
+    /// The parser may keep the dashes in an option's name; specs never have them.
+    static func optionName(_ written: String) -> String {
+        var name = Substring(written)
+        while name.first == "-" { name = name.dropFirst() }
+        return String(name)
+    }
+}

@@ -1,0 +1,95 @@
+// MARK: Public interface
+
+/// The text of the language's `help` builtin, made from the host's command table.
+///
+/// `help` lists every command with its summary, grouped by first word; `help org` lists one
+/// group; `help org create` shows a command's usage, arguments, options, what it binds and
+/// an example. The checker has already rejected unknown topics with a suggestion.
+public struct HelpFormatter: Sendable {
+    /// The commands to describe.
+    public var table: CommandTable
+
+    /// A formatter for `table`.
+    public init(table: CommandTable) {
+        self.table = table
+    }
+
+    /// The help text for a topic path (`[]` for the overview), ending in a newline.
+    public func help(for topic: [String]) -> String {
+        if let spec = table.command(topic) {
+            return commandHelp(spec)
+        }
+        return listing(under: topic)
+    }
+
+    /// Every command (or those under `prefix`), with summaries in aligned columns.
+    public func listing(under prefix: [String] = []) -> String {
+        let specs = table.commands.filter { $0.path.starts(with: prefix) }
+        var lines: [String] = []
+        if prefix.isEmpty {
+            lines.append("Commands:")
+        } else {
+            let name = prefix.joined(separator: " ")
+            lines.append(table.groupSummaries[name].map { "\(name): \($0)" } ?? "\(name):")
+        }
+        let width = specs.map(\.name.count).max() ?? 0
+        var group: String?
+        for spec in specs {
+            if prefix.isEmpty, spec.path.count > 1 || group != nil, group != spec.path[0] {
+                // A blank line before each group of related commands.
+                if group != nil || lines.count > 1 { lines.append("") }
+                group = spec.path[0]
+            }
+            lines.append("  " + Self.padded(spec.name, to: width) + "  " + spec.summary)
+        }
+        lines.append("")
+        if prefix.isEmpty {
+            lines.append("Language: let, if/else, for, try, assert, echo, print, source, exit.")
+        }
+        lines.append("Type 'help COMMAND' for a command's usage, options and an example.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Usage, summary, arguments, options, implicit variable, discussion and example.
+    public func commandHelp(_ spec: CommandSpec) -> String {
+        var lines = ["Usage: \(spec.usage)", "", spec.summary]
+        let argumentRows = spec.arguments.map { ($0.usage, $0.summary) }
+        let optionRows = spec.options.map { option in
+            let short = option.shortName.map { "-\($0), " } ?? ""
+            var summary = option.summary
+            if option.isRepeatable { summary += summary.isEmpty ? "May be repeated." : " May be repeated." }
+            return (short + option.usage, summary)
+        }
+        let width = (argumentRows + optionRows).map(\.0.count).max() ?? 0
+        if !argumentRows.isEmpty {
+            lines += ["", "Arguments:"]
+            lines += argumentRows.map { "  " + Self.padded($0.0, to: width) + "  " + $0.1 }
+        }
+        if !optionRows.isEmpty {
+            lines += ["", "Options:"]
+            lines += optionRows.map { "  " + Self.padded($0.0, to: width) + "  " + $0.1 }
+        }
+        if let binds = spec.binds {
+            lines += ["", "Binds $\(binds) to the result."]
+        }
+        if let discussion = spec.discussion {
+            lines += ["", discussion]
+        }
+        if let example = spec.example {
+            lines += ["", "Example:", "  " + example]
+        }
+        return lines.map { Self.trimmingTrailingSpaces($0) }.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: Implementation
+
+    static func padded(_ text: String, to width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    static func trimmingTrailingSpaces(_ line: String) -> String {
+        var line = Substring(line)
+        while line.last == " " { line = line.dropLast() }
+        return String(line)
+    }
+}

@@ -1,0 +1,629 @@
+// MARK: Public interface
+
+/// Splits a gfs source into tokens, ending with one `.end` token.
+///
+/// One pass over the UTF-8 bytes; the rules are the lexical section of `grammar/gfs.ebnf`.
+/// Throws the first lexical error (unterminated string, invalid escape, unexpected
+/// character) with its exact range.
+public func tokenize(_ source: SourceFile) throws(Diagnostic) -> [Token] {
+    var lexer = Lexer(source)
+    return try lexer.lexScript()
+}
+
+/// Why an interactive line cannot run yet: something it opened is still open.
+public enum ContinuationReason: Hashable, Sendable {
+    /// A `'` or `"` string.
+    case string
+    /// A `${` inside a double-quoted string.
+    case interpolation
+    case parenthesis
+    case bracket
+    case brace
+    /// A `\` at the very end.
+    case lineContinuation
+}
+
+/// What keeps `text` from being complete, or `nil` when the shell can parse it now.
+///
+/// A line with a lexical error that more input cannot fix (an invalid escape) is complete:
+/// the parser reports it.
+public func continuationReason(_ text: String) -> ContinuationReason? {
+    var lexer = Lexer(SourceFile(name: "", text: text))
+    do {
+        _ = try lexer.lexScript()
+    } catch {
+        return lexer.openConstruct
+    }
+    switch lexer.openBrackets.last {
+    case UInt8(ascii: "("): return .parenthesis
+    case UInt8(ascii: "["): return .bracket
+    case UInt8(ascii: "{"): return .brace
+    default: return lexer.openConstruct
+    }
+}
+
+/// Whether the shell should read another line before parsing `text`: a string, `(`, `[`,
+/// `{` or `${` is still open, or the text ends with `\`.
+public func needsContinuation(_ text: String) -> Bool {
+    continuationReason(text) != nil
+}
+
+// MARK: Implementation
+
+/// The maximum nesting of `${...}` inside strings inside `${...}`.
+let maximumInterpolationDepth = 32
+
+struct Lexer {
+    private let bytes: [UInt8]
+    private let sourceName: String
+    private var index = 0
+    private var line = 1
+    private var column = 1
+    private var interpolationDepth = 0
+
+    /// Set when the input ended inside something still open (for `continuationReason`).
+    private(set) var openConstruct: ContinuationReason?
+    /// The brackets still open when the top-level token sequence ended.
+    private(set) var openBrackets: [UInt8] = []
+
+    init(_ source: SourceFile) {
+        bytes = Array(source.text.utf8)
+        sourceName = source.name
+    }
+
+    mutating func lexScript() throws(Diagnostic) -> [Token] {
+        try lexSequence(insideInterpolation: false)
+    }
+
+    // MARK: Positions
+
+    private var position: SourcePosition {
+        SourcePosition(offset: index, line: line, column: column)
+    }
+
+    private func byte(at offset: Int) -> UInt8? {
+        offset < bytes.count ? bytes[offset] : nil
+    }
+
+    private var current: UInt8? { byte(at: index) }
+    private var next: UInt8? { byte(at: index + 1) }
+
+    /// Moves past one byte. Columns count Unicode scalars, so only a scalar's first byte
+    /// moves the column.
+    private mutating func advance() {
+        let byte = bytes[index]
+        index += 1
+        if byte == .newline {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            column += 1
+        }
+    }
+
+    private mutating func advance(by count: Int) {
+        for _ in 0..<count where index < bytes.count { advance() }
+    }
+
+    private func text(from start: Int, to end: Int) -> String {
+        String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private func error(_ message: String, hint: String?, from start: SourcePosition) -> Diagnostic {
+        Diagnostic(message: message, hint: hint, range: SourceRange(start: start, end: position), sourceName: sourceName)
+    }
+
+    // MARK: Token sequences
+
+    /// Lexes tokens until the end of the input or, inside `${`, until the `}` that closes
+    /// it (left unconsumed). Ends the list with an `.end` token.
+    private mutating func lexSequence(insideInterpolation: Bool) throws(Diagnostic) -> [Token] {
+        var tokens: [Token] = []
+        var brackets: [UInt8] = []
+        var precededBySpace = !insideInterpolation
+        var atStatementStart = true
+        var expectsName = false
+
+        func append(_ kind: Token.Kind, from start: SourcePosition) {
+            tokens.append(Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace))
+            precededBySpace = false
+        }
+
+        while let byte = current {
+            let start = position
+            switch byte {
+            case .space, .tab, .carriageReturn:
+                advance()
+                precededBySpace = true
+                continue
+            case .newline:
+                advance()
+                precededBySpace = true
+                // Line breaks separate statements only outside `( )`, `[ ]` and `${ }`.
+                let suppressed =
+                    insideInterpolation || brackets.last == .leftParenthesis || brackets.last == .leftBracket
+                if !suppressed, let last = tokens.last, last.kind != .newline {
+                    append(.newline, from: start)
+                    precededBySpace = true
+                    atStatementStart = true
+                }
+                continue
+            case .hash:
+                while let byte = current, byte != .newline { advance() }
+                precededBySpace = true
+                continue
+            case .backslash where isLineContinuation(at: index):
+                advance()
+                if current == .carriageReturn { advance() }
+                if current == .newline { advance() } else { openConstruct = .lineContinuation }
+                precededBySpace = true
+                continue
+            case .rightBrace where insideInterpolation && brackets.isEmpty:
+                tokens.append(Token(.end, range: SourceRange(start: start, end: start), isPrecededBySpace: precededBySpace))
+                return tokens
+            default:
+                break
+            }
+
+            let wasStatementStart = atStatementStart
+            let wantsName = expectsName
+            atStatementStart = false
+            expectsName = false
+
+            switch byte {
+            case .doubleQuote:
+                let segments = try lexString()
+                append(.string(segments), from: start)
+            case .singleQuote:
+                let text = try lexRawString()
+                append(.rawString(text), from: start)
+            case .dollar:
+                let name = try lexVariable()
+                append(.variable(name), from: start)
+            case .leftParenthesis, .leftBracket, .leftBrace:
+                advance()
+                brackets.append(byte)
+                append(.punctuation(Punctuation(rawValue: String(UnicodeScalar(byte)))!), from: start)
+                if byte == .leftBrace { atStatementStart = true }
+            case .rightParenthesis, .rightBracket, .rightBrace:
+                advance()
+                let opener: UInt8 =
+                    byte == .rightParenthesis ? .leftParenthesis : byte == .rightBracket ? .leftBracket : .leftBrace
+                // A stray closer leaves the stack alone; the parser reports it.
+                if let match = brackets.lastIndex(of: opener) { brackets.removeSubrange(match...) }
+                append(.punctuation(Punctuation(rawValue: String(UnicodeScalar(byte)))!), from: start)
+                if byte == .rightBrace { atStatementStart = true }
+            case .comma:
+                advance()
+                append(.punctuation(.comma), from: start)
+            case .colon:
+                advance()
+                append(.punctuation(.colon), from: start)
+            case .semicolon:
+                advance()
+                append(.punctuation(.semicolon), from: start)
+                atStatementStart = true
+            case .equals:
+                advance()
+                if current == .equals {
+                    advance()
+                    append(.operator(.equal), from: start)
+                } else {
+                    append(.punctuation(.equals), from: start)
+                }
+            case .exclamation:
+                advance()
+                guard current == .equals else {
+                    throw error("Unexpected '!'", hint: "Use 'not' to negate a condition.", from: start)
+                }
+                advance()
+                append(.operator(.notEqual), from: start)
+            case .less, .greater:
+                advance()
+                if current == .equals {
+                    advance()
+                    append(.operator(byte == .less ? .lessOrEqual : .greaterOrEqual), from: start)
+                } else {
+                    append(.operator(byte == .less ? .less : .greater), from: start)
+                }
+            case .plus:
+                advance()
+                append(.operator(.plus), from: start)
+            case .minus:
+                if let option = try lexOption() {
+                    append(.option(option), from: start)
+                } else if startsNumber(at: index + 1) || next == .minus {
+                    // `-1`, `-0.5`, `--`: words.
+                    append(.word(lexWord()), from: start)
+                } else {
+                    advance()
+                    append(.operator(.minus), from: start)
+                }
+            case .dot
+            where !precededBySpace && tokens.last.map(endsOperand) == true && isIdentifierStart(next):
+                advance()
+                append(.punctuation(.dot), from: start)
+                expectsName = true
+            default:
+                if let problem = unexpectedCharacter(at: index) {
+                    advance(by: problem.length)
+                    throw error(problem.message, hint: problem.hint, from: start)
+                }
+                if wantsName, isIdentifierStart(byte) {
+                    let name = lexIdentifier()
+                    // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
+                    // name is a field.
+                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(rawValue: name) {
+                        append(.keyword(keyword), from: start)
+                    } else {
+                        append(.name(name), from: start)
+                    }
+                    break
+                }
+                let word = lexWord()
+                if let keyword = Keyword(rawValue: word) {
+                    append(.keyword(keyword), from: start)
+                    // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
+                    if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
+                } else {
+                    append(.word(word), from: start)
+                }
+            }
+        }
+
+        if insideInterpolation {
+            // The caller reports the unclosed `${`.
+            openConstruct = .interpolation
+            throw Diagnostic(message: "", range: SourceRange(start: position, end: position), sourceName: sourceName)
+        }
+        openBrackets = brackets
+        tokens.append(
+            Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: precededBySpace))
+        return tokens
+    }
+
+    /// Whether a `.` after `token` (with nothing between) starts a field access.
+    private func endsOperand(_ token: Token) -> Bool {
+        switch token.kind {
+        case .variable, .name, .punctuation(.rightParenthesis), .punctuation(.rightBracket),
+            .punctuation(.rightBrace):
+            true
+        default:
+            false
+        }
+    }
+
+    private func isLineContinuation(at offset: Int) -> Bool {
+        switch byte(at: offset + 1) {
+        case nil, .newline?: true
+        case .carriageReturn?: byte(at: offset + 2) == .newline
+        default: false
+        }
+    }
+
+    // MARK: Words, names, options and variables
+
+    /// Reads a bare word: everything up to white space or a character that means something
+    /// on its own (quotes, `$`, brackets, `,`, `:`, `;`, `<`, `>`, `==`, `!=`).
+    private mutating func lexWord() -> String {
+        let start = index
+        advance()
+        while index < bytes.count, continuesWord(at: index) { advance() }
+        return text(from: start, to: index)
+    }
+
+    private func continuesWord(at offset: Int) -> Bool {
+        let byte = bytes[offset]
+        switch byte {
+        case .space, .tab, .carriageReturn, .newline, .doubleQuote, .singleQuote, .dollar,
+            .leftParenthesis, .rightParenthesis, .leftBracket, .rightBracket, .leftBrace, .rightBrace,
+            .comma, .colon, .semicolon, .less, .greater, .backtick:
+            return false
+        case .equals, .exclamation:
+            return self.byte(at: offset + 1) != .equals
+        case .backslash:
+            return !isLineContinuation(at: offset)
+        default:
+            return unexpectedCharacter(at: offset) == nil
+        }
+    }
+
+    private mutating func lexIdentifier() -> String {
+        let start = index
+        while let byte = current, isIdentifierContinue(byte) { advance() }
+        return text(from: start, to: index)
+    }
+
+    /// Reads `--name` or `-n` (dashes included), or returns `nil` when the `-` at the
+    /// current position does not start an option.
+    private mutating func lexOption() throws(Diagnostic) -> String? {
+        let dashes = next == .minus ? 2 : 1
+        guard let first = byte(at: index + dashes), isLetter(first) else { return nil }
+        let start = position
+        advance(by: dashes)
+        let nameStart = index
+        // The name runs to `=` (an inline value follows) or to the end of the word.
+        while index < bytes.count, bytes[index] != .equals, continuesWord(at: index) { advance() }
+        let name = text(from: nameStart, to: index)
+        guard name.utf8.allSatisfy({ isIdentifierContinue($0) || $0 == .minus || $0 == .dot }) else {
+            throw error(
+                "Invalid option name '\(text(from: start.offset, to: index))'",
+                hint: "Option names use letters, digits, '-' and '_'; quote the argument to pass it as text.",
+                from: start)
+        }
+        return text(from: start.offset, to: index)
+    }
+
+    private mutating func lexVariable() throws(Diagnostic) -> String {
+        let start = position
+        advance()
+        if let byte = current, isIdentifierStart(byte) {
+            return lexIdentifier()
+        }
+        if let byte = current, isDigit(byte) {
+            let digitsStart = index
+            while let byte = current, isDigit(byte) { advance() }
+            return text(from: digitsStart, to: index)
+        }
+        switch current {
+        case .leftBrace?:
+            advance()
+            throw error(
+                "Unexpected '${' outside a string",
+                hint: "Write $name here, or use \"${...}\" inside a double-quoted string.", from: start)
+        case .leftParenthesis?:
+            advance()
+            throw error(
+                "Unexpected '$('",
+                hint: "Write a command in parentheses without '$' to use its result: (org list).", from: start)
+        default:
+            throw error(
+                "Expected a variable name after '$'",
+                hint: "Variable names start with a letter or '_', as in $org; write '$' in quotes for a dollar sign.",
+                from: start)
+        }
+    }
+
+    // MARK: Strings
+
+    private mutating func lexRawString() throws(Diagnostic) -> String {
+        let start = position
+        advance()
+        let textStart = index
+        while let byte = current, byte != .singleQuote { advance() }
+        guard current == .singleQuote else {
+            openConstruct = .string
+            throw unterminatedString(at: start, quote: "'")
+        }
+        let text = text(from: textStart, to: index)
+        advance()
+        return text
+    }
+
+    private func unterminatedString(at start: SourcePosition, quote: String) -> Diagnostic {
+        var end = start
+        end.offset += 1
+        end.column += 1
+        return Diagnostic(
+            message: "Unterminated string",
+            hint: "The string that starts here needs a closing \(quote).",
+            range: SourceRange(start: start, end: end), sourceName: sourceName)
+    }
+
+    private mutating func lexString() throws(Diagnostic) -> [StringSegment] {
+        let start = position
+        advance()
+        var segments: [StringSegment] = []
+        var buffer: [UInt8] = []
+
+        func flush() {
+            if !buffer.isEmpty {
+                segments.append(.text(String(decoding: buffer, as: UTF8.self)))
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+
+        while true {
+            guard let byte = current else {
+                openConstruct = .string
+                throw unterminatedString(at: start, quote: "\"")
+            }
+            switch byte {
+            case .doubleQuote:
+                advance()
+                flush()
+                return segments
+            case .backslash:
+                try lexEscape(into: &buffer)
+            case .dollar where isIdentifierStart(next) || next.map(isDigit) == true:
+                flush()
+                let variableStart = position
+                let name = try lexVariable()
+                segments.append(.variable(name, range: SourceRange(start: variableStart, end: position)))
+            case .dollar where next == .leftBrace:
+                flush()
+                segments.append(try lexInterpolation())
+            default:
+                buffer.append(byte)
+                advance()
+            }
+        }
+    }
+
+    private mutating func lexInterpolation() throws(Diagnostic) -> StringSegment {
+        let start = position
+        advance(by: 2)
+        let unterminated = error(
+            "Unterminated interpolation", hint: "Close the '${' that starts here with '}'.", from: start)
+        guard interpolationDepth < maximumInterpolationDepth else {
+            throw error(
+                "Too deeply nested interpolation",
+                hint: "Interpolations nest at most \(maximumInterpolationDepth) deep; bind inner values with 'let'.",
+                from: start)
+        }
+        interpolationDepth += 1
+        defer { interpolationDepth -= 1 }
+        let tokens: [Token]
+        do {
+            tokens = try lexSequence(insideInterpolation: true)
+        } catch {
+            // A string that runs to the end inside `${` is this `${` left open.
+            guard openConstruct == .string || openConstruct == .interpolation else { throw error }
+            openConstruct = .interpolation
+            throw unterminated
+        }
+        advance()  // the closing `}`
+        return .interpolation(tokens, range: SourceRange(start: start, end: position))
+    }
+
+    private mutating func lexEscape(into buffer: inout [UInt8]) throws(Diagnostic) {
+        let start = position
+        advance()
+        guard let byte = current else { return }  // the caller reports the open string
+        switch byte {
+        case UInt8(ascii: "n"): buffer.append(.newline)
+        case UInt8(ascii: "t"): buffer.append(.tab)
+        case UInt8(ascii: "r"): buffer.append(.carriageReturn)
+        case .doubleQuote, .backslash, .dollar: buffer.append(byte)
+        case .newline,
+            .carriageReturn where next == .newline:
+            // A `\` before a line break joins the lines.
+            if byte == .carriageReturn { advance() }
+            advance()
+            return
+        case UInt8(ascii: "u"):
+            advance()
+            try lexUnicodeEscape(into: &buffer, from: start)
+            return
+        default:
+            advance()
+            while let byte = current, byte & 0xC0 == 0x80 { advance() }
+            let written = text(from: start.offset, to: index)
+            throw error(
+                "Invalid escape sequence '\(written)'",
+                hint: #"Valid escapes are \n, \t, \r, \", \\, \$ and \u{...}; use '...' for text with backslashes."#,
+                from: start)
+        }
+        advance()
+    }
+
+    private mutating func lexUnicodeEscape(into buffer: inout [UInt8], from start: SourcePosition) throws(Diagnostic) {
+        var value: UInt32 = 0
+        var digits = 0
+        var valid = current == .leftBrace
+        if valid {
+            advance()
+            while let byte = current, let digit = hexValue(byte), digits < 8 {
+                value = value << 4 | UInt32(digit)
+                digits += 1
+                advance()
+            }
+            valid = current == .rightBrace && digits > 0
+            if valid { advance() }
+        }
+        guard valid, let scalar = Unicode.Scalar(value) else {
+            // Cover the whole written escape, up to its `}`.
+            while let byte = current, isIdentifierContinue(byte) { advance() }
+            if current == .rightBrace { advance() }
+            throw error(
+                "Invalid Unicode escape",
+                hint: "Write 1 to 8 hexadecimal digits of a Unicode scalar in braces, as in \\u{1F600}.",
+                from: start)
+        }
+        buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
+    }
+
+    // MARK: Character classes
+
+    /// Characters that are never part of a script outside strings and comments, with a
+    /// message and hint for each, and how many bytes they take.
+    private func unexpectedCharacter(at offset: Int) -> (message: String, hint: String, length: Int)? {
+        let byte = bytes[offset]
+        if byte < 0x20 || byte == 0x7F {
+            let code = "U+" + String(byte, radix: 16, uppercase: true).leftPadded(to: 4)
+            return ("Unexpected character \(code)", "Remove the control character.", 1)
+        }
+        if byte == .backtick {
+            return ("Unexpected '`'", "Use parentheses to run a command for its value: (org list).", 1)
+        }
+        guard byte >= 0xC2 else { return nil }
+        // Characters pasted from documents that look like syntax but are not.
+        let next1 = self.byte(at: offset + 1)
+        let next2 = self.byte(at: offset + 2)
+        if byte == 0xC2, next1 == 0xA0 {
+            return ("Unexpected no-break space", "Replace it with a plain space.", 2)
+        }
+        if byte == 0xE2, next1 == 0x80, let last = next2 {
+            switch last {
+            case 0x98, 0x99, 0x9C, 0x9D:
+                let quote = text(from: offset, to: offset + 3)
+                return ("Unexpected '\(quote)'", "Use straight quotes (' or \") to write a string.", 3)
+            default:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// Whether a number starts at `offset`: a digit, or `.` and a digit.
+    private func startsNumber(at offset: Int) -> Bool {
+        guard let first = byte(at: offset) else { return false }
+        if isDigit(first) { return true }
+        return first == .dot && byte(at: offset + 1).map(isDigit) == true
+    }
+}
+
+func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+func isLetter(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+}
+
+func isIdentifierStart(_ byte: UInt8) -> Bool { isLetter(byte) || byte == .underscore }
+
+func isIdentifierStart(_ byte: UInt8?) -> Bool { byte.map(isIdentifierStart) ?? false }
+
+func isIdentifierContinue(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    if isDigit(byte) { return byte - UInt8(ascii: "0") }
+    let lower = byte | 0x20
+    if lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "f") { return lower - UInt8(ascii: "a") + 10 }
+    return nil
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        String(repeating: "0", count: Swift.max(0, length - count)) + self
+    }
+}
+
+extension UInt8 {
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let space = UInt8(ascii: " ")
+    static let exclamation = UInt8(ascii: "!")
+    static let doubleQuote = UInt8(ascii: "\"")
+    static let hash = UInt8(ascii: "#")
+    static let dollar = UInt8(ascii: "$")
+    static let singleQuote = UInt8(ascii: "'")
+    static let leftParenthesis = UInt8(ascii: "(")
+    static let rightParenthesis = UInt8(ascii: ")")
+    static let plus = UInt8(ascii: "+")
+    static let comma = UInt8(ascii: ",")
+    static let minus = UInt8(ascii: "-")
+    static let dot = UInt8(ascii: ".")
+    static let colon = UInt8(ascii: ":")
+    static let semicolon = UInt8(ascii: ";")
+    static let less = UInt8(ascii: "<")
+    static let equals = UInt8(ascii: "=")
+    static let greater = UInt8(ascii: ">")
+    static let leftBracket = UInt8(ascii: "[")
+    static let backslash = UInt8(ascii: "\\")
+    static let rightBracket = UInt8(ascii: "]")
+    static let underscore = UInt8(ascii: "_")
+    static let backtick = UInt8(ascii: "`")
+    static let leftBrace = UInt8(ascii: "{")
+    static let rightBrace = UInt8(ascii: "}")
+}

@@ -1,0 +1,204 @@
+import Foundation
+public import Logging
+
+/// A typed client for the Grafana HTTP API.
+///
+/// A client is a cheap value: the configuration plus a reference to a shared transport.
+/// Derive variants with ``with(credentials:)`` and ``with(orgID:)``; they share the
+/// transport's pooled connections.
+///
+/// Every call goes through one private funnel (``perform(_:)``) that builds the request
+/// (URL, `Authorization`, `X-Grafana-Org-Id`, JSON body), applies the ``WritePolicy``,
+/// sends it through the ``HTTPTransport`` and turns failures into ``GrafanaError``.
+/// The typed calls live in `GrafanaClient+<Concern>.swift` files.
+public struct GrafanaClient: Sendable {
+    /// Where and how this client talks to Grafana.
+    public let configuration: Configuration
+    /// What sends the requests.
+    public let transport: any HTTPTransport
+    /// Whether writes are sent or captured for a dry run.
+    public let writePolicy: WritePolicy
+    /// Receives one debug line per request (method, path, status, time), never headers or bodies.
+    public let logger: Logger
+
+    /// Creates a client; by default it talks to `http://localhost:3000` over the shared transport.
+    public init(
+        configuration: Configuration = Configuration(),
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        writePolicy: WritePolicy = .send,
+        logger: Logger = Logger(label: "gfs.grafana-api")
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        self.writePolicy = writePolicy
+        self.logger = logger
+    }
+
+    /// The same client authenticating differently.
+    public func with(credentials: Credentials) -> GrafanaClient {
+        var configuration = configuration
+        configuration.credentials = credentials
+        return GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+    }
+
+    /// The same client acting in another org (`nil`: the user's current org).
+    ///
+    /// The org is sent only with basic auth; see ``Configuration/orgID``.
+    public func with(orgID: Int64?) -> GrafanaClient {
+        var configuration = configuration
+        configuration.orgID = orgID
+        return GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+    }
+
+    /// The same client with writes sent or captured.
+    public func with(writePolicy: WritePolicy) -> GrafanaClient {
+        GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+    }
+}
+
+// MARK: - The request funnel
+
+/// One API call as the typed methods describe it; the funnel adds the rest.
+struct APIRequest: Sendable {
+    /// What the call does, for errors and dry-run plans: "create organization".
+    var operation: String
+    var method: TransportRequest.Method
+    /// Path segments after the base URL; each is percent-encoded here (`["api", "orgs", "name", name]`).
+    var segments: [String]
+    var query: [QueryItem] = []
+    var body: Data? = nil
+
+    init(_ operation: String, _ method: TransportRequest.Method, _ segments: [String], query: [QueryItem] = [], body: Data? = nil) {
+        self.operation = operation
+        self.method = method
+        self.segments = segments
+        self.query = query
+        self.body = body
+    }
+
+    var path: String {
+        "/" + segments.map(TransportRequest.encodePathSegment).joined(separator: "/")
+    }
+
+    var call: GrafanaError.Call {
+        GrafanaError.Call(operation: operation, method: method.rawValue, path: path)
+    }
+}
+
+extension GrafanaClient {
+    /// Builds the transport request: headers in a fixed order, org header by the auth rules.
+    func transportRequest(for request: APIRequest) -> TransportRequest {
+        var headers = [HTTPHeaderField("Accept", "application/json"), HTTPHeaderField("User-Agent", configuration.userAgent)]
+        if let authorization = configuration.credentials.authorizationHeader {
+            headers.append(HTTPHeaderField("Authorization", authorization))
+        }
+        if let org = configuration.orgHeader {
+            headers.append(HTTPHeaderField("X-Grafana-Org-Id", org))
+        }
+        if request.body != nil {
+            headers.append(HTTPHeaderField("Content-Type", "application/json"))
+        }
+        return TransportRequest(
+            method: request.method, baseURL: configuration.baseURL, path: request.path, query: request.query,
+            headers: headers, body: request.body, timeouts: configuration.timeouts, tls: configuration.tls)
+    }
+
+    /// The one funnel every call goes through. Returns a 2xx response or throws.
+    ///
+    /// Throws ``GrafanaError`` for everything except cancellation, which passes through as
+    /// `CancellationError`.
+    func perform(_ request: APIRequest) async throws -> TransportResponse {
+        let outgoing = transportRequest(for: request)
+        let call = request.call
+        if request.method.isWrite, case .capture(let recorder) = writePolicy {
+            let planned = PlannedWrite(operation: request.operation, request: outgoing)
+            recorder.record(planned)
+            logger.debug("planned \(call.method) \(call.path) (dry run)")
+            throw GrafanaError(kind: .notSent, call: call, message: "Not sent (dry run)", plannedWrite: planned)
+        }
+        let started = ContinuousClock.now
+        let response: TransportResponse
+        do {
+            response = try await transport.send(outgoing)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let failure as ConnectionFailure {
+            throw connectionError(failure, call: call)
+        } catch let error as GrafanaError {
+            throw error
+        } catch {
+            throw connectionError(ConnectionFailure(kind: .connectionFailed, cause: String(describing: error)), call: call)
+        }
+        logger.debug("\(call.method) \(call.path) -> \(response.status) in \(ContinuousClock.now - started)")
+        guard (200..<300).contains(response.status) else {
+            throw GrafanaError(response: response, call: call)
+        }
+        return response
+    }
+
+    /// Runs a lookup and maps 404 to nil, for the `--if-missing` style lookups.
+    func nilIfNotFound<Result>(_ lookup: () async throws -> Result) async throws -> Result? {
+        do {
+            return try await lookup()
+        } catch let error as GrafanaError where error.kind == .httpStatus && error.status == 404 {
+            return nil
+        }
+    }
+
+    /// Performs a call and decodes its JSON answer.
+    func perform<Result: Decodable>(_ request: APIRequest, as type: Result.Type) async throws -> Result {
+        let response = try await perform(request)
+        return try decode(type, from: response, call: request.call)
+    }
+
+    func decode<Result: Decodable>(_ type: Result.Type, from response: TransportResponse, call: GrafanaError.Call) throws(GrafanaError) -> Result {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch let error as DecodingError {
+            throw .invalidResponse("Unexpected response: \(Self.summary(of: error, body: response.body))", call: call, status: response.status)
+        } catch {
+            throw .invalidResponse("Unexpected response: \(error)", call: call, status: response.status)
+        }
+    }
+
+    /// Encodes a body with sorted keys, so the bytes are the same on every run.
+    static func jsonBody(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain structs of strings, numbers and booleans cannot fail.
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
+
+    private func connectionError(_ failure: ConnectionFailure, call: GrafanaError.Call) -> GrafanaError {
+        let url = redactingUserInfo(configuration.baseURL.absoluteString)
+        let hint: String? =
+            switch failure.kind {
+            case .connectionRefused: "Check that Grafana is running and listening at \(url)."
+            case .hostNotFound: "Check the host name in the server URL."
+            case .tlsFailure: "Trust the server's CA with --cacert FILE, or skip verification with --insecure."
+            case .timeout: "The server did not answer in time; check the URL or raise the timeout."
+            default: nil
+            }
+        return GrafanaError(kind: failure.kind, call: call, message: "Cannot connect to \(url)", url: url, cause: failure.cause, hint: hint)
+    }
+
+    private static func summary(of error: DecodingError, body: Data) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context.codingPath + [key])
+            return "missing field '\(at)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "field '\(path(context.codingPath))' has an unexpected type"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return "the body is not JSON (\(GrafanaError.snippet(of: body)))"
+            }
+            return "field '\(path(context.codingPath))' is invalid"
+        @unknown default:
+            return "the body does not match the API"
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import AsyncHTTPClient
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The real transport: AsyncHTTPClient, one `HTTPClient` per distinct TLS and timeout setting.
+///
+/// Use ``shared``: one instance per process, so every ``GrafanaClient`` (and every client derived
+/// with `with(credentials:)` or `with(orgID:)`) reuses the same pooled connections. Call
+/// ``shutdown()`` once before the process exits.
+///
+/// Connection failures are reported at once (`retryConnectionEstablishment` is off): a
+/// command-line tool should say "connection refused" rather than retry until its deadline.
+/// Redirects are not followed, so credentials never go to another host and a misconfigured
+/// URL shows up as an error.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    /// The process-wide transport.
+    public static let shared = AsyncHTTPClientTransport()
+
+    private struct ClientKey: Hashable {
+        var tls: GrafanaClient.TLS
+        var timeouts: GrafanaClient.Timeouts
+    }
+
+    private let clients = NIOLockedValueBox<[ClientKey: HTTPClient]>([:])
+    private let maxBodySize = 64 * 1024 * 1024
+
+    /// Creates a transport with its own clients; most callers want ``shared``.
+    public init() {}
+
+    /// Sends the request on the client for its TLS and timeout settings and collects the body (up to 64 MiB).
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let client = try httpClient(tls: request.tls, timeouts: request.timeouts)
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers {
+            outgoing.headers.add(name: field.name, value: field.value)
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        // The deadline bounds the whole exchange; the read timeout (set on the client) bounds
+        // each silence within it.
+        let deadline = NIODeadline.now() + TimeAmount(request.timeouts.connect)
+            + TimeAmount(request.timeouts.read)
+        do {
+            let response = try await client.execute(outgoing, deadline: deadline)
+            var buffer = try await response.body.collect(upTo: maxBodySize)
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            return TransportResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
+                body: Data(bytes)
+            )
+        } catch {
+            // A cancelled task may surface as CancellationError or, from the connection pool's
+            // cancelRequest, as HTTPClientError.cancelled (or the last connect error); callers
+            // get CancellationError either way so they can tell it from a failure.
+            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+                throw CancellationError()
+            }
+            throw Self.classify(error)
+        }
+    }
+
+    /// Shuts down every client this transport created; call once before exit.
+    public func shutdown() async throws {
+        let all = clients.withLockedValue { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in all {
+            try await client.shutdown()
+        }
+    }
+
+    private func httpClient(tls: GrafanaClient.TLS, timeouts: GrafanaClient.Timeouts) throws(GrafanaError)
+        -> HTTPClient
+    {
+        let key = ClientKey(tls: tls, timeouts: timeouts)
+        if let client = clients.withLockedValue({ $0[key] }) { return client }
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if let caFile = tls.caCertificateFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw .invalidConfiguration("Cannot read the CA certificate file '\(caFile)'")
+            }
+            tlsConfiguration.trustRoots = .file(caFile)
+        }
+        if tls.insecure {
+            tlsConfiguration.certificateVerification = .none
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tlsConfiguration,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: TimeAmount(timeouts.connect), read: TimeAmount(timeouts.read))
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return clients.withLockedValue { clients in
+            if let existing = clients[key] { return existing }
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[key] = client
+            return client
+        }
+    }
+
+    /// Maps AsyncHTTPClient and NIO errors to a kind and a secret-free cause.
+    static func classify(_ error: any Error) -> ConnectionFailure {
+        switch error {
+        case let error as HTTPClientError:
+            switch error {
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+            case .readTimeout, .deadlineExceeded, .writeTimeout:
+                return ConnectionFailure(kind: .timeout, cause: "no response in time")
+            case .tlsHandshakeTimeout:
+                return ConnectionFailure(kind: .timeout, cause: "TLS handshake timed out")
+            case .remoteConnectionClosed:
+                return ConnectionFailure(kind: .connectionFailed, cause: "the server closed the connection")
+            default:
+                return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+            }
+        case let error as NIOConnectionError:
+            let failures = error.connectionErrors.map(\.error)
+            if failures.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
+            }
+            if let first = failures.first {
+                return classify(first)
+            }
+            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        case let error as SocketAddressError.UnknownHost:
+            // What NIO's getaddrinfo resolver throws for a name that does not resolve.
+            return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
+        case let error as SocketAddressError:
+            if case .unknown(let host, _) = error {
+                return ConnectionFailure(kind: .hostNotFound, cause: "host '\(host)' not found")
+            }
+            return ConnectionFailure(kind: .hostNotFound, cause: String(describing: error))
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED:
+                return ConnectionFailure(kind: .connectionRefused, cause: "connection refused")
+            case ETIMEDOUT:
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+            default:
+                return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+            }
+        case let error as ChannelError:
+            if case .connectTimeout = error {
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+            }
+            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        case let error as NIOSSLError:
+            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+        case let error as NIOSSLExtraError:
+            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+        case let error as BoringSSLError:
+            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+        default:
+            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,152 @@
+public import Foundation
+
+/// Sends one HTTP request and returns the whole response.
+///
+/// The seam between request building and the network: ``GrafanaClient`` builds a
+/// ``TransportRequest`` in its one funnel and hands it to a transport. The real one is
+/// ``AsyncHTTPClientTransport``; tests pass a recorder that returns canned responses.
+///
+/// A transport reports a failure to reach the server by throwing ``ConnectionFailure``;
+/// any other error is wrapped as ``GrafanaError/Kind/connectionFailed``, except
+/// `CancellationError`, which passes through.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the response, whatever its status.
+    func send(_ request: TransportRequest) async throws -> TransportResponse
+}
+
+/// One header line.
+public struct HTTPHeaderField: Sendable, Hashable {
+    /// The header name as sent (`X-Grafana-Org-Id`).
+    public var name: String
+    /// The header value.
+    public var value: String
+
+    /// Creates a header line.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One query parameter; names may repeat (`tag=a&tag=b`).
+public struct QueryItem: Sendable, Hashable {
+    /// The parameter name, unencoded.
+    public var name: String
+    /// The parameter value, unencoded.
+    public var value: String
+
+    /// Creates a query parameter.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A fully built request: everything a transport needs to send it.
+public struct TransportRequest: Sendable, Hashable {
+    /// The HTTP methods the Grafana API uses.
+    public enum Method: String, Sendable, Hashable {
+        case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+
+        /// Whether the request changes server state (everything but GET).
+        public var isWrite: Bool { self != .get }
+    }
+
+    /// The HTTP method.
+    public var method: Method
+    /// The server root, with any sub-path prefix.
+    public var baseURL: URL
+    /// The API path, unescaped segments already percent-encoded: `/api/orgs/name/My%20Org`.
+    public var path: String
+    /// Query parameters in order, unencoded.
+    public var query: [QueryItem]
+    /// Header lines in the order they are sent, `Authorization` included.
+    public var headers: [HTTPHeaderField]
+    /// The JSON body, if any.
+    public var body: Data?
+    /// The timeouts the transport applies to this request.
+    public var timeouts: GrafanaClient.Timeouts
+    /// The certificate checks the transport applies to this request.
+    public var tls: GrafanaClient.TLS
+
+    /// Creates a request; the client's funnel is the usual author.
+    public init(
+        method: Method, baseURL: URL, path: String, query: [QueryItem] = [], headers: [HTTPHeaderField] = [],
+        body: Data? = nil, timeouts: GrafanaClient.Timeouts = .init(), tls: GrafanaClient.TLS = .init()
+    ) {
+        self.method = method
+        self.baseURL = baseURL
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.timeouts = timeouts
+        self.tls = tls
+    }
+
+    /// The full URL: base URL (prefix kept, trailing slash dropped), path, encoded query.
+    public var url: String {
+        var base = baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var url = base + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
+                .joined(separator: "&")
+        }
+        return url
+    }
+
+    /// The value of the first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// Percent-encodes one path segment (a name such as `My Org/EU` becomes `My%20Org%2FEU`).
+    static func encodePathSegment(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? segment
+    }
+
+    static func encodeQuery(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? text
+    }
+
+    /// RFC 3986 unreserved characters; everything else is escaped.
+    private static let unreservedCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
+
+/// A complete response.
+public struct TransportResponse: Sendable, Hashable {
+    /// The HTTP status code.
+    public var status: Int
+    /// Header lines as received.
+    public var headers: [HTTPHeaderField]
+    /// The whole body.
+    public var body: Data
+
+    /// Creates a response (transports and test recorders do).
+    public init(status: Int, headers: [HTTPHeaderField] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The value of the first header named `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// The server could not be reached; thrown by transports, wrapped into ``GrafanaError``.
+public struct ConnectionFailure: Error, Sendable, Hashable {
+    /// One of the connection kinds of ``GrafanaError/Kind``.
+    public var kind: GrafanaError.Kind
+    /// The cause in words, without secrets: "connection refused (errno 111)".
+    public var cause: String
+
+    /// Creates a failure report.
+    public init(kind: GrafanaError.Kind, cause: String) {
+        self.kind = kind
+        self.cause = cause
+    }
+}

@@ -1,0 +1,254 @@
+import ArgumentParser
+import Foundation
+import GFSCommands
+import GFSLanguage
+
+/// `gfs`: runs gfs scripts in batch mode.
+///
+/// Thin on purpose: it reads flags, resolves the connection (flags, `--context`, environment,
+/// config file, default), starts the in-process sandbox for `--sandbox`, and hands the source
+/// to the language's `Interpreter` with a `GrafanaShellHost`; the outcome decides the exit status.
+@main
+struct GFSCommandLine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gfs",
+        abstract: "A shell for Grafana's HTTP API.",
+        discussion: """
+            Runs a script file, the -c commands, or standard input ('-' or a pipe).
+
+            The server and credentials come from the flags, then the context named by
+            --context in $XDG_CONFIG_HOME/gfs/config.yaml, then GRAFANA_URL, GRAFANA_USER,
+            GRAFANA_PASSWORD, GRAFANA_TOKEN and GRAFANA_ORG_ID, then the config file's
+            current-context, then http://localhost:3000 without credentials.
+
+            Exit status: 0 success; 1 a command or assertion failed; 2 bad connection
+            settings; 64 usage error; 65 syntax or check error (nothing ran); 130
+            interrupted; or the script's own 'exit CODE'.
+            """,
+        subcommands: [SandboxCommand.self]
+    )
+
+    @Option(
+        name: .customShort("c"),
+        help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands")
+    )
+    var commands: String?
+
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Bind $NAME to VALUE in the script (repeatable).", valueName: "name=value")
+    )
+    var variables: [String] = []
+
+    @Option(help: ArgumentHelp("Show results as text or json (one document per line).", valueName: "format"))
+    var output: String = GrafanaShellHost.OutputFormat.text.rawValue
+
+    @Flag(help: "Run against a fresh in-process sandbox (admin/admin) instead of a server.")
+    var sandbox = false
+
+    @Option(help: ArgumentHelp("The Grafana version the sandbox emulates.", valueName: "version"))
+    var sandboxVersion = "11.4.0"
+
+    @Flag(help: "Run reads, print each write as a curl command on stderr, and send no write.")
+    var dryRun = false
+
+    @Flag(help: "Show secrets (a new key's token) even when stdout is not a terminal, and in JSON output.")
+    var showSecrets = false
+
+    @Option(help: ArgumentHelp("Use a named context from the config file.", valueName: "name"))
+    var context: String?
+
+    @Option(help: ArgumentHelp("The Grafana server URL.", valueName: "url"))
+    var url: String?
+
+    @Option(help: ArgumentHelp("Log in with basic auth as this user.", valueName: "login"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "var"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the password from this file.", valueName: "file"))
+    var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Read a token from this environment variable.", valueName: "var"))
+    var tokenEnv: String?
+
+    @Option(help: ArgumentHelp("Read a token from this file.", valueName: "file"))
+    var tokenFile: String?
+
+    @Flag(help: "Do not verify the server's TLS certificate.")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Trust the certificate authority in this PEM file.", valueName: "file"))
+    var cacert: String?
+
+    @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
+    var script: String?
+
+    @Argument(help: ArgumentHelp("Arguments for the script: $args, $1, $2, ...", valueName: "argument"))
+    var arguments: [String] = []
+
+    func validate() throws {
+        for variable in variables {
+            guard let equals = variable.firstIndex(of: "="), equals != variable.startIndex else {
+                throw ValidationError("--var expects NAME=VALUE, not '\(variable)'.")
+            }
+        }
+        guard GrafanaShellHost.OutputFormat(rawValue: output) != nil else {
+            throw ValidationError("--output is 'text' or 'json', not '\(output)'.")
+        }
+        if commands != nil, script == "-" {
+            throw ValidationError("Give either -c COMMANDS or '-', not both.")
+        }
+        if sandbox, url != nil || context != nil {
+            throw ValidationError("--sandbox runs its own server; leave out --url and --context.")
+        }
+        if passwordEnv != nil, passwordFile != nil {
+            throw ValidationError("Give --password-env or --password-file, not both.")
+        }
+        if tokenEnv != nil, tokenFile != nil { throw ValidationError("Give --token-env or --token-file, not both.") }
+    }
+
+    func run() async throws {
+        let (source, scriptArguments) = try readSource()
+        var connection = ConnectionOptions(
+            url: url,
+            user: user,
+            passwordEnv: passwordEnv,
+            passwordFile: passwordFile,
+            tokenEnv: tokenEnv,
+            tokenFile: tokenFile,
+            insecure: insecure,
+            cacert: cacert,
+            contextName: context
+        )
+        var sandboxRun: SandboxRun?
+        if sandbox {
+            do {
+                let started = try await SandboxRun.start(version: sandboxVersion)
+                sandboxRun = started
+                connection = ConnectionOptions(url: started.url, user: "admin", password: "admin")
+                Console.standard.write(
+                    "gfs: sandbox (Grafana \(sandboxVersion)) at \(started.url), admin/admin\n",
+                    to: .standardError
+                )
+            } catch {
+                Console.standard.write("gfs: error: Cannot start the sandbox: \(error)\n", to: .standardError)
+                throw ExitCode(1)
+            }
+        }
+        let status = await execute(source, arguments: scriptArguments, connection: connection)
+        // The sandbox is not stopped: the process ends here and takes it along, and stopping
+        // makes Hummingbird log a cancellation error on stderr.
+        withExtendedLifetime(sandboxRun) {}
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Resolves the connection, builds the host and runs the script; returns the exit status.
+    func execute(_ source: SourceFile, arguments scriptArguments: [String], connection: ConnectionOptions) async
+        -> Int32
+    {
+        let grafanaContext: GrafanaContext
+        do {
+            grafanaContext = try ContextResolver().resolve(connection)
+        } catch {
+            var text = "gfs: error: \(error.message)\n"
+            if let hint = error.hint { text += "hint: \(hint)\n" }
+            Console.standard.write(text, to: .standardError)
+            return 2
+        }
+        if grafanaContext.skipsTLSVerification {
+            Console.standard.write(
+                "gfs: warning: TLS certificate verification is off (--insecure)\n",
+                to: .standardError
+            )
+        }
+        let options = GrafanaShellHost.Options(
+            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
+            dryRun: dryRun,
+            showSecrets: showSecrets,
+            isTerminal: isatty(STDOUT_FILENO) != 0,
+            showsProgress: isatty(STDERR_FILENO) != 0
+        )
+        let host = GrafanaShellHost(context: grafanaContext, options: options)
+        let interpreter = Interpreter(host: host)
+        await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
+
+        let outcome = await Self.runInterruptibly { await interpreter.run(source) }
+
+        let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
+        let secrets = host.knownSecrets
+        for diagnostic in outcome.diagnostics {
+            let text = renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName))
+            Console.standard.write(Self.redact(text, secrets: secrets), to: .standardError)
+        }
+        if outcome.status == .interrupted {
+            Console.standard.write("gfs: interrupted\n", to: .standardError)
+        }
+        return outcome.exitStatus
+    }
+
+    /// Masks secrets the host saw, in case a script line shown under a diagnostic holds one.
+    static func redact(_ text: String, secrets: Set<String>) -> String {
+        var text = text
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+
+    /// The script to run and the arguments it receives.
+    func readSource() throws -> (SourceFile, [String]) {
+        if let commands {
+            // With -c every positional value is an argument for the commands.
+            return (SourceFile(name: "<command line>", text: commands), (script.map { [$0] } ?? []) + arguments)
+        }
+        switch script {
+        case "-"?:
+            return (SourceFile(name: "<stdin>", text: Self.readStandardInput()), arguments)
+        case let path?:
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("Cannot read script '\(path)'.")
+            }
+            return (SourceFile(name: path, text: text), arguments)
+        case nil:
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw ValidationError(
+                    "No script given. Run 'gfs FILE.gfs', 'gfs -c COMMANDS' or pipe a script into 'gfs -'; the interactive shell is not available yet."
+                )
+            }
+            return (SourceFile(name: "<stdin>", text: Self.readStandardInput()), arguments)
+        }
+    }
+
+    var parsedVariables: [(name: String, value: String)] {
+        variables.map { variable in
+            let equals = variable.firstIndex(of: "=")!
+            return (String(variable[..<equals]), String(variable[variable.index(after: equals)...]))
+        }
+    }
+
+    static func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Colour only on a terminal, and never with `NO_COLOR` set (https://no-color.org).
+    static var stderrUsesColor: Bool {
+        isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    /// Runs `body` in a task that Control-C cancels, so the interpreter stops at the next
+    /// statement or command and the run ends as interrupted (exit 130).
+    static func runInterruptibly(_ body: @escaping @Sendable () async -> RunOutcome) async -> RunOutcome {
+        let task = Task { await body() }
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { task.cancel() }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        return await task.value
+    }
+}

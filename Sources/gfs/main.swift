@@ -1,2 +1,0 @@
-// The executable's entry point arrives with batch mode (issue 2).
-print("gfs: not built yet")

@@ -1,0 +1,117 @@
+import GFSTestSupport
+import Testing
+
+@testable import GFSLanguage
+
+/// The interpreter's public entry points over the real parser: whole scripts, prompt lines
+/// that share a session, and `source`.
+@Suite struct InterpreterTests {
+    @Test func missionRunsVerbatimFromSource() async {
+        let host = RecordingHost()
+        let interpreter = Interpreter(host: host)
+        let outcome = await interpreter.run(
+            SourceFile(
+                name: "mission.gfs",
+                text: """
+                    org create apiorg
+                    use $org
+                    key create apikeycurl admin
+                    use $key
+                    dashboard push examples/production-overview.json
+                    """
+            )
+        )
+        #expect(outcome.status == .success)
+        #expect(
+            host.calls.map(\.path) == [
+                ["org", "create"], ["use"], ["key", "create"], ["use"], ["dashboard", "push"],
+            ]
+        )
+        #expect(host.calls[1].arguments == [["id": 1, "name": "apiorg"]])
+        #expect(host.calls[3].arguments == [["id": 3, "name": "apikeycurl"]])
+        #expect(await interpreter.variable("dashboard") == ["id": 5, "name": "examples/production-overview.json"])
+    }
+
+    @Test func aSyntaxErrorAnywhereMeansNothingRuns() async {
+        let host = RecordingHost()
+        let outcome = await Interpreter(host: host).run(SourceFile(name: "s.gfs", text: "org create a\nif true {\n"))
+        #expect(outcome.status == .invalid)
+        #expect(outcome.exitStatus == 65)
+        #expect(host.calls.isEmpty)
+        #expect(outcome.sources.map(\.name) == ["s.gfs"])
+    }
+
+    @Test func promptLinesShareOneSession() async {
+        let host = RecordingHost()
+        host.willReturn(.null, for: "use")
+        let interpreter = Interpreter(host: host)
+        #expect(await interpreter.runLine("org create apiorg", number: 1).status == .success)
+        // The checker knows `$org` from the session, so the next line passes.
+        #expect(await interpreter.runLine("use $org", number: 2).status == .success)
+        let bad = await interpreter.runLine("echo $nope", number: 3)
+        #expect(bad.diagnostics.map(\.sourceName) == ["<line 3>"])
+        #expect(await interpreter.runLine("echo $org.name", number: 4).status == .success)
+        #expect(host.standardOutput == "{\"id\":1,\"name\":\"apiorg\"}\napiorg\n")
+    }
+
+    @Test func sourcedFilesResolveNextToTheIncludingFileAndShareVariables() async {
+        let host = RecordingHost()
+        host.addFile("/runbooks/lib/common.gfs", text: "let env = \"prod\"\nsource more.gfs\n")
+        host.addFile("/runbooks/lib/more.gfs", text: "let region = \"eu\"\n")
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "/runbooks/deploy.gfs", text: "source lib/common.gfs\necho $env $region\n")
+        )
+        #expect(outcome.status == .success)
+        #expect(host.standardOutput == "prod eu\n")
+    }
+
+    @Test func errorsInASourcedFilePointIntoIt() async throws {
+        let host = RecordingHost()
+        host.addFile("lib.gfs", text: "echo ok\ndashbord list\n")
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "<stdin>", text: "echo first\nsource lib.gfs\n")
+        )
+        #expect(outcome.status == .invalid)
+        let diagnostic = try #require(outcome.diagnostics.first)
+        #expect(diagnostic.sourceName == "lib.gfs")
+        #expect(diagnostic.range.start.line == 2)
+        #expect(outcome.source(named: "lib.gfs")?.text == "echo ok\ndashbord list\n")
+        // The including file ran up to the `source` line; the sourced file did not start.
+        #expect(host.standardOutput == "first\n")
+    }
+
+    @Test func aFileThatSourcesItselfStops() async throws {
+        let host = RecordingHost()
+        host.addFile("loop.gfs", text: "source loop.gfs\n")
+        let outcome = await Interpreter(host: host).run(SourceFile(name: "loop.gfs", text: "source loop.gfs\n"))
+        #expect(outcome.status == .failed)
+        #expect(outcome.diagnostics.first?.message == "Too many nested 'source' statements")
+    }
+
+    @Test func exitStopsEverythingWithItsCode() async {
+        let host = RecordingHost()
+        host.addFile("inner.gfs", text: "exit 4\n")
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "outer.gfs", text: "source inner.gfs\necho after\n")
+        )
+        #expect(outcome.status == .exited(4))
+        #expect(outcome.exitStatus == 4)
+        #expect(host.standardOutput == "")
+    }
+
+    @Test func parametersReachTheScript() async {
+        let host = RecordingHost()
+        let interpreter = Interpreter(host: host)
+        await interpreter.setParameters(arguments: ["a", "2"], variables: [("env", "prod")])
+        _ = await interpreter.run(SourceFile(name: "p.gfs", text: "echo $env $args $1 ($2 + 1)"))
+        #expect(host.standardOutput == "prod [\"a\",2] a 3\n")
+    }
+
+    @Test func helpWritesTheTableAndCallsNothing() async {
+        let host = RecordingHost()
+        _ = await Interpreter(host: host).run(SourceFile(name: "h.gfs", text: "help key delete"))
+        #expect(host.standardOutput.hasPrefix("Usage: key delete NAME\n"))
+        #expect(host.calls.isEmpty)
+        #expect(host.displayed.isEmpty)
+    }
+}

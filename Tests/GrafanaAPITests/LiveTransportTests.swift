@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+@testable import GrafanaAPI
+
+/// The real AsyncHTTPClient transport against a canned local server and against nothing.
+@Suite struct LiveTransportTests {
+    func client(port: Int, scheme: String = "http", credentials: GrafanaClient.Credentials, orgID: Int64? = nil,
+        timeouts: GrafanaClient.Timeouts = .init(connect: .seconds(5), read: .seconds(5))) -> GrafanaClient
+    {
+        GrafanaClient(configuration: .init(
+            baseURL: URL(string: "\(scheme)://127.0.0.1:\(port)/sub")!, credentials: credentials, orgID: orgID, timeouts: timeouts))
+    }
+
+    @Test func sendsHeadersAndBodyAndDecodesTheAnswer() async throws {
+        let server = try await CannedHTTPServer { request in
+            request.uri == "/sub/api/orgs" ? (200, #"{"message":"Organization created","orgId":2}"#) : (404, #"{"message":"Not found"}"#)
+        }
+        let created = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin"), orgID: 1)
+            .createOrg(name: "apiorg")
+        #expect(created.orgId == 2)
+        let request = try #require(server.requests.first)
+        #expect(request.method == "POST")
+        #expect(request.uri == "/sub/api/orgs")
+        #expect(request.header("Authorization") == "Basic YWRtaW46YWRtaW4=")
+        #expect(request.header("X-Grafana-Org-Id") == "1")
+        #expect(request.header("Content-Type") == "application/json")
+        #expect(request.body == #"{"name":"apiorg"}"#)
+        try await server.close()
+    }
+
+    @Test func errorStatusComesBackAsGrafanaError() async throws {
+        let server = try await CannedHTTPServer { _ in (409, #"{"message":"Organization name taken","traceID":""}"#) }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin")).createOrg(name: "apiorg")
+        }
+        #expect(error?.status == 409)
+        #expect(error?.message == "Organization name taken")
+        try await server.close()
+    }
+
+    @Test func connectionRefusedNamesTheURL() async throws {
+        // Bind and close a server to get a port where nothing listens.
+        let server = try await CannedHTTPServer { _ in (200, "{}") }
+        let port = server.port
+        try await server.close()
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client(port: port, credentials: .bearer("glsa_x_00000000")).orgs()
+        }
+        #expect(error?.kind == .connectionRefused)
+        #expect(error?.message == "Cannot connect to http://127.0.0.1:\(port)/sub")
+        #expect(error?.cause == "connection refused")
+    }
+
+    @Test func tlsToAPlainServerIsATLSFailure() async throws {
+        let server = try await CannedHTTPServer { _ in (200, "{}") }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client(port: server.port, scheme: "https", credentials: .none).health()
+        }
+        #expect(error?.kind == .tlsFailure)
+        try await server.close()
+    }
+
+    @Test func silentServerTimesOut() async throws {
+        let server = try await CannedHTTPServer { _ in nil }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(2), read: .milliseconds(300)))
+                .health()
+        }
+        #expect(error?.kind == .timeout)
+        try await server.close()
+    }
+
+    @Test func missingCAFileIsAConfigurationError() async throws {
+        var configuration = GrafanaClient.Configuration(baseURL: URL(string: "https://127.0.0.1:1")!)
+        configuration.tls = .init(caCertificateFile: "/nonexistent/ca.pem")
+        let error = await #expect(throws: GrafanaError.self) { _ = try await GrafanaClient(configuration: configuration).health() }
+        #expect(error?.kind == .invalidConfiguration)
+        #expect(error?.message == "Cannot read the CA certificate file '/nonexistent/ca.pem'")
+    }
+}
+
+extension LiveTransportTests {
+    @Test func requestsReuseOneConnectionAndTheTransportShutsDown() async throws {
+        let server = try await CannedHTTPServer { _ in (200, #"{"database":"ok","version":"11.4.0"}"#) }
+        let transport = AsyncHTTPClientTransport()
+        let client = GrafanaClient(
+            configuration: .init(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, credentials: .basic(user: "admin", password: "admin")),
+            transport: transport)
+        for orgID: Int64 in [1, 2, 3] {
+            _ = try await client.with(orgID: orgID).health()
+        }
+        #expect(server.requests.map { $0.header("X-Grafana-Org-Id") } == ["1", "2", "3"])
+        #expect(server.connectionCount == 1)
+        try await transport.shutdown()
+        try await server.close()
+    }
+}
+
+extension LiveTransportTests {
+    /// `.invalid` never resolves (RFC 6761), so this needs no network.
+    @Test func unknownHostIsReportedAsSuch() async throws {
+        let client = GrafanaClient(configuration: .init(baseURL: URL(string: "http://gfs-test.invalid:3000")!))
+        let error = await #expect(throws: GrafanaError.self) { _ = try await client.health() }
+        #expect(error?.kind == .hostNotFound)
+        #expect(error?.cause == "host 'gfs-test.invalid' not found")
+        #expect(error?.description == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)")
+    }
+}
+
+extension LiveTransportTests {
+    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+        let server = try await CannedHTTPServer { _ in nil }
+        let client = client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(5), read: .seconds(30)))
+        let task = Task { try await client.health() }
+        // Let the request reach the server before cancelling.
+        for _ in 0..<100 where server.requests.isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(server.requests.count == 1)
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        try await server.close()
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+@testable import GrafanaAPI
+
+/// A transport that records every request and answers from a closure, so request building
+/// is tested without a server.
+final class RecordingTransport: HTTPTransport, @unchecked Sendable {
+    typealias Responder = @Sendable (TransportRequest) throws -> TransportResponse
+
+    private let lock = NSLock()
+    private var recorded: [TransportRequest] = []
+    private let responder: Responder
+
+    init(_ responder: @escaping Responder = { _ in TransportResponse(status: 200, body: Data("{}".utf8)) }) {
+        self.responder = responder
+    }
+
+    /// Answers every request with `status` and `body`.
+    convenience init(status: Int, body: String) {
+        self.init { _ in TransportResponse(status: status, body: Data(body.utf8)) }
+    }
+
+    var requests: [TransportRequest] {
+        lock.withLock { recorded }
+    }
+
+    var last: TransportRequest? { requests.last }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        lock.withLock { recorded.append(request) }
+        return try responder(request)
+    }
+}
+
+/// A fixture copied from /work/shared/grafana/fixtures (see Fixtures/README.md).
+func fixture(_ name: String) throws -> Data {
+    guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures") else {
+        throw FixtureMissing(name: name)
+    }
+    return try Data(contentsOf: url)
+}
+
+struct FixtureMissing: Error {
+    var name: String
+}
+
+extension TransportRequest {
+    /// The body as a string, for readable assertions.
+    var bodyText: String? { body.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// A client over a recording transport, with basic auth as `admin`/`s3cret-pw`.
+func makeClient(
+    _ transport: RecordingTransport,
+    credentials: GrafanaClient.Credentials = .basic(user: "admin", password: "s3cret-pw"),
+    orgID: Int64? = nil,
+    baseURL: String = "http://localhost:3000"
+) -> GrafanaClient {
+    GrafanaClient(
+        configuration: .init(baseURL: URL(string: baseURL)!, credentials: credentials, orgID: orgID),
+        transport: transport)
+}
