@@ -94,7 +94,8 @@ enum Action: String, Sendable {
         case .orgsRead, .dashboardsRead, .foldersRead, .dataSourcesRead, .dataSourcesIDRead: .viewer
         case .dashboardsCreate, .dashboardsWrite, .dashboardsDelete, .foldersCreate, .foldersWrite, .foldersDelete:
             .editor
-        case .orgsWrite, .orgsPreferencesRead, .orgsPreferencesWrite, .orgUsersRead, .orgUsersAdd, .orgUsersWrite, .orgUsersRemove, .apiKeysRead, .apiKeysCreate,
+        case .orgsWrite, .orgsPreferencesRead, .orgsPreferencesWrite, .orgUsersRead, .orgUsersAdd, .orgUsersWrite,
+            .orgUsersRemove, .apiKeysRead, .apiKeysCreate,
             .apiKeysDelete, .serviceAccountsRead, .serviceAccountsCreate, .serviceAccountsWrite,
             .serviceAccountsDelete, .dashboardsPermissionsRead, .dashboardsPermissionsWrite,
             .foldersPermissionsRead, .foldersPermissionsWrite, .dataSourcesCreate, .dataSourcesWrite,
