@@ -134,6 +134,20 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // The commands: context resolution, dashboard files, formatting, and the host against
+        // an in-process sandbox on a real port.
+        .testTarget(
+            name: "GFSCommandsTests",
+            dependencies: ["GFSCommands", "GFSLanguage", "GrafanaAPI", "GrafanaSandbox", "GFSTestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        // The built `gfs` binary against a sandbox started in the test process.
+        .testTarget(
+            name: "GFSEndToEndTests",
+            dependencies: ["gfs", "GrafanaAPI", "GrafanaSandbox"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GFSShellTests",
             dependencies: ["GFSShell", "GFSLanguage", "GFSCommands"],

@@ -21,9 +21,16 @@ public struct ConnectionOptions: Sendable, Hashable {
     public var contextName: String?
 
     public init(
-        url: String? = nil, user: String? = nil, password: String? = nil, passwordEnv: String? = nil,
-        passwordFile: String? = nil, tokenEnv: String? = nil, tokenFile: String? = nil, insecure: Bool = false,
-        cacert: String? = nil, contextName: String? = nil
+        url: String? = nil,
+        user: String? = nil,
+        password: String? = nil,
+        passwordEnv: String? = nil,
+        passwordFile: String? = nil,
+        tokenEnv: String? = nil,
+        tokenFile: String? = nil,
+        insecure: Bool = false,
+        cacert: String? = nil,
+        contextName: String? = nil
     ) {
         self.url = url
         self.user = user
@@ -95,7 +102,9 @@ public struct ContextResolver: Sendable {
                 let known = config?.contexts.keys.sorted() ?? []
                 throw ContextError(
                     "No context named '\(name)' in \(resolvedConfigPath)",
-                    hint: known.isEmpty ? "Add it under 'contexts:' in that file." : "Known contexts: \(known.joined(separator: ", ")).")
+                    hint: known.isEmpty
+                        ? "Add it under 'contexts:' in that file." : "Known contexts: \(known.joined(separator: ", "))."
+                )
             }
             layers.append(Layer(entry: entry, name: name))
         }
@@ -201,7 +210,8 @@ public struct ContextResolver: Sendable {
                 guard let source = layers[index...].lazy.compactMap(\.password).first else {
                     throw ContextError(
                         "No password for user '\(user)'",
-                        hint: "Give one with --password-env VAR or --password-file FILE, or set GRAFANA_PASSWORD.")
+                        hint: "Give one with --password-env VAR or --password-file FILE, or set GRAFANA_PASSWORD."
+                    )
                 }
                 context.authentication = .basic(user: user, password: try read(source, what: "password"))
             }
@@ -213,7 +223,8 @@ public struct ContextResolver: Sendable {
         }
         context.tls = GrafanaClient.TLS(
             caCertificateFile: layers.lazy.compactMap(\.cacert).first.map(expandingTilde),
-            insecure: layers.lazy.compactMap(\.insecure).first ?? false)
+            insecure: layers.lazy.compactMap(\.insecure).first ?? false
+        )
         context.contextName = layers.lazy.compactMap(\.contextName).first
         return context
     }
@@ -225,12 +236,17 @@ public struct ContextResolver: Sendable {
             return value
         case .environment(let name):
             guard let value = environment[name], !value.isEmpty else {
-                throw ContextError("The environment variable \(name) is not set", hint: "Export \(name) with the \(what), or name another variable.")
+                throw ContextError(
+                    "The environment variable \(name) is not set",
+                    hint: "Export \(name) with the \(what), or name another variable."
+                )
             }
             return value
         case .file(let path):
             let expanded = expandingTilde(path)
-            guard let data = FileManager.default.contents(atPath: expanded), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: expanded),
+                let text = String(data: data, encoding: .utf8)
+            else {
                 throw ContextError("Cannot read the \(what) file \(path)")
             }
             let value = text.trimmingCharacters(in: .newlines)
@@ -303,7 +319,8 @@ public struct ContextResolver: Sendable {
         for (name, entry) in config.contexts where entry.password != nil || entry.token != nil {
             throw ContextError(
                 "Context '\(name)' in \(path) holds a secret",
-                hint: "Reference it instead with password-env, password-file, token-env or token-file.")
+                hint: "Reference it instead with password-env, password-file, token-env or token-file."
+            )
         }
         return config
     }

@@ -80,7 +80,9 @@ struct DashboardFile: Sendable {
         guard file.title != nil else {
             throw DashboardFileError(
                 path: path,
-                message: file.shape == .saveBody ? "The dashboard has no title" : "Not a dashboard: no 'title' and no 'dashboard' member")
+                message: file.shape == .saveBody
+                    ? "The dashboard has no title" : "Not a dashboard: no 'title' and no 'dashboard' member"
+            )
         }
         file.model["id"] = nil
         return file
@@ -88,7 +90,9 @@ struct DashboardFile: Sendable {
 
     /// The input values for an export, from `--input NAME=VALUE`; throws naming every input
     /// that has no value.
-    func importInputs(_ given: [String: String]) throws(DashboardFileError) -> [(name: String, type: String, pluginId: String?, value: String)] {
+    func importInputs(_ given: [String: String]) throws(DashboardFileError) -> [(
+        name: String, type: String, pluginId: String?, value: String
+    )] {
         var result: [(name: String, type: String, pluginId: String?, value: String)] = []
         var missing: [String] = []
         for input in inputs {
@@ -105,7 +109,8 @@ struct DashboardFile: Sendable {
             throw DashboardFileError(
                 path: path,
                 message: "Exported dashboard needs values for \(missing.joined(separator: ", "))",
-                hint: "Pass them with --input NAME=VALUE (a data source uid or name for a datasource input).")
+                hint: "Pass them with --input NAME=VALUE (a data source uid or name for a datasource input)."
+            )
         }
         return result
     }
@@ -162,7 +167,9 @@ struct DashboardFile: Sendable {
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         let entries = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
         let files = entries.filter { $0.hasSuffix(".json") }.sorted().map { base + "/" + $0 }
-        guard !files.isEmpty else { throw DashboardFileError(path: path, message: "The directory holds no .json files") }
+        guard !files.isEmpty else {
+            throw DashboardFileError(path: path, message: "The directory holds no .json files")
+        }
         return files
     }
 

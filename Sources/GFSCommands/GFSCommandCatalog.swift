@@ -25,23 +25,62 @@ public enum GFSCommandCatalog {
             path: ["connect"],
             summary: "Connect to a Grafana server.",
             arguments: [
-                ArgumentSpec("url", completion: .url, isOptional: true, summary: "The server's address (default http://localhost:3000).")
+                ArgumentSpec(
+                    "url",
+                    completion: .url,
+                    isOptional: true,
+                    summary: "The server's address (default http://localhost:3000)."
+                )
             ],
             options: [
-                OptionSpec("user", short: "u", valueName: "LOGIN", completion: .userLogin, summary: "Log in with basic auth as this user."),
                 OptionSpec(
-                    "password-env", valueName: "VAR", completion: .environmentVariable, isSecret: true,
+                    "user",
+                    short: "u",
+                    valueName: "LOGIN",
+                    completion: .userLogin,
+                    summary: "Log in with basic auth as this user."
+                ),
+                OptionSpec(
+                    "password-env",
+                    valueName: "VAR",
+                    completion: .environmentVariable,
+                    isSecret: true,
                     summary: "Read the password from this environment variable."
                 ),
-                OptionSpec("password-file", valueName: "FILE", completion: .path, isSecret: true, summary: "Read the password from this file."),
                 OptionSpec(
-                    "token-env", valueName: "VAR", completion: .environmentVariable, isSecret: true,
+                    "password-file",
+                    valueName: "FILE",
+                    completion: .path,
+                    isSecret: true,
+                    summary: "Read the password from this file."
+                ),
+                OptionSpec(
+                    "token-env",
+                    valueName: "VAR",
+                    completion: .environmentVariable,
+                    isSecret: true,
                     summary: "Read a token from this environment variable."
                 ),
-                OptionSpec("token-file", valueName: "FILE", completion: .path, isSecret: true, summary: "Read a token from this file."),
+                OptionSpec(
+                    "token-file",
+                    valueName: "FILE",
+                    completion: .path,
+                    isSecret: true,
+                    summary: "Read a token from this file."
+                ),
                 OptionSpec("insecure", summary: "Do not verify the server's TLS certificate."),
-                OptionSpec("cacert", valueName: "FILE", completion: .path, summary: "Trust the certificate authority in this PEM file."),
-                OptionSpec("context", valueName: "NAME", completion: .contextName, summary: "Use a named context from the config file."),
+                OptionSpec(
+                    "cacert",
+                    valueName: "FILE",
+                    completion: .path,
+                    summary: "Trust the certificate authority in this PEM file."
+                ),
+                OptionSpec(
+                    "context",
+                    valueName: "NAME",
+                    completion: .contextName,
+                    summary: "Use a named context from the config file."
+                ),
             ],
             binds: "server",
             example: "connect http://localhost:3000 --user admin --password-env GRAFANA_PASSWORD"
@@ -56,13 +95,20 @@ public enum GFSCommandCatalog {
             summary: "Act in an org, or authenticate with a key, for the commands that follow.",
             arguments: [
                 ArgumentSpec("target", summary: "An org or key value ($org, $key), or the word 'org' or 'token'."),
-                ArgumentSpec("name", isOptional: true, summary: "The org's name or id, or the token, after 'org' or 'token'."),
+                ArgumentSpec(
+                    "name",
+                    isOptional: true,
+                    summary: "The org's name or id, or the token, after 'org' or 'token'."
+                ),
             ],
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use $org",
             discussion: """
-                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests; 'use $key'
-                authenticates later requests with the key, in the key's org.
+                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests, so they act in
+                that org (a 'key create' after it makes the key there) without changing the
+                user's stored org; --switch also calls POST /api/user/using/:id, as Grafana's
+                tutorial does. The user must be a member of the org. 'use $key' authenticates
+                later requests with the key, in the key's org; a token cannot act in another org.
                 """
         ),
     ]
@@ -80,7 +126,14 @@ public enum GFSCommandCatalog {
         CommandSpec(
             path: ["org", "show"],
             summary: "Show one organization.",
-            arguments: [ArgumentSpec("org", completion: .orgName, isOptional: true, summary: "Name or id (default: the current org).")],
+            arguments: [
+                ArgumentSpec(
+                    "org",
+                    completion: .orgName,
+                    isOptional: true,
+                    summary: "Name or id (default: the current org)."
+                )
+            ],
             binds: "org",
             example: "org show apiorg"
         ),
@@ -105,14 +158,34 @@ public enum GFSCommandCatalog {
             summary: "Add a user to the current organization.",
             arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
             options: [
-                OptionSpec("role", valueName: "ROLE", completion: .role, summary: "Viewer, Editor or Admin (default Viewer)."),
-                OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one."),
+                OptionSpec(
+                    "role",
+                    valueName: "ROLE",
+                    completion: .role,
+                    summary: "Viewer, Editor or Admin (default Viewer)."
+                ),
+                OptionSpec(
+                    "org",
+                    valueName: "ORG",
+                    completion: .orgName,
+                    summary: "Act in this org (name or id) instead of the current one."
+                ),
             ],
             example: "org user add admin --role Admin"
         ),
         CommandSpec(
-            path: ["org", "user", "list"], summary: "List the current organization's users.",
-            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")], example: "org user list"),
+            path: ["org", "user", "list"],
+            summary: "List the current organization's users.",
+            options: [
+                OptionSpec(
+                    "org",
+                    valueName: "ORG",
+                    completion: .orgName,
+                    summary: "Act in this org (name or id) instead of the current one."
+                )
+            ],
+            example: "org user list"
+        ),
         CommandSpec(
             path: ["org", "user", "role"],
             summary: "Change a user's role in the current organization.",
@@ -120,14 +193,28 @@ public enum GFSCommandCatalog {
                 ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email."),
                 ArgumentSpec("role", completion: .role, summary: "Viewer, Editor or Admin."),
             ],
-            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")],
+            options: [
+                OptionSpec(
+                    "org",
+                    valueName: "ORG",
+                    completion: .orgName,
+                    summary: "Act in this org (name or id) instead of the current one."
+                )
+            ],
             example: "org user role alice Editor"
         ),
         CommandSpec(
             path: ["org", "user", "remove"],
             summary: "Remove a user from the current organization.",
             arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
-            options: [OptionSpec("org", valueName: "ORG", completion: .orgName, summary: "Act in this org (name or id) instead of the current one.")],
+            options: [
+                OptionSpec(
+                    "org",
+                    valueName: "ORG",
+                    completion: .orgName,
+                    summary: "Act in this org (name or id) instead of the current one."
+                )
+            ],
             example: "org user remove alice"
         ),
     ]
@@ -142,10 +229,23 @@ public enum GFSCommandCatalog {
             ],
             options: [
                 OptionSpec("ttl", valueName: "DURATION", summary: "Expire after this long (30d, 12h)."),
-                OptionSpec("save", valueName: "FILE", completion: .path, isSecret: true, summary: "Write the secret to FILE with mode 0600."),
+                OptionSpec(
+                    "save",
+                    valueName: "FILE",
+                    completion: .path,
+                    isSecret: true,
+                    summary: "Write the secret to FILE with mode 0600."
+                ),
             ],
             binds: "key",
-            example: "key create apikeycurl admin"
+            example: "key create apikeycurl admin",
+            discussion: """
+                Makes a service-account token on Grafana 9.1 and later (the service account of
+                that name, with that role, is created if missing), a legacy API key before. Grafana
+                shows the secret once: gfs prints it only when standard output is a terminal or
+                with --show-secrets, and never in logs, errors or --output json without that flag.
+                --save writes it to a file only you can read.
+                """
         ),
         CommandSpec(path: ["key", "list"], summary: "List API keys and service-account tokens.", example: "key list"),
         CommandSpec(
@@ -160,16 +260,35 @@ public enum GFSCommandCatalog {
         CommandSpec(
             path: ["dashboard", "push"],
             summary: "Save dashboards from JSON files, directories or globs.",
-            arguments: [ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Files, directories or globs.")],
+            arguments: [
+                ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Files, directories or globs.")
+            ],
             options: [
-                OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Save into this folder (title or UID)."),
+                OptionSpec(
+                    "folder",
+                    valueName: "FOLDER",
+                    completion: .folder,
+                    summary: "Save into this folder (title or UID)."
+                ),
                 OptionSpec("overwrite", summary: "Replace a dashboard that already exists."),
                 OptionSpec("message", valueName: "TEXT", summary: "The version message."),
-                OptionSpec("input", valueName: "NAME=VALUE", isRepeatable: true, summary: "A value for an exported dashboard's __inputs."),
+                OptionSpec(
+                    "input",
+                    valueName: "NAME=VALUE",
+                    isRepeatable: true,
+                    summary: "A value for an exported dashboard's __inputs."
+                ),
                 OptionSpec("jobs", valueName: "N", summary: "Push at most N files at once (default 8)."),
             ],
             binds: "dashboard",
-            example: "dashboard push examples/production-overview.json --folder ops"
+            example: "dashboard push examples/production-overview.json --folder ops",
+            discussion: """
+                A file holds a dashboard, the API's save body ({"dashboard": ..., "overwrite": false})
+                or an export with __inputs (sent to the import endpoint; give each input with
+                --input). Every file is read first: malformed JSON stops the push before any
+                request. The dashboard's id is dropped. One already identical on the server is
+                reported unchanged; a different one is replaced only with --overwrite.
+                """
         ),
         CommandSpec(
             path: ["dashboard", "pull"],
@@ -232,13 +351,26 @@ public enum GFSCommandCatalog {
             options: [
                 OptionSpec("type", valueName: "TYPE", summary: "The plugin type (prometheus, loki, ...)."),
                 OptionSpec("url", valueName: "URL", completion: .url, summary: "The data source's URL."),
-                OptionSpec("file", valueName: "FILE", completion: .path, summary: "Read the definition from a JSON file."),
                 OptionSpec(
-                    "secure-env", valueName: "FIELD=VAR", completion: .environmentVariable, isRepeatable: true, isSecret: true,
+                    "file",
+                    valueName: "FILE",
+                    completion: .path,
+                    summary: "Read the definition from a JSON file."
+                ),
+                OptionSpec(
+                    "secure-env",
+                    valueName: "FIELD=VAR",
+                    completion: .environmentVariable,
+                    isRepeatable: true,
+                    isSecret: true,
                     summary: "A secure field from an environment variable."
                 ),
                 OptionSpec(
-                    "secure-file", valueName: "FIELD=FILE", completion: .path, isRepeatable: true, isSecret: true,
+                    "secure-file",
+                    valueName: "FIELD=FILE",
+                    completion: .path,
+                    isRepeatable: true,
+                    isSecret: true,
                     summary: "A secure field from a file."
                 ),
                 OptionSpec("default", summary: "Make it the org's default data source."),

@@ -88,6 +88,17 @@ public struct GrafanaContext: Sendable, Hashable, CustomStringConvertible, Custo
         GrafanaClient.Configuration(baseURL: url, credentials: authentication.credentials, orgID: org?.id, tls: tls)
     }
 
+    /// The secret to mask in output. A password equal to the login (the sandbox's and a fresh
+    /// Grafana's admin/admin) is not masked: it is shown as the user anyway, and masking it
+    /// would garble every message that names the user.
+    public var maskableSecret: String? {
+        if case .basic(let user, let password) = authentication, user == password { return nil }
+        return authentication.secret
+    }
+
+    /// Whether TLS certificates go unchecked (`--insecure`), so the caller can warn.
+    public var skipsTLSVerification: Bool { tls.insecure }
+
     /// The user for basic auth, or the token's name.
     public var principal: String? {
         switch authentication {

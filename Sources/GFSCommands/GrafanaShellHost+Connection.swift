@@ -15,10 +15,16 @@ extension GrafanaShellHost {
             throw CommandFailure(message: "Give --token-env or --token-file, not both")
         }
         let flags = ConnectionOptions(
-            url: call.string(0), user: call.option("user"), passwordEnv: call.option("password-env"),
-            passwordFile: call.option("password-file"), tokenEnv: call.option("token-env"),
-            tokenFile: call.option("token-file"), insecure: call.flag("insecure"), cacert: call.option("cacert"),
-            contextName: call.option("context"))
+            url: call.string(0),
+            user: call.option("user"),
+            passwordEnv: call.option("password-env"),
+            passwordFile: call.option("password-file"),
+            tokenEnv: call.option("token-env"),
+            tokenFile: call.option("token-file"),
+            insecure: call.flag("insecure"),
+            cacert: call.option("cacert"),
+            contextName: call.option("context")
+        )
         let resolver = ContextResolver(environment: options.environment, configPath: options.configPath)
         let newContext = try resolver.resolve(flags)
         if newContext.tls.insecure {
@@ -27,7 +33,7 @@ extension GrafanaShellHost {
         withState { state in
             state.context = newContext
             state.serverVersion = nil
-            if let secret = newContext.authentication.secret { state.secrets.insert(secret) }
+            if let secret = newContext.maskableSecret { state.secrets.insert(secret) }
         }
         try await resolvePendingOrg()
         let version = try await serverVersion()
@@ -91,7 +97,12 @@ extension GrafanaShellHost {
             guard let id = record["id"]?.intValue else {
                 throw CommandFailure(message: "The org's id is not a number")
             }
-            try await useOrg(id: id, name: record["name"]?.stringValue, placeholder: record["dryRun"] == .bool(true), switching: call.flag("switch"))
+            try await useOrg(
+                id: id,
+                name: record["name"]?.stringValue,
+                placeholder: record["dryRun"] == .bool(true),
+                switching: call.flag("switch")
+            )
         case .string("org"):
             let reference = try call.requiredString(1, "org name or id")
             try await useOrg(reference: reference, switching: call.flag("switch"))
@@ -99,11 +110,15 @@ extension GrafanaShellHost {
             let token = try call.requiredString(1, "token")
             try await useKey(Record([("key", .string(token))]))
         case .record:
-            throw CommandFailure(message: "Cannot use this record", hint: "Give an org ($org) or a key ($key) made by 'org create' or 'key create'.")
+            throw CommandFailure(
+                message: "Cannot use this record",
+                hint: "Give an org ($org) or a key ($key) made by 'org create' or 'key create'."
+            )
         default:
             throw CommandFailure(
                 message: "Cannot use '\(target.description)'",
-                hint: "Write 'use $org', 'use $key', 'use org NAME' or 'use token TOKEN'.")
+                hint: "Write 'use $org', 'use $key', 'use org NAME' or 'use token TOKEN'."
+            )
         }
         return .null
     }
@@ -155,22 +170,30 @@ extension GrafanaShellHost {
         let user = context.principal ?? "this user"
         return CommandFailure(
             message: "User '\(user)' is not a member of org '\(org)'",
-            hint: "Add the user to it first, e.g. 'org user add \(user) --role Admin --org \(org)'.")
+            hint: "Add the user to it first, e.g. 'org user add \(user) --role Admin --org \(org)'."
+        )
     }
 
     func tokenOrgMismatch(tokenOrg: Int64, requested: String) -> CommandFailure {
         CommandFailure(
             message: "The token in use belongs to org \(tokenOrg), not '\(requested)'",
-            hint: "A token acts only in its own org. Use a key created in '\(requested)', or basic auth ('connect --user').")
+            hint:
+                "A token acts only in its own org. Use a key created in '\(requested)', or basic auth ('connect --user')."
+        )
     }
 
     /// `use $key`: later requests authenticate with the key, in the key's org.
     func useKey(_ record: Record) async throws {
         guard let key = record["key"]?.stringValue, !key.isEmpty else {
-            throw CommandFailure(message: "The key record has no secret", hint: "Use the value 'key create' returned ($key).")
+            throw CommandFailure(
+                message: "The key record has no secret",
+                hint: "Use the value 'key create' returned ($key)."
+            )
         }
         if record["dryRun"] == .bool(true) {
-            note("dry run: later requests would authenticate with key '\(record["name"]?.description ?? "?")'; they keep the current credentials instead")
+            note(
+                "dry run: later requests would authenticate with key '\(record["name"]?.description ?? "?")'; they keep the current credentials instead"
+            )
             return
         }
         let name = record["name"]?.stringValue

@@ -23,15 +23,23 @@ extension GrafanaShellHost {
     /// record, or to a list of them for several files.
     func pushDashboards(_ call: CommandCall) async throws -> Value {
         let patterns = call.arguments.compactMap(CommandCall.text)
-        guard !patterns.isEmpty else { throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.") }
-        let jobs = try call.option("jobs").map { text -> Int in
-            guard let jobs = Int(text), jobs > 0 else { throw CommandFailure(message: "--jobs must be a positive number, not '\(text)'") }
-            return jobs
-        } ?? 8
+        guard !patterns.isEmpty else {
+            throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.")
+        }
+        let jobs =
+            try call.option("jobs").map { text -> Int in
+                guard let jobs = Int(text), jobs > 0 else {
+                    throw CommandFailure(message: "--jobs must be a positive number, not '\(text)'")
+                }
+                return jobs
+            } ?? 8
         var given: [String: String] = [:]
         for assignment in call.optionList("input") {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw CommandFailure(message: "Invalid --input '\(assignment)'", hint: "Write --input NAME=VALUE, such as --input DS_PROMETHEUS=prometheus.")
+                throw CommandFailure(
+                    message: "Invalid --input '\(assignment)'",
+                    hint: "Write --input NAME=VALUE, such as --input DS_PROMETHEUS=prometheus."
+                )
             }
             given[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
@@ -44,9 +52,15 @@ extension GrafanaShellHost {
                 do {
                     let file = try DashboardFile.load(path)
                     let inputs = file.shape == .export ? try file.importInputs(given) : []
-                    plans.append(PushPlan(
-                        file: file, folderUID: file.folderUID, overwrite: call.flag("overwrite") || file.overwrite,
-                        message: call.option("message") ?? file.message, inputs: inputs))
+                    plans.append(
+                        PushPlan(
+                            file: file,
+                            folderUID: file.folderUID,
+                            overwrite: call.flag("overwrite") || file.overwrite,
+                            message: call.option("message") ?? file.message,
+                            inputs: inputs
+                        )
+                    )
                 } catch {
                     problems.append(error)
                 }
@@ -57,7 +71,8 @@ extension GrafanaShellHost {
         if !problems.isEmpty {
             throw CommandFailure(
                 message: problems.map(\.description).joined(separator: "\n"),
-                hint: problems.count == 1 ? problems[0].hint ?? "Nothing was sent." : "Nothing was sent.")
+                hint: problems.count == 1 ? problems[0].hint ?? "Nothing was sent." : "Nothing was sent."
+            )
         }
         if let folder = call.option("folder") {
             let uid = try await folderUID(for: folder)
@@ -66,19 +81,21 @@ extension GrafanaShellHost {
 
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }
-        if plans.count > 1 || !failed.isEmpty {
+        if plans.count > 1 {
             var counts: [String: Int] = [:]
             for result in results { counts[result["status"]?.description ?? "?", default: 0] += 1 }
             let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
-            note("\(plans.count) dashboard file\(plans.count == 1 ? "" : "s"): \(summary)")
+            note("\(plans.count) dashboard files: \(summary)")
         }
         guard failed.isEmpty else {
             let succeeded = results.filter { $0["status"] != .string("failed") }
-            for result in failed {
-                note("failed: \(result["file"]?.description ?? "?"): \(result["error"]?.description ?? "")")
-            }
-            for result in succeeded {
-                note("ok: \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
+            if plans.count > 1 {
+                for result in succeeded {
+                    note("  ok      \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
+                }
+                for result in failed {
+                    note("  failed  \(result["error"]?.description ?? "")")
+                }
             }
             let names = failed.compactMap { $0["file"]?.description }
             throw CommandFailure(
@@ -87,8 +104,10 @@ extension GrafanaShellHost {
                     : "\(failed.count) of \(plans.count) dashboards failed: \(names.joined(separator: ", "))",
                 hint: failed.count == 1 && plans.count == 1 ? failed[0]["hint"]?.stringValue : nil,
                 details: Record([
-                    ("succeeded", .list(succeeded.compactMap { $0["file"] })), ("failed", .list(names.map(Value.string))),
-                ]))
+                    ("succeeded", .list(succeeded.compactMap { $0["file"] })),
+                    ("failed", .list(names.map(Value.string))),
+                ])
+            )
         }
         let values = results.map { result -> Value in
             var result = result
@@ -99,7 +118,8 @@ extension GrafanaShellHost {
         return values.count == 1 ? values[0] : .list(values)
     }
 
-    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order.
+    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. On a
+    /// terminal, a progress line counts finished files.
     func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
         let client = client
         var results = [Record?](repeating: nil, count: plans.count)
@@ -112,10 +132,19 @@ extension GrafanaShellHost {
                 group.addTask { (index, await Self.push(plans[index], client: client)) }
             }
             for _ in 0..<min(jobs, plans.count) { startNext() }
+            var done = 0
             while let (index, result) = await group.next() {
                 results[index] = result
+                done += 1
+                if options.showsProgress, plans.count > 1 {
+                    sink.write("\rPushing dashboards: \(done)/\(plans.count)", to: .standardError)
+                }
                 startNext()
             }
+        }
+        if options.showsProgress, plans.count > 1 {
+            // Erase the progress line so the summary starts clean.
+            sink.write("\r\u{1B}[K", to: .standardError)
         }
         return results.map { $0 ?? Record() }
     }
@@ -123,12 +152,16 @@ extension GrafanaShellHost {
     /// Pushes one file and describes what happened; never throws.
     static func push(_ plan: PushPlan, client: GrafanaClient) async -> Record {
         let file = plan.file
-        var result = Record(dropping: [("file", .string(file.path)), ("title", file.title.map(Value.string)), ("uid", file.uid.map(Value.string))])
+        var result = Record(dropping: [
+            ("file", .string(file.path)), ("title", file.title.map(Value.string)), ("uid", file.uid.map(Value.string)),
+        ])
         do {
             if let existing = try await existingDashboard(for: file, folderUID: plan.folderUID, client: client) {
                 let uid = existing.uid
                 var local = file.shape == .export ? file.importedModel(plan.inputs) : file.model
-                var serverModel = (try? Value(json: String(decoding: existing.document.dashboard, as: UTF8.self)))?.recordValue ?? Record()
+                var serverModel =
+                    (try? Value(json: String(decoding: existing.document.dashboard, as: UTF8.self)))?.recordValue
+                    ?? Record()
                 if file.uid == nil {
                     // Found by title: the file lets the server pick the uid, so it is not compared.
                     local["uid"] = nil
@@ -146,22 +179,38 @@ extension GrafanaShellHost {
                 }
                 if !plan.overwrite {
                     result["status"] = .string("failed")
-                    result["error"] = .string("\(file.path): dashboard '\(uid)' already exists on the server with other content")
-                    result["hint"] = .string("Pass --overwrite to replace it, or 'dashboard diff \(file.path)' to see the difference.")
+                    result["error"] = .string(
+                        "\(file.path): dashboard '\(uid)' already exists on the server with other content"
+                    )
+                    result["hint"] = .string(
+                        "Pass --overwrite to replace it, or 'dashboard diff \(file.path)' to see the difference."
+                    )
                     return result
                 }
             }
             let body = Data(Value.record(file.model).compactJSON.utf8)
             if file.shape == .export {
-                let inputs = plan.inputs.map { ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value) }
-                let imported = try await client.importDashboard(body, inputs: inputs, folderUID: plan.folderUID, overwrite: plan.overwrite)
+                let inputs = plan.inputs.map {
+                    ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
+                }
+                let imported = try await client.importDashboard(
+                    body,
+                    inputs: inputs,
+                    folderUID: plan.folderUID,
+                    overwrite: plan.overwrite
+                )
                 result["status"] = .string("imported")
                 result["uid"] = imported.uid.value
                 result["url"] = imported.importedUrl.value
                 result["version"] = imported.importedRevision.value
                 result["folderUid"] = imported.folderUid.value
             } else {
-                let saved = try await client.saveDashboard(body, folderUID: plan.folderUID, overwrite: plan.overwrite, message: plan.message)
+                let saved = try await client.saveDashboard(
+                    body,
+                    folderUID: plan.folderUID,
+                    overwrite: plan.overwrite,
+                    message: plan.message
+                )
                 result["status"] = .string(saved.version == 1 ? "created" : "updated")
                 result["uid"] = .string(saved.uid)
                 result["url"] = saved.url.value
@@ -197,7 +246,9 @@ extension GrafanaShellHost {
         }
         guard let title = file.title else { return nil }
         let hits = try await client.search(SearchQuery(query: title, type: .dashboard))
-        guard let hit = hits.first(where: { $0.title == title && ($0.folderUid ?? "") == (folderUID ?? "") }) else { return nil }
+        guard let hit = hits.first(where: { $0.title == title && ($0.folderUid ?? "") == (folderUID ?? "") }) else {
+            return nil
+        }
         return try await existingDashboard(uid: hit.uid, client: client).map { (hit.uid, $0) }
     }
 
@@ -249,12 +300,17 @@ extension GrafanaShellHost {
         do {
             try Data((model.prettyJSON + "\n").utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw CommandFailure(message: "Cannot write \(path)", hint: "Check that the directory exists and is writable.")
+            throw CommandFailure(
+                message: "Cannot write \(path)",
+                hint: "Check that the directory exists and is writable."
+            )
         }
-        return .record(Record([
-            ("uid", .string(uid)), ("title", model["title"] ?? .null), ("version", document.meta.version.value),
-            ("file", .string(path)),
-        ]))
+        return .record(
+            Record([
+                ("uid", .string(uid)), ("title", model["title"] ?? .null), ("version", document.meta.version.value),
+                ("file", .string(path)),
+            ])
+        )
     }
 
     /// `dashboard list [--folder F] [--tag T]... [--query Q]`.
@@ -262,12 +318,18 @@ extension GrafanaShellHost {
         var query = SearchQuery(query: call.option("query"), tags: call.optionList("tag"), type: .dashboard)
         if let folder = call.option("folder") { query.folderUIDs = [try await folderUID(for: folder)] }
         let hits = try await client.search(query)
-        return .list(hits.map { hit in
-            .record(Record([
-                ("uid", .string(hit.uid)), ("title", .string(hit.title)), ("folder", .string(hit.folderTitle ?? "General")),
-                ("folderUid", hit.folderUid.value), ("tags", .list((hit.tags ?? []).map(Value.string))), ("url", hit.url.value),
-            ]))
-        })
+        return .list(
+            hits.map { hit in
+                .record(
+                    Record([
+                        ("uid", .string(hit.uid)), ("title", .string(hit.title)),
+                        ("folder", .string(hit.folderTitle ?? "General")),
+                        ("folderUid", hit.folderUid.value), ("tags", .list((hit.tags ?? []).map(Value.string))),
+                        ("url", hit.url.value),
+                    ])
+                )
+            }
+        )
     }
 
     /// `dashboard delete UID`.
@@ -291,22 +353,34 @@ extension GrafanaShellHost {
             throw CommandFailure(message: error.description, hint: error.hint)
         }
         guard let uid = file.uid else {
-            throw CommandFailure(message: "\(path): the dashboard has no uid", hint: "Without a uid the server would create a new dashboard each time.")
+            throw CommandFailure(
+                message: "\(path): the dashboard has no uid",
+                hint: "Without a uid the server would create a new dashboard each time."
+            )
         }
-        let local = Self.comparable(.record(file.model)).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let local = Self.comparable(.record(file.model)).prettyJSON.split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        ).map(String.init)
         guard let existing = try await Self.existingDashboard(uid: uid, client: client) else {
-            return .record(Record([
-                ("file", .string(path)), ("uid", .string(uid)), ("status", .string("new")),
-                ("diff", .list(local.map { .string("+ " + $0) })),
-            ]))
+            return .record(
+                Record([
+                    ("file", .string(path)), ("uid", .string(uid)), ("status", .string("new")),
+                    ("diff", .list(local.map { .string("+ " + $0) })),
+                ])
+            )
         }
         let serverModel = try Value(json: String(decoding: existing.dashboard, as: UTF8.self))
-        let server = Self.comparable(serverModel).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let server = Self.comparable(serverModel).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
         let lines = LineDiff.lines(from: server, to: local, context: 2)
-        return .record(Record([
-            ("file", .string(path)), ("uid", .string(uid)), ("status", .string(lines.isEmpty ? "identical" : "changed")),
-            ("diff", .list(lines.map(Value.string))),
-        ]))
+        return .record(
+            Record([
+                ("file", .string(path)), ("uid", .string(uid)),
+                ("status", .string(lines.isEmpty ? "identical" : "changed")),
+                ("diff", .list(lines.map(Value.string))),
+            ])
+        )
     }
 
     /// A folder's uid from its uid or title.
@@ -316,9 +390,16 @@ extension GrafanaShellHost {
         } catch let error as GrafanaError where error.status == 404 {}
         let folders = try await client.folders()
         if let folder = folders.first(where: { $0.title == reference }) { return folder.uid }
+        if options.dryRun {
+            // An earlier line of the same dry run only planned to create it.
+            note("dry run: no folder '\(reference)' yet; assuming an earlier line creates it with that uid")
+            return reference
+        }
         throw CommandFailure(
             message: "No folder '\(reference)'",
-            hint: reference.bestMatch(in: folders.map(\.title)).map { "Did you mean '\($0)'?" } ?? "'folder create \(reference)' makes it.")
+            hint: reference.bestMatch(in: folders.map(\.title)).map { "Did you mean '\($0)'?" }
+                ?? "'folder create \(reference)' makes it."
+        )
     }
 }
 

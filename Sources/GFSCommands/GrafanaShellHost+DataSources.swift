@@ -21,12 +21,17 @@ extension GrafanaShellHost {
                 }
                 body = record
             } catch let error as JSONSyntaxError {
-                throw CommandFailure(message: "\(path):\(error.line):\(error.column): \(error.message)", hint: "Nothing was sent.")
+                throw CommandFailure(
+                    message: "\(path):\(error.line):\(error.column): \(error.message)",
+                    hint: "Nothing was sent."
+                )
             }
             if body["secureJsonData"] != nil {
                 throw CommandFailure(
                     message: "\(path) holds secureJsonData",
-                    hint: "Keep secrets out of the file; pass them with --secure-env FIELD=VAR or --secure-file FIELD=FILE.")
+                    hint:
+                        "Keep secrets out of the file; pass them with --secure-env FIELD=VAR or --secure-file FIELD=FILE."
+                )
             }
         }
         if let name = call.string(0) { body["name"] = .string(name) }
@@ -35,15 +40,24 @@ extension GrafanaShellHost {
         if call.flag("default") { body["isDefault"] = .bool(true) }
         if body["access"] == nil { body["access"] = .string("proxy") }
         guard let name = body["name"]?.stringValue, !name.isEmpty else {
-            throw CommandFailure(message: "The data source needs a name", hint: "Give it as the first argument or in the file.")
+            throw CommandFailure(
+                message: "The data source needs a name",
+                hint: "Give it as the first argument or in the file."
+            )
         }
         guard body["type"]?.stringValue != nil else {
-            throw CommandFailure(message: "The data source needs a type", hint: "Pass --type, such as --type prometheus.")
+            throw CommandFailure(
+                message: "The data source needs a type",
+                hint: "Pass --type, such as --type prometheus."
+            )
         }
         var secure = Record()
         for (field, variable) in try Self.assignments(call.optionList("secure-env"), option: "secure-env") {
             guard let value = options.environment[variable], !value.isEmpty else {
-                throw CommandFailure(message: "The environment variable \(variable) is not set", hint: "Export it with the value for \(field).")
+                throw CommandFailure(
+                    message: "The environment variable \(variable) is not set",
+                    hint: "Export it with the value for \(field)."
+                )
             }
             remember(secret: value)
             secure[field] = .string(value)
@@ -68,14 +82,24 @@ extension GrafanaShellHost {
             if let source = saved.datasource { return .record(dataSourceRecord(source)) }
             return .record(Record(dropping: [("id", saved.id.value), ("name", .string(name)), ("type", body["type"])]))
         } catch let error as GrafanaError where error.isNotSent {
-            return .record(Record([("uid", .string("DRY-RUN-DATASOURCE")), ("name", .string(name)), ("type", body["type"] ?? .null), ("dryRun", .bool(true))]))
+            return .record(
+                Record([
+                    ("uid", .string("DRY-RUN-DATASOURCE")), ("name", .string(name)), ("type", body["type"] ?? .null),
+                    ("dryRun", .bool(true)),
+                ])
+            )
         }
     }
 
     static func assignments(_ values: [String], option: String) throws -> [(String, String)] {
         try values.map { text in
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex, text.index(after: equals) != text.endIndex else {
-                throw CommandFailure(message: "Invalid --\(option) '\(text)'", hint: "Write --\(option) FIELD=\(option == "secure-env" ? "VAR" : "FILE").")
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex,
+                text.index(after: equals) != text.endIndex
+            else {
+                throw CommandFailure(
+                    message: "Invalid --\(option) '\(text)'",
+                    hint: "Write --\(option) FIELD=\(option == "secure-env" ? "VAR" : "FILE")."
+                )
             }
             return (String(text[..<equals]), String(text[text.index(after: equals)...]))
         }
@@ -83,10 +107,16 @@ extension GrafanaShellHost {
 
     func dataSourceRecord(_ source: DataSource) -> Record {
         Record(dropping: [
-            ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)), ("type", .string(source.type)),
+            ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)),
+            ("type", .string(source.type)),
             ("url", source.url.value), ("access", source.access.value), ("isDefault", source.isDefault.map(Value.bool)),
             ("orgId", source.orgId.value),
-            ("secureJsonFields", source.secureJsonFields.map { fields in .list(fields.keys.sorted().map(Value.string)) }),
+            (
+                "secureJsonFields",
+                source.secureJsonFields.flatMap { fields in
+                    fields.isEmpty ? nil : .list(fields.keys.sorted().map(Value.string))
+                }
+            ),
         ])
     }
 
@@ -109,18 +139,24 @@ extension GrafanaShellHost {
             throw CommandFailure(
                 message: "No data source '\(reference)'",
                 hint: reference.bestMatch(in: names).map { "Did you mean '\($0)'?" } ?? "'datasource list' shows them.",
-                details: Record([("status", .int(404))]))
+                details: Record([("status", .int(404))])
+            )
         }
     }
 
     /// `datasource list`.
     func listDataSources(_ call: CommandCall) async throws -> Value {
-        .list(try await client.dataSources().map { source in
-            .record(Record(dropping: [
-                ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)), ("type", .string(source.type)),
-                ("url", source.url.value), ("isDefault", source.isDefault.map(Value.bool)),
-            ]))
-        })
+        .list(
+            try await client.dataSources().map { source in
+                .record(
+                    Record(dropping: [
+                        ("id", source.id.value), ("uid", .string(source.uid)), ("name", .string(source.name)),
+                        ("type", .string(source.type)),
+                        ("url", source.url.value), ("isDefault", source.isDefault.map(Value.bool)),
+                    ])
+                )
+            }
+        )
     }
 
     /// `datasource show NAME|UID`.
@@ -134,6 +170,8 @@ extension GrafanaShellHost {
         do {
             try await client.deleteDataSource(uid: source.uid)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record([("uid", .string(source.uid)), ("name", .string(source.name)), ("deleted", .bool(true))]))
+        return .record(
+            Record([("uid", .string(source.uid)), ("name", .string(source.name)), ("deleted", .bool(true))])
+        )
     }
 }

@@ -25,12 +25,14 @@ extension GrafanaShellHost {
         do {
             created = try await client.createKey(name: name, role: role, secondsToLive: ttl, serverVersion: version)
         } catch let error as GrafanaError where error.isNotSent {
-            return .record(Record([
-                ("name", .string(name)), ("key", .string("DRY-RUN-KEY")), ("role", .string(role.rawValue)),
-                ("orgId", context.org?.id.value ?? .null), ("expiration", .null),
-                ("kind", .string(version?.hasServiceAccounts ?? true ? "service-account-token" : "api-key")),
-                ("dryRun", .bool(true)),
-            ]))
+            return .record(
+                Record([
+                    ("name", .string(name)), ("key", .string("DRY-RUN-KEY")), ("role", .string(role.rawValue)),
+                    ("orgId", context.org?.id.value ?? .null), ("expiration", .null),
+                    ("kind", .string(version?.hasServiceAccounts ?? true ? "service-account-token" : "api-key")),
+                    ("dryRun", .bool(true)),
+                ])
+            )
         }
         withState { state in
             state.secrets.insert(created.key)
@@ -40,15 +42,19 @@ extension GrafanaShellHost {
             try Self.writeSecret(created.key, to: path)
             note("Saved the key to \(path) (mode 0600).")
         } else if !options.showSecrets, !(options.isTerminal && options.output == .text) {
-            note("The key's secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once.")
+            note(
+                "The key's secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once."
+            )
         }
-        return .record(Record(dropping: [
-            ("name", .string(created.name)), ("key", .string(created.key)), ("role", .string(created.role)),
-            ("orgId", created.orgId.value),
-            ("expiration", created.expiration.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null),
-            ("kind", .string(created.kind == .serviceAccountToken ? "service-account-token" : "api-key")),
-            ("id", created.id.value), ("serviceAccountId", created.serviceAccountID.map { $0.value }),
-        ]))
+        return .record(
+            Record(dropping: [
+                ("name", .string(created.name)), ("key", .string(created.key)), ("role", .string(created.role)),
+                ("orgId", created.orgId.value),
+                ("expiration", created.expiration.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null),
+                ("kind", .string(created.kind == .serviceAccountToken ? "service-account-token" : "api-key")),
+                ("id", created.id.value), ("serviceAccountId", created.serviceAccountID.map { $0.value }),
+            ])
+        )
     }
 
     /// `30d`, `12h`, `90m`, `45s`, `2w`, or plain seconds.
@@ -56,7 +62,10 @@ extension GrafanaShellHost {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
         if let seconds = Int64(text), seconds >= 0 { return seconds }
         guard let unit = text.last, let scale = units[unit], let count = Int64(text.dropLast()), count > 0 else {
-            throw CommandFailure(message: "Invalid duration '\(text)'", hint: "Write a number with s, m, h, d or w, such as 30d or 12h.")
+            throw CommandFailure(
+                message: "Invalid duration '\(text)'",
+                hint: "Write a number with s, m, h, d or w, such as 30d or 12h."
+            )
         }
         return count * scale
     }
@@ -71,7 +80,9 @@ extension GrafanaShellHost {
         }
         defer { close(descriptor) }
         do {
-            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(contentsOf: Data((secret + "\n").utf8))
+            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(
+                contentsOf: Data((secret + "\n").utf8)
+            )
         } catch {
             throw CommandFailure(message: "Cannot write \(path)")
         }
@@ -85,20 +96,30 @@ extension GrafanaShellHost {
         if version?.hasServiceAccounts ?? true {
             for account in try await client.searchServiceAccounts().serviceAccounts {
                 for token in try await client.serviceAccountTokens(serviceAccountID: account.id) {
-                    rows.append(.record(Record([
-                        ("name", .string(token.name)), ("kind", .string("service-account-token")), ("role", .string(account.role)),
-                        ("serviceAccount", .string(account.name)), ("expiration", token.expiration.value), ("id", token.id.value),
-                    ])))
+                    rows.append(
+                        .record(
+                            Record([
+                                ("name", .string(token.name)), ("kind", .string("service-account-token")),
+                                ("role", .string(account.role)),
+                                ("serviceAccount", .string(account.name)), ("expiration", token.expiration.value),
+                                ("id", token.id.value),
+                            ])
+                        )
+                    )
                 }
             }
         }
         if !(version?.legacyKeyRoutesGone ?? false) {
             do {
                 for key in try await client.apiKeys() {
-                    rows.append(.record(Record([
-                        ("name", .string(key.name)), ("kind", .string("api-key")), ("role", key.role.value),
-                        ("serviceAccount", .null), ("expiration", key.expiration.value), ("id", key.id.value),
-                    ])))
+                    rows.append(
+                        .record(
+                            Record([
+                                ("name", .string(key.name)), ("kind", .string("api-key")), ("role", key.role.value),
+                                ("serviceAccount", .null), ("expiration", key.expiration.value), ("id", key.id.value),
+                            ])
+                        )
+                    )
                 }
             } catch let error as GrafanaError where error.status == 404 || error.status == 410 {
                 // Servers that dropped the legacy routes; the service-account tokens are all there is.
@@ -123,10 +144,12 @@ extension GrafanaShellHost {
                     do {
                         try await client.deleteServiceAccountToken(serviceAccountID: account.id, tokenID: token.id)
                     } catch let error as GrafanaError where error.isNotSent {}
-                    return .record(Record([
-                        ("name", .string(name)), ("kind", .string("service-account-token")),
-                        ("serviceAccount", .string(account.name)), ("deleted", .bool(true)),
-                    ]))
+                    return .record(
+                        Record([
+                            ("name", .string(name)), ("kind", .string("service-account-token")),
+                            ("serviceAccount", .string(account.name)), ("deleted", .bool(true)),
+                        ])
+                    )
                 }
             }
         }
@@ -142,11 +165,14 @@ extension GrafanaShellHost {
                 do {
                     try await client.deleteAPIKey(id: key.id)
                 } catch let error as GrafanaError where error.isNotSent {}
-                return .record(Record([("name", .string(name)), ("kind", .string("api-key")), ("deleted", .bool(true))]))
+                return .record(
+                    Record([("name", .string(name)), ("kind", .string("api-key")), ("deleted", .bool(true))])
+                )
             }
         }
         throw CommandFailure(
             message: "No key named '\(name)' in this org",
-            hint: name.bestMatch(in: candidates).map { "Did you mean '\($0)'?" } ?? "'key list' shows the keys.")
+            hint: name.bestMatch(in: candidates).map { "Did you mean '\($0)'?" } ?? "'key list' shows the keys."
+        )
     }
 }

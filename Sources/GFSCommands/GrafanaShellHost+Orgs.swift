@@ -75,6 +75,9 @@ extension GrafanaShellHost {
     /// user's current org, through `/api/org/users`).
     func userOrgID(_ call: CommandCall) async throws -> Int64? {
         if let reference = call.option("org") { return try await org(reference).id }
+        // A token acts in its own org through /api/org/users; /api/orgs/:id/users is for
+        // server admins, which a service account never is.
+        if case .token = context.authentication { return nil }
         return context.org?.id
     }
 
@@ -87,9 +90,12 @@ extension GrafanaShellHost {
         do {
             userID = try await client.addOrgUser(orgID: orgID, loginOrEmail: login, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record(dropping: [
-            ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value), ("userId", userID.value),
-        ]))
+        return .record(
+            Record(dropping: [
+                ("login", .string(login)), ("role", .string(role.rawValue)), ("orgId", orgID.value),
+                ("userId", userID.value),
+            ])
+        )
     }
 
     /// `org user list [--org NAME|ID]`.
@@ -104,7 +110,9 @@ extension GrafanaShellHost {
         guard let user = users.first(where: { $0.login == login || $0.email == login }) else {
             throw CommandFailure(
                 message: "No user '\(login)' in this org",
-                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" } ?? "'org user list' shows the members.")
+                hint: login.bestMatch(in: users.map(\.login)).map { "Did you mean '\($0)'?" }
+                    ?? "'org user list' shows the members."
+            )
         }
         return user
     }
@@ -118,7 +126,9 @@ extension GrafanaShellHost {
         do {
             try await client.updateOrgUserRole(orgID: orgID, userID: user.userId, role: role)
         } catch let error as GrafanaError where error.isNotSent {}
-        return .record(Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)]))
+        return .record(
+            Record([("login", .string(user.login)), ("role", .string(role.rawValue)), ("orgId", user.orgId.value)])
+        )
     }
 
     /// `org user remove LOGIN [--org NAME|ID]`.

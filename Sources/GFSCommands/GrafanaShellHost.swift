@@ -11,15 +11,16 @@ import Synchronization
 /// it prints. Commands live in `GrafanaShellHost+<Group>.swift`; output formatting in
 /// ``ResultFormatter``.
 public final class GrafanaShellHost: CommandHost {
+    /// How results are shown.
+    public enum OutputFormat: String, Sendable, CaseIterable {
+        /// Key/value blocks for records, aligned tables for lists of records.
+        case text
+        /// One compact JSON document per line, for `jq` and other programs.
+        case json
+    }
+
     /// How results are shown and whether writes are sent.
     public struct Options: Sendable {
-        public enum OutputFormat: String, Sendable {
-            /// Key/value blocks and aligned tables.
-            case text
-            /// One JSON document per line.
-            case json
-        }
-
         public var output: OutputFormat
         /// Reads run, writes are printed as curl commands on standard error and not sent.
         public var dryRun: Bool
@@ -28,19 +29,27 @@ public final class GrafanaShellHost: CommandHost {
         public var showSecrets: Bool
         /// Standard output is a terminal: `key create` shows its secret there, once.
         public var isTerminal: Bool
+        /// Standard error is a terminal: `dashboard push` of several files shows a progress line.
+        public var showsProgress: Bool
         /// The environment `connect --password-env` and `--secure-env` read.
         public var environment: [String: String]
         /// The config file for `connect --context`; nil is the default location.
         public var configPath: String?
 
         public init(
-            output: OutputFormat = .text, dryRun: Bool = false, showSecrets: Bool = false, isTerminal: Bool = false,
-            environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil
+            output: OutputFormat = .text,
+            dryRun: Bool = false,
+            showSecrets: Bool = false,
+            isTerminal: Bool = false,
+            showsProgress: Bool = false,
+            environment: [String: String] = ProcessInfo.processInfo.environment,
+            configPath: String? = nil
         ) {
             self.output = output
             self.dryRun = dryRun
             self.showSecrets = showSecrets
             self.isTerminal = isTerminal
+            self.showsProgress = showsProgress
             self.environment = environment
             self.configPath = configPath
         }
@@ -68,7 +77,7 @@ public final class GrafanaShellHost: CommandHost {
     public init(
         context: GrafanaContext,
         options: Options = Options(),
-        sink: any OutputSink = StandardOutputSink(),
+        sink: any OutputSink = Console.standard,
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         commandTable: CommandTable = GFSCommandCatalog.table
     ) {
@@ -77,7 +86,7 @@ public final class GrafanaShellHost: CommandHost {
         self.sink = sink
         self.transport = transport
         var initial = State(context: context)
-        if let secret = context.authentication.secret { initial.secrets.insert(secret) }
+        if let secret = context.maskableSecret { initial.secrets.insert(secret) }
         self.state = Mutex(initial)
     }
 
@@ -91,8 +100,10 @@ public final class GrafanaShellHost: CommandHost {
     /// A client for the current context.
     var client: GrafanaClient {
         GrafanaClient(
-            configuration: context.clientConfiguration, transport: transport,
-            writePolicy: options.dryRun ? .capture(recorder) : .send)
+            configuration: context.clientConfiguration,
+            transport: transport,
+            writePolicy: options.dryRun ? .capture(recorder) : .send
+        )
     }
 
     /// Reads or changes the host's state under its lock.
@@ -194,19 +205,19 @@ public final class GrafanaShellHost: CommandHost {
 
     // MARK: Secrets and dry runs
 
-    /// The secrets to mask when showing a result: all, except the new key of `key create` on
-    /// a terminal (text output), or everything when `--show-secrets` asked for them.
+    /// The secrets to mask when showing a result: all of them, except the new key of
+    /// `key create` in text on a terminal (shown that once), and none with `--show-secrets`.
     func secretsToHide(for call: CommandCall?) -> Set<String> {
         if options.showSecrets { return [] }
-        var secrets = knownSecrets
-        if call?.path == ["key", "create"], options.output == .text, options.isTerminal {
-            secrets.remove(call.flatMap { lastCreatedSecret(for: $0) } ?? "")
+        return withState { state in
+            var secrets = state.secrets
+            if call?.path == ["key", "create"], options.output == .text, options.isTerminal,
+                let key = state.lastCreatedKey
+            {
+                secrets.remove(key)
+            }
+            return secrets
         }
-        return secrets
-    }
-
-    func lastCreatedSecret(for call: CommandCall) -> String? {
-        state.withLock { $0.lastCreatedKey }
     }
 
     func redacted(_ failure: CommandFailure) -> CommandFailure {
@@ -243,7 +254,8 @@ public final class GrafanaShellHost: CommandHost {
         guard let org = orgs.first(where: { $0.name == name }) else {
             throw CommandFailure(
                 message: "You are not a member of org '\(name)'",
-                hint: "Check the org in your config context, or ask an admin of '\(name)' to add you.")
+                hint: "Check the org in your config context, or ask an admin of '\(name)' to add you."
+            )
         }
         update {
             $0.org = GrafanaContext.OrgSelection(id: org.orgId, name: org.name)

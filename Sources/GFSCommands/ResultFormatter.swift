@@ -25,20 +25,22 @@ struct ResultFormatter {
         Redactor(secrets: secrets).redact(value).compactJSON
     }
 
-    /// The readable form of a result.
+    /// The readable form of a result: a pulled dashboard as indented JSON, a diff as its
+    /// lines, a record as a key/value block, a list as a table (with the command's columns
+    /// where it has some). Always ends with a line break.
     func text(_ value: Value, command: [String]) -> String {
         let value = Redactor(secrets: secrets).redact(value)
         switch (command, value) {
         case (["dashboard", "pull"], .record(let record)) where record["file"] == nil:
-            return value.prettyJSON
+            return value.prettyJSON + "\n"
         case (["dashboard", "diff"], .record(let record)):
             return diffText(record)
-        case (_, .record(let record)):
-            return keyValueBlock(record)
         case (_, .list(let rows)):
-            return table(rows, columns: Self.columns[command])
+            return table(rows, columns: Self.columns[command]) + "\n"
+        case (_, .record(let record)):
+            return keyValueBlock(record) + "\n"
         default:
-            return value.description
+            return value.description + "\n"
         }
     }
 
@@ -80,6 +82,7 @@ struct ResultFormatter {
                 text += isLast ? value : value.padding(toLength: widths[index], withPad: " ", startingAt: 0) + "  "
             }
             while text.last == " " { text.removeLast() }
+            while text.last == " " { text.removeLast() }
             return text
         }
         return ([line(columns.map { $0.uppercased() })] + cells.map(line)).joined(separator: "\n")
@@ -101,6 +104,6 @@ struct ResultFormatter {
         if case .list(let diff)? = record["diff"] {
             lines += diff.map(\.description)
         }
-        return lines.joined(separator: "\n")
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -3,8 +3,11 @@
 /// Behaviour that changed between releases is decided here, in one place, each with the
 /// Grafana change it follows (see `shared/grafana/API-NOTES.md` §2.4 and §6 item 4).
 public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The major release, such as 11.
     public var major: Int
+    /// The minor release, such as 4.
     public var minor: Int
+    /// The patch release, such as 0.
     public var patch: Int
     /// A pre-release or build suffix such as `pre` or `75420.patch2-75797`, kept for display.
     public var suffix: String
@@ -12,6 +15,7 @@ public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConver
     /// The default profile: Grafana 11.4.0, whose OpenAPI spec the sandbox is checked against.
     public static let v11_4_0 = GrafanaVersion(major: 11, minor: 4, patch: 0)
 
+    /// A version from its parts.
     public init(major: Int, minor: Int, patch: Int, suffix: String = "") {
         self.major = major
         self.minor = minor
@@ -35,10 +39,12 @@ public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConver
         self.init(major: major, minor: minor, patch: patch, suffix: suffix)
     }
 
+    /// `major.minor.patch`, with `-suffix` when there is one.
     public var description: String {
         "\(major).\(minor).\(patch)" + (suffix.isEmpty ? "" : "-\(suffix)")
     }
 
+    /// Orders by major, minor and patch; the suffix does not count.
     public static func < (lhs: GrafanaVersion, rhs: GrafanaVersion) -> Bool {
         (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
     }

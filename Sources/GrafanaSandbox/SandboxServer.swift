@@ -9,8 +9,9 @@ import NIOCore
 /// ```swift
 /// let server = SandboxServer(configuration: SandboxConfiguration(port: 0))
 /// try await server.start()
-/// defer { Task { await server.stop() } }
 /// print("Sandbox listening on \(server.url!)")
+/// // … run the script against server.url …
+/// await server.stop()
 /// ```
 ///
 /// Or serve until SIGINT/SIGTERM, as `gfs sandbox` does, with ``run(onListening:)``.
@@ -20,6 +21,7 @@ public final class SandboxServer: Sendable {
 
     private let state = SandboxServerState()
 
+    /// A server for `configuration`; nothing is bound until ``start()`` or ``run(onListening:)``.
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) {
         self.configuration = configuration
     }
@@ -33,8 +35,10 @@ public final class SandboxServer: Sendable {
     public var port: Int? { state.port }
 
     /// Starts serving in the background and returns once the port is bound.
-    /// Throws if the state file cannot be read or the port cannot be bound.
+    /// Throws if the state file cannot be read or the port cannot be bound; does nothing if
+    /// the server is already running.
     public func start() async throws {
+        guard state.port == nil else { return }
         let (application, listening) = try makeApplication(onListening: nil)
         // Cancelling the task shuts the application's service group (and the server) down.
         let task = Task {

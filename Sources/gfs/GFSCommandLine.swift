@@ -5,8 +5,9 @@ import GFSLanguage
 
 /// `gfs`: runs gfs scripts in batch mode.
 ///
-/// Thin on purpose: it reads flags, picks the source, and hands it to the language's
-/// `Interpreter` with a `GrafanaShellHost`; the outcome decides the exit status.
+/// Thin on purpose: it reads flags, resolves the connection (flags, `--context`, environment,
+/// config file, default), starts the in-process sandbox for `--sandbox`, and hands the source
+/// to the language's `Interpreter` with a `GrafanaShellHost`; the outcome decides the exit status.
 @main
 struct GFSCommandLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +16,14 @@ struct GFSCommandLine: AsyncParsableCommand {
         discussion: """
             Runs a script file, the -c commands, or standard input ('-' or a pipe).
 
-            Exit status: 0 success; 1 a command or assertion failed; 64 usage error;
-            65 syntax or check error (nothing ran); 130 interrupted; or the script's own
-            'exit CODE'.
+            The server and credentials come from the flags, then the context named by
+            --context in $XDG_CONFIG_HOME/gfs/config.yaml, then GRAFANA_URL, GRAFANA_USER,
+            GRAFANA_PASSWORD, GRAFANA_TOKEN and GRAFANA_ORG_ID, then the config file's
+            current-context, then http://localhost:3000 without credentials.
+
+            Exit status: 0 success; 1 a command or assertion failed; 2 bad connection
+            settings; 64 usage error; 65 syntax or check error (nothing ran); 130
+            interrupted; or the script's own 'exit CODE'.
             """
     )
 
@@ -34,13 +40,46 @@ struct GFSCommandLine: AsyncParsableCommand {
     var variables: [String] = []
 
     @Option(help: ArgumentHelp("Show results as text or json (one document per line).", valueName: "format"))
-    var output: String = GrafanaShellHost.Options.OutputFormat.text.rawValue
+    var output: String = GrafanaShellHost.OutputFormat.text.rawValue
 
-    @Option(help: ArgumentHelp("Use a named context of the config file.", valueName: "name"))
+    @Flag(help: "Run against a fresh in-process sandbox (admin/admin) instead of a server.")
+    var sandbox = false
+
+    @Option(help: ArgumentHelp("The Grafana version the sandbox emulates.", valueName: "version"))
+    var sandboxVersion = "11.4.0"
+
+    @Flag(help: "Run reads, print each write as a curl command on stderr, and send no write.")
+    var dryRun = false
+
+    @Flag(help: "Show secrets (a new key's token) even when stdout is not a terminal, and in JSON output.")
+    var showSecrets = false
+
+    @Option(help: ArgumentHelp("Use a named context from the config file.", valueName: "name"))
     var context: String?
 
-    @Flag(help: "Run reads, print each write as a curl command instead of sending it.")
-    var dryRun = false
+    @Option(help: ArgumentHelp("The Grafana server URL.", valueName: "url"))
+    var url: String?
+
+    @Option(help: ArgumentHelp("Log in with basic auth as this user.", valueName: "login"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "var"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the password from this file.", valueName: "file"))
+    var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Read a token from this environment variable.", valueName: "var"))
+    var tokenEnv: String?
+
+    @Option(help: ArgumentHelp("Read a token from this file.", valueName: "file"))
+    var tokenFile: String?
+
+    @Flag(help: "Do not verify the server's TLS certificate.")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Trust the certificate authority in this PEM file.", valueName: "file"))
+    var cacert: String?
 
     @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
     var script: String?
@@ -54,52 +93,107 @@ struct GFSCommandLine: AsyncParsableCommand {
                 throw ValidationError("--var expects NAME=VALUE, not '\(variable)'.")
             }
         }
-        guard GrafanaShellHost.Options.OutputFormat(rawValue: output) != nil else {
+        guard GrafanaShellHost.OutputFormat(rawValue: output) != nil else {
             throw ValidationError("--output is 'text' or 'json', not '\(output)'.")
         }
         if commands != nil, script == "-" {
             throw ValidationError("Give either -c COMMANDS or '-', not both.")
         }
+        if sandbox, url != nil || context != nil {
+            throw ValidationError("--sandbox runs its own server; leave out --url and --context.")
+        }
+        if passwordEnv != nil, passwordFile != nil {
+            throw ValidationError("Give --password-env or --password-file, not both.")
+        }
+        if tokenEnv != nil, tokenFile != nil { throw ValidationError("Give --token-env or --token-file, not both.") }
     }
 
     func run() async throws {
         let (source, scriptArguments) = try readSource()
-        let host = try makeHost()
+        var connection = ConnectionOptions(
+            url: url,
+            user: user,
+            passwordEnv: passwordEnv,
+            passwordFile: passwordFile,
+            tokenEnv: tokenEnv,
+            tokenFile: tokenFile,
+            insecure: insecure,
+            cacert: cacert,
+            contextName: context
+        )
+        var sandboxRun: SandboxRun?
+        if sandbox {
+            do {
+                let started = try await SandboxRun.start(version: sandboxVersion)
+                sandboxRun = started
+                connection = ConnectionOptions(url: started.url, user: "admin", password: "admin")
+                Console.standard.write(
+                    "gfs: sandbox (Grafana \(sandboxVersion)) at \(started.url), admin/admin\n",
+                    to: .standardError
+                )
+            } catch {
+                Console.standard.write("gfs: error: Cannot start the sandbox: \(error)\n", to: .standardError)
+                throw ExitCode(1)
+            }
+        }
+        let status = await execute(source, arguments: scriptArguments, connection: connection)
+        // The sandbox is not stopped: the process ends here and takes it along, and stopping
+        // makes Hummingbird log a cancellation error on stderr.
+        withExtendedLifetime(sandboxRun) {}
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Resolves the connection, builds the host and runs the script; returns the exit status.
+    func execute(_ source: SourceFile, arguments scriptArguments: [String], connection: ConnectionOptions) async
+        -> Int32
+    {
+        let grafanaContext: GrafanaContext
+        do {
+            grafanaContext = try ContextResolver().resolve(connection)
+        } catch {
+            var text = "gfs: error: \(error.message)\n"
+            if let hint = error.hint { text += "hint: \(hint)\n" }
+            Console.standard.write(text, to: .standardError)
+            return 2
+        }
+        if grafanaContext.skipsTLSVerification {
+            Console.standard.write(
+                "gfs: warning: TLS certificate verification is off (--insecure)\n",
+                to: .standardError
+            )
+        }
+        let options = GrafanaShellHost.Options(
+            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
+            dryRun: dryRun,
+            showSecrets: showSecrets,
+            isTerminal: isatty(STDOUT_FILENO) != 0,
+            showsProgress: isatty(STDERR_FILENO) != 0
+        )
+        let host = GrafanaShellHost(context: grafanaContext, options: options)
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
         let outcome = await Self.runInterruptibly { await interpreter.run(source) }
 
         let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
+        let secrets = host.knownSecrets
         for diagnostic in outcome.diagnostics {
-            await host.write(
-                renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName)),
-                to: .standardError
-            )
+            let text = renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName))
+            Console.standard.write(Self.redact(text, secrets: secrets), to: .standardError)
         }
         if outcome.status == .interrupted {
-            await host.write("gfs: interrupted\n", to: .standardError)
+            Console.standard.write("gfs: interrupted\n", to: .standardError)
         }
-        if outcome.exitStatus != 0 {
-            throw ExitCode(outcome.exitStatus)
-        }
+        return outcome.exitStatus
     }
 
-    /// The host, connected as the environment and config file say (no request is sent
-    /// until a command needs one).
-    func makeHost() throws -> GrafanaShellHost {
-        let grafanaContext: GrafanaContext
-        do {
-            grafanaContext = try ContextResolver().resolve(ConnectionOptions(contextName: context))
-        } catch {
-            throw ValidationError(error.hint.map { "\(error.message). \($0)" } ?? error.message)
+    /// Masks secrets the host saw, in case a script line shown under a diagnostic holds one.
+    static func redact(_ text: String, secrets: Set<String>) -> String {
+        var text = text
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where secret.count >= 4 {
+            text = text.replacingOccurrences(of: secret, with: "***")
         }
-        let options = GrafanaShellHost.Options(
-            output: GrafanaShellHost.Options.OutputFormat(rawValue: output) ?? .text,
-            dryRun: dryRun,
-            isTerminal: StandardOutputSink.standardOutputIsTerminal
-        )
-        return GrafanaShellHost(context: grafanaContext, options: options)
+        return text
     }
 
     /// The script to run and the arguments it receives.

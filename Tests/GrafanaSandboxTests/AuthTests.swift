@@ -85,6 +85,22 @@ import Testing
         }
     }
 
+    /// `OrgRedirect`: `?orgId=N` switches a user's current org for good and answers 302.
+    @Test func orgIdQuerySwitchesAndRedirects() async throws {
+        try await withSandbox { client in
+            let second = try await client.createOrg("second")
+            let reply = try await client.get("/api/search?orgId=\(second)&query=a%20b")
+            #expect(reply.status == .found)
+            let location = try #require(reply.headers[.location])
+            #expect(location.hasSuffix("/api/search?orgId=\(second)&query=a+b"))
+            #expect(try await client.get("/api/org")["id"] == .int(second))
+            // The same org again is no switch, so no redirect.
+            #expect(try await client.get("/api/org?orgId=\(second)").status == .ok)
+            let notMember = try await client.get("/api/org?orgId=77")
+            #expect(notMember.status == .notFound && notMember.text == "{\"message\":\"Not found\"}\n")
+        }
+    }
+
     @Test func nonMemberHeaderGivesNoRole() async throws {
         try await withSandbox { client in
             try await client.createUser("viewer")
@@ -118,6 +134,18 @@ import Testing
             #expect(reply.status == .badRequest)
             #expect(reply["messageId"] == "basic-auth.invalid-header")
             #expect(reply["message"] == "Invalid Basic Auth Header")
+        }
+    }
+
+    /// Grafana registers routes such as `/orgs/:orgId/` and its router takes them with or
+    /// without the trailing slash.
+    @Test func trailingSlashesAndEncodedQueriesAreAccepted() async throws {
+        try await withSandbox { client in
+            let org = try await client.get("/api/org/")
+            #expect(org["id"] == 1)
+            #expect(try await client.post("/api/orgs/", #"{"name":"with space"}"#).status == .ok)
+            #expect(try await client.get("/api/orgs?query=with%20space").json?.arrayValue?.count == 1)
+            #expect(try await client.get("/api/health/", as: .none).status == .ok)
         }
     }
 

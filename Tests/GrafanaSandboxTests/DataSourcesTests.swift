@@ -114,6 +114,8 @@ import Testing
             #expect(added.text == #"{"message":"Member added to Team"}"#)
             let again = try await client.post("/api/teams/\(id)/members", #"{"userId":\#(user)}"#)
             #expect(again.status == .badRequest && again.text == #"{"message":"User is already added to this team"}"#)
+            #expect(try await client.get("/api/user/teams").json?.arrayValue?.first?["name"] == "platform")
+            #expect(try await client.get("/api/users/\(user)/teams").json?.arrayValue?.count == 1)
             let members = try #require(try await client.get("/api/teams/\(id)/members").json?.arrayValue)
             #expect(members.compactMap { $0["login"]?.stringValue }.sorted() == ["admin", "lee"])
             let removed = try await client.delete("/api/teams/\(id)/members/\(user)")

@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    @Test func addresses() async throws {
+        try await withSandbox { client in
+            let reply = try await client.put("/api/org/address", #"{"address1":"1 Main St","city":"Oslo","country":"NO"}"#)
+            #expect(reply.text == #"{"message":"Address updated"}"#)
+            let address = try await client.get("/api/org")["address"]
+            #expect(address == ["address1": "1 Main St", "address2": "", "city": "Oslo", "zipCode": "", "state": "", "country": "NO"])
+            let unknown = try await client.put("/api/orgs/42/address", #"{"city":"x"}"#)
+            #expect(unknown.status == .internalServerError && unknown.text == #"{"message":"Failed to update org address","traceID":""}"#)
+            #expect(try await client.put("/api/org/address", #"{"city":1}"#).text == #"{"message":"bad request data","traceID":""}"#)
+        }
+    }
+
     @Test func viewersReadCurrentOrgButCannotWriteIt() async throws {
         try await withSandbox { client in
             try await client.createUser("viewer")

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import Testing
 
 @testable import GrafanaSandbox
@@ -25,6 +26,24 @@ import Testing
         await server.stop()
         #expect(server.url == nil)
         await server.stop()
+    }
+
+    /// `run(onListening:)`, as `gfs sandbox` uses it: it reports the URL once the port is bound,
+    /// serves, and returns when its task ends (SIGINT/SIGTERM end it the same way).
+    @Test func runReportsItsURLAndServesUntilStopped() async throws {
+        let server = SandboxServer(configuration: SandboxConfiguration(port: 0))
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        let running = Task { try await server.run { url in continuation.yield(url) } }
+        var iterator = urls.makeAsyncIterator()
+        let url = try #require(await iterator.next())
+        let port = try #require(Int(url.split(separator: ":").last ?? ""))
+        #expect(url == "http://127.0.0.1:\(port)" && port > 0)
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let reply = try await SandboxClient(live: client).get("/api/health", as: .none)
+            #expect(reply.status == .ok)
+        }
+        running.cancel()
+        _ = await running.result
     }
 
     @Test func aTakenPortFailsToStart() async throws {

@@ -195,6 +195,27 @@ import Testing
         }
     }
 
+    /// Keys made before an upgrade keep working until 12.1, where keys without a service
+    /// account stop authenticating (PR grafana/grafana#105998).
+    @Test(arguments: [("11.4.0", true), ("12.0.0", true), ("12.1.0", false)])
+    func existingPlainKeysAuthenticateUntil12_1(version: String, works: Bool) async throws {
+        try await withSandboxStore(profile(version)) { store, client in
+            let (key, secret) = KeyGenerator.legacyKey(name: "old", orgID: 1)
+            try await store.write { state in
+                let now = Date()
+                state.apiKeys.append(StoredAPIKey(
+                    id: state.allocateAPIKeyID(), orgID: 1, name: "old", role: .admin,
+                    secretHash: KeyGenerator.hash(secret, salt: "old"), created: now, updated: now))
+            }
+            let reply = try await client.get("/api/org", as: .bearer(key))
+            if works {
+                #expect(reply.status == .ok)
+            } else {
+                #expect(reply.text == (try Fixture.text("invalid-token.401.json")))
+            }
+        }
+    }
+
     @Test func viewersCannotManageKeys() async throws {
         try await withSandbox(profile("9.5.0")) { client in
             try await client.createUser("v")

@@ -107,6 +107,7 @@ struct DashboardsController: SandboxController {
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
             state.dashboards.removeAll { $0.orgID == identity.orgID && $0.uid == uid }
             state.permissions.removeAll { $0.orgID == identity.orgID && $0.resourceUID == uid }
+            state.permissionsCustomised.remove("\(identity.orgID)/dashboard/\(uid)")
             for index in state.preferences.indices where state.preferences[index].homeDashboardUID == uid {
                 state.preferences[index].homeDashboardUID = ""
             }
@@ -299,7 +300,7 @@ extension SandboxState {
         }
 
         let now = Date()
-        let slug = slugify(title)
+        let slug = GrafanaFormat.slug(title)
         if let current = existing, let index = dashboards.firstIndex(where: { $0.id == current.id }) {
             let newVersion = modelVersion + 1
             model["id"] = .int(current.id)

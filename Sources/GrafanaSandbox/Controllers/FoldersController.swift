@@ -155,6 +155,8 @@ struct FoldersController: SandboxController {
                 permission.orgID == identity.orgID
                     && (doomed.contains(permission.resourceUID) || doomedDashboards.contains(permission.resourceUID))
             }
+            for uid in doomed { state.permissionsCustomised.remove("\(identity.orgID)/folder/\(uid)") }
+            for uid in doomedDashboards { state.permissionsCustomised.remove("\(identity.orgID)/dashboard/\(uid)") }
         }
         return SandboxResponse.success("Folder deleted")
     }

@@ -44,7 +44,7 @@ struct OrgUsersController: SandboxController {
             state.orgMembers(identity.orgID, query: query).map { pair -> JSONValue in
                 .object([
                     "userId": .int(pair.user.id), "login": .string(pair.user.login),
-                    "avatarUrl": .string(gravatarURL(pair.user.email)),
+                    "avatarUrl": .string(GrafanaFormat.avatarURL(pair.user.email)),
                 ])
             }
         }

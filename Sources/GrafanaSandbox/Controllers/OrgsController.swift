@@ -17,6 +17,8 @@ struct OrgsController: SandboxController {
         router.delete("/api/orgs/:orgId", use: delete)
         router.get("/api/org", use: getCurrent)
         router.put("/api/org", use: updateCurrent)
+        router.put("/api/orgs/:orgId/address", use: updateAddress)
+        router.put("/api/org/address", use: updateCurrentAddress)
     }
 
     static let invalidOrgID = GrafanaError.error(.badRequest, "orgId is invalid", cause: true)
@@ -118,6 +120,41 @@ struct OrgsController: SandboxController {
             state.orgs[index].updated = Date()
         }
         return SandboxResponse.success("Organization updated")
+    }
+
+    @Sendable func updateAddress(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let orgID = try context.int64Parameter("orgId", orAnswer: Self.invalidOrgID)
+        try await context.require(.orgsWrite, scope: .org(orgID), store: environment.store)
+        return try await updateAddress(orgID, request: request, context: context)
+    }
+
+    @Sendable func updateCurrentAddress(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let identity = try await context.require(.orgsWrite)
+        return try await updateAddress(identity.orgID, request: request, context: context)
+    }
+
+    /// `updateOrgAddressHelper`: binds `dtos.UpdateOrgAddressForm` (no field required);
+    /// failures, unknown org included, are 500 "Failed to update org address".
+    private func updateAddress(_ orgID: Int64, request: Request, context: SandboxRequestContext) async throws -> Response {
+        let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
+        let fields = try bind(.badRequestData) { () throws(RequestForm.Failure) -> [String] in
+            try ["address1", "address2", "city", "zipCode", "state", "country"].map { key throws(RequestForm.Failure) in
+                try form.string(key) ?? ""
+            }
+        }
+        try await environment.store.write { state in
+            guard let index = state.orgs.firstIndex(where: { $0.id == orgID }) else {
+                throw GrafanaError.error(.internalServerError, "Failed to update org address", cause: true)
+            }
+            state.orgs[index].address1 = fields[0]
+            state.orgs[index].address2 = fields[1]
+            state.orgs[index].city = fields[2]
+            state.orgs[index].zipCode = fields[3]
+            state.orgs[index].state = fields[4]
+            state.orgs[index].country = fields[5]
+            state.orgs[index].updated = Date()
+        }
+        return SandboxResponse.success("Address updated")
     }
 
     /// `DeleteOrgByID`: the caller's active org cannot be deleted (400, wording by version);

@@ -179,9 +179,9 @@ extension SandboxState {
             "dashboardId": .int(target.isFolder ? 0 : target.id), "folderUid": .string(target.folderUID),
             "created": GoTime.json(entry.created), "updated": GoTime.json(entry.updated),
             "userId": .int(entry.userID ?? 0), "userLogin": .string(user?.login ?? ""), "userEmail": .string(user?.email ?? ""),
-            "userAvatarUrl": .string(user.map { gravatarURL($0.email) } ?? ""), "teamId": .int(entry.teamID ?? 0),
+            "userAvatarUrl": .string(user.map { GrafanaFormat.avatarURL($0.email) } ?? ""), "teamId": .int(entry.teamID ?? 0),
             "teamEmail": .string(team?.email ?? ""),
-            "teamAvatarUrl": .string(team.map { gravatarURL(email: $0.email, orName: $0.name) } ?? ""),
+            "teamAvatarUrl": .string(team.map { GrafanaFormat.avatarURL(email: $0.email, orName: $0.name) } ?? ""),
             "team": .string(team?.name ?? ""),
         ]
         if let role = entry.role { object["role"] = .string(role.rawValue) }
@@ -189,7 +189,7 @@ extension SandboxState {
         object["permissionName"] = .string(["1": "View", "2": "Edit", "4": "Admin"]["\(entry.permission)"] ?? "")
         object["uid"] = .string(target.uid)
         object["title"] = .string(target.title)
-        object["slug"] = .string(slugify(target.title))
+        object["slug"] = .string(GrafanaFormat.slug(target.title))
         object["isFolder"] = .bool(target.isFolder)
         object["url"] = .string(target.url)
         object["inherited"] = false

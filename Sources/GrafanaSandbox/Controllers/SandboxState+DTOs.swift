@@ -25,7 +25,7 @@ extension SandboxState {
             "isGrafanaAdmin": .bool(user.isServerAdmin), "isDisabled": .bool(user.isDisabled), "isExternal": false,
             "isExternallySynced": false, "isGrafanaAdminExternallySynced": false, "authLabels": [],
             "updatedAt": GoTime.json(user.updated), "createdAt": GoTime.json(user.created),
-            "avatarUrl": .string(gravatarURL(user.email)),
+            "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)),
         ])
     }
 
@@ -48,18 +48,10 @@ extension SandboxState {
     func orgUserJSON(_ membership: StoredMembership, _ user: StoredUser) -> JSONValue {
         .object([
             "orgId": .int(membership.orgID), "userId": .int(user.id), "email": .string(user.email),
-            "name": .string(user.name), "avatarUrl": .string(gravatarURL(user.email)), "login": .string(user.login),
+            "name": .string(user.name), "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "login": .string(user.login),
             "role": .string(membership.role.rawValue), "lastSeenAt": GoTime.json(lastSeen(user)),
             "lastSeenAtAge": .string(GoTime.age(lastSeen(user))), "isDisabled": .bool(user.isDisabled),
             "authLabels": .null, "isExternallySynced": false,
         ])
     }
-}
-
-/// `dtos.GetGravatarUrlWithDefault(cfg, text, defaultText)`: with no email, the avatar is
-/// derived from the name with non-alphanumerics removed plus `@localhost`.
-func gravatarURL(email: String, orName name: String) -> String {
-    if !email.isEmpty { return gravatarURL(email) }
-    let cleaned = String(name.unicodeScalars.filter { $0.isASCII && CharacterSet.alphanumerics.contains($0) })
-    return gravatarURL(cleaned + "@localhost")
 }

@@ -65,7 +65,7 @@ extension SandboxState {
     }
 
     func folderURL(_ folder: StoredFolder) -> String {
-        "/dashboards/f/\(folder.uid)/\(slugify(folder.title))"
+        "/dashboards/f/\(folder.uid)/\(GrafanaFormat.slug(folder.title))"
     }
 
     func dashboardURL(_ dashboard: StoredDashboard) -> String {

@@ -76,11 +76,16 @@ struct ServiceAccountsController: SandboxController {
         return SandboxResponse.json(.created, json)
     }
 
-    /// `generateLogin`: `sa-<orgId>-<lowercased name, spaces as dashes>` from 10.x; before,
-    /// `sa-<name>` (grafana-client asserts the `sa-` prefix; the org part is inferred by version).
+    /// `generateLogin` (`pkg/services/serviceaccounts/database/store.go`):
+    /// `sa-<orgId>-<lowercased name>`, the first `--` collapsed, spaces as dashes. Releases
+    /// before 10 used `sa-<name>` (the older store; the switch release is inferred as 10.0).
     private func loginFor(name: String, orgID: Int64) -> String {
-        let tail = name.lowercased().replacingOccurrences(of: " ", with: "-")
-        return environment.version.major >= 10 ? "sa-\(orgID)-\(tail)" : "sa-\(tail)"
+        guard environment.version.major >= 10 else {
+            return ("sa-" + name.lowercased()).replacingOccurrences(of: " ", with: "-")
+        }
+        var login = "sa-\(orgID)-\(name.lowercased())"
+        if let range = login.range(of: "--") { login.replaceSubrange(range, with: "-") }
+        return login.replacingOccurrences(of: " ", with: "-")
     }
 
     /// `SearchOrgServiceAccountsWithPaging`: `perpage` default 1000, `page` below 1 becomes 1.
@@ -270,7 +275,7 @@ extension SandboxState {
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
-            "tokens": .int(tokenCount(account.id)), "avatarUrl": .string(gravatarURL(email: "", orName: account.name)),
+            "tokens": .int(tokenCount(account.id)), "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
             "isExternal": false,
         ])
     }
@@ -281,7 +286,7 @@ extension SandboxState {
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "createdAt": GoTime.json(account.created), "updatedAt": GoTime.json(account.updated),
-            "avatarUrl": .string(gravatarURL(email: "", orName: account.name)),
+            "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
             "teams": [], "tokens": .int(tokenCount(account.id)), "isExternal": false, "requiredBy": "",
         ])

@@ -127,7 +127,7 @@ struct TeamsController: SandboxController {
                     "orgId": .int(team.orgID), "teamId": .int(team.id), "teamUID": .string(team.uid),
                     "userId": .int(user.id), "auth_module": "", "email": .string(user.email),
                     "name": .string(user.name), "login": .string(user.login),
-                    "avatarUrl": .string(gravatarURL(user.email)), "labels": .null, "permission": .int(member.permission),
+                    "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "labels": .null, "permission": .int(member.permission),
                 ])
             }
         }
@@ -181,11 +181,16 @@ extension SandboxState {
         teams.first { $0.id == id && $0.orgID == orgID }
     }
 
+    func teamsJSON(of userID: Int64, orgID: Int64) -> JSONValue {
+        let ids = Set(teamMembers.filter { $0.userID == userID && $0.orgID == orgID }.map(\.teamID))
+        return .array(teams.filter { ids.contains($0.id) }.sorted { $0.name < $1.name }.map(teamJSON))
+    }
+
     /// `team.TeamDTO`.
     func teamJSON(_ team: StoredTeam) -> JSONValue {
         .object([
             "id": .int(team.id), "uid": .string(team.uid), "orgId": .int(team.orgID), "name": .string(team.name),
-            "email": .string(team.email), "avatarUrl": .string(gravatarURL(email: team.email, orName: team.name)),
+            "email": .string(team.email), "avatarUrl": .string(GrafanaFormat.avatarURL(email: team.email, orName: team.name)),
             "memberCount": .int(teamMembers.filter { $0.teamID == team.id }.count), "permission": 0,
         ])
     }

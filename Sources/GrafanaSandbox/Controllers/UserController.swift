@@ -14,6 +14,14 @@ struct UserController: SandboxController {
         router.get("/api/user/orgs", use: signedInUserOrgs)
         router.post("/api/user/using/:id", use: setUsingOrg)
         router.put("/api/user/password", use: changePassword)
+        router.get("/api/user/teams", use: signedInUserTeams)
+    }
+
+    /// `GetSignedInUserTeamList`: the user's teams in the request's org (`[]team.TeamDTO`).
+    @Sendable func signedInUserTeams(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let identity = try context.caller()
+        let userID = try Self.requireUserID(identity)
+        return SandboxResponse.json(.ok, await environment.store.read { $0.teamsJSON(of: userID, orgID: identity.orgID) })
     }
 
     /// `hs.getUserID`: tokens are not users; Grafana answers `response.Error(304, "Endpoint only

@@ -15,6 +15,7 @@ struct UsersController: SandboxController {
         router.get("/api/users/:id", use: get)
         router.put("/api/users/:id", use: update)
         router.get("/api/users/:id/orgs", use: orgs)
+        router.get("/api/users/:id/teams", use: teams)
         router.post("/api/users/:id/using/:orgId", use: setUsingOrg)
     }
 
@@ -35,7 +36,7 @@ struct UsersController: SandboxController {
                 .object([
                     "id": .int(user.id), "uid": .string(user.uid), "name": .string(user.name),
                     "login": .string(user.login), "email": .string(user.email),
-                    "avatarUrl": .string(gravatarURL(user.email)), "isAdmin": .bool(user.isServerAdmin),
+                    "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "isAdmin": .bool(user.isServerAdmin),
                     "isDisabled": .bool(user.isDisabled), "lastSeenAt": GoTime.json(state.lastSeen(user)),
                     "lastSeenAtAge": .string(GoTime.age(state.lastSeen(user))), "authLabels": .null,
                 ])
@@ -101,6 +102,13 @@ struct UsersController: SandboxController {
         try await context.require(.usersRead, scope: .global)
         let id = try context.int64Parameter("id", orAnswer: AdminUsersController.invalidID)
         return SandboxResponse.json(.ok, await environment.store.read { $0.userOrgsJSON(userID: id) })
+    }
+
+    /// `GetUserTeams`: the user's teams in the request's org.
+    @Sendable func teams(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let identity = try await context.require(.usersRead, scope: .global)
+        let id = try context.int64Parameter("id", orAnswer: AdminUsersController.invalidID)
+        return SandboxResponse.json(.ok, await environment.store.read { $0.teamsJSON(of: id, orgID: identity.orgID) })
     }
 
     /// `UpdateUserActiveOrg`: 400 `id is invalid` / `orgId is invalid`, 401 `Not a valid organization`.

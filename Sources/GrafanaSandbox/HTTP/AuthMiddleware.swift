@@ -35,7 +35,59 @@ struct AuthMiddleware: RouterMiddleware {
             headers[.location] = "/login"
             return Response(status: .found, headers: headers)
         }
+        if let identity = context.identity, let redirect = try await orgRedirect(request, identity: identity) {
+            return redirect
+        }
         return try await next(request, context)
+    }
+
+    /// `pkg/middleware/org_redirect.go` `OrgRedirect`: a signed-in user sending `?orgId=N` for
+    /// another org is switched to it persistently and sent back to the same URL with a 302; if
+    /// the switch fails (not a member), API requests get `{"message":"Not found"}` (404).
+    /// The Location is Grafana's `AppURL` + path + re-encoded query; the sandbox's AppURL is
+    /// the address the request came to (inferred from the `Host` header).
+    private func orgRedirect(_ request: Request, identity: Identity) async throws -> Response? {
+        guard identity.isUser, let orgID = Int64(request.query("orgId")), orgID != 0, orgID != identity.orgID else {
+            return nil
+        }
+        let switched = try await store.write { state -> Bool in
+            guard state.membership(orgID: orgID, userID: identity.userID) != nil,
+                let index = state.userIndex(identity.userID)
+            else { return false }
+            state.users[index].currentOrgID = orgID
+            return true
+        }
+        guard switched else {
+            if Self.isAPIRequest(request.uri.path) { throw GrafanaError.routeNotFound }
+            return SandboxResponse.raw(.notFound, "Not Found\n", contentType: "text/plain; charset=utf-8")
+        }
+        // `url.Values.Encode`: keys sorted, values percent-encoded.
+        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            .sorted { $0.0 < $1.0 }
+            .map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }
+            .joined(separator: "&")
+        let host = request.head.authority ?? "localhost:3000"
+        var headers = HTTPFields()
+        headers[.location] = "http://\(host)\(request.uri.path)?\(query)"
+        return Response(status: .found, headers: headers)
+    }
+
+    /// `url.QueryEscape`: letters, digits and `-_.~` stay, space becomes `+`.
+    private static func formEncode(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "): result += "+"
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                result += "%" + (byte < 16 ? "0" + hex : hex)
+            }
+        }
+        return result
     }
 
     static func isUnauthenticatedRoute(path: String, method: HTTPRequest.Method) -> Bool {

@@ -3,12 +3,14 @@ import Logging
 
 /// The request context: Hummingbird's core storage plus the authenticated caller.
 public struct SandboxRequestContext: RequestContext {
+    /// Hummingbird's per-request storage (route parameters, logger).
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` for every route but the unauthenticated ones.
     var identity: Identity?
     /// Bodies are read by ``RequestBody`` with the configured limit instead.
     public var maxUploadSize: Int { Int.max }
 
+    /// A context for a new request, not yet authenticated.
     public init(source: Source) {
         coreContext = .init(source: source)
         identity = nil

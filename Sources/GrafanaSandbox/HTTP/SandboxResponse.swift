@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 import NIOCore
 
 /// Builds the sandbox's responses with Grafana's headers.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// MD5 (RFC 1321), only for Gravatar-style avatar paths: Grafana's `dtos.GetGravatarUrl`
 /// answers `/avatar/<md5 of the lowercased email>`.
 enum MD5 {
@@ -59,9 +61,3 @@ enum MD5 {
         return hex
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

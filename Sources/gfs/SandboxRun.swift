@@ -1,0 +1,26 @@
+import GrafanaSandbox
+
+/// The in-process sandbox behind `--sandbox`: a fresh server on a free loopback port with
+/// `admin`/`admin`, stopped when the script ends.
+struct SandboxRun {
+    let server: SandboxServer
+    let url: String
+
+    static func start(version: String) async throws -> SandboxRun {
+        guard let grafanaVersion = GrafanaSandbox.GrafanaVersion(version) else {
+            throw SandboxRunError(description: "unknown Grafana version '\(version)'")
+        }
+        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion))
+        try await server.start()
+        guard let url = server.url else { throw SandboxRunError(description: "the sandbox did not report its address") }
+        return SandboxRun(server: server, url: url)
+    }
+
+    func stop() async {
+        await server.stop()
+    }
+}
+
+struct SandboxRunError: Error, CustomStringConvertible {
+    var description: String
+}

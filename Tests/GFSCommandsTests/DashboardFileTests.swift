@@ -1,0 +1,130 @@
+import Foundation
+import GFSLanguage
+import Testing
+
+@testable import GFSCommands
+
+/// Reading dashboard files before any request: the three shapes, JSON errors with their
+/// position, paths, and the inputs of an export.
+@Suite struct DashboardFileTests {
+    @Test func aBareDashboardLosesItsID() throws {
+        let file = try DashboardFile.parse(
+            #"{"id": 12, "uid": "prod", "title": "Prod", "panels": []}"#,
+            path: "prod.json"
+        )
+        #expect(file.shape == .dashboard)
+        #expect(file.model["id"] == nil)
+        #expect(file.model.keys == ["uid", "title", "panels"])
+        #expect(file.uid == "prod")
+    }
+
+    @Test func theTutorialsSaveBody() throws {
+        let text = try String(contentsOfFile: Self.repositoryFile("examples/production-overview.json"), encoding: .utf8)
+        let file = try DashboardFile.parse(text, path: "examples/production-overview.json")
+        #expect(file.shape == .saveBody)
+        #expect(file.title == "Production Overview")
+        #expect(file.uid == nil)
+        #expect(file.overwrite == false)
+        #expect(file.model["id"] == nil)
+        #expect(file.model["refresh"] == .string("25s"))
+    }
+
+    @Test func anExportNeedsItsInputs() throws {
+        let text = """
+            {"__inputs": [{"name": "DS_PROM", "type": "datasource", "pluginId": "prometheus"},
+                          {"name": "VAR_ENV", "type": "constant", "value": "prod"}],
+             "uid": "shared", "title": "Shared", "panels": [{"datasource": "${DS_PROM}"}]}
+            """
+        let file = try DashboardFile.parse(text, path: "shared.json")
+        #expect(file.shape == .export)
+        #expect {
+            try file.importInputs([:])
+        } throws: { error in
+            (error as? DashboardFileError)?.description
+                == "shared.json: Exported dashboard needs values for DS_PROM (datasource prometheus)"
+        }
+        let inputs = try file.importInputs(["DS_PROM": "prom-uid"])
+        #expect(inputs.map(\.value) == ["prom-uid", "prod"])
+        let imported = file.importedModel(inputs)
+        #expect(imported["__inputs"] == nil)
+        #expect(imported["panels"] == .list([.record(Record([("datasource", .string("prom-uid"))]))]))
+    }
+
+    /// The tutorial's JSON as some versions of the page print it: a missing comma.
+    @Test(arguments: [
+        ("{\n  \"dashboard\": {\n    \"title\": \"Production Overview\"\n    \"tags\": []\n  }\n}", 4, 5),
+        ("{\"title\": \"x\",}", 1, 15),
+        ("", 1, 1),
+    ])
+    func malformedJSONIsReportedWithItsPosition(text: String, line: Int, column: Int) {
+        #expect {
+            try DashboardFile.parse(text, path: "bad.json")
+        } throws: { error in
+            guard let error = error as? DashboardFileError else { return false }
+            return error.line == line && error.column == column
+                && error.description.hasPrefix("bad.json:\(line):\(column): ")
+        }
+    }
+
+    @Test func aFileWithoutATitleIsNotADashboard() {
+        #expect {
+            try DashboardFile.parse(#"{"panels": []}"#, path: "x.json")
+        } throws: { error in
+            (error as? DashboardFileError)?.message == "Not a dashboard: no 'title' and no 'dashboard' member"
+        }
+    }
+
+    @Test func pathsExpandFilesDirectoriesAndGlobs() throws {
+        let directory = NSTemporaryDirectory() + "gfs-paths-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/nested", withIntermediateDirectories: true)
+        for name in ["b.json", "a.json", "notes.txt", "nested/c.json"] {
+            try "{}".write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
+        }
+        #expect(
+            try DashboardFile.expand([directory]) == [
+                "\(directory)/a.json", "\(directory)/b.json", "\(directory)/nested/c.json",
+            ]
+        )
+        #expect(
+            try DashboardFile.expand(["\(directory)/*.json", "\(directory)/a.json"]) == [
+                "\(directory)/a.json", "\(directory)/b.json",
+            ]
+        )
+        #expect {
+            try DashboardFile.expand(["\(directory)/missing.json"])
+        } throws: { error in
+            (error as? DashboardFileError)?.description == "\(directory)/missing.json: No such file"
+        }
+        #expect {
+            try DashboardFile.expand(["\(directory)/*.yaml"])
+        } throws: { error in
+            (error as? DashboardFileError)?.message == "No files match"
+        }
+    }
+
+    @Test func comparisonIgnoresIDVersionKeyOrderAndNumberSpelling() throws {
+        let local = try Value(json: #"{"uid": "u", "title": "T", "refresh": 5, "version": 1}"#).recordValue!
+        let server = try Value(json: #"{"title": "T", "id": 9, "version": 4, "refresh": 5.0, "uid": "u"}"#).recordValue!
+        #expect(GrafanaShellHost.sameDashboard(local, server))
+        let changed = try Value(json: #"{"title": "T2", "id": 9, "uid": "u", "refresh": 5}"#).recordValue!
+        #expect(!GrafanaShellHost.sameDashboard(local, changed))
+    }
+
+    @Test func aLineDiffShowsChangesWithContext() {
+        let old = ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3,", "  \"d\": 4,", "  \"e\": 5", "}"]
+        var new = old
+        new[4] = "  \"d\": 40,"
+        #expect(
+            LineDiff.lines(from: old, to: new, context: 1) == [
+                #"    "c": 3,"#, #"-   "d": 4,"#, #"+   "d": 40,"#, #"    "e": 5"#,
+            ]
+        )
+        #expect(LineDiff.lines(from: old, to: old, context: 2).isEmpty)
+    }
+
+    static func repositoryFile(_ path: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+            .appendingPathComponent(path).path
+    }
+}

@@ -1,0 +1,57 @@
+import GFSLanguage
+import GFSTestSupport
+import Testing
+
+@testable import GFSCommands
+
+/// What the user reads: key/value blocks, tables, JSON lines, with secrets masked.
+@Suite struct ResultFormatterTests {
+    let key: Value = [
+        "name": "apikeycurl", "key": "glsa_0123456789abcdef", "role": "Admin", "orgId": 2, "expiration": nil,
+        "kind": "service-account-token",
+    ]
+
+    @Test func aRecordIsAnAlignedKeyValueBlock() {
+        let text = ResultFormatter(secrets: ["glsa_0123456789abcdef"]).text(key, command: ["key", "create"])
+        assertGolden(text, named: "key-create-block")
+    }
+
+    @Test func aListOfRecordsIsATableWithTheCommandsColumns() throws {
+        let rows = try Value(
+            json: """
+                [{"uid": "prod", "title": "Production Overview", "folder": "General", "folderUid": null, "tags": ["prod", "web"], "url": "/d/prod"},
+                 {"uid": "db", "title": "Databases", "folder": "Ops", "folderUid": "ops", "tags": [], "url": "/d/db"}]
+                """
+        )
+        assertGolden(
+            ResultFormatter(secrets: []).text(rows, command: ["dashboard", "list"]),
+            named: "dashboard-list-table"
+        )
+    }
+
+    @Test func anEmptyListSaysSo() {
+        #expect(ResultFormatter(secrets: []).text(.list([]), command: ["org", "list"]) == "(none)\n")
+    }
+
+    @Test func jsonIsOneLineWithSecretsMasked() {
+        let line = ResultFormatter(secrets: ["glsa_0123456789abcdef"]).json(key)
+        #expect(!line.contains("\n"))
+        #expect(!line.contains("glsa_0123456789abcdef"))
+        #expect(line.contains(#""key":"***""#))
+    }
+
+    @Test func aPulledDashboardPrintsAsJSON() throws {
+        let model = try Value(json: #"{"uid": "prod", "title": "Prod"}"#)
+        #expect(
+            ResultFormatter(secrets: []).text(model, command: ["dashboard", "pull"])
+                == "{\n  \"uid\": \"prod\",\n  \"title\": \"Prod\"\n}\n"
+        )
+    }
+
+    @Test func redactionMasksSecretsInsideText() {
+        let redactor = Redactor(secrets: ["s3cr3t-token", "abc"])
+        #expect(redactor.redact("Bearer s3cr3t-token failed") == "Bearer *** failed")
+        // Too short to mask safely: masking "abc" would garble ordinary words.
+        #expect(redactor.redact("abc") == "abc")
+    }
+}
