@@ -107,17 +107,19 @@ struct TmuxSession {
     let directory: String
 
     /// Starts `executable` with `arguments` in a new tmux window, in `workingDirectory`, with
-    /// `environment` added to a quiet terminal's; with `underJobControl`, an interactive bash
+    /// `environment` added to a quiet terminal's and `rcFile` as the rc file; with `underJobControl`, an interactive bash
     /// starts it instead, so that Ctrl-Z and `fg` work.
     init(
         executable: String = TmuxSession.binary,
         arguments: [String] = [],
         environment extra: [String: String] = [:],
         workingDirectory: String? = nil,
+        rcFile: String? = nil,
         underJobControl: Bool = false
     ) async throws {
         directory = NSTemporaryDirectory() + "gfs-shell-tty-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/config/gfs", withIntermediateDirectories: true)
+        if let rcFile { try rcFile.write(toFile: directory + "/config/gfs/rc", atomically: true, encoding: .utf8) }
         historyFile = directory + "/state/gfs/history"
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw TmuxError(message: "No shell binary at \(executable); build it with `swift build`.")
