@@ -26,6 +26,9 @@ let package = Package(
         // classifies their connection and TLS errors and configures TLS trust roots.
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        // Named explicitly (they already come with Hummingbird) because the sandbox builds
+        // its responses from their types.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -55,7 +58,9 @@ let package = Package(
             name: "GrafanaSandbox",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -129,6 +134,8 @@ let package = Package(
             dependencies: [
                 "GrafanaSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             // Grafana fixtures and the 11.4.0 spec subset, copied from shared/grafana so the
             // tests need nothing outside the clone.

@@ -55,7 +55,13 @@ extension GrafanaShellHost {
         let target = try await org(try call.requiredString(0, "org"))
         do {
             try await client.deleteOrg(id: target.id)
-        } catch let error as GrafanaError where error.isNotSent {}
+        } catch let error as GrafanaError where error.isNotSent {
+        } catch let error as GrafanaError where error.status == 400 {
+            // Grafana refuses to delete the user's active org (pkg/api/org.go DeleteOrgByID).
+            var failure = CommandFailure(error)
+            failure.hint = "Switch the user to another org first, e.g. 'use org 1 --switch'."
+            throw failure
+        }
         if context.org?.id == target.id { update { $0.org = nil } }
         return .record(Record([("id", target.id.value), ("name", .string(target.name)), ("deleted", .bool(true))]))
     }

@@ -21,6 +21,10 @@ public final class GrafanaShellHost: CommandHost {
 
     /// How results are shown and whether writes are sent.
     public struct Options: Sendable {
+        /// The same as ``GrafanaShellHost/OutputFormat``; kept for code written against the
+        /// earlier nesting.
+        public typealias OutputFormat = GrafanaShellHost.OutputFormat
+
         public var output: OutputFormat
         /// Reads run, writes are printed as curl commands on standard error and not sent.
         public var dryRun: Bool

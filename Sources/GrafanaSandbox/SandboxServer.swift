@@ -75,7 +75,9 @@ public final class SandboxServer: Sendable {
         try await application.runService()
     }
 
-    private func makeApplication(onListening: (@Sendable (Int) -> Void)?) throws -> (some ApplicationProtocol, ListeningSignal) {
+    private func makeApplication(onListening: (@Sendable (Int) -> Void)?) throws -> (
+        some ApplicationProtocol, ListeningSignal
+    ) {
         let router = try buildRouter(configuration: configuration)
         var logger = Logger(label: "gfs.sandbox")
         logger.logLevel = .warning

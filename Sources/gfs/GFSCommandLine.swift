@@ -26,8 +26,21 @@ struct GFSCommandLine: AsyncParsableCommand {
             Exit status: 0 success; 1 a command or assertion failed; 2 bad connection
             settings; 64 usage error; 65 syntax or check error (nothing ran); 130
             interrupted; or the script's own 'exit CODE'.
+
+            'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
             """
     )
+
+    /// Dispatches `gfs sandbox ...` by hand: with a positional script argument on the root
+    /// command, swift-argument-parser would read `sandbox` as a script name.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "sandbox" {
+            await SandboxCommand.main(Array(arguments.dropFirst()))
+        } else {
+            await Self.main(arguments)
+        }
+    }
 
     @Option(
         name: .customShort("c"),

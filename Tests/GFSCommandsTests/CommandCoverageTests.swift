@@ -52,6 +52,7 @@ import Testing
         // Grafana refuses to delete the caller's active org (400); switch back first.
         let active = await harness.run("org delete beta")
         #expect(active.diagnostics.first?.message.contains("400") == true)
+        #expect(active.diagnostics.first?.hint == "Switch the user to another org first, e.g. 'use org 1 --switch'.")
         expectSuccess(await harness.run("use org 1 --switch\norg delete beta"), harness)
         #expect(try await harness.adminClient().orgs().map(\.name) == ["Main Org."])
         let gone = await harness.run("org show beta")

@@ -9,13 +9,16 @@ import Testing
 @Suite struct BadInputTests {
     /// Bodies that `web.Bind` rejects, for routes whose handlers answer "bad request data".
     static let malformedBodies = [
-        "{", "{\"name\":}", "[1,2]", "\"text\"", "42", "{\"name\":\"x\",}", "{'name':'x'}", "nul", "{\"name\":\"\\u12\"}",
+        "{", "{\"name\":}", "[1,2]", "\"text\"", "42", "{\"name\":\"x\",}", "{'name':'x'}", "nul",
+        "{\"name\":\"\\u12\"}",
     ]
 
     @Test(arguments: malformedBodies)
     func malformedJSONIsBadRequestData(body: String) async throws {
         try await withSandbox { client in
-            for path in ["/api/orgs", "/api/dashboards/db", "/api/folders", "/api/datasources", "/api/teams", "/api/admin/users"] {
+            for path in [
+                "/api/orgs", "/api/dashboards/db", "/api/folders", "/api/datasources", "/api/teams", "/api/admin/users",
+            ] {
                 let reply = try await client.post(path, body)
                 #expect(reply.status == .badRequest, "\(path) \(body): \(reply.text)")
                 #expect(reply.text == #"{"message":"bad request data","traceID":""}"#, "\(path)")
@@ -67,12 +70,20 @@ import Testing
             #expect(try await client.get("/api/users/404").text == #"{"message":"user not found"}"#)
             #expect(try await client.get("/api/teams/404").text == #"{"message":"Team not found","traceID":""}"#)
             #expect(try await client.get("/api/datasources/404").text == #"{"message":"Data source not found"}"#)
-            #expect(try await client.get("/api/folders/404").text == #"{"message":"folder not found","status":"not-found"}"#)
-            #expect(try await client.get("/api/dashboards/uid/404").text == #"{"message":"Dashboard not found","traceID":""}"#)
+            #expect(
+                try await client.get("/api/folders/404").text == #"{"message":"folder not found","status":"not-found"}"#
+            )
+            #expect(
+                try await client.get("/api/dashboards/uid/404").text
+                    == #"{"message":"Dashboard not found","traceID":""}"#
+            )
             #expect(try await client.get("/api/serviceaccounts/404")["messageId"] == "serviceaccounts.ErrNotFound")
             // Ids that are not numbers, and numbers beyond int64.
             #expect(try await client.get("/api/orgs/1.5").text == #"{"message":"orgId is invalid","traceID":""}"#)
-            #expect(try await client.get("/api/orgs/99999999999999999999").text == #"{"message":"orgId is invalid","traceID":""}"#)
+            #expect(
+                try await client.get("/api/orgs/99999999999999999999").text
+                    == #"{"message":"orgId is invalid","traceID":""}"#
+            )
             #expect(try await client.get("/api/users/-").text == #"{"message":"id is invalid","traceID":""}"#)
         }
     }
@@ -93,13 +104,17 @@ import Testing
 
     @Test func largeValidBodiesWithinTheLimitAreAccepted() async throws {
         try await withSandbox { client in
-            let panels = (0..<2000).map { #"{"id":\#($0),"type":"graph","title":"panel \#($0)","targets":[{"expr":"up"}]}"# }
+            let panels = (0..<2000).map {
+                #"{"id":\#($0),"type":"graph","title":"panel \#($0)","targets":[{"expr":"up"}]}"#
+            }
             let body = #"{"dashboard":{"title":"Big","panels":[\#(panels.joined(separator: ","))]}}"#
             #expect(body.utf8.count > 100_000)
             let reply = try await client.post("/api/dashboards/db", body)
             #expect(reply.status == .ok)
             let uid = try #require(reply["uid"]?.stringValue)
-            #expect(try await client.get("/api/dashboards/uid/\(uid)")["dashboard"]?["panels"]?.arrayValue?.count == 2000)
+            #expect(
+                try await client.get("/api/dashboards/uid/\(uid)")["dashboard"]?["panels"]?.arrayValue?.count == 2000
+            )
         }
     }
 
@@ -129,13 +144,18 @@ import Testing
                 #expect(reply.status.code >= 400, "\(path) \(body)")
             }
             #expect(try await client.get("/api/dashboards/uid/keep").text == snapshot)
-            #expect(await store.read { ($0.dashboards.count, $0.nextDashboardID, $0.orgs.count, $0.nextOrgID) } == counts)
+            #expect(
+                await store.read { ($0.dashboards.count, $0.nextDashboardID, $0.orgs.count, $0.nextOrgID) } == counts
+            )
         }
     }
 
     @Test func unicodeAndEscapesRoundTripAsGoWritesThem() async throws {
         try await withSandbox { client in
-            let reply = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"u","title":"Ünïcode <b>&amp; \ud83d\ude00","n":1.50,"e":1e21}}"#)
+            let reply = try await client.post(
+                "/api/dashboards/db",
+                #"{"dashboard":{"uid":"u","title":"Ünïcode <b>&amp; \ud83d\ude00","n":1.50,"e":1e21}}"#
+            )
             #expect(reply.status == .ok)
             let text = try await client.get("/api/dashboards/uid/u").text
             // Go escapes <, > and & in strings, writes 1.50 as 1.5 and 1e21 as 1e+21.

@@ -42,8 +42,10 @@ import Testing
             let specPath = spec.specPath(forRoute: route.path)
             #expect(specPath != nil, "\(route.method) \(route.path) is not a path of the 11.4.0 spec")
             if let specPath {
-                #expect(spec.operation(path: specPath, method: route.method) != nil,
-                        "\(route.method) \(route.path): the spec has \(specPath) but not this method")
+                #expect(
+                    spec.operation(path: specPath, method: route.method) != nil,
+                    "\(route.method) \(route.path): the spec has \(specPath) but not this method"
+                )
             }
         }
     }
@@ -69,7 +71,8 @@ import Testing
 
     @Test func legacyKeyRoutesFollowTheVersion() throws {
         let keyRoutes = { (version: String) throws -> Int in
-            try buildRouter(configuration: profile(version)).routes.filter { "\($0.path)".hasPrefix("/api/auth/keys") }.count
+            try buildRouter(configuration: profile(version)).routes.filter { "\($0.path)".hasPrefix("/api/auth/keys") }
+                .count
         }
         #expect(try keyRoutes("9.5.0") == 3)
         #expect(try keyRoutes("11.4.0") == 3)
@@ -89,7 +92,10 @@ import Testing
     }
 
     static func step(
-        _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, as credential: Credential = .admin,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ body: String? = nil,
+        as credential: Credential = .admin,
         capture: [String: [String]] = [:]
     ) -> Step {
         Step(method: method, path: path, body: body, credential: credential, capture: capture)
@@ -113,8 +119,18 @@ import Testing
         step(.put, "/api/org", #"{"name":"Main Org."}"#),
         step(.put, "/api/org/address", #"{"address1":"1 Main St","city":"Oslo","country":"NO"}"#),
         step(.put, "/api/orgs/{org}/address", #"{"zipCode":"0150"}"#),
-        step(.post, "/api/admin/users", #"{"login":"u1","password":"pw123456","email":"u1@example.com"}"#, capture: ["u1": ["id"]]),
-        step(.post, "/api/admin/users", #"{"login":"u2","password":"pw123456","orgId":{org}}"#, capture: ["u2": ["id"]]),
+        step(
+            .post,
+            "/api/admin/users",
+            #"{"login":"u1","password":"pw123456","email":"u1@example.com"}"#,
+            capture: ["u1": ["id"]]
+        ),
+        step(
+            .post,
+            "/api/admin/users",
+            #"{"login":"u2","password":"pw123456","orgId":{org}}"#,
+            capture: ["u2": ["id"]]
+        ),
         step(.post, "/api/orgs/{org}/users", #"{"loginOrEmail":"u1","role":"Editor"}"#),
         step(.get, "/api/orgs/{org}/users"),
         step(.patch, "/api/orgs/{org}/users/{u1}", #"{"role":"Viewer"}"#),
@@ -126,7 +142,12 @@ import Testing
         step(.delete, "/api/org/users/{u2}"),
         step(.post, "/api/user/using/{org}"),
         step(.post, "/api/user/using/1"),
-        step(.put, "/api/user/password", #"{"oldPassword":"pw123456","newPassword":"pw654321"}"#, as: .basic("u1", "pw123456")),
+        step(
+            .put,
+            "/api/user/password",
+            #"{"oldPassword":"pw123456","newPassword":"pw654321"}"#,
+            as: .basic("u1", "pw123456")
+        ),
         step(.get, "/api/users"),
         step(.get, "/api/users/search?query=u"),
         step(.get, "/api/users/lookup?loginOrEmail=u1"),
@@ -143,7 +164,12 @@ import Testing
         step(.get, "/api/serviceaccounts/search"),
         step(.get, "/api/serviceaccounts/{sa}"),
         step(.patch, "/api/serviceaccounts/{sa}", #"{"name":"conformance2"}"#),
-        step(.post, "/api/serviceaccounts/{sa}/tokens", #"{"name":"t1","secondsToLive":3600}"#, capture: ["token": ["id"]]),
+        step(
+            .post,
+            "/api/serviceaccounts/{sa}/tokens",
+            #"{"name":"t1","secondsToLive":3600}"#,
+            capture: ["token": ["id"]]
+        ),
         step(.get, "/api/serviceaccounts/{sa}/tokens"),
         step(.delete, "/api/serviceaccounts/{sa}/tokens/{token}"),
         step(.delete, "/api/serviceaccounts/{sa}"),
@@ -159,20 +185,36 @@ import Testing
         step(.post, "/api/folders/sub/move", #"{"parentUid":""}"#),
         step(.get, "/api/folders/cf/permissions"),
         step(.post, "/api/folders/cf/permissions", #"{"items":[{"role":"Viewer","permission":1}]}"#),
-        step(.post, "/api/dashboards/db", #"{"dashboard":{"uid":"cd","title":"Conf dash","tags":["t"]},"folderUid":"cf","message":"m"}"#),
+        step(
+            .post,
+            "/api/dashboards/db",
+            #"{"dashboard":{"uid":"cd","title":"Conf dash","tags":["t"]},"folderUid":"cf","message":"m"}"#
+        ),
         step(.get, "/api/dashboards/uid/cd"),
         step(.get, "/api/dashboards/uid/cd/permissions"),
         step(.post, "/api/dashboards/uid/cd/permissions", #"{"items":[{"role":"Editor","permission":2}]}"#),
-        step(.post, "/api/dashboards/import", #"{"dashboard":{"title":"Imported","uid":"imp"},"overwrite":true,"inputs":[]}"#),
+        step(
+            .post,
+            "/api/dashboards/import",
+            #"{"dashboard":{"title":"Imported","uid":"imp"},"overwrite":true,"inputs":[]}"#
+        ),
         step(.get, "/api/search?query=Conf"),
-        step(.post, "/api/datasources", #"{"name":"ds","type":"prometheus","access":"proxy","url":"http://localhost:9090"}"#,
-             capture: ["ds": ["id"], "dsUID": ["datasource", "uid"]]),
+        step(
+            .post,
+            "/api/datasources",
+            #"{"name":"ds","type":"prometheus","access":"proxy","url":"http://localhost:9090"}"#,
+            capture: ["ds": ["id"], "dsUID": ["datasource", "uid"]]
+        ),
         step(.get, "/api/datasources"),
         step(.get, "/api/datasources/uid/{dsUID}"),
         step(.get, "/api/datasources/name/ds"),
         step(.get, "/api/datasources/id/ds"),
         step(.get, "/api/datasources/{ds}"),
-        step(.put, "/api/datasources/uid/{dsUID}", #"{"name":"ds","type":"prometheus","access":"proxy","url":"http://prom:9090"}"#),
+        step(
+            .put,
+            "/api/datasources/uid/{dsUID}",
+            #"{"name":"ds","type":"prometheus","access":"proxy","url":"http://prom:9090"}"#
+        ),
         step(.put, "/api/datasources/{ds}", #"{"name":"ds","type":"prometheus","access":"proxy"}"#),
         step(.delete, "/api/datasources/{ds}"),
         step(.post, "/api/datasources", #"{"name":"ds2","type":"loki","access":"proxy","uid":"ds2"}"#),
@@ -210,8 +252,16 @@ import Testing
             var captured: [String: String] = [:]
             for step in Self.walk {
                 let path = Self.fill(step.path, captured)
-                let reply = try await client.send(step.method, path, as: step.credential, body: step.body.map { Self.fill($0, captured) })
-                let route = try #require(Self.route(for: path, method: step.method.rawValue, in: routes), "\(step): no route")
+                let reply = try await client.send(
+                    step.method,
+                    path,
+                    as: step.credential,
+                    body: step.body.map { Self.fill($0, captured) }
+                )
+                let route = try #require(
+                    Self.route(for: path, method: step.method.rawValue, in: routes),
+                    "\(step): no route"
+                )
                 await exercised.insert("\(route.method) \(route.path)")
                 #expect(reply.status.code < 500, "\(step): \(reply.status.code) \(reply.text)")
                 for (name, keys) in step.capture {
@@ -251,7 +301,9 @@ import Testing
     }
 
     /// The registered route a concrete path takes, preferring literal segments as the router does.
-    static func route(for path: String, method: String, in routes: [(method: String, path: String)]) -> (method: String, path: String)? {
+    static func route(for path: String, method: String, in routes: [(method: String, path: String)]) -> (
+        method: String, path: String
+    )? {
         let segments = OpenAPISpec.segments(String(path.split(separator: "?")[0]))
         return routes.filter { route in
             let pattern = OpenAPISpec.segments(route.path)

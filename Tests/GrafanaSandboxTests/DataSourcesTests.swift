@@ -5,7 +5,8 @@ import Testing
 @testable import GrafanaSandbox
 
 @Suite struct DataSourcesTests {
-    static let prometheus = #"{"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://localhost:9090","jsonData":{"httpMethod":"POST"},"secureJsonData":{"password":"hunter2"}}"#
+    static let prometheus =
+        #"{"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://localhost:9090","jsonData":{"httpMethod":"POST"},"secureJsonData":{"password":"hunter2"}}"#
 
     @Test func createAndReadByEveryKey() async throws {
         try await withSandbox { client in
@@ -25,7 +26,9 @@ import Testing
             #expect(try await client.get("/api/datasources/\(id)")["uid"] == .string(uid))
             #expect(try await client.get("/api/datasources/id/Prometheus").text == #"{"id":\#(id)}"#)
             let list = try #require(try await client.get("/api/datasources").json?.arrayValue)
-            #expect(list.count == 1 && list[0]["typeName"] == "Prometheus" && list[0]["jsonData"] == ["httpMethod": "POST"])
+            #expect(
+                list.count == 1 && list[0]["typeName"] == "Prometheus" && list[0]["jsonData"] == ["httpMethod": "POST"]
+            )
             let missing = try await client.get("/api/datasources/name/nope")
             #expect(missing.status == .notFound && missing.text == #"{"message":"Data source not found"}"#)
         }
@@ -37,15 +40,30 @@ import Testing
             let dup = try await client.post("/api/datasources", Self.prometheus)
             #expect(dup.status == .conflict)
             #expect(dup.text == #"{"message":"data source with the same name already exists","traceID":""}"#)
-            let uid = try await client.post("/api/datasources", #"{"name":"A","type":"loki","access":"proxy","uid":"u1"}"#)
+            let uid = try await client.post(
+                "/api/datasources",
+                #"{"name":"A","type":"loki","access":"proxy","uid":"u1"}"#
+            )
             #expect(uid.status == .ok)
-            let dupUID = try await client.post("/api/datasources", #"{"name":"B","type":"loki","access":"proxy","uid":"u1"}"#)
+            let dupUID = try await client.post(
+                "/api/datasources",
+                #"{"name":"B","type":"loki","access":"proxy","uid":"u1"}"#
+            )
             #expect(dupUID.text == #"{"message":"data source with the same uid already exists","traceID":""}"#)
             let noAccess = try await client.post("/api/datasources", #"{"name":"C","type":"loki"}"#)
             #expect(noAccess.text == #"{"message":"bad request data","traceID":""}"#)
-            let badURL = try await client.post("/api/datasources", #"{"name":"D","type":"loki","access":"proxy","url":"http://a b:99999"}"#)
-            #expect(badURL.status == .badRequest && badURL.text == #"{"message":"Validation error, invalid URL","traceID":""}"#)
-            let secure = try await client.post("/api/datasources", #"{"name":"E","type":"loki","access":"proxy","secureJsonData":{"x":1}}"#)
+            let badURL = try await client.post(
+                "/api/datasources",
+                #"{"name":"D","type":"loki","access":"proxy","url":"http://a b:99999"}"#
+            )
+            #expect(
+                badURL.status == .badRequest
+                    && badURL.text == #"{"message":"Validation error, invalid URL","traceID":""}"#
+            )
+            let secure = try await client.post(
+                "/api/datasources",
+                #"{"name":"E","type":"loki","access":"proxy","secureJsonData":{"x":1}}"#
+            )
             #expect(secure.text == #"{"message":"bad request data","traceID":""}"#)
         }
     }
@@ -55,12 +73,21 @@ import Testing
             let created = try await client.post("/api/datasources", Self.prometheus)
             let uid = try #require(created["datasource"]?["uid"]?.stringValue)
             let id = try #require(created["id"]?.integerValue)
-            let updated = try await client.put("/api/datasources/uid/\(uid)", #"{"name":"Prom","type":"prometheus","access":"proxy","url":"http://prom:9090","version":1}"#)
+            let updated = try await client.put(
+                "/api/datasources/uid/\(uid)",
+                #"{"name":"Prom","type":"prometheus","access":"proxy","url":"http://prom:9090","version":1}"#
+            )
             #expect(updated.status == .ok && updated["message"] == "Datasource updated")
             #expect(updated["datasource"]?["version"] == 2 && updated["datasource"]?["url"] == "http://prom:9090")
-            let stale = try await client.put("/api/datasources/\(id)", #"{"name":"Prom","type":"prometheus","access":"proxy","version":1}"#)
+            let stale = try await client.put(
+                "/api/datasources/\(id)",
+                #"{"name":"Prom","type":"prometheus","access":"proxy","version":1}"#
+            )
             #expect(stale.status == .conflict)
-            let byID = try await client.put("/api/datasources/\(id)", #"{"name":"Prom2","type":"prometheus","access":"proxy"}"#)
+            let byID = try await client.put(
+                "/api/datasources/\(id)",
+                #"{"name":"Prom2","type":"prometheus","access":"proxy"}"#
+            )
             #expect(byID["name"] == "Prom2")
 
             let deleted = try await client.delete("/api/datasources/uid/\(uid)")
@@ -70,7 +97,9 @@ import Testing
             #expect(try await client.delete("/api/datasources/name/Loki").json?["message"] == "Data source deleted")
             let third = try await client.post("/api/datasources", #"{"name":"T","type":"loki","access":"proxy"}"#)
             let thirdID = try #require(third["id"]?.integerValue)
-            #expect(try await client.delete("/api/datasources/\(thirdID)").text == #"{"message":"Data source deleted"}"#)
+            #expect(
+                try await client.delete("/api/datasources/\(thirdID)").text == #"{"message":"Data source deleted"}"#
+            )
             #expect(try await client.get("/api/datasources/abc").text == #"{"message":"id is invalid","traceID":""}"#)
         }
     }
@@ -89,7 +118,10 @@ import Testing
             let id = try await client.createUser("ed")
             try await client.setMainOrgRole(id, "Editor")
             #expect(try await client.get("/api/datasources", as: .basic("ed", "secret123")).status == .ok)
-            expectAccessDenied(try await client.post("/api/datasources", Self.prometheus, as: .basic("ed", "secret123")), "datasources:create")
+            expectAccessDenied(
+                try await client.post("/api/datasources", Self.prometheus, as: .basic("ed", "secret123")),
+                "datasources:create"
+            )
         }
     }
 }
@@ -122,7 +154,10 @@ import Testing
             #expect(removed.text == #"{"message":"Team member removed"}"#)
             #expect(try await client.delete("/api/teams/\(id)/members/\(user)").status == .notFound)
 
-            #expect(try await client.put("/api/teams/\(id)", #"{"name":"platform2"}"#).text == #"{"message":"Team updated"}"#)
+            #expect(
+                try await client.put("/api/teams/\(id)", #"{"name":"platform2"}"#).text
+                    == #"{"message":"Team updated"}"#
+            )
             #expect(try await client.delete("/api/teams/\(id)").text == #"{"message":"Team deleted"}"#)
             let gone = try await client.delete("/api/teams/\(id)")
             #expect(gone.status == .notFound && gone.text == #"{"message":"Failed to delete Team. ID not found"}"#)
@@ -138,9 +173,15 @@ import Testing
         try await withSandbox { client in
             #expect(try await client.get("/api/user/preferences").text == "{}")
             _ = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"home","title":"Home"}}"#)
-            let put = try await client.put("/api/org/preferences", #"{"theme":"dark","homeDashboardUID":"home","timezone":"utc"}"#)
+            let put = try await client.put(
+                "/api/org/preferences",
+                #"{"theme":"dark","homeDashboardUID":"home","timezone":"utc"}"#
+            )
             #expect(put.text == #"{"message":"Preferences updated"}"#)
-            #expect(try await client.get("/api/org/preferences").text == #"{"homeDashboardUID":"home","timezone":"utc","theme":"dark"}"#)
+            #expect(
+                try await client.get("/api/org/preferences").text
+                    == #"{"homeDashboardUID":"home","timezone":"utc","theme":"dark"}"#
+            )
             let patch = try await client.patch("/api/org/preferences", #"{"weekStart":"monday"}"#)
             #expect(patch.status == .ok)
             #expect(try await client.get("/api/org/preferences")["theme"] == "dark")
@@ -160,7 +201,10 @@ import Testing
             #expect(try await client.put("/api/teams/\(team)/preferences", #"{"timezone":"browser"}"#).status == .ok)
             #expect(try await client.get("/api/teams/\(team)/preferences").text == #"{"timezone":"browser"}"#)
             try await client.createUser("v")
-            expectAccessDenied(try await client.put("/api/org/preferences", "{}", as: .basic("v", "secret123")), "orgs:write")
+            expectAccessDenied(
+                try await client.put("/api/org/preferences", "{}", as: .basic("v", "secret123")),
+                "orgs.preferences:write"
+            )
         }
     }
 }

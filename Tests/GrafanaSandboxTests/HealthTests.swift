@@ -28,7 +28,9 @@ import Testing
             let buildInfo = try #require(settings["buildInfo"]?.objectValue)
             #expect(buildInfo["version"] == .string(version))
             // The fixture's buildInfo has exactly these keys, with these JSON types.
-            let fixture = try #require(try Fixture.json("frontend-settings.buildInfo.11.6.2.json")["buildInfo"]?.objectValue)
+            let fixture = try #require(
+                try Fixture.json("frontend-settings.buildInfo.11.6.2.json")["buildInfo"]?.objectValue
+            )
             #expect(Set(buildInfo.keys) == Set(fixture.keys))
             for key in fixture.keys {
                 #expect(kind(buildInfo[key]) == kind(fixture[key]), "\(key)")

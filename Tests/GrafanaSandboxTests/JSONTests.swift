@@ -26,7 +26,10 @@ import Testing
 
     @Test func indentedFormMatchesMarshalIndent() {
         let value: JSONValue = ["database": "ok", "list": [1, [] as JSONValue], "empty": [:] as JSONValue]
-        #expect(value.encodedIndented() == "{\n  \"database\": \"ok\",\n  \"list\": [\n    1,\n    []\n  ],\n  \"empty\": {}\n}")
+        #expect(
+            value.encodedIndented()
+                == "{\n  \"database\": \"ok\",\n  \"list\": [\n    1,\n    []\n  ],\n  \"empty\": {}\n}"
+        )
     }
 
     @Test func parserKeepsOrderIntegersAndLastDuplicate() throws {
@@ -43,7 +46,9 @@ import Testing
     }
 
     @Test func parserRefusesDeepNesting() {
-        let deep = String(repeating: "[", count: JSONParser.maximumDepth + 1) + String(repeating: "]", count: JSONParser.maximumDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONParser.maximumDepth + 1)
+            + String(repeating: "]", count: JSONParser.maximumDepth + 1)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
         let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect((try? JSONParser.parse(fine)) != nil)
@@ -71,7 +76,9 @@ import Testing
             let ids = try await withThrowingTaskGroup(of: Int64?.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"Board \#(index)"}}"#)["id"]?.integerValue
+                        try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"Board \#(index)"}}"#)[
+                            "id"
+                        ]?.integerValue
                     }
                 }
                 var ids: [Int64] = []

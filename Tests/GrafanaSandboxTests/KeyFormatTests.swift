@@ -7,8 +7,10 @@ import Testing
     /// The spec's example token: the checksum is hex of the little-endian CRC32 of "glsa_" + secret.
     @Test func serviceAccountTokenChecksumMatchesGrafanaExample() {
         #expect(KeyGenerator.checksum(for: "yscW25imSKJIuav8zF37RZmnbiDvB05G") == "fcaaf58a")
-        #expect(KeyGenerator.decodeServiceAccountToken("glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a")
-            == "yscW25imSKJIuav8zF37RZmnbiDvB05G")
+        #expect(
+            KeyGenerator.decodeServiceAccountToken("glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a")
+                == "yscW25imSKJIuav8zF37RZmnbiDvB05G"
+        )
         #expect(KeyGenerator.decodeServiceAccountToken("glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58b") == nil)
     }
 
@@ -20,8 +22,11 @@ import Testing
 
     /// The docs' example legacy key decodes to `{"k":"V1qL…","n":"grafana","id":1}`.
     @Test func legacyKeyRoundTrips() throws {
-        let decoded = try #require(KeyGenerator.decodeLegacyKey(
-            "eyJrIjoiVjFxTHZ6dGdPSjg5Um92MjN1RlhjMkNqYkZUbm9jYkwiLCJuIjoiZ3JhZmFuYSIsImlkIjoxfQ=="))
+        let decoded = try #require(
+            KeyGenerator.decodeLegacyKey(
+                "eyJrIjoiVjFxTHZ6dGdPSjg5Um92MjN1RlhjMkNqYkZUbm9jYkwiLCJuIjoiZ3JhZmFuYSIsImlkIjoxfQ=="
+            )
+        )
         #expect(decoded.secret == "V1qLvztgOJ89Rov23uFXc2CjbFTnocbL")
         #expect(decoded.name == "grafana")
         #expect(decoded.orgID == 1)

@@ -12,9 +12,12 @@ import Testing
             #expect(reply.text == (try Fixture.text("org-created.200.json")))
             let orgs = try await client.get("/api/user/orgs")
             // Ordered by name, byte-wise as SQLite compares them.
-            #expect(orgs.json == [
-                ["orgId": 1, "name": "Main Org.", "role": "Admin"], ["orgId": 2, "name": "apiorg", "role": "Admin"],
-            ])
+            #expect(
+                orgs.json == [
+                    ["orgId": 1, "name": "Main Org.", "role": "Admin"],
+                    ["orgId": 2, "name": "apiorg", "role": "Admin"],
+                ]
+            )
             // The creator's current org does not change.
             #expect(try await client.get("/api/user")["orgId"] == 1)
         }
@@ -46,15 +49,27 @@ import Testing
             let id = try await client.createOrg("Second Org")
             let byID = try await client.get("/api/orgs/\(id)")
             #expect(byID.status == .ok)
-            #expect(byID.text == #"{"id":2,"name":"Second Org","address":{"address1":"","address2":"","city":"","zipCode":"","state":"","country":""}}"#)
+            #expect(
+                byID.text
+                    == #"{"id":2,"name":"Second Org","address":{"address1":"","address2":"","city":"","zipCode":"","state":"","country":""}}"#
+            )
             #expect(try await client.get("/api/orgs/name/Second%20Org").json == byID.json)
-            #expect(try await client.get("/api/orgs").json == [["id": 1, "name": "Main Org."], ["id": 2, "name": "Second Org"]])
+            #expect(
+                try await client.get("/api/orgs").json == [
+                    ["id": 1, "name": "Main Org."], ["id": 2, "name": "Second Org"],
+                ]
+            )
             #expect(try await client.get("/api/orgs?query=second").json == [["id": 2, "name": "Second Org"]])
             #expect(try await client.get("/api/orgs?perpage=1&page=2").json == [["id": 2, "name": "Second Org"]])
             let missing = try await client.get("/api/orgs/99")
-            #expect(missing.status == .notFound && missing.text == #"{"message":"Organization not found","traceID":""}"#)
+            #expect(
+                missing.status == .notFound && missing.text == #"{"message":"Organization not found","traceID":""}"#
+            )
             let missingName = try await client.get("/api/orgs/name/nope")
-            #expect(missingName.status == .notFound && missingName.text == #"{"message":"Organization not found","traceID":""}"#)
+            #expect(
+                missingName.status == .notFound
+                    && missingName.text == #"{"message":"Organization not found","traceID":""}"#
+            )
             let invalid = try await client.get("/api/orgs/abc")
             #expect(invalid.status == .badRequest && invalid.text == #"{"message":"orgId is invalid","traceID":""}"#)
         }
@@ -77,7 +92,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [("11.4.0", "Can not delete org for current user"), ("12.1.0", "Cannot delete your active organization")])
+    @Test(arguments: [
+        ("11.4.0", "Can not delete org for current user"), ("12.1.0", "Cannot delete your active organization"),
+    ])
     func deleteOrg(version: String, activeMessage: String) async throws {
         try await withSandbox(profile(version)) { client in
             let id = try await client.createOrg("gone")
@@ -95,13 +112,27 @@ import Testing
 
     @Test func addresses() async throws {
         try await withSandbox { client in
-            let reply = try await client.put("/api/org/address", #"{"address1":"1 Main St","city":"Oslo","country":"NO"}"#)
+            let reply = try await client.put(
+                "/api/org/address",
+                #"{"address1":"1 Main St","city":"Oslo","country":"NO"}"#
+            )
             #expect(reply.text == #"{"message":"Address updated"}"#)
             let address = try await client.get("/api/org")["address"]
-            #expect(address == ["address1": "1 Main St", "address2": "", "city": "Oslo", "zipCode": "", "state": "", "country": "NO"])
+            #expect(
+                address == [
+                    "address1": "1 Main St", "address2": "", "city": "Oslo", "zipCode": "", "state": "",
+                    "country": "NO",
+                ]
+            )
             let unknown = try await client.put("/api/orgs/42/address", #"{"city":"x"}"#)
-            #expect(unknown.status == .internalServerError && unknown.text == #"{"message":"Failed to update org address","traceID":""}"#)
-            #expect(try await client.put("/api/org/address", #"{"city":1}"#).text == #"{"message":"bad request data","traceID":""}"#)
+            #expect(
+                unknown.status == .internalServerError
+                    && unknown.text == #"{"message":"Failed to update org address","traceID":""}"#
+            )
+            #expect(
+                try await client.put("/api/org/address", #"{"city":1}"#).text
+                    == #"{"message":"bad request data","traceID":""}"#
+            )
         }
     }
 
@@ -124,7 +155,10 @@ import Testing
             let added = try await client.post("/api/orgs/\(org)/users", #"{"loginOrEmail":"alice","role":"Editor"}"#)
             #expect(added.status == .ok)
             #expect(added.text == #"{"message":"User added to organization","userId":\#(userID)}"#)
-            let again = try await client.post("/api/orgs/\(org)/users", #"{"loginOrEmail":"alice@example.com","role":"Editor"}"#)
+            let again = try await client.post(
+                "/api/orgs/\(org)/users",
+                #"{"loginOrEmail":"alice@example.com","role":"Editor"}"#
+            )
             #expect(again.status == .conflict)
             #expect(again.text == #"{"message":"User is already member of this organization","userId":\#(userID)}"#)
 
@@ -172,13 +206,23 @@ import Testing
             #expect(last.status == .badRequest)
             #expect(last.text == #"{"message":"Cannot change role so that there is no organization admin left"}"#)
             let remove = try await client.delete("/api/org/users/1")
-            #expect(remove.status == .badRequest && remove.text == #"{"message":"Cannot remove last organization admin"}"#)
+            #expect(
+                remove.status == .badRequest && remove.text == #"{"message":"Cannot remove last organization admin"}"#
+            )
             // A viewer may not add higher roles, or anything at all: RBAC stops them first.
             expectAccessDenied(
-                try await client.post("/api/org/users", #"{"loginOrEmail":"bob","role":"Admin"}"#, as: .basic("bob", "secret123")),
-                "org.users:add")
+                try await client.post(
+                    "/api/org/users",
+                    #"{"loginOrEmail":"bob","role":"Admin"}"#,
+                    as: .basic("bob", "secret123")
+                ),
+                "org.users:add"
+            )
             let unknown = try await client.patch("/api/orgs/1/users/999", #"{"role":"Viewer"}"#)
-            #expect(unknown.status == .internalServerError && unknown.text == #"{"message":"Failed update org user","traceID":""}"#)
+            #expect(
+                unknown.status == .internalServerError
+                    && unknown.text == #"{"message":"Failed update org user","traceID":""}"#
+            )
         }
     }
 
@@ -186,7 +230,11 @@ import Testing
         try await withSandbox { client in
             // An org Admin token (not a server admin) whose role is compared with the requested one.
             let token = try await client.serviceAccountToken(role: "Editor")
-            let reply = try await client.post("/api/org/users", #"{"loginOrEmail":"admin","role":"Admin"}"#, as: .bearer(token))
+            let reply = try await client.post(
+                "/api/org/users",
+                #"{"loginOrEmail":"admin","role":"Admin"}"#,
+                as: .bearer(token)
+            )
             expectAccessDenied(reply, "org.users:add")
         }
     }

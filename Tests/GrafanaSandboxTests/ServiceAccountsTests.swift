@@ -10,7 +10,11 @@ import Testing
             let reply = try await client.post("/api/serviceaccounts", #"{"name":"grafana","role":"Viewer"}"#)
             #expect(reply.status == .created)
             let body = try #require(reply.json?.objectValue)
-            #expect(body.keys == ["id", "name", "login", "orgId", "isDisabled", "role", "tokens", "avatarUrl", "isExternal"])
+            #expect(
+                body.keys == [
+                    "id", "name", "login", "orgId", "isDisabled", "role", "tokens", "avatarUrl", "isExternal",
+                ]
+            )
             #expect(body["login"] == "sa-1-grafana")
             #expect(body["role"] == "Viewer")
             #expect(body["tokens"] == 0)
@@ -26,11 +30,17 @@ import Testing
             #expect(dup.status == .badRequest)
             #expect(dup.text == (try Fixture.text("sa-already-exists.400.json")))
             let role = try await client.post("/api/serviceaccounts", #"{"name":"x","role":"Owner"}"#)
-            #expect(role.text == #"{"message":"invalid role specified","messageId":"serviceaccounts.ErrInvalidRoleSpecified","statusCode":400,"traceID":""}"#)
+            #expect(
+                role.text
+                    == #"{"message":"invalid role specified","messageId":"serviceaccounts.ErrInvalidRoleSpecified","statusCode":400,"traceID":""}"#
+            )
             let bad = try await client.post("/api/serviceaccounts", #"{"name":5}"#)
             #expect(bad.status == .badRequest && bad.text == #"{"message":"Bad request data","traceID":""}"#)
             let editorToken = try await client.serviceAccountToken(role: "Editor", name: "ed")
-            expectAccessDenied(try await client.post("/api/serviceaccounts", #"{"name":"y"}"#, as: .bearer(editorToken)), "serviceaccounts:create")
+            expectAccessDenied(
+                try await client.post("/api/serviceaccounts", #"{"name":"y"}"#, as: .bearer(editorToken)),
+                "serviceaccounts:create"
+            )
         }
     }
 
@@ -39,15 +49,24 @@ import Testing
             // Org Admins may create Admin accounts; the check bites for roles above the caller's.
             let id = try await client.createUser("orgadmin")
             try await client.setMainOrgRole(id, "Admin")
-            let ok = try await client.post("/api/serviceaccounts", #"{"name":"a","role":"Admin"}"#, as: .basic("orgadmin", "secret123"))
+            let ok = try await client.post(
+                "/api/serviceaccounts",
+                #"{"name":"a","role":"Admin"}"#,
+                as: .basic("orgadmin", "secret123")
+            )
             #expect(ok.status == .created)
         }
     }
 
     @Test func tokensCreateListDelete() async throws {
         try await withSandbox { client in
-            let account = try #require(try await client.post("/api/serviceaccounts", #"{"name":"ci","role":"Admin"}"#)["id"]?.integerValue)
-            let created = try await client.post("/api/serviceaccounts/\(account)/tokens", #"{"name":"ci-token","secondsToLive":604800}"#)
+            let account = try #require(
+                try await client.post("/api/serviceaccounts", #"{"name":"ci","role":"Admin"}"#)["id"]?.integerValue
+            )
+            let created = try await client.post(
+                "/api/serviceaccounts/\(account)/tokens",
+                #"{"name":"ci-token","secondsToLive":604800}"#
+            )
             #expect(created.status == .ok)
             #expect(created.json?.objectValue?.keys == ["id", "name", "key"])
             let key = try #require(created["key"]?.stringValue)
@@ -57,11 +76,16 @@ import Testing
 
             let list = try #require(try await client.get("/api/serviceaccounts/\(account)/tokens").json?.arrayValue)
             #expect(list.count == 1)
-            #expect(list[0].objectValue?.keys == [
-                "id", "name", "created", "lastUsedAt", "expiration", "secondsUntilExpiration", "hasExpired", "isRevoked",
-            ])
+            #expect(
+                list[0].objectValue?.keys == [
+                    "id", "name", "created", "lastUsedAt", "expiration", "secondsUntilExpiration", "hasExpired",
+                    "isRevoked",
+                ]
+            )
             #expect(list[0]["hasExpired"] == false)
-            #expect((list[0]["secondsUntilExpiration"].flatMap { if case .double(let s) = $0 { s } else { nil } } ?? 0) > 0)
+            #expect(
+                (list[0]["secondsUntilExpiration"].flatMap { if case .double(let s) = $0 { s } else { nil } } ?? 0) > 0
+            )
             #expect(try await client.get("/api/serviceaccounts/999/tokens").json == [])
 
             // The token works as a bearer, and its account shows one token.
@@ -74,7 +98,9 @@ import Testing
             let again = try await client.delete("/api/serviceaccounts/\(account)/tokens/\(tokenID)")
             #expect(again.status == .notFound && again["messageId"] == "serviceaccounts.ErrTokenNotFound")
             // A deleted token no longer authenticates.
-            #expect(try await client.get("/api/org", as: .bearer(key)).text == (try Fixture.text("invalid-token.401.json")))
+            #expect(
+                try await client.get("/api/org", as: .bearer(key)).text == (try Fixture.text("invalid-token.401.json"))
+            )
         }
     }
 
@@ -82,10 +108,15 @@ import Testing
         try await withSandbox { client in
             let unknown = try await client.post("/api/serviceaccounts/77/tokens", #"{"name":"t"}"#)
             #expect(unknown.status == .notFound)
-            #expect(unknown.text == #"{"message":"service account not found","messageId":"serviceaccounts.ErrNotFound","statusCode":404,"traceID":""}"#)
+            #expect(
+                unknown.text
+                    == #"{"message":"service account not found","messageId":"serviceaccounts.ErrNotFound","statusCode":404,"traceID":""}"#
+            )
             let invalid = try await client.post("/api/serviceaccounts/x/tokens", #"{"name":"t"}"#)
             #expect(invalid.text == #"{"message":"Service Account ID is invalid","traceID":""}"#)
-            let account = try #require(try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue)
+            let account = try #require(
+                try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue
+            )
             let badToken = try await client.delete("/api/serviceaccounts/\(account)/tokens/x")
             #expect(badToken.text == #"{"message":"Token ID is invalid","traceID":""}"#)
             let noName = try await client.post("/api/serviceaccounts/\(account)/tokens", "{}")
@@ -95,13 +126,22 @@ import Testing
 
     @Test func expiredTokensAreRejected() async throws {
         try await withSandbox { client in
-            let account = try #require(try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue)
-            let created = try await client.post("/api/serviceaccounts/\(account)/tokens", #"{"name":"short","secondsToLive":1}"#)
+            let account = try #require(
+                try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue
+            )
+            let created = try await client.post(
+                "/api/serviceaccounts/\(account)/tokens",
+                #"{"name":"short","secondsToLive":1}"#
+            )
             let key = try #require(created["key"]?.stringValue)
             try await Task.sleep(for: .milliseconds(1100))
             let reply = try await client.get("/api/org", as: .bearer(key))
             #expect(reply.status == .unauthorized)
-            #expect(reply.text == #"{"extra":null,"message":"Expired API key","messageId":"api-key.expired","statusCode":401,"traceID":""}"# + "\n")
+            #expect(
+                reply.text
+                    == #"{"extra":null,"message":"Expired API key","messageId":"api-key.expired","statusCode":401,"traceID":""}"#
+                    + "\n"
+            )
         }
     }
 
@@ -132,7 +172,10 @@ import Testing
             let deleted = try await client.delete("/api/serviceaccounts/\(id)")
             #expect(deleted.text == #"{"message":"Service account deleted"}"#)
             #expect(try await client.get("/api/serviceaccounts/\(id)").status == .notFound)
-            #expect(try await client.delete("/api/serviceaccounts/x").text == #"{"message":"Service account ID is invalid","traceID":""}"#)
+            #expect(
+                try await client.delete("/api/serviceaccounts/x").text
+                    == #"{"message":"Service account ID is invalid","traceID":""}"#
+            )
         }
     }
 
@@ -160,7 +203,10 @@ import Testing
             #expect(try await client.get("/api/org", as: .bearer(key)).status == .ok)
 
             let dup = try await client.post("/api/auth/keys", #"{"name":"apikeycurl","role":"Admin"}"#)
-            #expect(dup.status == .conflict && dup.text == #"{"message":"API key, organization ID and name must be unique"}"#)
+            #expect(
+                dup.status == .conflict
+                    && dup.text == #"{"message":"API key, organization ID and name must be unique"}"#
+            )
             let role = try await client.post("/api/auth/keys", #"{"name":"k2","role":"Root"}"#)
             #expect(role.text == #"{"message":"Invalid role specified"}"#)
 
@@ -203,9 +249,17 @@ import Testing
             let (key, secret) = KeyGenerator.legacyKey(name: "old", orgID: 1)
             try await store.write { state in
                 let now = Date()
-                state.apiKeys.append(StoredAPIKey(
-                    id: state.allocateAPIKeyID(), orgID: 1, name: "old", role: .admin,
-                    secretHash: KeyGenerator.hash(secret, salt: "old"), created: now, updated: now))
+                state.apiKeys.append(
+                    StoredAPIKey(
+                        id: state.allocateAPIKeyID(),
+                        orgID: 1,
+                        name: "old",
+                        role: .admin,
+                        secretHash: KeyGenerator.hash(secret, salt: "old"),
+                        created: now,
+                        updated: now
+                    )
+                )
             }
             let reply = try await client.get("/api/org", as: .bearer(key))
             if works {

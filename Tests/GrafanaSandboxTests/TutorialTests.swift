@@ -47,7 +47,9 @@ import Testing
         // The dashboard lives in apiorg: the admin sees it there and not in Main Org.
         #expect(try await client.get("/api/dashboards/uid/\(uid)", orgID: "\(orgID)").status == .ok)
         #expect(try await client.get("/api/dashboards/uid/\(uid)", orgID: "1").status == .notFound)
-        let hits = try #require(try await client.get("/api/search?query=Production", as: .bearer(token)).json?.arrayValue)
+        let hits = try #require(
+            try await client.get("/api/search?query=Production", as: .bearer(token)).json?.arrayValue
+        )
         #expect(hits.count == 1 && hits[0]["uid"] == .string(uid))
     }
 

@@ -10,10 +10,14 @@ import Testing
             let reply = try await client.get("/api/user")
             #expect(reply.status == .ok)
             let profile = try #require(reply.json?.objectValue)
-            #expect(profile.keys == [
-                "id", "uid", "email", "name", "login", "theme", "orgId", "isGrafanaAdmin", "isDisabled", "isExternal",
-                "isExternallySynced", "isGrafanaAdminExternallySynced", "authLabels", "updatedAt", "createdAt", "avatarUrl",
-            ])
+            #expect(
+                profile.keys == [
+                    "id", "uid", "email", "name", "login", "theme", "orgId", "isGrafanaAdmin", "isDisabled",
+                    "isExternal",
+                    "isExternallySynced", "isGrafanaAdminExternallySynced", "authLabels", "updatedAt", "createdAt",
+                    "avatarUrl",
+                ]
+            )
             #expect(profile["login"] == "admin")
             #expect(profile["isGrafanaAdmin"] == true)
             #expect(profile["authLabels"] == [])
@@ -49,7 +53,11 @@ import Testing
         try await withSandbox { client in
             try await client.createUser("frank", password: "frankpass")
             let frank = Credential.basic("frank", "frankpass")
-            let ok = try await client.put("/api/user", #"{"name":"Frank","email":"f@example.com","login":"frank"}"#, as: frank)
+            let ok = try await client.put(
+                "/api/user",
+                #"{"name":"Frank","email":"f@example.com","login":"frank"}"#,
+                as: frank
+            )
             #expect(ok.status == .ok && ok.text == #"{"message":"User updated"}"#)
             #expect(try await client.get("/api/user", as: frank)["name"] == "Frank")
             let clash = try await client.put("/api/user", #"{"login":"admin"}"#, as: frank)
@@ -59,11 +67,23 @@ import Testing
             #expect(empty.status == .badRequest)
             #expect(empty["messageId"] == "user.empty-username-and-email")
 
-            let wrongOld = try await client.put("/api/user/password", #"{"oldPassword":"nope","newPassword":"newpass1"}"#, as: frank)
+            let wrongOld = try await client.put(
+                "/api/user/password",
+                #"{"oldPassword":"nope","newPassword":"newpass1"}"#,
+                as: frank
+            )
             #expect(wrongOld.status == .badRequest && wrongOld["message"] == "Invalid old password")
-            let short = try await client.put("/api/user/password", #"{"oldPassword":"frankpass","newPassword":"ab"}"#, as: frank)
+            let short = try await client.put(
+                "/api/user/password",
+                #"{"oldPassword":"frankpass","newPassword":"ab"}"#,
+                as: frank
+            )
             #expect(short.status == .badRequest && short.text == #"{"message":"New password is too short"}"#)
-            let changed = try await client.put("/api/user/password", #"{"oldPassword":"frankpass","newPassword":"newpass1"}"#, as: frank)
+            let changed = try await client.put(
+                "/api/user/password",
+                #"{"oldPassword":"frankpass","newPassword":"newpass1"}"#,
+                as: frank
+            )
             #expect(changed.text == #"{"message":"User password changed"}"#)
             #expect(try await client.get("/api/user", as: .basic("frank", "newpass1")).status == .ok)
         }
@@ -73,19 +93,37 @@ import Testing
 @Suite struct UsersAdminTests {
     @Test func adminCreateUser() async throws {
         try await withSandbox { client in
-            let reply = try await client.post("/api/admin/users", #"{"name":"Gina","login":"gina","email":"gina@example.com","password":"pw12345"}"#)
+            let reply = try await client.post(
+                "/api/admin/users",
+                #"{"name":"Gina","login":"gina","email":"gina@example.com","password":"pw12345"}"#
+            )
             #expect(reply.status == .ok)
             #expect(reply.text == #"{"id":2,"message":"User created"}"#)
-            let dup = try await client.post("/api/admin/users", #"{"login":"gina","email":"other@example.com","password":"pw12345"}"#)
+            let dup = try await client.post(
+                "/api/admin/users",
+                #"{"login":"gina","email":"other@example.com","password":"pw12345"}"#
+            )
             #expect(dup.status == .preconditionFailed)
-            #expect(dup.text == #"{"message":"User with email 'other@example.com' or username 'gina' already exists","traceID":""}"#)
+            #expect(
+                dup.text
+                    == #"{"message":"User with email 'other@example.com' or username 'gina' already exists","traceID":""}"#
+            )
             let noPassword = try await client.post("/api/admin/users", #"{"login":"hal"}"#)
-            #expect(noPassword.status == .badRequest && noPassword.text == #"{"message":"bad request data","traceID":""}"#)
+            #expect(
+                noPassword.status == .badRequest && noPassword.text == #"{"message":"bad request data","traceID":""}"#
+            )
             // New users join org 1 as Viewer (`auto_assign_org`).
-            #expect(try await client.get("/api/users/2/orgs").json == [["orgId": 1, "name": "Main Org.", "role": "Viewer"]])
+            #expect(
+                try await client.get("/api/users/2/orgs").json == [["orgId": 1, "name": "Main Org.", "role": "Viewer"]]
+            )
             expectAccessDenied(
-                try await client.post("/api/admin/users", #"{"login":"x","password":"y"}"#, as: .basic("gina", "pw12345")),
-                "users:create")
+                try await client.post(
+                    "/api/admin/users",
+                    #"{"login":"x","password":"y"}"#,
+                    as: .basic("gina", "pw12345")
+                ),
+                "users:create"
+            )
         }
     }
 
@@ -101,9 +139,14 @@ import Testing
             let gone = try await client.delete("/api/admin/users/\(id)")
             #expect(gone.status == .notFound && gone.text == #"{"message":"user not found"}"#)
             #expect(try await client.post("/api/admin/users/\(id)/disable").status == .notFound)
-            #expect(try await client.post("/api/admin/users/abc/enable").text == #"{"message":"id is invalid","traceID":""}"#)
+            #expect(
+                try await client.post("/api/admin/users/abc/enable").text
+                    == #"{"message":"id is invalid","traceID":""}"#
+            )
             let lastAdmin = try await client.put("/api/admin/users/1/permissions", #"{"isGrafanaAdmin":false}"#)
-            #expect(lastAdmin.status == .badRequest && lastAdmin.text == #"{"message":"cannot remove last grafana admin"}"#)
+            #expect(
+                lastAdmin.status == .badRequest && lastAdmin.text == #"{"message":"cannot remove last grafana admin"}"#
+            )
         }
     }
 
@@ -119,12 +162,17 @@ import Testing
             let missing = try await client.get("/api/users/lookup?loginOrEmail=nobody")
             #expect(missing.status == .notFound && missing.text == #"{"message":"user not found"}"#)
             #expect(try await client.get("/api/users/\(id)")["login"] == "judy")
-            let update = try await client.put("/api/users/\(id)", #"{"name":"Judy","login":"judy2","email":"judy@example.com"}"#)
+            let update = try await client.put(
+                "/api/users/\(id)",
+                #"{"name":"Judy","login":"judy2","email":"judy@example.com"}"#
+            )
             #expect(update.text == #"{"message":"User updated"}"#)
             #expect(try await client.get("/api/users/\(id)")["login"] == "judy2")
             let org = try await client.createOrg("other")
             #expect(try await client.post("/api/users/\(id)/using/\(org)").status == .unauthorized)
-            #expect(try await client.post("/api/users/\(id)/using/1").text == #"{"message":"Active organization changed"}"#)
+            #expect(
+                try await client.post("/api/users/\(id)/using/1").text == #"{"message":"Active organization changed"}"#
+            )
         }
     }
 }

@@ -28,12 +28,17 @@ struct APIKeysController: SandboxController {
                     && (includeExpired || key.expires.map { $0 > now } ?? true)
             }.sorted { $0.name < $1.name }
         }
-        return SandboxResponse.json(.ok, .array(keys.map { key in
-            .object([
-                "id": .int(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
-                "expiration": GoTime.json(key.expires), "lastUsedAt": GoTime.json(key.lastUsed),
-            ])
-        }))
+        return SandboxResponse.json(
+            .ok,
+            .array(
+                keys.map { key in
+                    .object([
+                        "id": .int(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
+                        "expiration": GoTime.json(key.expires), "lastUsedAt": GoTime.json(key.lastUsed),
+                    ])
+                }
+            )
+        )
     }
 
     /// `AddAPIKey`. From 11.3 the handler answers 410 with the removal message
@@ -44,7 +49,8 @@ struct APIKeysController: SandboxController {
             throw GrafanaError.error(
                 .gone,
                 "this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead",
-                cause: false)
+                cause: false
+            )
         }
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (name, roleText, secondsToLive) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
@@ -65,14 +71,25 @@ struct APIKeysController: SandboxController {
             let (clientSecret, secret) = KeyGenerator.legacyKey(name: name, orgID: orgID)
             let now = Date()
             let id = state.allocateAPIKeyID()
-            state.apiKeys.append(StoredAPIKey(
-                id: id, orgID: orgID, name: name, role: role, secretHash: KeyGenerator.hash(secret, salt: name),
-                created: now, updated: now,
-                expires: secondsToLive > 0 ? now.addingTimeInterval(TimeInterval(secondsToLive)) : nil))
+            state.apiKeys.append(
+                StoredAPIKey(
+                    id: id,
+                    orgID: orgID,
+                    name: name,
+                    role: role,
+                    secretHash: KeyGenerator.hash(secret, salt: name),
+                    created: now,
+                    updated: now,
+                    expires: secondsToLive > 0 ? now.addingTimeInterval(TimeInterval(secondsToLive)) : nil
+                )
+            )
             return (id, clientSecret)
         }
         // `dtos.NewApiKeyResult{id, name, key}`.
-        return SandboxResponse.json(.ok, .object(["id": .int(id), "name": .string(name), "key": .string(clientSecret)]))
+        return SandboxResponse.json(
+            .ok,
+            .object(["id": .int(id), "name": .string(name), "key": .string(clientSecret)])
+        )
     }
 
     /// `DeleteAPIKey`: 400 `id is invalid`, 404 "Failed to delete API key" (with cause).
@@ -80,9 +97,11 @@ struct APIKeysController: SandboxController {
         let identity = try await context.require(.apiKeysDelete)
         let id = try context.int64Parameter("id", orAnswer: .error(.badRequest, "id is invalid", cause: true))
         try await environment.store.write { state in
-            guard let index = state.apiKeys.firstIndex(where: {
-                $0.id == id && $0.orgID == identity.orgID && $0.serviceAccountID == nil
-            }) else {
+            guard
+                let index = state.apiKeys.firstIndex(where: {
+                    $0.id == id && $0.orgID == identity.orgID && $0.serviceAccountID == nil
+                })
+            else {
                 throw GrafanaError.error(.notFound, "Failed to delete API key", cause: true)
             }
             state.apiKeys.remove(at: index)

@@ -35,8 +35,10 @@ struct AdminUsersController: SandboxController {
         let login = loginField.isEmpty ? email : loginField
         guard !login.isEmpty else {
             throw GrafanaError.errutil(
-                .badRequest, messageID: "user.empty-username-and-email",
-                message: "Need to specify either username or email")
+                .badRequest,
+                messageID: "user.empty-username-and-email",
+                message: "Need to specify either username or email"
+            )
         }
         let id = try await environment.store.write { state in
             let taken = state.users.contains { user in
@@ -45,8 +47,10 @@ struct AdminUsersController: SandboxController {
             }
             if taken {
                 throw GrafanaError.error(
-                    .preconditionFailed, "User with email '\(email)' or username '\(loginField)' already exists",
-                    cause: true)
+                    .preconditionFailed,
+                    "User with email '\(email)' or username '\(loginField)' already exists",
+                    cause: true
+                )
             }
             let targetOrg = orgID != 0 ? orgID : 1
             // `org.ErrOrgNotFound.Error()`.
@@ -56,13 +60,24 @@ struct AdminUsersController: SandboxController {
             let now = Date()
             let salt = KeyGenerator.randomString(10)
             let user = StoredUser(
-                id: state.allocateUserID(), uid: KeyGenerator.shortUID(), login: login,
-                email: email.isEmpty ? login : email, name: name,
-                passwordHash: KeyGenerator.hash(password, salt: salt), salt: salt, isServerAdmin: false,
-                isDisabled: false, isServiceAccount: false, currentOrgID: targetOrg, created: now, updated: now)
+                id: state.allocateUserID(),
+                uid: KeyGenerator.shortUID(),
+                login: login,
+                email: email.isEmpty ? login : email,
+                name: name,
+                passwordHash: KeyGenerator.hash(password, salt: salt),
+                salt: salt,
+                isServerAdmin: false,
+                isDisabled: false,
+                isServiceAccount: false,
+                currentOrgID: targetOrg,
+                created: now,
+                updated: now
+            )
             state.users.append(user)
             state.memberships.append(
-                StoredMembership(orgID: targetOrg, userID: user.id, role: .viewer, created: now, updated: now))
+                StoredMembership(orgID: targetOrg, userID: user.id, role: .viewer, created: now, updated: now)
+            )
             return user.id
         }
         // `user.AdminCreateUserResponse{id, message}` (11.4 spec `AdminCreateUserResponse`).
@@ -90,7 +105,9 @@ struct AdminUsersController: SandboxController {
     @Sendable func setPermissions(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         try await context.require(.usersWrite, scope: .global)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
-        let isAdmin = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.bool("isGrafanaAdmin") ?? false }
+        let isAdmin = try bind(.badRequestData) { () throws(RequestForm.Failure) in
+            try form.bool("isGrafanaAdmin") ?? false
+        }
         let id = try context.int64Parameter("id", orAnswer: Self.invalidID)
         try await environment.store.write { state in
             guard let index = state.userIndex(id), !state.users[index].isServiceAccount else {

@@ -21,10 +21,20 @@ struct DashboardsController: SandboxController {
 
     static let notFound = GrafanaError.withStatus(.notFound, "Dashboard not found", status: "not-found")
     static let versionMismatch = GrafanaError.withStatus(
-        .preconditionFailed, "The dashboard has been changed by someone else", status: "version-mismatch")
+        .preconditionFailed,
+        "The dashboard has been changed by someone else",
+        status: "version-mismatch"
+    )
     static let nameExists = GrafanaError.withStatus(
-        .preconditionFailed, "A dashboard with the same name in the folder already exists", status: "name-exists")
-    static let titleEmpty = GrafanaError.withStatus(.badRequest, "Dashboard title cannot be empty", status: "empty-name")
+        .preconditionFailed,
+        "A dashboard with the same name in the folder already exists",
+        status: "name-exists"
+    )
+    static let titleEmpty = GrafanaError.withStatus(
+        .badRequest,
+        "Dashboard title cannot be empty",
+        status: "empty-name"
+    )
     static let sameUID = GrafanaError.error(.badRequest, "A dashboard with the same uid already exists", cause: false)
     static let invalidUID = GrafanaError.error(.badRequest, "uid contains illegal characters", cause: false)
     static let uidTooLong = GrafanaError.error(.badRequest, "uid too long, max 40 characters", cause: false)
@@ -36,7 +46,11 @@ struct DashboardsController: SandboxController {
     static let lookupNotFound = GrafanaError.error(.notFound, "Dashboard not found", cause: true)
 
     static func pluginDashboard(_ pluginID: String) -> GrafanaError {
-        GrafanaError.withStatus(.preconditionFailed, "The dashboard belongs to plugin \(pluginID).", status: "plugin-dashboard")
+        GrafanaError.withStatus(
+            .preconditionFailed,
+            "The dashboard belongs to plugin \(pluginID).",
+            status: "plugin-dashboard"
+        )
     }
 
     // MARK: Save
@@ -54,17 +68,34 @@ struct DashboardsController: SandboxController {
     @Sendable func save(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(anyOf: [.dashboardsCreate, .dashboardsWrite])
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
-        let (dashboard, folderUID, overwrite, message, isFolder) = try bind(.badRequestData) {
+        let (dashboard, folderUIDField, folderID, overwrite, message, isFolder) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
             // `Dashboard *simplejson.Json binding:"Required"`: absent or null fails validation.
             guard let dashboard = try form.objectValue("dashboard") else { throw RequestForm.Failure() }
             return (
-                dashboard, try form.string("folderUid") ?? "", try form.bool("overwrite") ?? false,
-                try form.string("message") ?? "", try form.bool("isFolder") ?? false
+                dashboard, try form.string("folderUid") ?? "", try form.int("folderId") ?? 0,
+                try form.bool("overwrite") ?? false, try form.string("message") ?? "",
+                try form.bool("isFolder") ?? false
             )
         }
         if isFolder { throw Self.useFolders }
-        let saveRequest = SaveRequest(dashboard: dashboard, folderUID: folderUID, overwrite: overwrite, message: message)
+        // The deprecated `folderId` still names a folder when `folderUid` is empty; an unknown
+        // one is the same "folder not found" as an unknown uid.
+        var folderUID = folderUIDField
+        if folderUID.isEmpty && folderID > 0 {
+            guard
+                let folder = await environment.store.read({ state in
+                    state.folders.first { $0.orgID == identity.orgID && $0.id == folderID }
+                })
+            else { throw Self.folderNotFound }
+            folderUID = folder.uid
+        }
+        let saveRequest = SaveRequest(
+            dashboard: dashboard,
+            folderUID: folderUID,
+            overwrite: overwrite,
+            message: message
+        )
         let version = environment.version
         let saved = try await environment.store.write { state in
             try state.saveDashboard(saveRequest, identity: identity, version: version)
@@ -89,9 +120,12 @@ struct DashboardsController: SandboxController {
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
-            return SandboxResponse.json(.ok, .object([
-                "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
-            ]))
+            return SandboxResponse.json(
+                .ok,
+                .object([
+                    "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
+                ])
+            )
         }
     }
 
@@ -116,7 +150,9 @@ struct DashboardsController: SandboxController {
         var pairs: [(String, JSONValue)] = [
             ("title", .string(deleted.title)), ("message", .string("Dashboard \(deleted.title) deleted")),
         ]
-        pairs.append(environment.version.dashboardDeleteHasUID ? ("uid", .string(deleted.uid)) : ("id", .int(deleted.id)))
+        pairs.append(
+            environment.version.dashboardDeleteHasUID ? ("uid", .string(deleted.uid)) : ("id", .int(deleted.id))
+        )
         return SandboxResponse.json(.ok, .map(pairs))
     }
 
@@ -139,7 +175,12 @@ struct DashboardsController: SandboxController {
                     default: throw RequestForm.Failure()
                     }
                 }
-                return ImportInput(name: try text("name"), type: try text("type"), pluginID: try text("pluginId"), value: try text("value"))
+                return ImportInput(
+                    name: try text("name"),
+                    type: try text("type"),
+                    pluginID: try text("pluginId"),
+                    value: try text("value")
+                )
             }
             return (
                 try form.objectValue("dashboard"), inputs ?? [], try form.bool("overwrite") ?? false,
@@ -165,13 +206,16 @@ struct DashboardsController: SandboxController {
             saved.folderUID.flatMap { state.folder(uid: $0, orgID: saved.orgID)?.id } ?? 0
         }
         // `dashboardimport.ImportDashboardResponse`.
-        return SandboxResponse.json(.ok, .object([
-            "uid": .string(saved.uid), "pluginId": "", "title": .string(saved.title), "imported": true,
-            "importedUri": .string("db/\(saved.slug)"), "importedUrl": .string("/d/\(saved.uid)/\(saved.slug)"),
-            "slug": .string(saved.slug), "dashboardId": .int(saved.id), "folderId": .int(folderID),
-            "folderUid": .string(saved.folderUID ?? ""), "importedRevision": 0, "revision": 0, "description": "",
-            "path": "", "removed": false,
-        ]))
+        return SandboxResponse.json(
+            .ok,
+            .object([
+                "uid": .string(saved.uid), "pluginId": "", "title": .string(saved.title), "imported": true,
+                "importedUri": .string("db/\(saved.slug)"), "importedUrl": .string("/d/\(saved.uid)/\(saved.slug)"),
+                "slug": .string(saved.slug), "dashboardId": .int(saved.id), "folderId": .int(folderID),
+                "folderUid": .string(saved.folderUID ?? ""), "importedRevision": 0, "revision": 0, "description": "",
+                "path": "", "removed": false,
+            ])
+        )
     }
 }
 
@@ -198,7 +242,10 @@ struct DashboardTemplate {
             guard let input = inputs.first(where: { $0.type == type && ($0.name == name || $0.name == "*") }) else {
                 // `DashboardInputMissingError.Error()`, answered 400 by the import API.
                 throw GrafanaError.error(
-                    .badRequest, "Dashboard input variable: \(name) missing from import command", cause: true)
+                    .badRequest,
+                    "Dashboard input variable: \(name) missing from import command",
+                    cause: true
+                )
             }
             variables["${\(name)}"] = input.value
         }
@@ -243,7 +290,9 @@ extension SandboxState {
     /// `ValidateDashboardBeforeSave` (by id, by uid, by title in folder), then the write with
     /// Grafana's version rules (1 for a new dashboard, +1 on each save).
     mutating func saveDashboard(
-        _ request: DashboardsController.SaveRequest, identity: Identity, version: GrafanaVersion
+        _ request: DashboardsController.SaveRequest,
+        identity: Identity,
+        version: GrafanaVersion
     ) throws -> StoredDashboard {
         let orgID = identity.orgID
         var model = request.dashboard
@@ -325,9 +374,22 @@ extension SandboxState {
         model["version"] = 1
         model["title"] = .string(title)
         let stored = StoredDashboard(
-            id: id, uid: uid, orgID: orgID, title: title, slug: slug, data: JSONValue.object(model).sortedRecursively(),
-            version: 1, folderUID: folderUID, pluginID: request.pluginID, tags: Self.tags(of: model), created: now,
-            updated: now, createdBy: identity.userID, updatedBy: identity.userID, message: request.message)
+            id: id,
+            uid: uid,
+            orgID: orgID,
+            title: title,
+            slug: slug,
+            data: JSONValue.object(model).sortedRecursively(),
+            version: 1,
+            folderUID: folderUID,
+            pluginID: request.pluginID,
+            tags: Self.tags(of: model),
+            created: now,
+            updated: now,
+            createdBy: identity.userID,
+            updatedBy: identity.userID,
+            message: request.message
+        )
         dashboards.append(stored)
         return stored
     }
@@ -344,7 +406,8 @@ extension SandboxState {
             "canAdd": .bool(canEdit), "canEdit": .bool(canEdit), "canDelete": .bool(canEdit),
         ])
         return .object([
-            "type": "db", "canSave": .bool(canEdit), "canEdit": .bool(canEdit), "canAdmin": .bool(role.includes(.admin)),
+            "type": "db", "canSave": .bool(canEdit), "canEdit": .bool(canEdit),
+            "canAdmin": .bool(role.includes(.admin)),
             "canStar": true, "canDelete": .bool(canEdit), "slug": .string(dashboard.slug),
             "url": .string(dashboardURL(dashboard)), "expires": .string(GoTime.zero),
             "created": GoTime.json(dashboard.created), "updated": GoTime.json(dashboard.updated),

@@ -51,15 +51,21 @@ struct DataSourcesController: SandboxController {
         }
         let json = try await environment.store.write { state in
             let orgID = identity.orgID
-            if state.dataSources.contains(where: { $0.orgID == orgID && $0.name == fields.name }) { throw Self.nameExists }
+            if state.dataSources.contains(where: { $0.orgID == orgID && $0.name == fields.name }) {
+                throw Self.nameExists
+            }
             if !fields.uid.isEmpty {
                 guard UIDRules.isValid(fields.uid), !UIDRules.isTooLong(fields.uid) else {
                     // `datasources.ErrDataSourceIdentifierNotValid` (errutil `datasource.invalidIdentifier`).
                     throw GrafanaError.errutil(
-                        .badRequest, messageID: "datasource.invalidIdentifier",
-                        message: "Invalid datasource identifier")
+                        .badRequest,
+                        messageID: "datasource.invalidIdentifier",
+                        message: "Invalid datasource identifier"
+                    )
                 }
-                if state.dataSources.contains(where: { $0.orgID == orgID && $0.uid == fields.uid }) { throw Self.uidExists }
+                if state.dataSources.contains(where: { $0.orgID == orgID && $0.uid == fields.uid }) {
+                    throw Self.uidExists
+                }
             }
             let now = Date()
             // The first data source of an org becomes its default (`AddDataSource` in the store).
@@ -67,12 +73,26 @@ struct DataSourcesController: SandboxController {
             let id = state.nextDataSourceID
             state.nextDataSourceID += 1
             let dataSource = StoredDataSource(
-                id: id, uid: fields.uid.isEmpty ? KeyGenerator.shortUID() : fields.uid, orgID: orgID,
-                name: fields.name, type: fields.type, access: fields.access, url: fields.url, user: fields.user,
-                database: fields.database, basicAuth: fields.basicAuth, basicAuthUser: fields.basicAuthUser,
-                withCredentials: fields.withCredentials, isDefault: fields.isDefault || isFirst,
-                jsonData: fields.jsonData ?? .object(JSONObject()), secureJsonFields: fields.secureFieldNames,
-                version: 1, readOnly: false, created: now, updated: now)
+                id: id,
+                uid: fields.uid.isEmpty ? KeyGenerator.shortUID() : fields.uid,
+                orgID: orgID,
+                name: fields.name,
+                type: fields.type,
+                access: fields.access,
+                url: fields.url,
+                user: fields.user,
+                database: fields.database,
+                basicAuth: fields.basicAuth,
+                basicAuthUser: fields.basicAuthUser,
+                withCredentials: fields.withCredentials,
+                isDefault: fields.isDefault || isFirst,
+                jsonData: fields.jsonData ?? .object(JSONObject()),
+                secureJsonFields: fields.secureFieldNames,
+                version: 1,
+                readOnly: false,
+                created: now,
+                updated: now
+            )
             if dataSource.isDefault { state.clearDefault(orgID: orgID) }
             state.dataSources.append(dataSource)
             return JSONValue.map([
@@ -107,14 +127,17 @@ struct DataSourcesController: SandboxController {
         let identity = try await context.require(.dataSourcesIDRead)
         let name = context.stringParameter("name")
         return try await environment.store.read { state in
-            guard let dataSource = state.dataSources.first(where: { $0.orgID == identity.orgID && $0.name == name }) else {
+            guard let dataSource = state.dataSources.first(where: { $0.orgID == identity.orgID && $0.name == name })
+            else {
                 throw Self.notFound
             }
             return SandboxResponse.json(.ok, .object(["id": .int(dataSource.id)]))
         }
     }
 
-    private func get(_ identity: Identity, where match: @escaping @Sendable (StoredDataSource) -> Bool) async throws -> Response {
+    private func get(_ identity: Identity, where match: @escaping @Sendable (StoredDataSource) -> Bool) async throws
+        -> Response
+    {
         try await environment.store.read { state in
             guard let dataSource = state.dataSources.first(where: { $0.orgID == identity.orgID && match($0) }) else {
                 throw Self.notFound
@@ -140,7 +163,9 @@ struct DataSourcesController: SandboxController {
     /// again" (`datasources.ErrDataSourceUpdatingOldVersion`); answers
     /// `{datasource, id, message: "Datasource updated", name}`.
     private func update(
-        _ identity: Identity, request: Request, context: SandboxRequestContext,
+        _ identity: Identity,
+        request: Request,
+        context: SandboxRequestContext,
         where match: @escaping @Sendable (StoredDataSource) -> Bool
     ) async throws -> Response {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
@@ -159,10 +184,14 @@ struct DataSourcesController: SandboxController {
             }
             if let requestedVersion, requestedVersion != 0, requestedVersion < current.version {
                 throw GrafanaError.error(
-                    .conflict, "Datasource has already been updated by someone else. Please reload and try again",
-                    cause: true)
+                    .conflict,
+                    "Datasource has already been updated by someone else. Please reload and try again",
+                    cause: true
+                )
             }
-            if state.dataSources.contains(where: { $0.orgID == identity.orgID && $0.name == fields.name && $0.id != current.id }) {
+            if state.dataSources.contains(where: {
+                $0.orgID == identity.orgID && $0.name == fields.name && $0.id != current.id
+            }) {
                 throw Self.nameExists
             }
             var updated = current
@@ -183,7 +212,8 @@ struct DataSourcesController: SandboxController {
             if updated.isDefault { state.clearDefault(orgID: identity.orgID) }
             state.dataSources[index] = updated
             return JSONValue.map([
-                ("datasource", Self.dataSourceJSON(updated)), ("id", .int(updated.id)), ("message", "Datasource updated"),
+                ("datasource", Self.dataSourceJSON(updated)), ("id", .int(updated.id)),
+                ("message", "Datasource updated"),
                 ("name", .string(updated.name)),
             ])
         }
@@ -256,7 +286,8 @@ struct DataSourcesController: SandboxController {
     static func listItemJSON(_ dataSource: StoredDataSource) -> JSONValue {
         .object([
             "id": .int(dataSource.id), "uid": .string(dataSource.uid), "orgId": .int(dataSource.orgID),
-            "name": .string(dataSource.name), "type": .string(dataSource.type), "typeName": .string(typeName(dataSource.type)),
+            "name": .string(dataSource.name), "type": .string(dataSource.type),
+            "typeName": .string(typeName(dataSource.type)),
             "typeLogoUrl": .string(logoURL(dataSource.type)), "access": .string(dataSource.access),
             "url": .string(dataSource.url), "user": .string(dataSource.user), "database": .string(dataSource.database),
             "basicAuth": .bool(dataSource.basicAuth), "isDefault": .bool(dataSource.isDefault),

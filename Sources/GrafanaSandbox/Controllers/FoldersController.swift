@@ -24,9 +24,16 @@ struct FoldersController: SandboxController {
     /// `dashboards.ErrFolderNotFound` → `{"message":"folder not found","status":"not-found"}`.
     static let notFound = GrafanaError.withStatus(.notFound, "folder not found", status: "not-found")
     static let titleEmpty = GrafanaError.error(.badRequest, "folder title cannot be empty", cause: false)
-    static let sameUID = GrafanaError.error(.conflict, "a folder/dashboard with the same uid already exists", cause: false)
+    static let sameUID = GrafanaError.error(
+        .conflict,
+        "a folder/dashboard with the same uid already exists",
+        cause: false
+    )
     static let versionMismatch = GrafanaError.withStatus(
-        .preconditionFailed, "the folder has been changed by someone else", status: "version-mismatch")
+        .preconditionFailed,
+        "the folder has been changed by someone else",
+        status: "version-mismatch"
+    )
     /// `DashboardErr` values go through `response.Error(status, err.Error(), err)`.
     static let invalidUID = GrafanaError.error(.badRequest, "uid contains illegal characters", cause: true)
     static let uidTooLong = GrafanaError.error(.badRequest, "uid too long, max 40 characters", cause: true)
@@ -46,18 +53,26 @@ struct FoldersController: SandboxController {
             }.sorted { $0.title.lowercased() < $1.title.lowercased() }
         }
         let slice = hits.dropFirst((page - 1) * limit).prefix(limit)
-        return SandboxResponse.json(.ok, .array(slice.map { folder in
-            var object: JSONObject = ["id": .int(folder.id), "uid": .string(folder.uid), "title": .string(folder.title)]
-            if let parentUID = folder.parentUID, !parentUID.isEmpty { object["parentUid"] = .string(parentUID) }
-            return .object(object)
-        }))
+        return SandboxResponse.json(
+            .ok,
+            .array(
+                slice.map { folder in
+                    var object: JSONObject = [
+                        "id": .int(folder.id), "uid": .string(folder.uid), "title": .string(folder.title),
+                    ]
+                    if let parentUID = folder.parentUID, !parentUID.isEmpty { object["parentUid"] = .string(parentUID) }
+                    return .object(object)
+                }
+            )
+        )
     }
 
     /// `CreateFolder`: binds `folder.CreateFolderCommand{uid, title, description, parentUid}`.
     @Sendable func create(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.foldersCreate)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
-        let (uidField, titleField, description, parentField) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
+        let (uidField, titleField, description, parentField) = try bind(.badRequestData) {
+            () throws(RequestForm.Failure) in
             (
                 try form.string("uid") ?? "", try form.string("title") ?? "", try form.string("description") ?? "",
                 try form.string("parentUid") ?? ""
@@ -72,17 +87,26 @@ struct FoldersController: SandboxController {
         let json = try await environment.store.write { state in
             let orgID = identity.orgID
             if !uidField.isEmpty
-                && (state.folder(uid: uidField, orgID: orgID) != nil || state.dashboard(uid: uidField, orgID: orgID) != nil)
+                && (state.folder(uid: uidField, orgID: orgID) != nil
+                    || state.dashboard(uid: uidField, orgID: orgID) != nil)
             {
                 throw Self.sameUID
             }
             if !parentField.isEmpty && state.folder(uid: parentField, orgID: orgID) == nil { throw Self.notFound }
             let now = Date()
             let folder = StoredFolder(
-                id: state.allocateDashboardID(), uid: uidField.isEmpty ? KeyGenerator.shortUID() : uidField,
-                orgID: orgID, title: title, description: description,
-                parentUID: parentField.isEmpty ? nil : parentField, version: 1, created: now, updated: now,
-                createdBy: identity.userID, updatedBy: identity.userID)
+                id: state.allocateDashboardID(),
+                uid: uidField.isEmpty ? KeyGenerator.shortUID() : uidField,
+                orgID: orgID,
+                title: title,
+                description: description,
+                parentUID: parentField.isEmpty ? nil : parentField,
+                version: 1,
+                created: now,
+                updated: now,
+                createdBy: identity.userID,
+                updatedBy: identity.userID
+            )
             state.folders.append(folder)
             return state.folderJSON(folder, role: identity.orgRole)
         }
@@ -118,8 +142,10 @@ struct FoldersController: SandboxController {
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (title, description, version, overwrite) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
-            (try form.string("title"), try form.string("description"), try form.int("version") ?? 0,
-             try form.bool("overwrite") ?? false)
+            (
+                try form.string("title"), try form.string("description"), try form.int("version") ?? 0,
+                try form.bool("overwrite") ?? false
+            )
         }
         let json = try await environment.store.write { state in
             guard let index = state.folderIndex(uid: uid, orgID: identity.orgID) else { throw Self.notFound }
@@ -146,9 +172,11 @@ struct FoldersController: SandboxController {
         try await environment.store.write { state in
             guard state.folder(uid: uid, orgID: identity.orgID) != nil else { throw Self.notFound }
             let doomed = Set(state.subtree(of: uid, orgID: identity.orgID))
-            let doomedDashboards = Set(state.dashboards.filter {
-                $0.orgID == identity.orgID && $0.folderUID.map(doomed.contains) == true
-            }.map(\.uid))
+            let doomedDashboards = Set(
+                state.dashboards.filter {
+                    $0.orgID == identity.orgID && $0.folderUID.map(doomed.contains) == true
+                }.map(\.uid)
+            )
             state.folders.removeAll { $0.orgID == identity.orgID && doomed.contains($0.uid) }
             state.dashboards.removeAll { $0.orgID == identity.orgID && doomedDashboards.contains($0.uid) }
             state.permissions.removeAll { permission in
@@ -174,7 +202,10 @@ struct FoldersController: SandboxController {
                 guard state.folder(uid: parent, orgID: identity.orgID) != nil else { throw Self.notFound }
                 if state.subtree(of: uid, orgID: identity.orgID).contains(parent) {
                     throw GrafanaError.errutil(
-                        .badRequest, messageID: "folder.circular-reference", message: "Circular reference detected")
+                        .badRequest,
+                        messageID: "folder.circular-reference",
+                        message: "Circular reference detected"
+                    )
                 }
             }
             state.folders[index].parentUID = parent.isEmpty ? nil : parent

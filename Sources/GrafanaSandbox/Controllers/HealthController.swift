@@ -33,7 +33,10 @@ struct HealthController: SandboxController {
             "database": "ok", "version": .string(version.description), "commit": .string(version.commitShort),
         ])
         var response = SandboxResponse.raw(
-            .ok, body.encodedIndented(), contentType: "application/json; charset=UTF-8")
+            .ok,
+            body.encodedIndented(),
+            contentType: "application/json; charset=UTF-8"
+        )
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -102,7 +102,10 @@ struct OrgUsersController: SandboxController {
     /// `addOrgUserHelper`: binds `{loginOrEmail, role}` (both required); role validity, then the
     /// caller's own role (server admins may grant any), then the user lookup, then membership.
     private func add(
-        _ orgID: Int64, identity: Identity, request: Request, context: SandboxRequestContext
+        _ orgID: Int64,
+        identity: Identity,
+        request: Request,
+        context: SandboxRequestContext
     ) async throws -> Response {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (loginOrEmail, roleText) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
@@ -125,10 +128,13 @@ struct OrgUsersController: SandboxController {
                 // `org.ErrOrgUserAlreadyAdded` → `response.JSON(409, {"message", "userId"})`.
                 throw GrafanaError(
                     status: .conflict,
-                    body: .map([("message", "User is already member of this organization"), ("userId", .int(user.id))]))
+                    body: .map([("message", "User is already member of this organization"), ("userId", .int(user.id))])
+                )
             }
             let now = Date()
-            state.memberships.append(StoredMembership(orgID: orgID, userID: user.id, role: role, created: now, updated: now))
+            state.memberships.append(
+                StoredMembership(orgID: orgID, userID: user.id, role: role, created: now, updated: now)
+            )
             return user.id
         }
         return SandboxResponse.json(.ok, .map([("message", "User added to organization"), ("userId", .int(userID))]))
@@ -137,7 +143,10 @@ struct OrgUsersController: SandboxController {
     /// `updateOrgUserHelper`: binds `{role}` (required); unknown users or orgs are 500
     /// "Failed update org user" (grafana-client asserts it); demoting the last Admin is 400.
     private func update(
-        _ orgID: Int64, identity: Identity, request: Request, context: SandboxRequestContext
+        _ orgID: Int64,
+        identity: Identity,
+        request: Request,
+        context: SandboxRequestContext
     ) async throws -> Response {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let roleText = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.required("role") }
@@ -154,7 +163,10 @@ struct OrgUsersController: SandboxController {
             }
             if state.memberships[index].role == .admin && role != .admin && state.adminCount(orgID) <= 1 {
                 throw GrafanaError.error(
-                    .badRequest, "Cannot change role so that there is no organization admin left", cause: false)
+                    .badRequest,
+                    "Cannot change role so that there is no organization admin left",
+                    cause: false
+                )
             }
             state.memberships[index].role = role
             state.memberships[index].updated = Date()
@@ -206,7 +218,8 @@ extension SandboxState {
 
     func adminCount(_ orgID: Int64) -> Int {
         memberships.filter { membership in
-            membership.orgID == orgID && membership.role == .admin && !(user(membership.userID)?.isServiceAccount ?? true)
+            membership.orgID == orgID && membership.role == .admin
+                && !(user(membership.userID)?.isServiceAccount ?? true)
         }.count
     }
 

@@ -40,7 +40,8 @@ struct OrgsController: SandboxController {
             let orgID = state.insertOrg(name: name, now: now)
             if identity.userID != 0 {
                 state.memberships.append(
-                    StoredMembership(orgID: orgID, userID: identity.userID, role: .admin, created: now, updated: now))
+                    StoredMembership(orgID: orgID, userID: identity.userID, role: .admin, created: now, updated: now)
+                )
             }
             return orgID
         }
@@ -135,7 +136,9 @@ struct OrgsController: SandboxController {
 
     /// `updateOrgAddressHelper`: binds `dtos.UpdateOrgAddressForm` (no field required);
     /// failures, unknown org included, are 500 "Failed to update org address".
-    private func updateAddress(_ orgID: Int64, request: Request, context: SandboxRequestContext) async throws -> Response {
+    private func updateAddress(_ orgID: Int64, request: Request, context: SandboxRequestContext) async throws
+        -> Response
+    {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let fields = try bind(.badRequestData) { () throws(RequestForm.Failure) -> [String] in
             try ["address1", "address2", "city", "zipCode", "state", "country"].map { key throws(RequestForm.Failure) in

@@ -17,7 +17,13 @@ struct PermissionsController: SandboxController {
         }
         router.post("/api/folders/:uid/permissions") { request, context in
             let identity = try await context.require(.foldersPermissionsWrite)
-            return try await update(.folder, uid: context.stringParameter("uid"), identity: identity, request: request, context: context)
+            return try await update(
+                .folder,
+                uid: context.stringParameter("uid"),
+                identity: identity,
+                request: request,
+                context: context
+            )
         }
         router.get("/api/dashboards/uid/:uid/permissions") { _, context in
             let identity = try await context.require(.dashboardsPermissionsRead)
@@ -25,7 +31,13 @@ struct PermissionsController: SandboxController {
         }
         router.post("/api/dashboards/uid/:uid/permissions") { request, context in
             let identity = try await context.require(.dashboardsPermissionsWrite)
-            return try await update(.dashboard, uid: context.stringParameter("uid"), identity: identity, request: request, context: context)
+            return try await update(
+                .dashboard,
+                uid: context.stringParameter("uid"),
+                identity: identity,
+                request: request,
+                context: context
+            )
         }
     }
 
@@ -58,7 +70,10 @@ struct PermissionsController: SandboxController {
     /// role, permission}]}`, validates (`validatePermissionsUpdate`, messages of
     /// `pkg/services/dashboards/dashboardaccess`), and replaces the list.
     private func update(
-        _ resource: StoredPermission.Resource, uid: String, identity: Identity, request: Request,
+        _ resource: StoredPermission.Resource,
+        uid: String,
+        identity: Identity,
+        request: Request,
         context: SandboxRequestContext
     ) async throws -> Response {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
@@ -72,14 +87,21 @@ struct PermissionsController: SandboxController {
                     role = parsed
                 }
                 return Item(
-                    userID: try item.int("userId") ?? 0, teamID: try item.int("teamId") ?? 0, role: role,
-                    permission: try item.int("permission") ?? 0)
+                    userID: try item.int("userId") ?? 0,
+                    teamID: try item.int("teamId") ?? 0,
+                    role: role,
+                    permission: try item.int("permission") ?? 0
+                )
             } ?? []
         }
         for item in items {
             // The two Grafana messages are swapped relative to their names; kept as Grafana has them.
             if item.userID > 0 && item.teamID > 0 {
-                throw GrafanaError.error(.badRequest, "team and user permissions cannot have an associated role", cause: true)
+                throw GrafanaError.error(
+                    .badRequest,
+                    "team and user permissions cannot have an associated role",
+                    cause: true
+                )
             }
             if (item.userID > 0 || item.teamID > 0) && item.role != nil {
                 throw GrafanaError.error(.badRequest, "permissions cannot have both a user and team", cause: true)
@@ -91,6 +113,8 @@ struct PermissionsController: SandboxController {
                     : "user id and team id cannot both be empty for a dashboard permission"
                 throw GrafanaError.error(.badRequest, message, cause: true)
             }
+            // Only View (1), Edit (2) and Admin (4) exist (`dashboardaccess.PermissionType`);
+            // the answer for another number is inferred.
             guard [1, 2, 4].contains(item.permission) else {
                 throw GrafanaError.error(.badRequest, "Invalid permission", cause: false)
             }
@@ -99,6 +123,7 @@ struct PermissionsController: SandboxController {
             guard state.permissionTarget(resource, uid: uid, orgID: identity.orgID) != nil else {
                 throw notFound(resource)
             }
+            // An unknown user or team fails in the permission service (500; inferred wording).
             for item in items {
                 if item.userID > 0 && state.membership(orgID: identity.orgID, userID: item.userID) == nil {
                     throw GrafanaError.error(.internalServerError, "Failed to create permission", cause: true)
@@ -108,16 +133,27 @@ struct PermissionsController: SandboxController {
                 }
             }
             let now = Date()
-            state.permissions.removeAll { $0.orgID == identity.orgID && $0.resource == resource && $0.resourceUID == uid }
+            state.permissions.removeAll {
+                $0.orgID == identity.orgID && $0.resource == resource && $0.resourceUID == uid
+            }
             state.permissions += items.map { item in
                 StoredPermission(
-                    orgID: identity.orgID, resource: resource, resourceUID: uid,
-                    userID: item.userID > 0 ? item.userID : nil, teamID: item.teamID > 0 ? item.teamID : nil,
-                    role: item.role, permission: item.permission, created: now, updated: now)
+                    orgID: identity.orgID,
+                    resource: resource,
+                    resourceUID: uid,
+                    userID: item.userID > 0 ? item.userID : nil,
+                    teamID: item.teamID > 0 ? item.teamID : nil,
+                    role: item.role,
+                    permission: item.permission,
+                    created: now,
+                    updated: now
+                )
             }
             state.permissionsCustomised.insert("\(identity.orgID)/\(resource.rawValue)/\(uid)")
         }
-        return SandboxResponse.success(resource == .folder ? "Folder permissions updated" : "Dashboard permissions updated")
+        return SandboxResponse.success(
+            resource == .folder ? "Folder permissions updated" : "Dashboard permissions updated"
+        )
     }
 }
 
@@ -139,35 +175,77 @@ extension SandboxState {
         case .folder:
             folder(uid: uid, orgID: orgID).map {
                 PermissionTarget(
-                    id: $0.id, uid: $0.uid, title: $0.title, url: folderURL($0), isFolder: true,
-                    folderUID: $0.parentUID ?? "", createdBy: $0.createdBy, created: $0.created)
+                    id: $0.id,
+                    uid: $0.uid,
+                    title: $0.title,
+                    url: folderURL($0),
+                    isFolder: true,
+                    folderUID: $0.parentUID ?? "",
+                    createdBy: $0.createdBy,
+                    created: $0.created
+                )
             }
         case .dashboard:
             dashboard(uid: uid, orgID: orgID).map {
                 PermissionTarget(
-                    id: $0.id, uid: $0.uid, title: $0.title, url: dashboardURL($0), isFolder: false,
-                    folderUID: $0.folderUID ?? "", createdBy: $0.createdBy, created: $0.created)
+                    id: $0.id,
+                    uid: $0.uid,
+                    title: $0.title,
+                    url: dashboardURL($0),
+                    isFolder: false,
+                    folderUID: $0.folderUID ?? "",
+                    createdBy: $0.createdBy,
+                    created: $0.created
+                )
             }
         }
     }
 
-    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set.
-    func permissions(_ resource: StoredPermission.Resource, uid: String, orgID: Int64, target: PermissionTarget) -> [StoredPermission] {
+    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set:
+    /// the creator Admin, Editor Edit, Viewer View (the legacy default ACL; inferred for 11.x,
+    /// where resource permissions replaced it).
+    func permissions(_ resource: StoredPermission.Resource, uid: String, orgID: Int64, target: PermissionTarget)
+        -> [StoredPermission]
+    {
         if permissionsCustomised.contains("\(orgID)/\(resource.rawValue)/\(uid)") {
             return permissions.filter { $0.orgID == orgID && $0.resource == resource && $0.resourceUID == uid }
         }
         var defaults: [StoredPermission] = []
         if let creator = user(target.createdBy), !creator.isServiceAccount {
-            defaults.append(StoredPermission(
-                orgID: orgID, resource: resource, resourceUID: uid, userID: creator.id, permission: 4,
-                created: target.created, updated: target.created))
+            defaults.append(
+                StoredPermission(
+                    orgID: orgID,
+                    resource: resource,
+                    resourceUID: uid,
+                    userID: creator.id,
+                    permission: 4,
+                    created: target.created,
+                    updated: target.created
+                )
+            )
         }
-        defaults.append(StoredPermission(
-            orgID: orgID, resource: resource, resourceUID: uid, role: .editor, permission: 2, created: target.created,
-            updated: target.created))
-        defaults.append(StoredPermission(
-            orgID: orgID, resource: resource, resourceUID: uid, role: .viewer, permission: 1, created: target.created,
-            updated: target.created))
+        defaults.append(
+            StoredPermission(
+                orgID: orgID,
+                resource: resource,
+                resourceUID: uid,
+                role: .editor,
+                permission: 2,
+                created: target.created,
+                updated: target.created
+            )
+        )
+        defaults.append(
+            StoredPermission(
+                orgID: orgID,
+                resource: resource,
+                resourceUID: uid,
+                role: .viewer,
+                permission: 1,
+                created: target.created,
+                updated: target.created
+            )
+        )
         return defaults
     }
 
@@ -178,8 +256,10 @@ extension SandboxState {
         var object: JSONObject = [
             "dashboardId": .int(target.isFolder ? 0 : target.id), "folderUid": .string(target.folderUID),
             "created": GoTime.json(entry.created), "updated": GoTime.json(entry.updated),
-            "userId": .int(entry.userID ?? 0), "userLogin": .string(user?.login ?? ""), "userEmail": .string(user?.email ?? ""),
-            "userAvatarUrl": .string(user.map { GrafanaFormat.avatarURL($0.email) } ?? ""), "teamId": .int(entry.teamID ?? 0),
+            "userId": .int(entry.userID ?? 0), "userLogin": .string(user?.login ?? ""),
+            "userEmail": .string(user?.email ?? ""),
+            "userAvatarUrl": .string(user.map { GrafanaFormat.avatarURL($0.email) } ?? ""),
+            "teamId": .int(entry.teamID ?? 0),
             "teamEmail": .string(team?.email ?? ""),
             "teamAvatarUrl": .string(team.map { GrafanaFormat.avatarURL(email: $0.email, orName: $0.name) } ?? ""),
             "team": .string(team?.name ?? ""),

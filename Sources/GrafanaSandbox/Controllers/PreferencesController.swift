@@ -16,23 +16,32 @@ struct PreferencesController: SandboxController {
         }
         router.put("/api/user/preferences") { request, context in
             let userID = try UserController.requireUserID(try context.caller())
-            return try await save(request, context, Owner(orgID: try context.caller().orgID, userID: userID, teamID: 0), patch: false)
+            return try await save(
+                request,
+                context,
+                Owner(orgID: try context.caller().orgID, userID: userID, teamID: 0),
+                patch: false
+            )
         }
         router.patch("/api/user/preferences") { request, context in
             let userID = try UserController.requireUserID(try context.caller())
-            return try await save(request, context, Owner(orgID: try context.caller().orgID, userID: userID, teamID: 0), patch: true)
+            return try await save(
+                request,
+                context,
+                Owner(orgID: try context.caller().orgID, userID: userID, teamID: 0),
+                patch: true
+            )
         }
-        // `orgs.preferences:*` are held by org Admins (basic Admin role); modelled as orgs:write.
         router.get("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesRead)
             return try await get(Owner(orgID: identity.orgID, userID: 0, teamID: 0))
         }
         router.put("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesWrite)
             return try await save(request, context, Owner(orgID: identity.orgID, userID: 0, teamID: 0), patch: false)
         }
         router.patch("/api/org/preferences") { request, context in
-            let identity = try await context.require(.orgsWrite)
+            let identity = try await context.require(.orgsPreferencesWrite)
             return try await save(request, context, Owner(orgID: identity.orgID, userID: 0, teamID: 0), patch: true)
         }
         router.get("/api/teams/:teamId/preferences") { request, context in
@@ -62,7 +71,9 @@ struct PreferencesController: SandboxController {
             var spec = JSONObject()
             guard let stored else { return .object(spec) }
             // Order of `preferences.Spec`; a home dashboard that no longer exists is left out.
-            if !stored.homeDashboardUID.isEmpty, state.dashboard(uid: stored.homeDashboardUID, orgID: owner.orgID) != nil {
+            if !stored.homeDashboardUID.isEmpty,
+                state.dashboard(uid: stored.homeDashboardUID, orgID: owner.orgID) != nil
+            {
                 spec["homeDashboardUID"] = .string(stored.homeDashboardUID)
             }
             if !stored.timezone.isEmpty { spec["timezone"] = .string(stored.timezone) }
@@ -74,7 +85,9 @@ struct PreferencesController: SandboxController {
         return SandboxResponse.json(.ok, body)
     }
 
-    private func save(_ request: Request, _ context: SandboxRequestContext, _ owner: Owner, patch: Bool) async throws -> Response {
+    private func save(_ request: Request, _ context: SandboxRequestContext, _ owner: Owner, patch: Bool) async throws
+        -> Response
+    {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         return try await save(form, owner, patch: patch)
     }
@@ -82,7 +95,8 @@ struct PreferencesController: SandboxController {
     /// `UpdatePreferencesFor` / `PatchPreferencesFor`: an unknown theme is 400 "Invalid theme";
     /// a `homeDashboardUID` that names no dashboard is 404 "Dashboard not found".
     private func save(_ form: RequestForm, _ owner: Owner, patch: Bool) async throws -> Response {
-        let (theme, homeUID, timezone, weekStart, language) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
+        let (theme, homeUID, timezone, weekStart, language) = try bind(.badRequestData) {
+            () throws(RequestForm.Failure) in
             (
                 try form.string("theme"), try form.string("homeDashboardUID"), try form.string("timezone"),
                 try form.string("weekStart"), try form.string("language")
@@ -99,7 +113,8 @@ struct PreferencesController: SandboxController {
             let index = state.preferences.firstIndex {
                 $0.orgID == owner.orgID && $0.userID == owner.userID && $0.teamID == owner.teamID
             }
-            var stored = index.map { state.preferences[$0] }
+            var stored =
+                index.map { state.preferences[$0] }
                 ?? StoredPreferences(orgID: owner.orgID, userID: owner.userID, teamID: owner.teamID)
             if patch {
                 if let theme { stored.theme = theme }

@@ -34,7 +34,11 @@ extension SandboxState {
         let rows = memberships.filter { $0.userID == userID }.compactMap { membership in
             org(membership.orgID).map { (org: $0, role: membership.role) }
         }.sorted { $0.org.name < $1.org.name }
-        return .array(rows.map { .object(["orgId": .int($0.org.id), "name": .string($0.org.name), "role": .string($0.role.rawValue)]) })
+        return .array(
+            rows.map {
+                .object(["orgId": .int($0.org.id), "name": .string($0.org.name), "role": .string($0.role.rawValue)])
+            }
+        )
     }
 
     /// When a user was last seen; Grafana seeds `last_seen_at` ten years back at creation
@@ -48,7 +52,8 @@ extension SandboxState {
     func orgUserJSON(_ membership: StoredMembership, _ user: StoredUser) -> JSONValue {
         .object([
             "orgId": .int(membership.orgID), "userId": .int(user.id), "email": .string(user.email),
-            "name": .string(user.name), "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "login": .string(user.login),
+            "name": .string(user.name), "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)),
+            "login": .string(user.login),
             "role": .string(membership.role.rawValue), "lastSeenAt": GoTime.json(lastSeen(user)),
             "lastSeenAtAge": .string(GoTime.age(lastSeen(user))), "isDisabled": .bool(user.isDisabled),
             "authLabels": .null, "isExternallySynced": false,

@@ -26,7 +26,9 @@ extension SandboxState {
     func ancestors(of folder: StoredFolder) -> [StoredFolder] {
         var chain: [StoredFolder] = []
         var current = folder.parentUID
-        while let uid = current, let parent = self.folder(uid: uid, orgID: folder.orgID), !chain.contains(where: { $0.uid == uid }) {
+        while let uid = current, let parent = self.folder(uid: uid, orgID: folder.orgID),
+            !chain.contains(where: { $0.uid == uid })
+        {
             chain.insert(parent, at: 0)
             current = parent.parentUID
         }

@@ -82,7 +82,8 @@ extension SandboxState {
                 if !filters.folderIDs.isEmpty && !filters.folderIDs.contains(parent?.id ?? 0) { continue }
                 var hit: JSONObject = [
                     "id": .int(folder.id), "uid": .string(folder.uid), "title": .string(folder.title),
-                    "uri": .string("db/\(GrafanaFormat.slug(folder.title))"), "url": .string(folderURL(folder)), "slug": "",
+                    "uri": .string("db/\(GrafanaFormat.slug(folder.title))"), "url": .string(folderURL(folder)),
+                    "slug": "",
                     "type": "dash-folder", "tags": [], "isStarred": false,
                 ]
                 if let parent { addFolderFields(&hit, parent) }

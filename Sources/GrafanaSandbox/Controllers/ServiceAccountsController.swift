@@ -23,20 +23,40 @@ struct ServiceAccountsController: SandboxController {
     // MARK: Errors (pkg/services/serviceaccounts/models.go)
 
     static let notFound = GrafanaError.errutil(
-        .notFound, messageID: "serviceaccounts.ErrNotFound", message: "service account not found")
+        .notFound,
+        messageID: "serviceaccounts.ErrNotFound",
+        message: "service account not found"
+    )
     static let alreadyExists = GrafanaError.errutil(
-        .badRequest, messageID: "serviceaccounts.ErrAlreadyExists", message: "service account already exists")
+        .badRequest,
+        messageID: "serviceaccounts.ErrAlreadyExists",
+        message: "service account already exists"
+    )
     static let invalidRole = GrafanaError.errutil(
-        .badRequest, messageID: "serviceaccounts.ErrInvalidRoleSpecified", message: "invalid role specified")
+        .badRequest,
+        messageID: "serviceaccounts.ErrInvalidRoleSpecified",
+        message: "invalid role specified"
+    )
     static let roleForbidden = GrafanaError.errutil(
-        .forbidden, messageID: "serviceaccounts.ErrRoleForbidden", message: "can not assign a role higher than user's role")
+        .forbidden,
+        messageID: "serviceaccounts.ErrRoleForbidden",
+        message: "can not assign a role higher than user's role"
+    )
     static let tokenExists = GrafanaError.errutil(
-        .badRequest, messageID: "serviceaccounts.ErrTokenAlreadyExists",
-        message: "service account token with given name already exists in the organization")
+        .badRequest,
+        messageID: "serviceaccounts.ErrTokenAlreadyExists",
+        message: "service account token with given name already exists in the organization"
+    )
     static let tokenNotFound = GrafanaError.errutil(
-        .notFound, messageID: "serviceaccounts.ErrTokenNotFound", message: "service account token not found")
+        .notFound,
+        messageID: "serviceaccounts.ErrTokenNotFound",
+        message: "service account token not found"
+    )
     static let invalidExpiration = GrafanaError.errutil(
-        .badRequest, messageID: "serviceaccounts.ErrInvalidInput", message: "invalid SecondsToLive value")
+        .badRequest,
+        messageID: "serviceaccounts.ErrInvalidInput",
+        message: "invalid SecondsToLive value"
+    )
     /// The service-account handlers spell their bind error with a capital B.
     static let badRequestData = GrafanaError.error(.badRequest, "Bad request data", cause: true)
     static let invalidID = GrafanaError.error(.badRequest, "Service Account ID is invalid", cause: true)
@@ -66,11 +86,24 @@ struct ServiceAccountsController: SandboxController {
             }
             let now = Date()
             let account = StoredUser(
-                id: state.allocateUserID(), uid: KeyGenerator.shortUID(), login: login, email: login, name: name,
-                passwordHash: "", salt: "", isServerAdmin: false, isDisabled: isDisabled, isServiceAccount: true,
-                currentOrgID: orgID, created: now, updated: now)
+                id: state.allocateUserID(),
+                uid: KeyGenerator.shortUID(),
+                login: login,
+                email: login,
+                name: name,
+                passwordHash: "",
+                salt: "",
+                isServerAdmin: false,
+                isDisabled: isDisabled,
+                isServiceAccount: true,
+                currentOrgID: orgID,
+                created: now,
+                updated: now
+            )
             state.users.append(account)
-            state.memberships.append(StoredMembership(orgID: orgID, userID: account.id, role: role, created: now, updated: now))
+            state.memberships.append(
+                StoredMembership(orgID: orgID, userID: account.id, role: role, created: now, updated: now)
+            )
             return state.serviceAccountJSON(account)
         }
         return SandboxResponse.json(.created, json)
@@ -99,11 +132,13 @@ struct ServiceAccountsController: SandboxController {
         let body = await environment.store.read { state -> JSONValue in
             let now = Date()
             let all = state.serviceAccounts(in: identity.orgID).filter { account in
-                (query.isEmpty || account.name.lowercased().contains(query) || account.login.lowercased().contains(query))
+                (query.isEmpty || account.name.lowercased().contains(query)
+                    || account.login.lowercased().contains(query))
                     && (!onlyDisabled || account.isDisabled)
-                    && (!onlyExpired || state.apiKeys.contains {
-                        $0.serviceAccountID == account.id && ($0.expires.map { $0 <= now } ?? false)
-                    })
+                    && (!onlyExpired
+                        || state.apiKeys.contains {
+                            $0.serviceAccountID == account.id && ($0.expires.map { $0 <= now } ?? false)
+                        })
             }
             let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
             return .object([
@@ -150,13 +185,16 @@ struct ServiceAccountsController: SandboxController {
                 throw Self.notFound
             }
             if let name, !name.isEmpty {
-                if state.users.contains(where: { $0.id != id && $0.isServiceAccount && $0.currentOrgID == orgID && $0.name == name }) {
+                if state.users.contains(where: {
+                    $0.id != id && $0.isServiceAccount && $0.currentOrgID == orgID && $0.name == name
+                }) {
                     throw Self.alreadyExists
                 }
                 state.users[index].name = name
             }
             if let isDisabled { state.users[index].isDisabled = isDisabled }
-            if let role, let membership = state.memberships.firstIndex(where: { $0.orgID == orgID && $0.userID == id }) {
+            if let role, let membership = state.memberships.firstIndex(where: { $0.orgID == orgID && $0.userID == id })
+            {
                 state.memberships[membership].role = role
             }
             state.users[index].updated = Date()
@@ -174,7 +212,9 @@ struct ServiceAccountsController: SandboxController {
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.serviceAccountsDelete)
         let id = try context.int64Parameter(
-            "serviceAccountId", orAnswer: .error(.badRequest, "Service account ID is invalid", cause: true))
+            "serviceAccountId",
+            orAnswer: .error(.badRequest, "Service account ID is invalid", cause: true)
+        )
         try await environment.store.write { state in
             guard state.serviceAccount(id, in: identity.orgID) != nil else { throw Self.notFound }
             state.deleteUser(id)
@@ -191,22 +231,29 @@ struct ServiceAccountsController: SandboxController {
         let id = try context.int64Parameter("serviceAccountId", orAnswer: Self.invalidID)
         let now = Date()
         let tokens = await environment.store.read { state in
-            state.apiKeys.filter { $0.serviceAccountID == id && $0.orgID == identity.orgID }.sorted { $0.name < $1.name }
-        }
-        return SandboxResponse.json(.ok, .array(tokens.map { token in
-            let hasExpired = token.expires.map { $0 <= now } ?? false
-            var seconds = 0.0
-            // `secondsUntilExpiration` is only filled when fewer than 7 days remain.
-            if let expires = token.expires, !hasExpired, expires < now.addingTimeInterval(7 * 86_400) {
-                seconds = expires.timeIntervalSince(now)
+            state.apiKeys.filter { $0.serviceAccountID == id && $0.orgID == identity.orgID }.sorted {
+                $0.name < $1.name
             }
-            return .object([
-                "id": .int(token.id), "name": .string(token.name), "created": GoTime.json(token.created),
-                "lastUsedAt": GoTime.json(token.lastUsed), "expiration": GoTime.json(token.expires),
-                "secondsUntilExpiration": .double(seconds), "hasExpired": .bool(hasExpired),
-                "isRevoked": .bool(token.isRevoked),
-            ])
-        }))
+        }
+        return SandboxResponse.json(
+            .ok,
+            .array(
+                tokens.map { token in
+                    let hasExpired = token.expires.map { $0 <= now } ?? false
+                    var seconds = 0.0
+                    // `secondsUntilExpiration` is only filled when fewer than 7 days remain.
+                    if let expires = token.expires, !hasExpired, expires < now.addingTimeInterval(7 * 86_400) {
+                        seconds = expires.timeIntervalSince(now)
+                    }
+                    return .object([
+                        "id": .int(token.id), "name": .string(token.name), "created": GoTime.json(token.created),
+                        "lastUsedAt": GoTime.json(token.lastUsed), "expiration": GoTime.json(token.expires),
+                        "secondsUntilExpiration": .double(seconds), "hasExpired": .bool(hasExpired),
+                        "isRevoked": .bool(token.isRevoked),
+                    ])
+                }
+            )
+        )
     }
 
     /// `CreateToken`: the account must exist (errutil 404), `name` is required, a duplicate name
@@ -227,14 +274,25 @@ struct ServiceAccountsController: SandboxController {
             let (clientSecret, secret) = KeyGenerator.serviceAccountToken()
             let now = Date()
             let tokenID = state.allocateAPIKeyID()
-            state.apiKeys.append(StoredAPIKey(
-                id: tokenID, orgID: orgID, name: name, role: state.role(of: account.id, in: orgID) ?? .none,
-                secretHash: KeyGenerator.hash(secret, salt: "glsa"), created: now, updated: now,
-                expires: secondsToLive > 0 ? now.addingTimeInterval(TimeInterval(secondsToLive)) : nil,
-                serviceAccountID: account.id))
+            state.apiKeys.append(
+                StoredAPIKey(
+                    id: tokenID,
+                    orgID: orgID,
+                    name: name,
+                    role: state.role(of: account.id, in: orgID) ?? .none,
+                    secretHash: KeyGenerator.hash(secret, salt: "glsa"),
+                    created: now,
+                    updated: now,
+                    expires: secondsToLive > 0 ? now.addingTimeInterval(TimeInterval(secondsToLive)) : nil,
+                    serviceAccountID: account.id
+                )
+            )
             return (tokenID, clientSecret)
         }
-        return SandboxResponse.json(.ok, .object(["id": .int(tokenID), "name": .string(name), "key": .string(clientSecret)]))
+        return SandboxResponse.json(
+            .ok,
+            .object(["id": .int(tokenID), "name": .string(name), "key": .string(clientSecret)])
+        )
     }
 
     /// `DeleteToken`: account id, account existence, token id, then the token.
@@ -244,11 +302,15 @@ struct ServiceAccountsController: SandboxController {
         let orgID = identity.orgID
         guard await environment.store.read({ $0.serviceAccount(id, in: orgID) }) != nil else { throw Self.notFound }
         let tokenID = try context.int64Parameter(
-            "tokenId", orAnswer: .error(.badRequest, "Token ID is invalid", cause: true))
+            "tokenId",
+            orAnswer: .error(.badRequest, "Token ID is invalid", cause: true)
+        )
         try await environment.store.write { state in
-            guard let index = state.apiKeys.firstIndex(where: {
-                $0.id == tokenID && $0.serviceAccountID == id && $0.orgID == orgID
-            }) else { throw Self.tokenNotFound }
+            guard
+                let index = state.apiKeys.firstIndex(where: {
+                    $0.id == tokenID && $0.serviceAccountID == id && $0.orgID == orgID
+                })
+            else { throw Self.tokenNotFound }
             state.apiKeys.remove(at: index)
         }
         return SandboxResponse.success("Service account token deleted")
@@ -257,7 +319,9 @@ struct ServiceAccountsController: SandboxController {
 
 extension SandboxState {
     func serviceAccounts(in orgID: Int64) -> [StoredUser] {
-        users.filter { $0.isServiceAccount && membership(orgID: orgID, userID: $0.id) != nil }.sorted { $0.name < $1.name }
+        users.filter { $0.isServiceAccount && membership(orgID: orgID, userID: $0.id) != nil }.sorted {
+            $0.name < $1.name
+        }
     }
 
     func serviceAccount(_ id: Int64, in orgID: Int64) -> StoredUser? {
@@ -275,7 +339,8 @@ extension SandboxState {
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
-            "tokens": .int(tokenCount(account.id)), "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
+            "tokens": .int(tokenCount(account.id)),
+            "avatarUrl": .string(GrafanaFormat.avatarURL(email: "", orName: account.name)),
             "isExternal": false,
         ])
     }

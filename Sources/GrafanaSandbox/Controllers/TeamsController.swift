@@ -36,16 +36,27 @@ struct TeamsController: SandboxController {
             }
             let now = Date()
             let team = StoredTeam(
-                id: state.nextTeamID, uid: KeyGenerator.shortUID(), orgID: identity.orgID, name: name, email: email,
-                created: now, updated: now)
+                id: state.nextTeamID,
+                uid: KeyGenerator.shortUID(),
+                orgID: identity.orgID,
+                name: name,
+                email: email,
+                created: now,
+                updated: now
+            )
             state.nextTeamID += 1
             state.teams.append(team)
             if identity.isUser {
-                state.teamMembers.append(StoredTeamMember(orgID: identity.orgID, teamID: team.id, userID: identity.userID, permission: 4))
+                state.teamMembers.append(
+                    StoredTeamMember(orgID: identity.orgID, teamID: team.id, userID: identity.userID, permission: 4)
+                )
             }
             return team
         }
-        return SandboxResponse.json(.ok, .map([("teamId", .int(team.id)), ("uid", .string(team.uid)), ("message", "Team created")]))
+        return SandboxResponse.json(
+            .ok,
+            .map([("teamId", .int(team.id)), ("uid", .string(team.uid)), ("message", "Team created")])
+        )
     }
 
     /// `searchTeams`: `query` (substring), `name` (exact), `perpage` (default 1000), `page`.
@@ -127,7 +138,8 @@ struct TeamsController: SandboxController {
                     "orgId": .int(team.orgID), "teamId": .int(team.id), "teamUID": .string(team.uid),
                     "userId": .int(user.id), "auth_module": "", "email": .string(user.email),
                     "name": .string(user.name), "login": .string(user.login),
-                    "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "labels": .null, "permission": .int(member.permission),
+                    "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "labels": .null,
+                    "permission": .int(member.permission),
                 ])
             }
         }
@@ -152,8 +164,14 @@ struct TeamsController: SandboxController {
             guard state.membership(orgID: identity.orgID, userID: userID) != nil else {
                 throw GrafanaError.error(.internalServerError, "Failed to add Member to Team", cause: true)
             }
-            state.teamMembers.append(StoredTeamMember(
-                orgID: identity.orgID, teamID: teamID, userID: userID, permission: permission == 4 ? 4 : 0))
+            state.teamMembers.append(
+                StoredTeamMember(
+                    orgID: identity.orgID,
+                    teamID: teamID,
+                    userID: userID,
+                    permission: permission == 4 ? 4 : 0
+                )
+            )
         }
         return SandboxResponse.json(.ok, .map([("message", "Member added to Team")]))
     }
@@ -162,7 +180,10 @@ struct TeamsController: SandboxController {
     @Sendable func removeMember(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.teamsPermissionsWrite)
         let teamID = try context.int64Parameter("teamId", orAnswer: Self.invalidTeamID)
-        let userID = try context.int64Parameter("userId", orAnswer: .error(.badRequest, "userId is invalid", cause: true))
+        let userID = try context.int64Parameter(
+            "userId",
+            orAnswer: .error(.badRequest, "userId is invalid", cause: true)
+        )
         try await environment.store.write { state in
             guard state.team(teamID, orgID: identity.orgID) != nil else {
                 throw GrafanaError.error(.notFound, "Team not found", cause: false)
@@ -190,7 +211,8 @@ extension SandboxState {
     func teamJSON(_ team: StoredTeam) -> JSONValue {
         .object([
             "id": .int(team.id), "uid": .string(team.uid), "orgId": .int(team.orgID), "name": .string(team.name),
-            "email": .string(team.email), "avatarUrl": .string(GrafanaFormat.avatarURL(email: team.email, orName: team.name)),
+            "email": .string(team.email),
+            "avatarUrl": .string(GrafanaFormat.avatarURL(email: team.email, orName: team.name)),
             "memberCount": .int(teamMembers.filter { $0.teamID == team.id }.count), "permission": 0,
         ])
     }

@@ -21,7 +21,10 @@ struct UserController: SandboxController {
     @Sendable func signedInUserTeams(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try context.caller()
         let userID = try Self.requireUserID(identity)
-        return SandboxResponse.json(.ok, await environment.store.read { $0.teamsJSON(of: userID, orgID: identity.orgID) })
+        return SandboxResponse.json(
+            .ok,
+            await environment.store.read { $0.teamsJSON(of: userID, orgID: identity.orgID) }
+        )
     }
 
     /// `hs.getUserID`: tokens are not users; Grafana answers `response.Error(304, "Endpoint only
@@ -38,19 +41,23 @@ struct UserController: SandboxController {
         return try await environment.store.read { state in
             guard identity.isUser else {
                 let account = state.user(identity.userID)
-                let uid: String = switch identity.kind {
-                case .serviceAccount: "service-account:\(identity.userID)"
-                case .apiKey(let keyID): "api-key:\(keyID)"
-                case .user: "user:\(identity.userID)"
-                }
+                let uid: String =
+                    switch identity.kind {
+                    case .serviceAccount: "service-account:\(identity.userID)"
+                    case .apiKey(let keyID): "api-key:\(keyID)"
+                    case .user: "user:\(identity.userID)"
+                    }
                 // `user.UserProfileDTO{IsGrafanaAdmin, OrgID, UID, Name, Email, Login}`, other fields zero.
-                return SandboxResponse.json(.ok, .object([
-                    "id": 0, "uid": .string(uid), "email": "", "name": .string(account?.name ?? identity.login),
-                    "login": .string(account?.login ?? identity.login), "theme": "", "orgId": .int(identity.orgID),
-                    "isGrafanaAdmin": false, "isDisabled": false, "isExternal": false, "isExternallySynced": false,
-                    "isGrafanaAdminExternallySynced": false, "authLabels": .null, "updatedAt": .string(GoTime.zero),
-                    "createdAt": .string(GoTime.zero), "avatarUrl": "",
-                ]))
+                return SandboxResponse.json(
+                    .ok,
+                    .object([
+                        "id": 0, "uid": .string(uid), "email": "", "name": .string(account?.name ?? identity.login),
+                        "login": .string(account?.login ?? identity.login), "theme": "", "orgId": .int(identity.orgID),
+                        "isGrafanaAdmin": false, "isDisabled": false, "isExternal": false, "isExternallySynced": false,
+                        "isGrafanaAdminExternallySynced": false, "authLabels": .null, "updatedAt": .string(GoTime.zero),
+                        "createdAt": .string(GoTime.zero), "avatarUrl": "",
+                    ])
+                )
             }
             guard let user = state.user(identity.userID) else {
                 throw GrafanaError.error(.notFound, "user not found", cause: false)
@@ -106,7 +113,11 @@ struct UserController: SandboxController {
             }
             let user = state.users[index]
             guard KeyGenerator.hash(oldPassword, salt: user.salt) == user.passwordHash else {
-                throw GrafanaError.errutil(.badRequest, messageID: "user.password-missmatch", message: "Invalid old password")
+                throw GrafanaError.errutil(
+                    .badRequest,
+                    messageID: "user.password-missmatch",
+                    message: "Invalid old password"
+                )
             }
             guard newPassword.count >= 4 else {
                 throw GrafanaError.error(.badRequest, "New password is too short", cause: false)
@@ -141,8 +152,10 @@ struct UserUpdate: Sendable {
         guard !login.isEmpty else {
             // `user.ErrEmptyUsernameAndEmail` (`pkg/services/user/model.go`).
             throw GrafanaError.errutil(
-                .badRequest, messageID: "user.empty-username-and-email",
-                message: "Need to specify either username or email")
+                .badRequest,
+                messageID: "user.empty-username-and-email",
+                message: "Need to specify either username or email"
+            )
         }
         guard let index = state.userIndex(userID), !state.users[index].isServiceAccount else {
             throw GrafanaError.error(.notFound, "user not found", cause: false)

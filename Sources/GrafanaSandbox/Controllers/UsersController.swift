@@ -55,10 +55,13 @@ struct UsersController: SandboxController {
     @Sendable func searchWithPaging(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         try await context.require(.usersRead, scope: .global)
         let result = await search(request)
-        return SandboxResponse.json(.ok, .object([
-            "totalCount": .int(result.total), "users": .array(result.hits), "page": .int(result.page),
-            "perPage": .int(result.perPage),
-        ]))
+        return SandboxResponse.json(
+            .ok,
+            .object([
+                "totalCount": .int(result.total), "users": .array(result.hits), "page": .int(result.page),
+                "perPage": .int(result.perPage),
+            ])
+        )
     }
 
     /// `GetUserByLoginOrEmail`: a short `UserProfileDTO`; 404 `user not found`.
@@ -67,13 +70,16 @@ struct UsersController: SandboxController {
         let loginOrEmail = request.query("loginOrEmail")
         return try await environment.store.read { state in
             guard let user = state.user(loginOrEmail: loginOrEmail) else { throw AdminUsersController.userNotFound }
-            return SandboxResponse.json(.ok, .object([
-                "id": .int(user.id), "uid": "", "email": .string(user.email), "name": .string(user.name),
-                "login": .string(user.login), "theme": .string(user.theme), "orgId": .int(user.currentOrgID),
-                "isGrafanaAdmin": .bool(user.isServerAdmin), "isDisabled": false, "isExternal": false,
-                "isExternallySynced": false, "isGrafanaAdminExternallySynced": false, "authLabels": .null,
-                "updatedAt": GoTime.json(user.updated), "createdAt": GoTime.json(user.created), "avatarUrl": "",
-            ]))
+            return SandboxResponse.json(
+                .ok,
+                .object([
+                    "id": .int(user.id), "uid": "", "email": .string(user.email), "name": .string(user.name),
+                    "login": .string(user.login), "theme": .string(user.theme), "orgId": .int(user.currentOrgID),
+                    "isGrafanaAdmin": .bool(user.isServerAdmin), "isDisabled": false, "isExternal": false,
+                    "isExternallySynced": false, "isGrafanaAdminExternallySynced": false, "authLabels": .null,
+                    "updatedAt": GoTime.json(user.updated), "createdAt": GoTime.json(user.created), "avatarUrl": "",
+                ])
+            )
         }
     }
 

@@ -17,7 +17,9 @@ struct AuthMiddleware: RouterMiddleware {
     let version: GrafanaVersion
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
         // `/api/health` is answered by a middleware in front of authentication
@@ -135,7 +137,10 @@ struct AuthMiddleware: RouterMiddleware {
                 let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
             else {
                 throw GrafanaError.middleware(
-                    .badRequest, messageID: "basic-auth.invalid-header", message: "Invalid Basic Auth Header")
+                    .badRequest,
+                    messageID: "basic-auth.invalid-header",
+                    message: "Invalid Basic Auth Header"
+                )
             }
             let login = String(text[..<colon])
             let password = String(text[text.index(after: colon)...])
@@ -162,7 +167,10 @@ struct AuthMiddleware: RouterMiddleware {
         // `password-auth.failed`; on the wire both are 401 (fixture `bad-basic-auth.401.json`).
         guard !password.isEmpty else {
             throw GrafanaError.middleware(
-                .unauthorized, messageID: "password-auth.empty", message: "Invalid username or password")
+                .unauthorized,
+                messageID: "password-auth.empty",
+                message: "Invalid username or password"
+            )
         }
         return try await store.write(persist: false) { state in
             guard let found = state.user(loginOrEmail: login),
@@ -176,8 +184,13 @@ struct AuthMiddleware: RouterMiddleware {
             // the signed-in-user query joins `org_user`, which has no row, so RBAC grants nothing).
             let role = state.role(of: user.id, in: orgID) ?? .none
             return Identity(
-                kind: .user, userID: user.id, login: user.login, orgID: orgID, orgRole: role,
-                isServerAdmin: user.isServerAdmin)
+                kind: .user,
+                userID: user.id,
+                login: user.login,
+                orgID: orgID,
+                orgRole: role,
+                isServerAdmin: user.isServerAdmin
+            )
         }
     }
 
@@ -216,8 +229,13 @@ struct AuthMiddleware: RouterMiddleware {
                 // PR grafana/grafana#105998: from 12.x only keys owned by a service account work.
                 guard allowPlainKeys else { throw GrafanaError.invalidAPIKey }
                 return Identity(
-                    kind: .apiKey(keyID: key.id), userID: 0, login: "api-key:\(key.name)", orgID: key.orgID,
-                    orgRole: key.role, isServerAdmin: false)
+                    kind: .apiKey(keyID: key.id),
+                    userID: 0,
+                    login: "api-key:\(key.name)",
+                    orgID: key.orgID,
+                    orgRole: key.role,
+                    isServerAdmin: false
+                )
             }
             // A service account acts with its own org role (`FetchSyncedUser`); a disabled one
             // cannot sign in (inferred from the user sync, which rejects disabled identities).
@@ -225,8 +243,13 @@ struct AuthMiddleware: RouterMiddleware {
                 throw GrafanaError.invalidAPIKey
             }
             return Identity(
-                kind: .serviceAccount(tokenID: key.id), userID: account.id, login: account.login, orgID: key.orgID,
-                orgRole: state.role(of: account.id, in: key.orgID) ?? .none, isServerAdmin: false)
+                kind: .serviceAccount(tokenID: key.id),
+                userID: account.id,
+                login: account.login,
+                orgID: key.orgID,
+                orgRole: state.role(of: account.id, in: key.orgID) ?? .none,
+                isServerAdmin: false
+            )
         }
     }
 }

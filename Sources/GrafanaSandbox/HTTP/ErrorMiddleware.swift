@@ -8,7 +8,9 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
@@ -20,7 +22,11 @@ struct ErrorMiddleware: RouterMiddleware {
             if AuthMiddleware.isAPIRequest(request.uri.path) {
                 return try GrafanaError.routeNotFound.response(from: request, context: context)
             }
-            return SandboxResponse.raw(.notFound, "<!DOCTYPE html><title>Page not found</title>\n", contentType: "text/html; charset=UTF-8")
+            return SandboxResponse.raw(
+                .notFound,
+                "<!DOCTYPE html><title>Page not found</title>\n",
+                contentType: "text/html; charset=UTF-8"
+            )
         } catch let error as HTTPError where error.status == .methodNotAllowed {
             // Grafana's router has no 405: a method without a handler falls to the not-found handler.
             return try GrafanaError.routeNotFound.response(from: request, context: context)
@@ -41,7 +47,9 @@ struct DefaultHeadersMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var response = try await next(request, context)
         if response.headers[.cacheControl] == nil {
@@ -62,7 +70,9 @@ struct DelayMiddleware: RouterMiddleware {
     let delays: [String: Duration]
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let method = request.method.rawValue
         let delay =

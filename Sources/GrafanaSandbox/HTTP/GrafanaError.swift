@@ -73,13 +73,18 @@ extension GrafanaError {
 
     static let unauthenticated = middleware(.unauthorized, messageID: "auth.unauthorized", message: "Unauthorized")
     static let badPassword = middleware(
-        .unauthorized, messageID: "password-auth.failed", message: "Invalid username or password")
+        .unauthorized,
+        messageID: "password-auth.failed",
+        message: "Invalid username or password"
+    )
     static let invalidAPIKey = middleware(.unauthorized, messageID: "api-key.invalid", message: "Invalid API key")
     static let expiredAPIKey = middleware(.unauthorized, messageID: "api-key.expired", message: "Expired API key")
     static let revokedAPIKey = middleware(.unauthorized, messageID: "api-key.revoked", message: "Revoked API key")
     static let organizationMismatch = middleware(
-        .unauthorized, messageID: "api-key.organization-mismatch",
-        message: "API key does not belong to the requested organization")
+        .unauthorized,
+        messageID: "api-key.organization-mismatch",
+        message: "API key does not belong to the requested organization"
+    )
 
     /// `pkg/api/index.go` `NotFoundHandler`: `c.JsonApiErr(404, "Not found", nil)`.
     static let routeNotFound = jsonAPIError(.notFound, "Not found")
@@ -97,7 +102,9 @@ extension GrafanaError {
                 ("accessErrorId", .string("ACE" + digits)),
                 (
                     "message",
-                    .string("You'll need additional permissions to perform this action. Permissions needed: \(evaluator)")
+                    .string(
+                        "You'll need additional permissions to perform this action. Permissions needed: \(evaluator)"
+                    )
                 ),
                 ("title", "Access denied"),
             ]),

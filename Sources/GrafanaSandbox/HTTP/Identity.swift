@@ -30,6 +30,8 @@ enum Action: String, Sendable {
     case orgsWrite = "orgs:write"
     case orgsCreate = "orgs:create"
     case orgsDelete = "orgs:delete"
+    case orgsPreferencesRead = "orgs.preferences:read"
+    case orgsPreferencesWrite = "orgs.preferences:write"
     case orgUsersRead = "org.users:read"
     case orgUsersAdd = "org.users:add"
     case orgUsersWrite = "org.users:write"
@@ -84,13 +86,16 @@ enum Action: String, Sendable {
     /// The least basic role that holds the action in its org.
     /// Viewer: reads of dashboards, folders, data sources and the current org (basic Viewer);
     /// Editor: dashboard and folder writes (basic Editor); Admin: the rest (basic Admin).
-    /// `nil` means no basic role holds it (server admin only).
+    /// `nil` means no basic role holds it (server admin only). Team reads and org preference
+    /// reads are placed with Admin (inferred: the sandbox does not model the optional
+    /// `editors_can_admin` and the finer fixed roles).
     private var minimumRole: OrgRole? {
         switch self {
         case .orgsRead, .dashboardsRead, .foldersRead, .dataSourcesRead, .dataSourcesIDRead: .viewer
         case .dashboardsCreate, .dashboardsWrite, .dashboardsDelete, .foldersCreate, .foldersWrite, .foldersDelete:
             .editor
-        case .orgsWrite, .orgUsersRead, .orgUsersAdd, .orgUsersWrite, .orgUsersRemove, .apiKeysRead, .apiKeysCreate,
+        case .orgsWrite, .orgsPreferencesRead, .orgsPreferencesWrite, .orgUsersRead, .orgUsersAdd, .orgUsersWrite,
+            .orgUsersRemove, .apiKeysRead, .apiKeysCreate,
             .apiKeysDelete, .serviceAccountsRead, .serviceAccountsCreate, .serviceAccountsWrite,
             .serviceAccountsDelete, .dashboardsPermissionsRead, .dashboardsPermissionsWrite,
             .foldersPermissionsRead, .foldersPermissionsWrite, .dataSourcesCreate, .dataSourcesWrite,

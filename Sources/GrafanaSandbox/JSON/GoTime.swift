@@ -17,7 +17,9 @@ enum GoTime {
     /// `10y`, `3M`, `2w`, `5d`, `4h`, `7m` or `< 1m` (docs example `"lastSeenAtAge": "< 1m"`).
     static func age(_ date: Date, now: Date = Date()) -> String {
         let minutes = now.timeIntervalSince(date) / 60
-        let steps: [(Double, String)] = [(525_600, "y"), (43_800, "M"), (10_080, "w"), (1_440, "d"), (60, "h"), (1, "m")]
+        let steps: [(Double, String)] = [
+            (525_600, "y"), (43_800, "M"), (10_080, "w"), (1_440, "d"), (60, "h"), (1, "m"),
+        ]
         for (size, unit) in steps where Int(minutes / size) > 0 {
             return "\(Int(minutes / size))\(unit)"
         }

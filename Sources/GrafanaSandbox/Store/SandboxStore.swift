@@ -33,11 +33,24 @@ actor SandboxStore {
         let orgID = state.insertOrg(name: "Main Org.", now: now)
         let salt = KeyGenerator.randomString(10)
         let admin = StoredUser(
-            id: state.allocateUserID(), uid: KeyGenerator.shortUID(), login: adminUser, email: "admin@localhost",
-            name: "", passwordHash: KeyGenerator.hash(adminPassword, salt: salt), salt: salt, isServerAdmin: true,
-            isDisabled: false, isServiceAccount: false, currentOrgID: orgID, created: now, updated: now)
+            id: state.allocateUserID(),
+            uid: KeyGenerator.shortUID(),
+            login: adminUser,
+            email: "admin@localhost",
+            name: "",
+            passwordHash: KeyGenerator.hash(adminPassword, salt: salt),
+            salt: salt,
+            isServerAdmin: true,
+            isDisabled: false,
+            isServiceAccount: false,
+            currentOrgID: orgID,
+            created: now,
+            updated: now
+        )
         state.users.append(admin)
-        state.memberships.append(StoredMembership(orgID: orgID, userID: admin.id, role: .admin, created: now, updated: now))
+        state.memberships.append(
+            StoredMembership(orgID: orgID, userID: admin.id, role: .admin, created: now, updated: now)
+        )
         return state
     }
 
@@ -91,7 +104,9 @@ extension SandboxState {
     /// user store compares them.
     func user(loginOrEmail: String) -> StoredUser? {
         let wanted = loginOrEmail.lowercased()
-        return users.first { !$0.isServiceAccount && ($0.login.lowercased() == wanted || $0.email.lowercased() == wanted) }
+        return users.first {
+            !$0.isServiceAccount && ($0.login.lowercased() == wanted || $0.email.lowercased() == wanted)
+        }
     }
 
     func membership(orgID: Int64, userID: Int64) -> StoredMembership? {

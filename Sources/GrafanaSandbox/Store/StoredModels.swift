@@ -187,8 +187,15 @@ struct StoredPermission: Codable, Sendable {
     var updated: Date
 
     init(
-        orgID: Int64, resource: Resource, resourceUID: String, userID: Int64? = nil, teamID: Int64? = nil,
-        role: OrgRole? = nil, permission: Int64, created: Date, updated: Date
+        orgID: Int64,
+        resource: Resource,
+        resourceUID: String,
+        userID: Int64? = nil,
+        teamID: Int64? = nil,
+        role: OrgRole? = nil,
+        permission: Int64,
+        created: Date,
+        updated: Date
     ) {
         self.orgID = orgID
         self.resource = resource

@@ -43,7 +43,8 @@ struct Reply: Sendable {
 /// A client for the in-process router (HummingbirdTesting `.router`) or a live port
 /// (HummingbirdTesting's plain `TestClient`, a raw HTTP/1.1 client).
 struct SandboxClient: Sendable {
-    typealias Transport = @Sendable (String, HTTPRequest.Method, HTTPFields, ByteBuffer?) async throws
+    typealias Transport =
+        @Sendable (String, HTTPRequest.Method, HTTPFields, ByteBuffer?) async throws
         -> (HTTPResponse.Status, HTTPFields, ByteBuffer)
 
     let transport: Transport
@@ -64,8 +65,12 @@ struct SandboxClient: Sendable {
 
     @discardableResult
     func send(
-        _ method: HTTPRequest.Method, _ path: String, as credential: Credential = .admin, orgID: String? = nil,
-        body: String? = nil, headers extra: [String: String] = [:]
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as credential: Credential = .admin,
+        orgID: String? = nil,
+        body: String? = nil,
+        headers extra: [String: String] = [:]
     ) async throws -> Reply {
         var headers = HTTPFields()
         if let value = credential.header { headers[.authorization] = value }
@@ -173,7 +178,8 @@ extension SandboxClient {
     func createUser(_ login: String, password: String = "secret123", email: String? = nil) async throws -> Int64 {
         let reply = try await post(
             "/api/admin/users",
-            #"{"login":"\#(login)","password":"\#(password)","email":"\#(email ?? login + "@example.com")","name":"\#(login)"}"#)
+            #"{"login":"\#(login)","password":"\#(password)","email":"\#(email ?? login + "@example.com")","name":"\#(login)"}"#
+        )
         #expect(reply.status == .ok, "create user \(login): \(reply.text)")
         return try #require(reply["id"]?.integerValue)
     }
@@ -193,7 +199,9 @@ extension SandboxClient {
     }
 
     /// Creates a service account with a role in the request's org and a token for it.
-    func serviceAccountToken(role: String = "Admin", name: String = "robot", orgID: String? = nil) async throws -> String {
+    func serviceAccountToken(role: String = "Admin", name: String = "robot", orgID: String? = nil) async throws
+        -> String
+    {
         let account = try await post("/api/serviceaccounts", #"{"name":"\#(name)","role":"\#(role)"}"#, orgID: orgID)
         #expect(account.status == .created, "create SA: \(account.text)")
         let id = try #require(account["id"]?.integerValue)
@@ -211,8 +219,12 @@ func expectAccessDenied(_ reply: Reply, _ evaluator: String, sourceLocation: Sou
     #expect(
         reply["message"]
             == .string("You'll need additional permissions to perform this action. Permissions needed: \(evaluator)"),
-        sourceLocation: sourceLocation)
+        sourceLocation: sourceLocation
+    )
     let id = reply["accessErrorId"]?.stringValue ?? ""
-    #expect(id.count == 13 && id.hasPrefix("ACE") && id.dropFirst(3).allSatisfy(\.isNumber), sourceLocation: sourceLocation)
+    #expect(
+        id.count == 13 && id.hasPrefix("ACE") && id.dropFirst(3).allSatisfy(\.isNumber),
+        sourceLocation: sourceLocation
+    )
     #expect(reply.text.hasSuffix("}\n"), sourceLocation: sourceLocation)
 }
