@@ -38,6 +38,7 @@ struct GFSCommandLine: AsyncParsableCommand {
         if arguments.first == "sandbox" {
             await SandboxCommand.main(Array(arguments.dropFirst()))
         } else {
+            prepareTerminal(for: arguments)
             await Self.main(arguments)
         }
     }

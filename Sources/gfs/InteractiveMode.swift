@@ -44,22 +44,14 @@ struct InteractiveOptions: ParsableArguments {
 }
 
 extension GFSCommandLine {
-    /// Parses the command line, and when the shell will edit lines, routes the terminal's
-    /// signals to the editor's thread before any other thread exists (LIBEDIT.md, "Signals").
-    static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if let line = command as? GFSCommandLine, line.startsShell, Terminal.standardInputAndOutputAreTerminals {
-                Terminal.routeTerminalSignalsToEditor()
-            }
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
+    /// When the shell will edit lines, routes the terminal's signals to the editor's thread
+    /// before any other thread exists (LIBEDIT.md, "Signals"). Parsing starts no thread; a
+    /// command line that does not parse changes nothing and fails later as usual.
+    static func prepareTerminal(for arguments: [String]) {
+        guard Terminal.standardInputAndOutputAreTerminals, let line = try? parse(arguments), line.startsShell else {
+            return
         }
+        Terminal.routeTerminalSignalsToEditor()
     }
 
     /// Whether this run ends at the prompt: `-i FILE`, or no script, no `-c` and a terminal on
