@@ -1,6 +1,7 @@
 import Foundation
 import GFSLanguage
 import GrafanaAPI
+import GrafanaSandbox
 import Testing
 
 @testable import GFSCommands
@@ -89,13 +90,17 @@ import Testing
         #expect(location.organization == "apiorg")
     }
 
-    @Test func thePromptLocationNeverWaitsLongOnAServer() async throws {
-        let context = GrafanaContext(url: URL(string: "http://10.255.255.1:3000")!, authentication: .token("t", name: nil, orgID: nil))
-        let locator = SessionLocator(host: GrafanaShellHost(context: context), lookupTimeout: .milliseconds(200))
+    @Test func thePromptLocationNeverWaitsLongOnASlowServer() async throws {
+        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, delays: ["GET /api/org": .seconds(20)]))
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let url = try #require(server.url.flatMap(URL.init(string:)))
+        let context = GrafanaContext(url: url, authentication: .basic(user: "admin", password: "admin"))
+        let locator = SessionLocator(host: GrafanaShellHost(context: context), lookupTimeout: .milliseconds(300))
         let clock = ContinuousClock()
         let started = clock.now
         let location = await locator.location()
-        #expect(clock.now - started < .seconds(2))
-        #expect(location == SessionLocation(server: "10.255.255.1:3000", identity: "token", organization: nil))
+        #expect(clock.now - started < .seconds(3))
+        #expect(location == SessionLocation(server: "127.0.0.1:\(url.port!)", identity: "admin", organization: nil))
     }
 }

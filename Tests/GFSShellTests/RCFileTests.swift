@@ -1,4 +1,5 @@
 import Foundation
+import GFSLanguage
 import Testing
 
 @testable import GFSShell
