@@ -133,7 +133,8 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     func run() async throws {
         let interactive = startsShell
-        let (source, scriptArguments) = interactive ? (SourceFile(name: "<prompt>", text: ""), arguments) : try readSource()
+        let (source, scriptArguments) =
+            interactive ? (SourceFile(name: "<prompt>", text: ""), arguments) : try readSource()
         var connection = ConnectionOptions(
             url: url,
             user: user,

@@ -28,7 +28,9 @@ struct InteractiveOptions: ParsableArguments {
             guard let equals = entry.lastIndex(of: "="),
                 let duration = Self.duration(String(entry[entry.index(after: equals)...]))
             else {
-                throw ValidationError("--sandbox-delay expects 'METHOD /path=DURATION' (like 'GET /api/search=5s'), not '\(entry)'.")
+                throw ValidationError(
+                    "--sandbox-delay expects 'METHOD /path=DURATION' (like 'GET /api/search=5s'), not '\(entry)'."
+                )
             }
             delays[String(entry[..<equals])] = duration
         }
@@ -74,7 +76,10 @@ extension GFSCommandLine {
             return 2
         }
         if grafanaContext.skipsTLSVerification {
-            Console.standard.write("gfs: warning: TLS certificate verification is off (--insecure)\n", to: .standardError)
+            Console.standard.write(
+                "gfs: warning: TLS certificate verification is off (--insecure)\n",
+                to: .standardError
+            )
         }
         let options = GrafanaShellHost.Options(
             output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
@@ -117,7 +122,10 @@ extension GFSCommandLine {
 
         let locator = SessionLocator(host: host)
         let history = HistoryStore(path: HistoryStore.path(), policy: HistoryPolicy(commandTable: host.commandTable))
-        let completer = Completer(commandTable: host.commandTable, liveNameProvider: ServerNames(source: GrafanaLiveNames(host: host)))
+        let completer = Completer(
+            commandTable: host.commandTable,
+            liveNameProvider: ServerNames(source: GrafanaLiveNames(host: host))
+        )
         let evaluator = InterpreterEvaluator(interpreter: interpreter, report: report) {
             let location = await locator.location()
             return ShellState(

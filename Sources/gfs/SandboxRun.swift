@@ -10,7 +10,9 @@ struct SandboxRun {
         guard let grafanaVersion = GrafanaSandbox.GrafanaVersion(version) else {
             throw SandboxRunError(description: "unknown Grafana version '\(version)'")
         }
-        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion, delays: delays))
+        let server = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion, delays: delays)
+        )
         try await server.start()
         guard let url = server.url else { throw SandboxRunError(description: "the sandbox did not report its address") }
         return SandboxRun(server: server, url: url)

@@ -24,7 +24,13 @@ struct GFSTerminalTests {
     }
 
     /// A prompt line: `admin@127.0.0.1:PORT [Main Org.]> ` followed by `typed`.
-    static func isPrompt(_ line: String?, identity: String = "admin", org: String = "Main Org.", failed: Bool = false, typed: String = "") -> Bool {
+    static func isPrompt(
+        _ line: String?,
+        identity: String = "admin",
+        org: String = "Main Org.",
+        failed: Bool = false,
+        typed: String = ""
+    ) -> Bool {
         guard let line else { return false }
         let tail = " [\(org)]" + (failed ? "!" : "") + "> " + typed
         guard line.hasPrefix(identity + "@127.0.0.1:"), line.hasSuffix(tail) else { return false }
@@ -48,20 +54,27 @@ struct GFSTerminalTests {
         await tmux.send(keys: "Enter")
         // An aligned table: a header row, then the org.
         try await tmux.waitFor { lines in
-            lines.contains { $0.hasPrefix("ID") && $0.contains("NAME") } && lines.contains { $0.hasPrefix("1") && $0.hasSuffix("Main Org.") }
+            lines.contains { $0.hasPrefix("ID") && $0.contains("NAME") }
+                && lines.contains { $0.hasPrefix("1") && $0.hasSuffix("Main Org.") }
                 && Self.isPrompt(lines.last)
         }
         await tmux.send(keys: "Up")
         try await tmux.waitFor { Self.isPrompt($0.last, typed: "org list") }
         await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.filter { $0.hasSuffix("Main Org.") && $0.hasPrefix("1") }.count == 2 && Self.isPrompt($0.last) }
+        try await tmux.waitFor {
+            $0.filter { $0.hasSuffix("Main Org.") && $0.hasPrefix("1") }.count == 2 && Self.isPrompt($0.last)
+        }
 
         await tmux.send(literal: "help dashboard push")
         await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.contains { $0.contains("dashboard push") && $0.lowercased().contains("usage") } && Self.isPrompt($0.last) }
+        try await tmux.waitFor {
+            $0.contains { $0.contains("dashboard push") && $0.lowercased().contains("usage") } && Self.isPrompt($0.last)
+        }
         await tmux.send(literal: "dashbord list")
         await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.contains { $0.contains("Did you mean 'dashboard") } && Self.isPrompt($0.last, failed: true) }
+        try await tmux.waitFor {
+            $0.contains { $0.contains("Did you mean 'dashboard") } && Self.isPrompt($0.last, failed: true)
+        }
     }
 
     @Test func tabCompletesCommandsVariablesAndServerNames() async throws {
@@ -88,7 +101,9 @@ struct GFSTerminalTests {
         await tmux.send(keys: "Tab")
         try await tmux.waitFor { Self.isPrompt($0.last, typed: "org show apiorg") }
         await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.contains { $0.hasPrefix("name") && $0.hasSuffix("apiorg") } && Self.isPrompt($0.last) }
+        try await tmux.waitFor {
+            $0.contains { $0.hasPrefix("name") && $0.hasSuffix("apiorg") } && Self.isPrompt($0.last)
+        }
     }
 
     @Test func ctrlCAtThePromptAfterRequestsGivesACleanPrompt() async throws {
@@ -174,10 +189,15 @@ struct GFSTerminalTests {
         let tmux = try await Self.start(environment: ["GF_PW": password])
         defer { tmux.close() }
         try await tmux.waitFor(timeout: Self.slow) { Self.isPrompt($0.last) }
-        for (line, org) in [("org create apiorg", "Main Org."), ("use $org", "apiorg"), ("key create apikeycurl admin", "apiorg")] {
+        for (line, org) in [
+            ("org create apiorg", "Main Org."), ("use $org", "apiorg"), ("key create apikeycurl admin", "apiorg"),
+        ] {
             await tmux.send(literal: line)
             await tmux.send(keys: "Enter")
-            try await tmux.waitFor { $0.contains { Self.isPrompt($0, typed: line) || Self.isPrompt($0, org: "apiorg", typed: line) } && Self.isPrompt($0.last, org: org) }
+            try await tmux.waitFor {
+                $0.contains { Self.isPrompt($0, typed: line) || Self.isPrompt($0, org: "apiorg", typed: line) }
+                    && Self.isPrompt($0.last, org: org)
+            }
         }
         // A terminal shows the new key once; typing it back must not put it in the history.
         let screen = await tmux.lines().joined(separator: "\n")
@@ -208,7 +228,11 @@ struct GFSTerminalTests {
 
     @Test func theRCFileAndAnInteractiveScriptRunBeforeThePrompt() async throws {
         let script = NSTemporaryDirectory() + "gfs-i-\(UUID().uuidString).gfs"
-        try "org create fromscript\nuse $org\nlet answer = 42\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "org create fromscript\nuse $org\nlet answer = 42\n".write(
+            toFile: script,
+            atomically: true,
+            encoding: .utf8
+        )
         let tmux = try await Self.start(["-i", script], rc: "let greeting = \"hello from rc\"\n")
         defer { tmux.close() }
         try await tmux.waitFor(timeout: Self.slow) { Self.isPrompt($0.last, org: "fromscript") }
@@ -266,7 +290,9 @@ struct GFSTerminalTests {
         try await tmux.waitFor { $0.contains("pull  push") }
         await tmux.send(literal: "s")
         await tmux.send(keys: "Tab")
-        try await tmux.waitFor { Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg", typed: "dashboard push") }
+        try await tmux.waitFor {
+            Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg", typed: "dashboard push")
+        }
         await tmux.send(literal: "exampl")
         await tmux.send(keys: "Tab")
         await tmux.send(literal: "production-ov")
@@ -275,13 +301,17 @@ struct GFSTerminalTests {
         try await tmux.waitFor { Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg", typed: push) }
         await tmux.send(keys: "Enter")
         try await tmux.waitFor {
-            Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg") && $0.contains { $0.contains("Production Overview") }
+            Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg")
+                && $0.contains { $0.contains("Production Overview") }
         }
 
         // The dashboard is there for the key, and history has the whole tutorial.
         await tmux.send(literal: "dashboard list")
         await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.filter { $0.contains("Production Overview") }.count >= 2 && Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg") }
+        try await tmux.waitFor {
+            $0.filter { $0.contains("Production Overview") }.count >= 2
+                && Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg")
+        }
         await tmux.send(keys: "Up")
         await tmux.send(keys: "Up")
         try await tmux.waitFor { Self.isPrompt($0.last, identity: "apikeycurl", org: "apiorg", typed: push) }
