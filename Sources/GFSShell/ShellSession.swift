@@ -173,10 +173,18 @@ public final class ShellSession: Sendable {
         return (outcome, interrupted)
     }
 
+    /// The input without the blanks Tab leaves after a completed word, so that recalling it
+    /// does not bring them back; kept when dropping them would leave a continuing `\`.
+    static func withoutTrailingBlanks(_ input: String) -> String {
+        var trimmed = Substring(input)
+        while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
+        return trimmed.hasSuffix("\\") ? input : String(trimmed)
+    }
+
     private func record(_ input: String, secrets: Set<String>, warned: inout Bool) {
         guard let history, reader.isInteractive else { return }
         do {
-            try history.record(input, secrets: secrets)
+            try history.record(Self.withoutTrailingBlanks(input), secrets: secrets)
         } catch {
             if !warned { writeError("gfs: \(error.message); history is not being saved.\n") }
             warned = true
