@@ -107,6 +107,7 @@ let package = Package(
             dependencies: [
                 "GFSLanguage",
                 "GFSCommands",
+                "GFSShell",
                 "GrafanaSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

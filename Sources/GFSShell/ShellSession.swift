@@ -19,6 +19,7 @@ public final class ShellSession: Sendable {
     private let interrupts: any InterruptSource
     private let writeError: @Sendable (String) -> Void
     private let writeOutput: @Sendable (String) -> Void
+    private let startsFailed: Bool
 
     /// How often a running command's interrupt count is checked.
     static let interruptPollInterval: Duration = .milliseconds(50)
@@ -31,6 +32,7 @@ public final class ShellSession: Sendable {
     ///     bracket or block, a trailing `\`); the language's own rule by default.
     ///   - writeOutput, writeError: where the shell's own few messages go; standard output
     ///     and error by default.
+    ///   - startsFailed: the first prompt marks a failure (a failed rc file or `-i` script).
     public init(
         reader: any LineReader,
         evaluator: any InputEvaluator,
@@ -40,8 +42,10 @@ public final class ShellSession: Sendable {
         needsContinuation: (@Sendable (String) -> Bool)? = nil,
         interrupts: any InterruptSource = SignalInterruptSource(),
         writeOutput: (@Sendable (String) -> Void)? = nil,
-        writeError: (@Sendable (String) -> Void)? = nil
+        writeError: (@Sendable (String) -> Void)? = nil,
+        startsFailed: Bool = false
     ) {
+        self.startsFailed = startsFailed
         self.reader = reader
         self.evaluator = evaluator
         self.history = history
@@ -64,6 +68,7 @@ public final class ShellSession: Sendable {
             }
         }
         var state = await evaluator.shellState()
+        state.prompt.lastFailed = startsFailed
         completer?.updateVariables(state.variables)
 
         while true {
@@ -168,10 +173,18 @@ public final class ShellSession: Sendable {
         return (outcome, interrupted)
     }
 
+    /// The input without the blanks Tab leaves after a completed word, so that recalling it
+    /// does not bring them back; kept when dropping them would leave a continuing `\`.
+    static func withoutTrailingBlanks(_ input: String) -> String {
+        var trimmed = Substring(input)
+        while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
+        return trimmed.hasSuffix("\\") ? input : String(trimmed)
+    }
+
     private func record(_ input: String, secrets: Set<String>, warned: inout Bool) {
         guard let history, reader.isInteractive else { return }
         do {
-            try history.record(input, secrets: secrets)
+            try history.record(Self.withoutTrailingBlanks(input), secrets: secrets)
         } catch {
             if !warned { writeError("gfs: \(error.message); history is not being saved.\n") }
             warned = true

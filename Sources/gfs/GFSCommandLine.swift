@@ -3,7 +3,7 @@ import Foundation
 import GFSCommands
 import GFSLanguage
 
-/// `gfs`: runs gfs scripts in batch mode.
+/// `gfs`: runs gfs scripts in batch mode, or the interactive shell on a terminal.
 ///
 /// Thin on purpose: it reads flags, resolves the connection (flags, `--context`, environment,
 /// config file, default), starts the in-process sandbox for `--sandbox`, and hands the source
@@ -14,7 +14,9 @@ struct GFSCommandLine: AsyncParsableCommand {
         commandName: "gfs",
         abstract: "A shell for Grafana's HTTP API.",
         discussion: """
-            Runs a script file, the -c commands, or standard input ('-' or a pipe).
+            Runs a script file, the -c commands, or standard input ('-' or a pipe). With a
+            terminal on standard input and output and no script, or with -i FILE, starts the
+            interactive shell (after the rc file $XDG_CONFIG_HOME/gfs/rc unless -X).
 
             The server and credentials come from the flags, then the context named by
             --context in $XDG_CONFIG_HOME/gfs/config.yaml, then GRAFANA_URL, GRAFANA_USER,
@@ -36,6 +38,7 @@ struct GFSCommandLine: AsyncParsableCommand {
         if arguments.first == "sandbox" {
             await SandboxCommand.main(Array(arguments.dropFirst()))
         } else {
+            prepareTerminal(for: arguments)
             await Self.main(arguments)
         }
     }
@@ -100,6 +103,9 @@ struct GFSCommandLine: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Arguments for the script: $args, $1, $2, ...", valueName: "argument"))
     var arguments: [String] = []
 
+    /// `-i`, `-X` and the hidden sandbox delays (InteractiveMode.swift).
+    @OptionGroup var shell: InteractiveOptions
+
     func validate() throws {
         for variable in variables {
             guard let equals = variable.firstIndex(of: "="), equals != variable.startIndex else {
@@ -119,10 +125,16 @@ struct GFSCommandLine: AsyncParsableCommand {
             throw ValidationError("Give --password-env or --password-file, not both.")
         }
         if tokenEnv != nil, tokenFile != nil { throw ValidationError("Give --token-env or --token-file, not both.") }
+        if shell.interactiveScript != nil, commands != nil || script != nil {
+            throw ValidationError("Give either -i FILE or a script, not both.")
+        }
+        _ = try shell.parsedSandboxDelays()
     }
 
     func run() async throws {
-        let (source, scriptArguments) = try readSource()
+        let interactive = startsShell
+        let (source, scriptArguments) =
+            interactive ? (SourceFile(name: "<prompt>", text: ""), arguments) : try readSource()
         var connection = ConnectionOptions(
             url: url,
             user: user,
@@ -137,7 +149,7 @@ struct GFSCommandLine: AsyncParsableCommand {
         var sandboxRun: SandboxRun?
         if sandbox {
             do {
-                let started = try await SandboxRun.start(version: sandboxVersion)
+                let started = try await SandboxRun.start(version: sandboxVersion, delays: shell.parsedSandboxDelays())
                 sandboxRun = started
                 connection = ConnectionOptions(url: started.url, user: "admin", password: "admin")
                 Console.standard.write(
@@ -149,7 +161,10 @@ struct GFSCommandLine: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let status = await execute(source, arguments: scriptArguments, connection: connection)
+        let status =
+            interactive
+            ? await runShell(connection: connection)
+            : await execute(source, arguments: scriptArguments, connection: connection)
         // The sandbox is not stopped: the process ends here and takes it along, and stopping
         // makes Hummingbird log a cancellation error on stderr.
         withExtendedLifetime(sandboxRun) {}
@@ -224,11 +239,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             }
             return (SourceFile(name: path, text: text), arguments)
         case nil:
-            guard isatty(STDIN_FILENO) == 0 else {
-                throw ValidationError(
-                    "No script given. Run 'gfs FILE.gfs', 'gfs -c COMMANDS' or pipe a script into 'gfs -'; the interactive shell is not available yet."
-                )
-            }
+            // Not both a terminal (else the shell starts): read standard input as a script.
             return (SourceFile(name: "<stdin>", text: Self.readStandardInput()), arguments)
         }
     }

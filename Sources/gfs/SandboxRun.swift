@@ -6,11 +6,13 @@ struct SandboxRun {
     let server: SandboxServer
     let url: String
 
-    static func start(version: String) async throws -> SandboxRun {
+    static func start(version: String, delays: [String: Duration] = [:]) async throws -> SandboxRun {
         guard let grafanaVersion = GrafanaSandbox.GrafanaVersion(version) else {
             throw SandboxRunError(description: "unknown Grafana version '\(version)'")
         }
-        let server = SandboxServer(configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion))
+        let server = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion, delays: delays)
+        )
         try await server.start()
         guard let url = server.url else { throw SandboxRunError(description: "the sandbox did not report its address") }
         return SandboxRun(server: server, url: url)

@@ -144,6 +144,15 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
         )
     }
 
+    @Test func historyDropsTheBlanksTabLeavesAtTheEnd() async throws {
+        let path = try makeTemporaryDirectory() + "/history"
+        let history = HistoryStore(path: path, policy: HistoryPolicy(commandTable: testTable))
+        let reader = ScriptedLineReader(lines: ["org create apiorg ", "org list\t ", "echo a \\ ", "exit"])
+        #expect(await session(reader, history: history).run() == 0)
+        // A `\` before the blanks stays followed by them: without, it would continue the line.
+        #expect(history.entries == ["org create apiorg", "org list", "echo a \\ ", "exit"])
+    }
+
     @Test func historyGetsEachInputAfterThePolicy() async throws {
         let path = try makeTemporaryDirectory() + "/history"
         let history = HistoryStore(path: path, policy: HistoryPolicy(commandTable: testTable))

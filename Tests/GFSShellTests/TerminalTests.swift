@@ -1,107 +1,14 @@
 import Foundation
 import Testing
 
-/// Drives a shell binary through a real pseudo-terminal with tmux: typing, history, Tab,
-/// Ctrl-C and Ctrl-D as a user would press them.
+/// Drives the demo shell (`gfs-shell-demo`, a shell over a fake evaluator) through a real
+/// pseudo-terminal with tmux, for what the real `gfs` tests (GFSTerminalTests) do not repeat:
+/// Ctrl-R, Ctrl-Z with `fg`, and resizing, which are libedit's and the shell's alone.
 ///
-/// The binary is `gfs-shell-demo` (a shell over a fake evaluator) unless
-/// `GFS_SHELL_BINARY` names another, such as the built `gfs`.
+/// `GFS_SHELL_BINARY` names another binary to drive.
 @Suite(.serialized, .enabled(if: TmuxSession.canRun, "tmux cannot run here; install tmux (scripts/bootstrap does)"))
 struct TerminalTests {
     static let prompt = "admin@localhost:3000 [apiorg]> "
-
-    @Test func typingRunsALineAndUpRecallsIt() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        await tmux.send(literal: "org list")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("ran: org list")
-        // Keys sent before the prompt is back are echoed by the cooked terminal.
-        try await tmux.waitFor { $0.last == Self.prompt }
-        await tmux.send(keys: "Up")
-        try await tmux.waitFor { $0.last == Self.prompt + "org list" }
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.filter { $0 == "ran: org list" }.count == 2 }
-    }
-
-    @Test func tabCompletesCommandsAndVariables() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        await tmux.send(literal: "dash")
-        await tmux.send(keys: "Tab")
-        try await tmux.waitFor { $0.last == Self.prompt + "dashboard" }
-        await tmux.send(literal: "pu")
-        await tmux.send(keys: "Tab")
-        try await tmux.waitFor { $0.last == Self.prompt + "dashboard push" }
-        await tmux.send(keys: "C-u")
-        await tmux.send(literal: "use $or")
-        await tmux.send(keys: "Tab")
-        try await tmux.waitFor { $0.last == Self.prompt + "use $org" }
-        await tmux.send(literal: ".")
-        await tmux.send(keys: "Tab")
-        // Two fields: Tab lists them and redraws the line.
-        try await tmux.waitFor {
-            $0.contains { $0.hasPrefix("id") && $0.contains("name") } && $0.last == Self.prompt + "use $org."
-        }
-        await tmux.send(literal: "n")
-        await tmux.send(keys: "Tab")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("ran: use $org.name")
-    }
-
-    @Test func ctrlCAtThePromptGivesACleanPrompt() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        // Threads exist once a command has run; Ctrl-C must still reach the editor.
-        for count in 1...3 {
-            await tmux.send(literal: "sleep 0.05")
-            await tmux.send(keys: "Enter")
-            // Type only at a prompt: typeahead is echoed by the cooked terminal meanwhile.
-            try await tmux.waitFor { $0.filter { $0 == "slept" }.count == count && $0.last == Self.prompt }
-        }
-        await tmux.send(literal: "org cre")
-        await tmux.send(keys: "C-c")
-        try await tmux.waitFor { $0.last == Self.prompt && $0.contains(Self.prompt + "org cre^C") }
-        // An open block goes too: the next prompt is a primary one.
-        await tmux.send(literal: "for x {")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.last == "..." || $0.last == "... " }
-        await tmux.send(keys: "C-c")
-        try await tmux.waitFor { $0.last == Self.prompt }
-        await tmux.send(literal: "org list")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("ran: org list")
-        #expect(await !tmux.lines().contains { $0.contains("ran: org cre") || $0.contains("ran: for") })
-    }
-
-    @Test func ctrlCWhileACommandRunsCancelsIt() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        await tmux.send(literal: "sleep 30")
-        await tmux.send(keys: "Enter")
-        try await Task.sleep(for: .milliseconds(500))
-        await tmux.send(keys: "C-c")
-        try await tmux.waitFor("Cancelled.")
-        try await tmux.waitFor { $0.last == "admin@localhost:3000 [apiorg]!> " }
-        await tmux.send(literal: "org list")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("ran: org list")
-    }
-
-    @Test func ctrlDOnAnEmptyLineExitsZero() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        await tmux.send(literal: "org list")
-        await tmux.send(keys: "C-d")  // not empty: deletes, does not exit
-        await tmux.send(keys: "C-u")
-        await tmux.send(keys: "C-d")
-        try await tmux.waitFor("EXIT=0")
-    }
 
     @Test func ctrlRSearchesHistory() async throws {
         let tmux = try await TmuxSession()
@@ -162,25 +69,6 @@ struct TerminalTests {
         try await tmux.waitFor { $0.suffix(2).first.map { $0.hasPrefix("ran: \(text)!") } == true }
     }
 
-    @Test func theHistoryFileHoldsNoSecret() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor(Self.prompt)
-        await tmux.send(literal: "connect http://localhost:3000 --password hunter22")
-        await tmux.send(keys: "Enter")
-        await tmux.send(literal: "connect http://admin:admin@localhost:3000 --password-env GF_PASSWORD")
-        await tmux.send(keys: "Enter")
-        await tmux.send(literal: "exit")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("EXIT=0")
-        let text = try String(contentsOfFile: tmux.historyFile, encoding: .utf8)
-        #expect(text.contains("--password\\040***"))
-        #expect(text.contains("--password-env\\040GF_PASSWORD"))
-        #expect(!text.contains("hunter22"))
-        #expect(!text.contains("admin:admin"))
-        let attributes = try FileManager.default.attributesOfItem(atPath: tmux.historyFile)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-    }
 }
 
 /// One tmux server with one window running the shell binary.
@@ -205,23 +93,60 @@ struct TmuxSession {
         return runBriefly(["-L", probe, "new-session", "-d", "-x", "80", "-y", "5", "sleep 5"]) == 0
     }()
 
-    /// Starts the shell binary in a new tmux window; with `underJobControl`, an interactive
-    /// bash starts it instead, so that Ctrl-Z and `fg` work.
-    init(underJobControl: Bool = false) async throws {
-        let directory = NSTemporaryDirectory() + "gfs-shell-tty-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// The `gfs` executable next to the demo binary, built by `swift build`.
+    static let gfsBinary: String = {
+        if let path = ProcessInfo.processInfo.environment["GFS_BINARY"] { return path }
+        return URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("gfs").path
+    }()
+
+    /// The repository's root, where the real-terminal tests start `gfs` (for `examples/`).
+    static let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A scratch directory per session: the history file lives in `state/gfs/history`.
+    let directory: String
+
+    /// Starts `executable` with `arguments` in a new tmux window, in `workingDirectory`, with
+    /// `environment` added to a quiet terminal's and `rcFile` as the rc file; with `underJobControl`, an interactive bash
+    /// starts it instead, so that Ctrl-Z and `fg` work.
+    init(
+        executable: String = TmuxSession.binary,
+        arguments: [String] = [],
+        environment extra: [String: String] = [:],
+        workingDirectory: String? = nil,
+        rcFile: String? = nil,
+        underJobControl: Bool = false
+    ) async throws {
+        directory = NSTemporaryDirectory() + "gfs-shell-tty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/config/gfs", withIntermediateDirectories: true)
+        if let rcFile { try rcFile.write(toFile: directory + "/config/gfs/rc", atomically: true, encoding: .utf8) }
         historyFile = directory + "/state/gfs/history"
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            throw TmuxError(message: "No shell binary at \(Self.binary); build it with `swift build`.")
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw TmuxError(message: "No shell binary at \(executable); build it with `swift build`.")
         }
-        // After the shell exits its status stays on screen for `waitFor`.
-        let environment = "GFS_HISTFILE='\(historyFile)' NO_COLOR=1 TERM=xterm EDITRC=/dev/null"
+        // After the shell exits its status stays on screen for `waitFor`. The rc file is looked
+        // for in the scratch directory, so a developer's own never runs in a test.
+        var variables = [
+            "GFS_HISTFILE": historyFile, "NO_COLOR": "1", "TERM": "xterm", "EDITRC": "/dev/null",
+            "XDG_CONFIG_HOME": directory + "/config",
+        ]
+        variables.merge(extra) { $1 }
+        let environment = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoted($0.value))" }
+            .joined(separator: " ")
+        let commandLine = ([executable] + arguments).map(Self.quoted).joined(separator: " ")
         let command =
             underJobControl
             ? "env \(environment) PS1='$ ' bash --norc --noprofile -i"
-            : "env \(environment) '\(Self.binary)'; echo EXIT=$?; sleep 60"
-        let status = await Self.run(["-L", socket, "new-session", "-d", "-x", "100", "-y", "30", command]).status
+            : "env \(environment) \(commandLine); echo EXIT=$?; sleep 60"
+        var tmuxArguments = ["-L", socket, "new-session", "-d", "-x", "100", "-y", "30"]
+        if let workingDirectory { tmuxArguments += ["-c", workingDirectory] }
+        let status = await Self.run(tmuxArguments + [command]).status
         guard status == 0 else { throw TmuxError(message: "tmux new-session failed with status \(status)") }
+    }
+
+    /// `text` in single quotes for the shell tmux runs the command with.
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     func send(literal text: String) async {
