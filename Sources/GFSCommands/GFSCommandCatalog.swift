@@ -93,14 +93,7 @@ public enum GFSCommandCatalog {
         CommandSpec(
             path: ["use"],
             summary: "Act in an org, or authenticate with a key, for the commands that follow.",
-            arguments: [
-                ArgumentSpec("target", summary: "An org or key value ($org, $key), or the word 'org' or 'token'."),
-                ArgumentSpec(
-                    "name",
-                    isOptional: true,
-                    summary: "The org's name or id, or the token, after 'org' or 'token'."
-                ),
-            ],
+            arguments: [ArgumentSpec("target", summary: "An org or key value made by gfs: $org, $key.")],
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use $org",
             discussion: """
@@ -109,6 +102,23 @@ public enum GFSCommandCatalog {
                 user's stored org; --switch also calls POST /api/user/using/:id, as Grafana's
                 tutorial does. The user must be a member of the org. 'use $key' authenticates
                 later requests with the key, in the key's org; a token cannot act in another org.
+                """
+        ),
+        CommandSpec(
+            path: ["use", "org"],
+            summary: "Act in the org of this name or id for the commands that follow.",
+            arguments: [ArgumentSpec("name", completion: .orgName, summary: "The org's name or id.")],
+            options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
+            example: "use org apiorg"
+        ),
+        CommandSpec(
+            path: ["use", "token"],
+            summary: "Authenticate the commands that follow with this token, in its org.",
+            arguments: [ArgumentSpec("token", summary: "A service-account token or API key.")],
+            example: "use token $key.key",
+            discussion: """
+                The line is kept out of history as typed: the token is redacted. Prefer 'use $key'
+                after 'key create', or 'connect --token-env VAR'.
                 """
         ),
     ]

@@ -103,12 +103,6 @@ extension GrafanaShellHost {
                 placeholder: record["dryRun"] == .bool(true),
                 switching: call.flag("switch")
             )
-        case .string("org"):
-            let reference = try call.requiredString(1, "org name or id")
-            try await useOrg(reference: reference, switching: call.flag("switch"))
-        case .string("token"):
-            let token = try call.requiredString(1, "token")
-            try await useKey(Record([("key", .string(token))]))
         case .record:
             throw CommandFailure(
                 message: "Cannot use this record",
@@ -120,6 +114,18 @@ extension GrafanaShellHost {
                 hint: "Write 'use $org', 'use $key', 'use org NAME' or 'use token TOKEN'."
             )
         }
+        return .null
+    }
+
+    /// `use org NAME|ID`.
+    func useOrg(_ call: CommandCall) async throws -> Value {
+        try await useOrg(reference: call.requiredString(0, "org name or id"), switching: call.flag("switch"))
+        return .null
+    }
+
+    /// `use token TOKEN`.
+    func useToken(_ call: CommandCall) async throws -> Value {
+        try await useKey(Record([("key", .string(try call.requiredString(0, "token")))]))
         return .null
     }
 

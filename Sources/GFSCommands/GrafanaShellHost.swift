@@ -156,6 +156,8 @@ public final class GrafanaShellHost: CommandHost {
         case ["connect"]: try await connect(call)
         case ["context"]: try await showContext(call)
         case ["use"]: try await use(call)
+        case ["use", "org"]: try await useOrg(call)
+        case ["use", "token"]: try await useToken(call)
         case ["org", "create"]: try await createOrg(call)
         case ["org", "list"]: try await listOrgs(call)
         case ["org", "show"]: try await showOrg(call)

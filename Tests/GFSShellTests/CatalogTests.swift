@@ -44,5 +44,16 @@ import Testing
         #expect(await complete("key create k ad").replacement == "Admin ")
         #expect(await complete("key create k Ad").replacement == "Admin ")
         #expect(await complete("org user ").candidates == ["add", "list", "remove", "role"])
+        #expect(await complete("use ").candidates == ["org", "token"])
+    }
+
+    @Test func useOrgCompletesOrgNamesFromTheServer() async {
+        let completer = Completer(commandTable: GFSCommandCatalog.table, liveNameProvider: FakeNames())
+        #expect(await completer.complete(line: "use org api", cursor: 11).candidates == ["apiorg", "apiother"])
+    }
+
+    @Test func theTokenOfUseTokenStaysOutOfHistory() {
+        #expect(policy.decide("use token glsa_notarealtoken_0000") != .keep("use token glsa_notarealtoken_0000"))
+        #expect(policy.decide("use token s3cr3t-value") != .keep("use token s3cr3t-value"))
     }
 }
