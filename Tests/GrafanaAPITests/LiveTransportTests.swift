@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import HTTPTestSupport
+
 @testable import GrafanaAPI
 
 /// The real AsyncHTTPClient transport against a canned local server and against nothing.
@@ -69,14 +71,6 @@ import Testing
         }
         #expect(error?.kind == .timeout)
         try await server.close()
-    }
-
-    @Test func missingCAFileIsAConfigurationError() async throws {
-        var configuration = GrafanaClient.Configuration(baseURL: URL(string: "https://127.0.0.1:1")!)
-        configuration.tls = .init(caCertificateFile: "/nonexistent/ca.pem")
-        let error = await #expect(throws: GrafanaError.self) { _ = try await GrafanaClient(configuration: configuration).health() }
-        #expect(error?.kind == .invalidConfiguration)
-        #expect(error?.message == "Cannot read the CA certificate file '/nonexistent/ca.pem'")
     }
 }
 
