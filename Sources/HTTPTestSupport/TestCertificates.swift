@@ -43,7 +43,7 @@ public struct TestCertificates: Sendable {
 
     /// Generates a CA (P-256, valid for two days) and a server certificate for 127.0.0.1 and
     /// localhost signed by it.
-    public static func generate() throws -> TestCertificates {
+    public static func generate() async throws -> TestCertificates {
         guard let openssl = opensslPath else {
             throw Failure(description: "openssl is not installed; run scripts/bootstrap")
         }
@@ -57,12 +57,12 @@ public struct TestCertificates: Sendable {
             subjectAltName = IP:127.0.0.1, DNS:localhost
             """.write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try run(openssl, ["req", "-x509"] + ec + [
+        try await run(openssl, ["req", "-x509"] + ec + [
             "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=gfs test CA",
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
         ], in: directory)
-        try run(openssl, ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: directory)
-        try run(openssl, [
+        try await run(openssl, ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"], in: directory)
+        try await run(openssl, [
             "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
             "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
         ], in: directory)
@@ -74,22 +74,31 @@ public struct TestCertificates: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    private static func run(_ tool: String, _ arguments: [String], in directory: String) throws {
+    /// Runs one openssl step without blocking a thread of the concurrency pool: tests run in
+    /// parallel on few threads, and a blocked one stalls timing-sensitive tests elsewhere.
+    private static func run(_ tool: String, _ arguments: [String], in directory: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
+        // stderr to a file, read once the process is gone, so no pipe read blocks either.
+        let log = directory + "/openssl.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(
-                description: "openssl \(arguments.first ?? "") failed (\(process.terminationStatus)): "
-                    + String(decoding: message, as: UTF8.self))
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else {
+            let message = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw Failure(description: "openssl \(arguments.first ?? "") failed (\(status)): \(message)")
         }
     }
 }

@@ -19,7 +19,7 @@ struct TLSBinaryTests {
     }
 
     func withTLSServer(_ body: (_ url: String, _ caFile: String) throws -> Void) async throws {
-        let certificates = try TestCertificates.generate()
+        let certificates = try await TestCertificates.generate()
         defer { certificates.remove() }
         let server = try await CannedHTTPServer(tls: certificates.server, respond: Self.answer)
         defer { Task { try? await server.close() } }

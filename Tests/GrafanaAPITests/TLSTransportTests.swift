@@ -13,7 +13,7 @@ struct TLSTransportTests {
 
     /// Runs `body` against an HTTPS server for fresh certificates, then cleans both up.
     func withTLSServer(_ body: (CannedHTTPServer, TestCertificates) async throws -> Void) async throws {
-        let certificates = try TestCertificates.generate()
+        let certificates = try await TestCertificates.generate()
         defer { certificates.remove() }
         let server = try await CannedHTTPServer(tls: certificates.server) { _ in (200, Self.health) }
         do {
@@ -85,7 +85,7 @@ struct TLSTransportTests {
 
     /// A CA file that does not hold the server's CA is no better than none.
     @Test func anotherCAIsNotTrusted() async throws {
-        let other = try TestCertificates.generate()
+        let other = try await TestCertificates.generate()
         defer { other.remove() }
         try await withTLSServer { server, _ in
             let transport = AsyncHTTPClientTransport()
