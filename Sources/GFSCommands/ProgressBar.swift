@@ -23,7 +23,8 @@ struct ProgressBar {
         var line: String
         if barWidth >= minimumBarWidth {
             let filled = total > 0 ? barWidth * done / total : barWidth
-            line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "] "
+            line =
+                "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled) + "] "
                 + counter
         } else {
             line = counter

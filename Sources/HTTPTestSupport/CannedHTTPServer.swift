@@ -45,7 +45,9 @@ public final class CannedHTTPServer: Sendable {
         let sslContext = try tls.map { identity in
             try NIOSSLContext(
                 configuration: .makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(identity.certificateFile).map { .certificate($0) },
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(identity.certificateFile).map {
+                        .certificate($0)
+                    },
                     privateKey: .privateKey(try NIOSSLPrivateKey(file: identity.privateKeyFile, format: .pem))
                 )
             )
@@ -98,14 +100,21 @@ public final class CannedHTTPServer: Sendable {
             case .end:
                 guard let head else { return }
                 let request = Recorded(
-                    method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
-                    body: String(buffer: body))
+                    method: head.method.rawValue,
+                    uri: head.uri,
+                    headers: head.headers.map { ($0.name, $0.value) },
+                    body: String(buffer: body)
+                )
                 log.append(request)
                 guard let (status, text) = respond(request) else { return }
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: "application/json")
                 headers.add(name: "Content-Length", value: String(text.utf8.count))
-                let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: status), headers: headers)
+                let responseHead = HTTPResponseHead(
+                    version: head.version,
+                    status: HTTPResponseStatus(statusCode: status),
+                    headers: headers
+                )
                 context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

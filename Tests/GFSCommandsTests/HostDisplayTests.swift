@@ -33,7 +33,10 @@ import Testing
         let (host, sink) = try host(.init(output: .json, environment: [:]))
         await host.display(org, of: nil)
         await host.display(orgs, of: nil)
-        #expect(sink.standardOutput == "{\"id\":2,\"name\":\"apiorg\"}\n[{\"id\":1,\"name\":\"main\"},{\"id\":2,\"name\":\"apiorg\"}]\n")
+        #expect(
+            sink.standardOutput
+                == "{\"id\":2,\"name\":\"apiorg\"}\n[{\"id\":1,\"name\":\"main\"},{\"id\":2,\"name\":\"apiorg\"}]\n"
+        )
     }
 
     @Test func separationCanBeTurnedOff() async throws {

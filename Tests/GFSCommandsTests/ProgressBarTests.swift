@@ -18,16 +18,31 @@ import Testing
 
     static let cases: [Case] = [
         // 80 columns: a bar of a third of what the count leaves (24 cells), the count, the name.
-        Case(done: 7, total: 12, label: "prod.json", width: 80,
-            expected: "[##############..........] 7/12 prod.json"),
+        Case(
+            done: 7,
+            total: 12,
+            label: "prod.json",
+            width: 80,
+            expected: "[##############..........] 7/12 prod.json"
+        ),
         Case(done: 0, total: 12, label: "", width: 80, expected: "[........................] 0/12"),
         Case(done: 12, total: 12, label: "a.json", width: 80, expected: "[#######################] 12/12 a.json"),
         // A wide terminal caps the bar at 30 cells.
-        Case(done: 1, total: 2, label: "x.json", width: 200,
-            expected: "[###############...............] 1/2 x.json"),
+        Case(
+            done: 1,
+            total: 2,
+            label: "x.json",
+            width: 200,
+            expected: "[###############...............] 1/2 x.json"
+        ),
         // A long name keeps its end, and the line stays within width - 1 columns.
-        Case(done: 3, total: 4, label: "production-overview-with-a-very-long-name.json", width: 40,
-            expected: "[########...] 3/4 …-very-long-name.json"),
+        Case(
+            done: 3,
+            total: 4,
+            label: "production-overview-with-a-very-long-name.json",
+            width: 40,
+            expected: "[########...] 3/4 …-very-long-name.json"
+        ),
         // Too narrow for a bar: the count and as much name as fits.
         Case(done: 7, total: 12, label: "prod.json", width: 20, expected: "7/12 prod.json"),
         Case(done: 7, total: 12, label: "prod.json", width: 8, expected: "7/12"),
@@ -38,7 +53,11 @@ import Testing
     @Test(arguments: cases)
     func renders(_ example: Case) {
         let line = ProgressBar.render(
-            done: example.done, total: example.total, label: example.label, width: example.width)
+            done: example.done,
+            total: example.total,
+            label: example.label,
+            width: example.width
+        )
         #expect(line == example.expected)
         #expect(line.count <= max(example.width - 1, "\(example.total)/\(example.total)".count))
     }
@@ -56,7 +75,10 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for index in 1...count {
             try #"{"uid": "p\#(index)", "title": "Progress \#(index)"}"#.write(
-                toFile: "\(directory)/p\(index).json", atomically: true, encoding: .utf8)
+                toFile: "\(directory)/p\(index).json",
+                atomically: true,
+                encoding: .utf8
+            )
         }
         return directory
     }

@@ -12,7 +12,10 @@ extension GFSBinaryTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for index in 1...4 {
             try #"{"uid": "e\#(index)", "title": "E2E \#(index)"}"#.write(
-                toFile: "\(directory)/e\(index).json", atomically: true, encoding: .utf8)
+                toFile: "\(directory)/e\(index).json",
+                atomically: true,
+                encoding: .utf8
+            )
         }
         let run = try Self.gfs(Self.connect(url) + ["-c", "dashboard push \(directory)"], environment: Self.password)
         #expect(run.status == 0, "\(run.standardError)")

@@ -5,14 +5,19 @@ import Testing
 /// The built `gfs` binary against an HTTPS server whose certificate a throwaway CA signed:
 /// `--cacert` trusts it, no flag refuses it (exit 1, a TLS message), `--insecure` warns and
 /// goes ahead.
-@Suite(.serialized, .enabled(if: TestCertificates.isAvailable, "openssl is not installed; run scripts/bootstrap to install it"))
+@Suite(
+    .serialized,
+    .enabled(if: TestCertificates.isAvailable, "openssl is not installed; run scripts/bootstrap to install it")
+)
 struct TLSBinaryTests {
     /// Just enough of Grafana for `org list` with basic auth.
     static func answer(_ request: CannedHTTPServer.Recorded) -> (status: Int, body: String)? {
         switch request.uri {
         case "/api/health": (200, #"{"commit":"abc","database":"ok","version":"11.4.0"}"#)
-        case "/api/frontend/settings": (200, #"{"buildInfo":{"version":"11.4.0","commit":"abc","edition":"Open Source"}}"#)
-        case "/api/user": (200, #"{"id":1,"login":"admin","email":"admin@localhost","name":"","orgId":1,"isGrafanaAdmin":true}"#)
+        case "/api/frontend/settings":
+            (200, #"{"buildInfo":{"version":"11.4.0","commit":"abc","edition":"Open Source"}}"#)
+        case "/api/user":
+            (200, #"{"id":1,"login":"admin","email":"admin@localhost","name":"","orgId":1,"isGrafanaAdmin":true}"#)
         case "/api/orgs": (200, #"[{"id":1,"name":"Main Org."},{"id":2,"name":"tls-org"}]"#)
         default: (404, #"{"message":"Not found"}"#)
         }
@@ -71,7 +76,10 @@ struct TLSBinaryTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let run = try Self.gfs(url, ["--cacert", path])
             #expect(run.status == 1)
-            #expect(run.standardError.contains("The CA certificate file '\(path)' holds no PEM certificate"), "\(run.standardError)")
+            #expect(
+                run.standardError.contains("The CA certificate file '\(path)' holds no PEM certificate"),
+                "\(run.standardError)"
+            )
         }
     }
 }

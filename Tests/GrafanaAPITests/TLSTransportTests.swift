@@ -117,7 +117,8 @@ struct TLSTransportTests {
         let transport = AsyncHTTPClientTransport()
         defer { Task { try? await transport.shutdown() } }
         let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client(port: 1, tls: .init(caCertificateFile: "/nonexistent/ca.pem"), transport: transport).health()
+            _ = try await client(port: 1, tls: .init(caCertificateFile: "/nonexistent/ca.pem"), transport: transport)
+                .health()
         }
         #expect(error?.kind == .invalidConfiguration)
         #expect(error?.message == "Cannot read the CA certificate file '/nonexistent/ca.pem'")

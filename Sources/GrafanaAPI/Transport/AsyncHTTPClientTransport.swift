@@ -44,7 +44,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         // The deadline bounds the whole exchange; the read timeout (set on the client) bounds
         // each silence within it.
-        let deadline = NIODeadline.now() + TimeAmount(request.timeouts.connect)
+        let deadline =
+            NIODeadline.now() + TimeAmount(request.timeouts.connect)
             + TimeAmount(request.timeouts.read)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
@@ -107,13 +108,17 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// naming the file instead of a TLS failure at the first handshake.
     static func loadCACertificates(_ path: String) throws(GrafanaError) -> [NIOSSLCertificate] {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw .invalidConfiguration("Cannot read the CA certificate file '\(path)'",
-                hint: "Check that the file exists and is readable.")
+            throw .invalidConfiguration(
+                "Cannot read the CA certificate file '\(path)'",
+                hint: "Check that the file exists and is readable."
+            )
         }
         let certificates = try? NIOSSLCertificate.fromPEMFile(path)
         guard let certificates, !certificates.isEmpty else {
-            throw .invalidConfiguration("The CA certificate file '\(path)' holds no PEM certificate",
-                hint: "Give a file with one or more '-----BEGIN CERTIFICATE-----' blocks.")
+            throw .invalidConfiguration(
+                "The CA certificate file '\(path)' holds no PEM certificate",
+                hint: "Give a file with one or more '-----BEGIN CERTIFICATE-----' blocks."
+            )
         }
         return certificates
     }
