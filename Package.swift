@@ -116,6 +116,18 @@ let package = Package(
 
         // Helpers shared by the test targets: recording host, golden files, script runner.
         .target(name: "GFSTestSupport", dependencies: ["GFSLanguage"], swiftSettings: swiftSettings),
+        // A canned HTTP(S) server on a free port and test certificates made with openssl, for
+        // the transport tests and the binary's TLS tests.
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "GFSLanguageTests",
@@ -153,7 +165,7 @@ let package = Package(
         // The built `gfs` binary against a sandbox started in the test process.
         .testTarget(
             name: "GFSEndToEndTests",
-            dependencies: ["gfs", "GrafanaAPI", "GrafanaSandbox"],
+            dependencies: ["gfs", "GrafanaAPI", "GrafanaSandbox", "HTTPTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -166,10 +178,9 @@ let package = Package(
             dependencies: [
                 "GrafanaAPI",
                 "GrafanaSandbox",
-                // A tiny canned HTTP server for the live transport tests.
+                // A canned HTTP(S) server for the live transport and TLS tests.
+                "HTTPTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 // To build the transport errors that the classifier maps.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

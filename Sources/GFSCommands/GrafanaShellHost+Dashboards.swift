@@ -118,10 +118,13 @@ extension GrafanaShellHost {
         return values.count == 1 ? values[0] : .list(values)
     }
 
-    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. On a
-    /// terminal, a progress line counts finished files.
+    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. When
+    /// standard error is a terminal, a ``ProgressBar`` counts finished files; on a pipe or a
+    /// file nothing is drawn, so logs hold only the summary.
     func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
         let client = client
+        let drawsProgress = options.showsProgress && plans.count > 1
+        let width = drawsProgress ? ProgressBar.terminalWidth(environment: options.environment) : 0
         var results = [Record?](repeating: nil, count: plans.count)
         await withTaskGroup(of: (Int, Record).self) { group in
             var next = 0
@@ -136,15 +139,19 @@ extension GrafanaShellHost {
             while let (index, result) = await group.next() {
                 results[index] = result
                 done += 1
-                if options.showsProgress, plans.count > 1 {
-                    sink.write("\rPushing dashboards: \(done)/\(plans.count)", to: .standardError)
+                if drawsProgress {
+                    let name = URL(fileURLWithPath: plans[index].file.path).lastPathComponent
+                    sink.write(
+                        ProgressBar.redraw(done: done, total: plans.count, label: name, width: width),
+                        to: .standardError
+                    )
                 }
                 startNext()
             }
         }
-        if options.showsProgress, plans.count > 1 {
-            // Erase the progress line so the summary starts clean.
-            sink.write("\r\u{1B}[K", to: .standardError)
+        if drawsProgress {
+            // Erase the bar so the summary starts on a clean line.
+            sink.write(ProgressBar.clear, to: .standardError)
         }
         return results.map { $0 ?? Record() }
     }

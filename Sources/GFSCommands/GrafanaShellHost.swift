@@ -39,6 +39,10 @@ public final class GrafanaShellHost: CommandHost {
         public var environment: [String: String]
         /// The config file for `connect --context`; nil is the default location.
         public var configPath: String?
+        /// In text output, put a blank line between one shown result and the next, so a
+        /// script's blocks and tables do not run together. An interactive shell, where a
+        /// prompt already separates them, may turn it off.
+        public var separatesResults: Bool
 
         public init(
             output: OutputFormat = .text,
@@ -47,7 +51,8 @@ public final class GrafanaShellHost: CommandHost {
             isTerminal: Bool = false,
             showsProgress: Bool = false,
             environment: [String: String] = ProcessInfo.processInfo.environment,
-            configPath: String? = nil
+            configPath: String? = nil,
+            separatesResults: Bool = true
         ) {
             self.output = output
             self.dryRun = dryRun
@@ -56,6 +61,7 @@ public final class GrafanaShellHost: CommandHost {
             self.showsProgress = showsProgress
             self.environment = environment
             self.configPath = configPath
+            self.separatesResults = separatesResults
         }
     }
 
@@ -68,6 +74,8 @@ public final class GrafanaShellHost: CommandHost {
         var printedWrites = 0
         /// The secret of the last `key create`, which a terminal may show once.
         var lastCreatedKey: String?
+        /// A result has been shown in text, so the next one starts after a blank line.
+        var hasShownText = false
     }
 
     public let commandTable: CommandTable
@@ -192,8 +200,15 @@ public final class GrafanaShellHost: CommandHost {
         case .json:
             sink.write(formatter.json(value) + "\n", to: .standardOutput)
         case .text:
-            let text = formatter.text(value, command: call?.path ?? [])
-            if !text.isEmpty { sink.write(text.hasSuffix("\n") ? text : text + "\n", to: .standardOutput) }
+            var text = formatter.text(value, command: call?.path ?? [])
+            guard !text.isEmpty else { return }
+            if !text.hasSuffix("\n") { text += "\n" }
+            let follows = withState { state in
+                defer { state.hasShownText = true }
+                return state.hasShownText
+            }
+            if follows, options.separatesResults { text = "\n" + text }
+            sink.write(text, to: .standardOutput)
         }
     }
 

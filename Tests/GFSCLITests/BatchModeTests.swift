@@ -86,9 +86,11 @@ import Testing
 
     @Test func showsResultsAsJSONOnRequest() throws {
         let text = try GFSProcess.run(["-c", "{id: 2, name: \"apiorg\"}\n[{id: 1, name: main}, {id: 2, name: apiorg}]"])
-        #expect(text.standardOutput == "id    2\nname  apiorg\nID  NAME\n1   main\n2   apiorg\n")
-        let json = try GFSProcess.run(["--output", "json", "-c", "{id: 2, name: \"apiorg\"}"])
-        #expect(json.standardOutput == "{\"id\":2,\"name\":\"apiorg\"}\n")
+        // A blank line between results in text, so blocks and tables do not run together.
+        #expect(text.standardOutput == "id    2\nname  apiorg\n\nID  NAME\n1   main\n2   apiorg\n")
+        // JSON stays one document per line, with nothing between them.
+        let json = try GFSProcess.run(["--output", "json", "-c", "{id: 2, name: \"apiorg\"}\n[1, 2]"])
+        #expect(json.standardOutput == "{\"id\":2,\"name\":\"apiorg\"}\n[1,2]\n")
     }
 
     @Test(arguments: [

@@ -81,6 +81,9 @@ import Testing
         // Only the state file and our token file: no temporary files left behind.
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(names == ["state.json", "token"])
+        // It holds password and token hashes: only the owner may read it.
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
         // Secrets are stored hashed, never in clear.
         let stored = try String(contentsOfFile: path, encoding: .utf8)
         let secret = String(token.split(separator: "_")[1])

@@ -44,7 +44,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         // The deadline bounds the whole exchange; the read timeout (set on the client) bounds
         // each silence within it.
-        let deadline = NIODeadline.now() + TimeAmount(request.timeouts.connect)
+        let deadline =
+            NIODeadline.now() + TimeAmount(request.timeouts.connect)
             + TimeAmount(request.timeouts.read)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
@@ -84,10 +85,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         if let client = clients.withLockedValue({ $0[key] }) { return client }
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let caFile = tls.caCertificateFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw .invalidConfiguration("Cannot read the CA certificate file '\(caFile)'")
-            }
-            tlsConfiguration.trustRoots = .file(caFile)
+            tlsConfiguration.trustRoots = .certificates(try Self.loadCACertificates(caFile))
         }
         if tls.insecure {
             tlsConfiguration.certificateVerification = .none
@@ -104,6 +102,38 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             clients[key] = client
             return client
         }
+    }
+
+    /// Reads the `--cacert` file now, so a missing or malformed file is a configuration error
+    /// naming the file instead of a TLS failure at the first handshake.
+    static func loadCACertificates(_ path: String) throws(GrafanaError) -> [NIOSSLCertificate] {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .invalidConfiguration(
+                "Cannot read the CA certificate file '\(path)'",
+                hint: "Check that the file exists and is readable."
+            )
+        }
+        let certificates = try? NIOSSLCertificate.fromPEMFile(path)
+        guard let certificates, !certificates.isEmpty else {
+            throw .invalidConfiguration(
+                "The CA certificate file '\(path)' holds no PEM certificate",
+                hint: "Give a file with one or more '-----BEGIN CERTIFICATE-----' blocks."
+            )
+        }
+        return certificates
+    }
+
+    /// A TLS error in words: a certificate the client does not trust is by far the common
+    /// case, and BoringSSL's error stack says so only as `CERTIFICATE_VERIFY_FAILED`.
+    static func tlsCause(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS: the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED)"
+        }
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return "TLS: the server did not answer with TLS (WRONG_VERSION_NUMBER)"
+        }
+        return "TLS: \(text)"
     }
 
     /// Maps AsyncHTTPClient and NIO errors to a kind and a secret-free cause.
@@ -154,11 +184,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             }
             return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
         case let error as NIOSSLError:
-            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+            return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))
         case let error as NIOSSLExtraError:
-            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+            return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))
         case let error as BoringSSLError:
-            return ConnectionFailure(kind: .tlsFailure, cause: "TLS: \(error)")
+            return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))
         default:
             return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
         }
