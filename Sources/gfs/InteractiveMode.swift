@@ -86,7 +86,9 @@ extension GFSCommandLine {
             dryRun: dryRun,
             showSecrets: showSecrets,
             isTerminal: isatty(STDOUT_FILENO) != 0,
-            showsProgress: isatty(STDERR_FILENO) != 0
+            showsProgress: isatty(STDERR_FILENO) != 0,
+            // At the prompt each result already stands below its own command line.
+            separatesResults: false
         )
         let host = GrafanaShellHost(context: grafanaContext, options: options)
         let interpreter = Interpreter(host: host)
