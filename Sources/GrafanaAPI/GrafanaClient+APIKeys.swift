@@ -4,7 +4,10 @@ extension GrafanaClient {
     /// Works up to 12.0; the route is gone (404) from 12.1 (API-NOTES §2.4).
     public func apiKeys(includeExpired: Bool = false) async throws -> [APIKey] {
         let query = includeExpired ? [QueryItem("includeExpired", "true")] : []
-        return try await perform(APIRequest("list API keys", .get, ["api", "auth", "keys"], query: query), as: [APIKey].self)
+        return try await perform(
+            APIRequest("list API keys", .get, ["api", "auth", "keys"], query: query),
+            as: [APIKey].self
+        )
     }
 
     /// `POST /api/auth/keys`: creates a legacy API key (Grafana ≤ 11.2).
@@ -14,9 +17,14 @@ extension GrafanaClient {
     public func createAPIKey(name: String, role: OrgRole, secondsToLive: Int64? = nil) async throws -> NewAPIKey {
         struct Body: Encodable { var name: String; var role: String; var secondsToLive: Int64? }
         return try await perform(
-            APIRequest("create API key", .post, ["api", "auth", "keys"],
-                body: Self.jsonBody(Body(name: name, role: role.rawValue, secondsToLive: secondsToLive))),
-            as: NewAPIKey.self)
+            APIRequest(
+                "create API key",
+                .post,
+                ["api", "auth", "keys"],
+                body: Self.jsonBody(Body(name: name, role: role.rawValue, secondsToLive: secondsToLive))
+            ),
+            as: NewAPIKey.self
+        )
     }
 
     /// `DELETE /api/auth/keys/:id`.

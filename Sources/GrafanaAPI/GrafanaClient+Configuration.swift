@@ -65,12 +65,16 @@ extension GrafanaClient {
                 scheme == "http" || scheme == "https",
                 let host = components.host, !host.isEmpty
             else {
-                throw .invalidConfiguration("Invalid server URL '\(redactingUserInfo(text))'",
-                    hint: "Give a URL such as http://localhost:3000 or https://grafana.example.com/grafana.")
+                throw .invalidConfiguration(
+                    "Invalid server URL '\(redactingUserInfo(text))'",
+                    hint: "Give a URL such as http://localhost:3000 or https://grafana.example.com/grafana."
+                )
             }
             if components.user != nil || components.password != nil {
-                throw .invalidConfiguration("Credentials in the server URL are not accepted",
-                    hint: "Pass the user with --user and the password through --password-env or --password-file.")
+                throw .invalidConfiguration(
+                    "Credentials in the server URL are not accepted",
+                    hint: "Pass the user with --user and the password through --password-env or --password-file."
+                )
             }
             if components.query != nil || components.fragment != nil {
                 throw .invalidConfiguration("The server URL must not have a query or fragment")

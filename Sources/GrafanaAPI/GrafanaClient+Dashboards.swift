@@ -10,11 +10,21 @@ extension GrafanaClient {
     /// Without `overwrite`, a changed dashboard gives 412 `version-mismatch` and a same-title
     /// one 412 `name-exists` (fixtures `dashboard-*.412.json`; newest Grafana: 409).
     /// Without `folderUID` an update moves the dashboard to the root (API-NOTES §2.6).
-    public func saveDashboard(_ dashboard: Data, folderUID: String? = nil, overwrite: Bool = false, message: String? = nil)
+    public func saveDashboard(
+        _ dashboard: Data,
+        folderUID: String? = nil,
+        overwrite: Bool = false,
+        message: String? = nil
+    )
         async throws -> SavedDashboard
     {
         let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
-        var members = [OrderedJSON.Member(key: "dashboard", value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call))]
+        var members = [
+            OrderedJSON.Member(
+                key: "dashboard",
+                value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
+            )
+        ]
         if let folderUID { members.append(.init(key: "folderUid", value: .string(folderUID))) }
         if let message { members.append(.init(key: "message", value: .string(message))) }
         members.append(.init(key: "overwrite", value: .bool(overwrite)))
@@ -25,13 +35,23 @@ extension GrafanaClient {
 
     /// `POST /api/dashboards/import`: saves a dashboard exported for sharing, filling its `__inputs`.
     public func importDashboard(
-        _ dashboard: Data, inputs: [ImportInput] = [], folderUID: String? = nil, overwrite: Bool = false
+        _ dashboard: Data,
+        inputs: [ImportInput] = [],
+        folderUID: String? = nil,
+        overwrite: Bool = false
     ) async throws -> ImportedDashboard {
         let request = APIRequest("import dashboard", .post, ["api", "dashboards", "import"])
-        var members = [OrderedJSON.Member(key: "dashboard", value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call))]
+        var members = [
+            OrderedJSON.Member(
+                key: "dashboard",
+                value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
+            )
+        ]
         if let folderUID { members.append(.init(key: "folderUid", value: .string(folderUID))) }
         let inputValues: [OrderedJSON] = inputs.map { input in
-            var fields: [OrderedJSON.Member] = [.init(key: "name", value: .string(input.name)), .init(key: "type", value: .string(input.type))]
+            var fields: [OrderedJSON.Member] = [
+                .init(key: "name", value: .string(input.name)), .init(key: "type", value: .string(input.type)),
+            ]
             if let plugin = input.pluginId { fields.append(.init(key: "pluginId", value: .string(plugin))) }
             fields.append(.init(key: "value", value: .string(input.value)))
             return .object(fields)
@@ -53,10 +73,18 @@ extension GrafanaClient {
         do {
             model = try OrderedJSON.memberBytes("dashboard", in: response.body)
         } catch {
-            throw GrafanaError.invalidResponse("Unexpected response: \(error)", call: request.call, status: response.status)
+            throw GrafanaError.invalidResponse(
+                "Unexpected response: \(error)",
+                call: request.call,
+                status: response.status
+            )
         }
         guard let model else {
-            throw GrafanaError.invalidResponse("Unexpected response: missing field 'dashboard'", call: request.call, status: response.status)
+            throw GrafanaError.invalidResponse(
+                "Unexpected response: missing field 'dashboard'",
+                call: request.call,
+                status: response.status
+            )
         }
         return DashboardDocument(dashboard: model, meta: meta)
     }
@@ -69,12 +97,18 @@ extension GrafanaClient {
     /// `DELETE /api/dashboards/uid/:uid`.
     @discardableResult
     public func deleteDashboard(uid: String) async throws -> DeletedDashboard {
-        try await perform(APIRequest("delete dashboard", .delete, ["api", "dashboards", "uid", uid]), as: DeletedDashboard.self)
+        try await perform(
+            APIRequest("delete dashboard", .delete, ["api", "dashboards", "uid", uid]),
+            as: DeletedDashboard.self
+        )
     }
 
     /// `GET /api/search`: dashboards and folders the caller may see, filtered.
     public func search(_ query: SearchQuery = SearchQuery()) async throws -> [SearchHit] {
-        try await perform(APIRequest("search dashboards", .get, ["api", "search"], query: query.items), as: [SearchHit].self)
+        try await perform(
+            APIRequest("search dashboards", .get, ["api", "search"], query: query.items),
+            as: [SearchHit].self
+        )
     }
 
     /// Parses a caller's document, which must be a JSON object.

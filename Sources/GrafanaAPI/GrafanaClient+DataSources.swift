@@ -29,7 +29,10 @@ extension GrafanaClient {
 
     /// `GET /api/datasources/name/:name`; unknown gives 404 "Data source not found".
     public func dataSource(named name: String) async throws -> DataSource {
-        try await perform(APIRequest("get data source", .get, ["api", "datasources", "name", name]), as: DataSource.self)
+        try await perform(
+            APIRequest("get data source", .get, ["api", "datasources", "name", name]),
+            as: DataSource.self
+        )
     }
 
     /// The data source named `name`, or nil if there is none (404).

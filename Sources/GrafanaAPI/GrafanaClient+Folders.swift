@@ -5,9 +5,14 @@ extension GrafanaClient {
     {
         struct Body: Encodable { var title: String; var uid: String?; var parentUid: String?; var description: String? }
         return try await perform(
-            APIRequest("create folder", .post, ["api", "folders"],
-                body: Self.jsonBody(Body(title: title, uid: uid, parentUid: parentUID, description: description))),
-            as: Folder.self)
+            APIRequest(
+                "create folder",
+                .post,
+                ["api", "folders"],
+                body: Self.jsonBody(Body(title: title, uid: uid, parentUid: parentUID, description: description))
+            ),
+            as: Folder.self
+        )
     }
 
     /// `GET /api/folders`: with nested folders, only the children of `parentUID` (default: root).
@@ -16,7 +21,10 @@ extension GrafanaClient {
         if let parentUID { items.append(QueryItem("parentUid", parentUID)) }
         if let limit { items.append(QueryItem("limit", String(limit))) }
         if let page { items.append(QueryItem("page", String(page))) }
-        return try await perform(APIRequest("list folders", .get, ["api", "folders"], query: items), as: [FolderSummary].self)
+        return try await perform(
+            APIRequest("list folders", .get, ["api", "folders"], query: items),
+            as: [FolderSummary].self
+        )
     }
 
     /// `GET /api/folders/:uid`; unknown gives 404 "folder not found".
@@ -31,14 +39,27 @@ extension GrafanaClient {
 
     /// `PUT /api/folders/:uid`. Without `version` or `overwrite` Grafana answers 412
     /// "the folder has been changed by someone else" (API-NOTES §2.8).
-    public func updateFolder(uid: String, title: String, description: String? = nil, version: Int64? = nil, overwrite: Bool = false)
+    public func updateFolder(
+        uid: String,
+        title: String,
+        description: String? = nil,
+        version: Int64? = nil,
+        overwrite: Bool = false
+    )
         async throws -> Folder
     {
         struct Body: Encodable { var title: String; var description: String?; var version: Int64?; var overwrite: Bool }
         return try await perform(
-            APIRequest("update folder", .put, ["api", "folders", uid],
-                body: Self.jsonBody(Body(title: title, description: description, version: version, overwrite: overwrite))),
-            as: Folder.self)
+            APIRequest(
+                "update folder",
+                .put,
+                ["api", "folders", uid],
+                body: Self.jsonBody(
+                    Body(title: title, description: description, version: version, overwrite: overwrite)
+                )
+            ),
+            as: Folder.self
+        )
     }
 
     /// `DELETE /api/folders/:uid` (with the dashboards in it).

@@ -8,8 +8,11 @@ extension GrafanaClient {
 
     /// `GET /api/frontend/settings` → `buildInfo` (needs authentication).
     public func buildInfo() async throws -> BuildInfo {
-        try await perform(APIRequest("read build info", .get, ["api", "frontend", "settings"]), as: FrontendSettings.self)
-            .buildInfo
+        try await perform(
+            APIRequest("read build info", .get, ["api", "frontend", "settings"]),
+            as: FrontendSettings.self
+        )
+        .buildInfo
     }
 
     /// The server version: from `/api/health`, or from `buildInfo` when health hides it.

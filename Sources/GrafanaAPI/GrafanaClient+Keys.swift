@@ -21,7 +21,12 @@ extension GrafanaClient {
     /// - Parameters:
     ///   - secondsToLive: lifetime; nil or 0 means the key never expires.
     ///   - serverVersion: skips version detection when the caller already knows it.
-    public func createKey(name: String, role: OrgRole, secondsToLive: Int64? = nil, serverVersion: GrafanaVersion? = nil)
+    public func createKey(
+        name: String,
+        role: OrgRole,
+        secondsToLive: Int64? = nil,
+        serverVersion: GrafanaVersion? = nil
+    )
         async throws -> CreatedKey
     {
         let version: GrafanaVersion?
@@ -33,7 +38,12 @@ extension GrafanaClient {
         let expiration = secondsToLive.flatMap { $0 > 0 ? Date(timeIntervalSinceNow: TimeInterval($0)) : nil }
         if version?.hasServiceAccounts ?? true {
             do {
-                return try await createServiceAccountKey(name: name, role: role, secondsToLive: secondsToLive, expiration: expiration)
+                return try await createServiceAccountKey(
+                    name: name,
+                    role: role,
+                    secondsToLive: secondsToLive,
+                    expiration: expiration
+                )
             } catch let error as GrafanaError
                 where version == nil && error.kind == .httpStatus && error.status == 404
                 && error.call?.path == "/api/serviceaccounts/search"
@@ -49,8 +59,14 @@ extension GrafanaClient {
             orgID = try await currentOrg().id
         }
         return CreatedKey(
-            name: created.name, key: created.key, role: role.rawValue, orgId: orgID, expiration: expiration, kind: .apiKey,
-            id: created.id)
+            name: created.name,
+            key: created.key,
+            role: role.rawValue,
+            orgId: orgID,
+            expiration: expiration,
+            kind: .apiKey,
+            id: created.id
+        )
     }
 
     private func createServiceAccountKey(name: String, role: OrgRole, secondsToLive: Int64?, expiration: Date?)
@@ -61,9 +77,14 @@ extension GrafanaClient {
             guard existing.role.caseInsensitiveCompare(role.rawValue) == .orderedSame else {
                 throw GrafanaError(
                     kind: .serviceAccountRoleMismatch,
-                    call: GrafanaError.Call(operation: "create key", method: "GET", path: "/api/serviceaccounts/search"),
+                    call: GrafanaError.Call(
+                        operation: "create key",
+                        method: "GET",
+                        path: "/api/serviceaccounts/search"
+                    ),
                     message: "Service account '\(name)' exists with role \(existing.role), not \(role.rawValue)",
-                    hint: "Create the key with role \(existing.role), or delete the service account first.")
+                    hint: "Create the key with role \(existing.role), or delete the service account first."
+                )
             }
             account = existing
         } else {
@@ -72,15 +93,31 @@ extension GrafanaClient {
             } catch let error as GrafanaError where error.kind == .notSent {
                 // Dry run: plan the token request as well, so the plan shows both writes.
                 _ = try await perform(
-                    APIRequest("create service account token", .post, ["api", "serviceaccounts", "SERVICE_ACCOUNT_ID", "tokens"],
-                        body: Self.tokenBody(name: name, secondsToLive: secondsToLive)))
+                    APIRequest(
+                        "create service account token",
+                        .post,
+                        ["api", "serviceaccounts", "SERVICE_ACCOUNT_ID", "tokens"],
+                        body: Self.tokenBody(name: name, secondsToLive: secondsToLive)
+                    )
+                )
                 throw error
             }
         }
-        let token = try await createServiceAccountToken(serviceAccountID: account.id, name: name, secondsToLive: secondsToLive)
+        let token = try await createServiceAccountToken(
+            serviceAccountID: account.id,
+            name: name,
+            secondsToLive: secondsToLive
+        )
         return CreatedKey(
-            name: token.name, key: token.key, role: account.role, orgId: account.orgId, expiration: expiration,
-            kind: .serviceAccountToken, id: token.id, serviceAccountID: account.id)
+            name: token.name,
+            key: token.key,
+            role: account.role,
+            orgId: account.orgId,
+            expiration: expiration,
+            kind: .serviceAccountToken,
+            id: token.id,
+            serviceAccountID: account.id
+        )
     }
 
     /// The org id embedded in a legacy key: base64 of `{"k":…,"n":…,"id":ORG}`

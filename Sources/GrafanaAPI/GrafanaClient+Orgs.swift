@@ -5,7 +5,8 @@ extension GrafanaClient {
     public func createOrg(name: String) async throws -> CreatedOrg {
         try await perform(
             APIRequest("create organization", .post, ["api", "orgs"], body: Self.jsonBody(["name": name])),
-            as: CreatedOrg.self)
+            as: CreatedOrg.self
+        )
     }
 
     /// `GET /api/orgs`: all orgs (server admins only); `query` matches names by substring.
@@ -40,7 +41,8 @@ extension GrafanaClient {
     /// `PUT /api/orgs/:id` with a new name; a taken name gives 400 (not 409, API-NOTES §2.1).
     public func renameOrg(id: Int64, to name: String) async throws {
         _ = try await perform(
-            APIRequest("rename organization", .put, ["api", "orgs", String(id)], body: Self.jsonBody(["name": name])))
+            APIRequest("rename organization", .put, ["api", "orgs", String(id)], body: Self.jsonBody(["name": name]))
+        )
     }
 
     /// `DELETE /api/orgs/:id`. Deleting the caller's current org gives 400.
@@ -63,8 +65,12 @@ extension GrafanaClient {
     public func addOrgUser(orgID: Int64?, loginOrEmail: String, role: OrgRole) async throws -> Int64? {
         struct Body: Encodable { var loginOrEmail: String; var role: String }
         return try await perform(
-            APIRequest("add user to organization", .post, orgUsersPath(orgID),
-                body: Self.jsonBody(Body(loginOrEmail: loginOrEmail, role: role.rawValue))),
+            APIRequest(
+                "add user to organization",
+                .post,
+                orgUsersPath(orgID),
+                body: Self.jsonBody(Body(loginOrEmail: loginOrEmail, role: role.rawValue))
+            ),
             as: AddedOrgUser.self
         ).userId
     }
@@ -77,14 +83,21 @@ extension GrafanaClient {
     /// `PATCH /api/orgs/:id/users/:userId` (or `/api/org/users/:userId`) with `{"role"}`.
     public func updateOrgUserRole(orgID: Int64?, userID: Int64, role: OrgRole) async throws {
         _ = try await perform(
-            APIRequest("change organization user role", .patch, orgUsersPath(orgID) + [String(userID)],
-                body: Self.jsonBody(["role": role.rawValue])))
+            APIRequest(
+                "change organization user role",
+                .patch,
+                orgUsersPath(orgID) + [String(userID)],
+                body: Self.jsonBody(["role": role.rawValue])
+            )
+        )
     }
 
     /// `DELETE /api/orgs/:id/users/:userId` (or `/api/org/users/:userId`).
     ///
     /// The current-org form also deletes a user left in no org (API-NOTES §2.2).
     public func removeOrgUser(orgID: Int64?, userID: Int64) async throws {
-        _ = try await perform(APIRequest("remove user from organization", .delete, orgUsersPath(orgID) + [String(userID)]))
+        _ = try await perform(
+            APIRequest("remove user from organization", .delete, orgUsersPath(orgID) + [String(userID)])
+        )
     }
 }

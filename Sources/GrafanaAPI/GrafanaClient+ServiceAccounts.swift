@@ -11,7 +11,8 @@ extension GrafanaClient {
         if let perPage { items.append(QueryItem("perpage", String(perPage))) }
         return try await perform(
             APIRequest("search service accounts", .get, ["api", "serviceaccounts", "search"], query: items),
-            as: ServiceAccountPage.self)
+            as: ServiceAccountPage.self
+        )
     }
 
     /// The service account named exactly `name` in the current org, if any.
@@ -21,17 +22,27 @@ extension GrafanaClient {
 
     /// `POST /api/serviceaccounts` (answers 201); a taken name gives 400
     /// `serviceaccounts.ErrAlreadyExists` (fixture `sa-already-exists.400.json`).
-    public func createServiceAccount(name: String, role: OrgRole, isDisabled: Bool = false) async throws -> ServiceAccount {
+    public func createServiceAccount(name: String, role: OrgRole, isDisabled: Bool = false) async throws
+        -> ServiceAccount
+    {
         struct Body: Encodable { var name: String; var role: String; var isDisabled: Bool }
         return try await perform(
-            APIRequest("create service account", .post, ["api", "serviceaccounts"],
-                body: Self.jsonBody(Body(name: name, role: role.rawValue, isDisabled: isDisabled))),
-            as: ServiceAccount.self)
+            APIRequest(
+                "create service account",
+                .post,
+                ["api", "serviceaccounts"],
+                body: Self.jsonBody(Body(name: name, role: role.rawValue, isDisabled: isDisabled))
+            ),
+            as: ServiceAccount.self
+        )
     }
 
     /// `GET /api/serviceaccounts/:id`.
     public func serviceAccount(id: Int64) async throws -> ServiceAccount {
-        try await perform(APIRequest("get service account", .get, ["api", "serviceaccounts", String(id)]), as: ServiceAccount.self)
+        try await perform(
+            APIRequest("get service account", .get, ["api", "serviceaccounts", String(id)]),
+            as: ServiceAccount.self
+        )
     }
 
     /// `DELETE /api/serviceaccounts/:id` (its tokens go with it).
@@ -42,28 +53,43 @@ extension GrafanaClient {
     /// `GET /api/serviceaccounts/:id/tokens` (no secrets; an unknown account gives `[]`).
     public func serviceAccountTokens(serviceAccountID: Int64) async throws -> [ServiceAccountToken] {
         try await perform(
-            APIRequest("list service account tokens", .get, ["api", "serviceaccounts", String(serviceAccountID), "tokens"]),
-            as: [ServiceAccountToken].self)
+            APIRequest(
+                "list service account tokens",
+                .get,
+                ["api", "serviceaccounts", String(serviceAccountID), "tokens"]
+            ),
+            as: [ServiceAccountToken].self
+        )
     }
 
     /// `POST /api/serviceaccounts/:id/tokens` (answers 200, key `glsa_…`).
     ///
     /// `secondsToLive` nil or 0 means never expires. A taken token name gives 400
     /// `serviceaccounts.ErrTokenAlreadyExists` (fixture `sa-token-duplicate.400.json`).
-    public func createServiceAccountToken(serviceAccountID: Int64, name: String, secondsToLive: Int64? = nil) async throws
+    public func createServiceAccountToken(serviceAccountID: Int64, name: String, secondsToLive: Int64? = nil)
+        async throws
         -> NewAPIKey
     {
         try await perform(
-            APIRequest("create service account token", .post, ["api", "serviceaccounts", String(serviceAccountID), "tokens"],
-                body: Self.tokenBody(name: name, secondsToLive: secondsToLive)),
-            as: NewAPIKey.self)
+            APIRequest(
+                "create service account token",
+                .post,
+                ["api", "serviceaccounts", String(serviceAccountID), "tokens"],
+                body: Self.tokenBody(name: name, secondsToLive: secondsToLive)
+            ),
+            as: NewAPIKey.self
+        )
     }
 
     /// `DELETE /api/serviceaccounts/:id/tokens/:tokenId`.
     public func deleteServiceAccountToken(serviceAccountID: Int64, tokenID: Int64) async throws {
         _ = try await perform(
-            APIRequest("delete service account token", .delete,
-                ["api", "serviceaccounts", String(serviceAccountID), "tokens", String(tokenID)]))
+            APIRequest(
+                "delete service account token",
+                .delete,
+                ["api", "serviceaccounts", String(serviceAccountID), "tokens", String(tokenID)]
+            )
+        )
     }
 
     static func tokenBody(name: String, secondsToLive: Int64?) -> Data {

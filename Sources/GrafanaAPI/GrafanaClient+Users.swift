@@ -8,7 +8,10 @@ extension GrafanaClient {
     ///
     /// Service-account tokens get 304 "Endpoint only available for users" (API-NOTES §2.3).
     public func currentUserOrgs() async throws -> [UserOrg] {
-        try await perform(APIRequest("list current user's organizations", .get, ["api", "user", "orgs"]), as: [UserOrg].self)
+        try await perform(
+            APIRequest("list current user's organizations", .get, ["api", "user", "orgs"]),
+            as: [UserOrg].self
+        )
     }
 
     /// `POST /api/user/using/:id`: makes `orgID` the user's current org, persistently.

@@ -38,7 +38,12 @@ public struct GrafanaClient: Sendable {
     public func with(credentials: Credentials) -> GrafanaClient {
         var configuration = configuration
         configuration.credentials = credentials
-        return GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+        return GrafanaClient(
+            configuration: configuration,
+            transport: transport,
+            writePolicy: writePolicy,
+            logger: logger
+        )
     }
 
     /// The same client acting in another org (`nil`: the user's current org).
@@ -47,7 +52,12 @@ public struct GrafanaClient: Sendable {
     public func with(orgID: Int64?) -> GrafanaClient {
         var configuration = configuration
         configuration.orgID = orgID
-        return GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+        return GrafanaClient(
+            configuration: configuration,
+            transport: transport,
+            writePolicy: writePolicy,
+            logger: logger
+        )
     }
 
     /// The same client with writes sent or captured.
@@ -68,7 +78,13 @@ struct APIRequest: Sendable {
     var query: [QueryItem] = []
     var body: Data? = nil
 
-    init(_ operation: String, _ method: TransportRequest.Method, _ segments: [String], query: [QueryItem] = [], body: Data? = nil) {
+    init(
+        _ operation: String,
+        _ method: TransportRequest.Method,
+        _ segments: [String],
+        query: [QueryItem] = [],
+        body: Data? = nil
+    ) {
         self.operation = operation
         self.method = method
         self.segments = segments
@@ -88,7 +104,9 @@ struct APIRequest: Sendable {
 extension GrafanaClient {
     /// Builds the transport request: headers in a fixed order, org header by the auth rules.
     func transportRequest(for request: APIRequest) -> TransportRequest {
-        var headers = [HTTPHeaderField("Accept", "application/json"), HTTPHeaderField("User-Agent", configuration.userAgent)]
+        var headers = [
+            HTTPHeaderField("Accept", "application/json"), HTTPHeaderField("User-Agent", configuration.userAgent),
+        ]
         if let authorization = configuration.credentials.authorizationHeader {
             headers.append(HTTPHeaderField("Authorization", authorization))
         }
@@ -99,8 +117,15 @@ extension GrafanaClient {
             headers.append(HTTPHeaderField("Content-Type", "application/json"))
         }
         return TransportRequest(
-            method: request.method, baseURL: configuration.baseURL, path: request.path, query: request.query,
-            headers: headers, body: request.body, timeouts: configuration.timeouts, tls: configuration.tls)
+            method: request.method,
+            baseURL: configuration.baseURL,
+            path: request.path,
+            query: request.query,
+            headers: headers,
+            body: request.body,
+            timeouts: configuration.timeouts,
+            tls: configuration.tls
+        )
     }
 
     /// The one funnel every call goes through. Returns a 2xx response or throws.
@@ -127,7 +152,10 @@ extension GrafanaClient {
         } catch let error as GrafanaError {
             throw error
         } catch {
-            throw connectionError(ConnectionFailure(kind: .connectionFailed, cause: String(describing: error)), call: call)
+            throw connectionError(
+                ConnectionFailure(kind: .connectionFailed, cause: String(describing: error)),
+                call: call
+            )
         }
         logger.debug("\(call.method) \(call.path) -> \(response.status) in \(ContinuousClock.now - started)")
         guard (200..<300).contains(response.status) else {
@@ -151,11 +179,17 @@ extension GrafanaClient {
         return try decode(type, from: response, call: request.call)
     }
 
-    func decode<Result: Decodable>(_ type: Result.Type, from response: TransportResponse, call: GrafanaError.Call) throws(GrafanaError) -> Result {
+    func decode<Result: Decodable>(_ type: Result.Type, from response: TransportResponse, call: GrafanaError.Call)
+        throws(GrafanaError) -> Result
+    {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch let error as DecodingError {
-            throw .invalidResponse("Unexpected response: \(Self.summary(of: error, body: response.body))", call: call, status: response.status)
+            throw .invalidResponse(
+                "Unexpected response: \(Self.summary(of: error, body: response.body))",
+                call: call,
+                status: response.status
+            )
         } catch {
             throw .invalidResponse("Unexpected response: \(error)", call: call, status: response.status)
         }
@@ -179,7 +213,14 @@ extension GrafanaClient {
             case .timeout: "The server did not answer in time; check the URL or raise the timeout."
             default: nil
             }
-        return GrafanaError(kind: failure.kind, call: call, message: "Cannot connect to \(url)", url: url, cause: failure.cause, hint: hint)
+        return GrafanaError(
+            kind: failure.kind,
+            call: call,
+            message: "Cannot connect to \(url)",
+            url: url,
+            cause: failure.cause,
+            hint: hint
+        )
     }
 
     private static func summary(of error: DecodingError, body: Data) -> String {

@@ -39,16 +39,22 @@ extension GrafanaError {
         } else if body != nil || response.body.isEmpty {
             message = "Grafana answered \(HTTPStatusText.line(status))"
         } else {
-            message = "Grafana answered \(HTTPStatusText.line(status)) with a body that is not JSON: \(Self.snippet(of: response.body))"
+            message =
+                "Grafana answered \(HTTPStatusText.line(status)) with a body that is not JSON: \(Self.snippet(of: response.body))"
         }
         if Self.redirectStatuses.contains(status) {
             let location = response.header("Location").map { " to \(redactingUserInfo($0))" } ?? ""
             message = "Unexpected redirect\(location)"
         }
         self.init(
-            kind: .httpStatus, call: call, status: status, message: message, messageID: body?.messageId,
+            kind: .httpStatus,
+            call: call,
+            status: status,
+            message: message,
+            messageID: body?.messageId,
             grafanaStatus: body?.status,
-            hint: Self.hint(status: status, messageID: body?.messageId, grafanaStatus: body?.status, call: call))
+            hint: Self.hint(status: status, messageID: body?.messageId, grafanaStatus: body?.status, call: call)
+        )
     }
 
     /// Statuses that mean "look elsewhere"; redirects are never followed (see the transport).
@@ -93,9 +99,14 @@ extension GrafanaError {
             return "malformed JSON"
         }
         if let open = trimmed.range(of: "<title>", options: .caseInsensitive),
-            let close = trimmed.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<trimmed.endIndex)
+            let close = trimmed.range(
+                of: "</title>",
+                options: .caseInsensitive,
+                range: open.upperBound..<trimmed.endIndex
+            )
         {
-            return "HTML page '\(trimmed[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))'"
+            return
+                "HTML page '\(trimmed[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))'"
         }
         let flat = trimmed.map { $0.isNewline || $0 == "\t" ? " " : $0 }
         var line = String(flat.prefix(80))

@@ -109,8 +109,15 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     public let plannedWrite: PlannedWrite?
 
     init(
-        kind: Kind, call: Call? = nil, status: Int? = nil, message: String, messageID: String? = nil,
-        grafanaStatus: String? = nil, url: String? = nil, cause: String? = nil, hint: String? = nil,
+        kind: Kind,
+        call: Call? = nil,
+        status: Int? = nil,
+        message: String,
+        messageID: String? = nil,
+        grafanaStatus: String? = nil,
+        url: String? = nil,
+        cause: String? = nil,
+        hint: String? = nil,
         plannedWrite: PlannedWrite? = nil
     ) {
         self.kind = kind
@@ -163,8 +170,13 @@ extension GrafanaError {
     }
 
     static func invalidResponse(_ message: String, call: Call?, status: Int?) -> GrafanaError {
-        GrafanaError(kind: .invalidResponse, call: call, status: status, message: message,
-            hint: "Check that the URL points at Grafana and not at a proxy or another service.")
+        GrafanaError(
+            kind: .invalidResponse,
+            call: call,
+            status: status,
+            message: message,
+            hint: "Check that the URL points at Grafana and not at a proxy or another service."
+        )
     }
 }
 

@@ -41,8 +41,12 @@ public struct GrafanaVersion: Sendable, Hashable, Comparable, CustomStringConver
         guard (2...3).contains(parts.count) else { return nil }
         let numbers = parts.map { Int($0) }
         guard numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
-        self.init(major: numbers[0]!, minor: numbers[1]!, patch: numbers.count > 2 ? numbers[2]! : 0,
-            prerelease: prerelease?.isEmpty == true ? nil : prerelease)
+        self.init(
+            major: numbers[0]!,
+            minor: numbers[1]!,
+            patch: numbers.count > 2 ? numbers[2]! : 0,
+            prerelease: prerelease?.isEmpty == true ? nil : prerelease
+        )
     }
 
     /// `11.4.0`, or `11.5.0-pre` with a pre-release part.

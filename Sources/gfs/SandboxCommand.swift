@@ -51,7 +51,9 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port expects 0 to 65535, not \(port).") }
         for entry in delay where Self.parseDelay(entry) == nil {
-            throw ValidationError("--delay expects 'METHOD /path=DURATION' such as 'GET /api/search=5s', not '\(entry)'.")
+            throw ValidationError(
+                "--delay expects 'METHOD /path=DURATION' such as 'GET /api/search=5s', not '\(entry)'."
+            )
         }
     }
 

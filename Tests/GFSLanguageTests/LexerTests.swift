@@ -72,7 +72,8 @@ private func spacing(_ text: String) throws -> String {
     @Test func urlsSplitAtColonsButTouch() throws {
         #expect(
             try lex("http://localhost:3000/d/abc#/x")
-                == ["word http", "':'", "word //localhost", "':'", "word 3000/d/abc#/x", "end"])
+                == ["word http", "':'", "word //localhost", "':'", "word 3000/d/abc#/x", "end"]
+        )
         #expect(try spacing("open http://localhost:3000/d/abc") == "__.....")
     }
 
@@ -97,9 +98,15 @@ private func spacing(_ text: String) throws -> String {
         #expect(try lex("$org.id") == ["var org", "'.'", "name id", "end"])
         #expect(
             try lex("$orgs[0].name")
-                == ["var orgs", "'['", "word 0", "']'", "'.'", "name name", "end"])
+                == ["var orgs", "'['", "word 0", "']'", "'.'", "name name", "end"]
+        )
         #expect(try lex("$org .id") == ["var org", "word .id", "end"])
-        #expect(try lex("(x).id {a: 1}.a") == ["'('", "word x", "')'", "'.'", "name id", "'{'", "word a", "':'", "word 1", "'}'", "'.'", "name a", "end"])
+        #expect(
+            try lex("(x).id {a: 1}.a") == [
+                "'('", "word x", "')'", "'.'", "name id", "'{'", "word a", "':'", "word 1", "'}'", "'.'", "name a",
+                "end",
+            ]
+        )
         // Keywords are field names after a dot.
         #expect(try lex("$x.in") == ["var x", "'.'", "name in", "end"])
         // A dot before a non-name belongs to a word.
@@ -137,7 +144,8 @@ private func spacing(_ text: String) throws -> String {
                 == [
                     "'('", "')'", "'['", "']'", "'{'", "'}'", "','", "':'", "';'", "'='", "'=='", "'!='", "'<'",
                     "'<='", "'>'", "'>='", "'+'", "'-'", "end",
-                ])
+                ]
+        )
         #expect(try lex("$a==$b") == ["var a", "'=='", "var b", "end"])
         #expect(try lex("1==2 a!=b") == ["word 1", "'=='", "word 2", "word a", "'!='", "word b", "end"])
         #expect(try lex("$x<10") == ["var x", "'<'", "word 10", "end"])
@@ -150,7 +158,8 @@ private func spacing(_ text: String) throws -> String {
                 == [
                     "kw if", "kw else", "kw in", "kw assert", "kw echo", "kw print", "kw source", "kw exit",
                     "kw try", "kw and", "kw or", "kw not", "kw true", "kw false", "kw null", "end",
-                ])
+                ]
+        )
         #expect(try lex("iffy letter") == ["word iffy", "word letter", "end"])
     }
 

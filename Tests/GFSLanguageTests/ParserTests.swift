@@ -23,7 +23,8 @@ private func parsed(_ text: String) throws -> String {
                 (command key create apikeycurl admin)
                 (command use $key)
                 (command dashboard push examples/production-overview.json)
-                """)
+                """
+        )
     }
 
     @Test(arguments: [
@@ -97,7 +98,10 @@ private func parsed(_ text: String) throws -> String {
         ("let x = [1, [2, 3],]", "(let x (list 1 (list 2 3)))"),
         ("let x = [dev, prod]", "(let x (list dev prod))"),
         ("let r = { }", "(let r (record))"),
-        ("let r = {name: \"a\", \"two words\": [1, 2], nested: {a: 1}}", "(let r (record (name \"a\") (\"two words\" (list 1 2)) (nested (record (a 1)))))"),
+        (
+            "let r = {name: \"a\", \"two words\": [1, 2], nested: {a: 1}}",
+            "(let r (record (name \"a\") (\"two words\" (list 1 2)) (nested (record (a 1)))))"
+        ),
         ("let r = {if: 1, 'c': 3, 4: 5}", "(let r (record (\"if\" 1) (c 3) (\"4\" 5)))"),
         ("let r = {\n  name: \"a\",\n  id: 2,\n}", "(let r (record (name \"a\") (id 2)))"),
         ("let x = [\n  1,\n  2\n]", "(let x (list 1 2))"),

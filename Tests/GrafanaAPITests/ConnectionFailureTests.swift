@@ -16,14 +16,22 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(error: IOError(errnoCode: ECONNREFUSED, reason: "connect"), kind: .connectionRefused, cause: "connection refused"),
+        Case(
+            error: IOError(errnoCode: ECONNREFUSED, reason: "connect"),
+            kind: .connectionRefused,
+            cause: "connection refused"
+        ),
         Case(error: IOError(errnoCode: ETIMEDOUT, reason: "connect"), kind: .timeout, cause: "connect timed out"),
         Case(error: IOError(errnoCode: ECONNRESET, reason: "read"), kind: .connectionFailed),
         Case(error: HTTPClientError.connectTimeout, kind: .timeout, cause: "connect timed out"),
         Case(error: HTTPClientError.readTimeout, kind: .timeout, cause: "no response in time"),
         Case(error: HTTPClientError.deadlineExceeded, kind: .timeout, cause: "no response in time"),
         Case(error: HTTPClientError.tlsHandshakeTimeout, kind: .timeout, cause: "TLS handshake timed out"),
-        Case(error: HTTPClientError.remoteConnectionClosed, kind: .connectionFailed, cause: "the server closed the connection"),
+        Case(
+            error: HTTPClientError.remoteConnectionClosed,
+            kind: .connectionFailed,
+            cause: "the server closed the connection"
+        ),
         Case(error: ChannelError.connectTimeout(.seconds(1)), kind: .timeout, cause: "connect timed out"),
         Case(error: NIOSSLError.handshakeFailed(.sslError([])), kind: .tlsFailure),
         Case(error: NIOSSLError.unableToValidateCertificate, kind: .tlsFailure),

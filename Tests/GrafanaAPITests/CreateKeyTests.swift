@@ -34,20 +34,28 @@ import Testing
                 case (.get, "/api/serviceaccounts/search") where hasServiceAccounts:
                     let query = request.query.first { $0.name == "query" }?.value ?? ""
                     let found = accounts.filter { $0.name.contains(query) }.map(account)
-                    return json(#"{"totalCount":\#(found.count),"serviceAccounts":[\#(found.joined(separator: ","))],"page":1,"perPage":1000}"#)
+                    return json(
+                        #"{"totalCount":\#(found.count),"serviceAccounts":[\#(found.joined(separator: ","))],"page":1,"perPage":1000}"#
+                    )
                 case (.post, "/api/serviceaccounts") where hasServiceAccounts:
                     let body = (try? JSONSerialization.jsonObject(with: request.body ?? Data())) as? [String: Any]
-                    let new = (id: Int64(accounts.count + 10), name: body?["name"] as? String ?? "", role: body?["role"] as? String ?? "")
+                    let new = (
+                        id: Int64(accounts.count + 10), name: body?["name"] as? String ?? "",
+                        role: body?["role"] as? String ?? ""
+                    )
                     accounts.append(new)
                     return json(account(new), 201)
                 case (.post, let path) where path.hasPrefix("/api/serviceaccounts/") && path.hasSuffix("/tokens"):
-                    return json(#"{"id":77,"name":"apikeycurl","key":"glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a"}"#)
+                    return json(
+                        #"{"id":77,"name":"apikeycurl","key":"glsa_yscW25imSKJIuav8zF37RZmnbiDvB05G_fcaaf58a"}"#
+                    )
                 case (.post, "/api/auth/keys"):
                     if let version, let parsed = GrafanaVersion(version), parsed.legacyKeyCreationGone {
                         return json(#"{"message":"this endpoint has been removed"}"#, 410)
                     }
                     // {"k":"V1qLvztgOJ89Rov23uFXc2CjbFTnocbL","n":"apikeycurl","id":3}
-                    let key = Data(#"{"k":"V1qLvztgOJ89Rov23uFXc2CjbFTnocbL","n":"apikeycurl","id":3}"#.utf8).base64EncodedString()
+                    let key = Data(#"{"k":"V1qLvztgOJ89Rov23uFXc2CjbFTnocbL","n":"apikeycurl","id":3}"#.utf8)
+                        .base64EncodedString()
                     return json(#"{"id":5,"name":"apikeycurl","key":"\#(key)"}"#)
                 default:
                     return json(#"{"message":"Not found"}"#, 404)
@@ -66,12 +74,14 @@ import Testing
         let server = FakeKeyServer(version: version)
         let (client, transport) = client(server)
         let key = try await client.createKey(name: "apikeycurl", role: .admin)
-        #expect(transport.requests.map { "\($0.method.rawValue) \($0.path)" } == [
-            "GET /api/health",
-            "GET /api/serviceaccounts/search",
-            "POST /api/serviceaccounts",
-            "POST /api/serviceaccounts/10/tokens",
-        ])
+        #expect(
+            transport.requests.map { "\($0.method.rawValue) \($0.path)" } == [
+                "GET /api/health",
+                "GET /api/serviceaccounts/search",
+                "POST /api/serviceaccounts",
+                "POST /api/serviceaccounts/10/tokens",
+            ]
+        )
         #expect(transport.requests[1].query == [QueryItem("query", "apikeycurl")])
         #expect(transport.requests[2].bodyText == #"{"isDisabled":false,"name":"apikeycurl","role":"Admin"}"#)
         #expect(transport.requests[3].bodyText == #"{"name":"apikeycurl"}"#)
@@ -87,9 +97,17 @@ import Testing
     }
 
     @Test func existingAccountWithSameRoleGetsANewToken() async throws {
-        let server = FakeKeyServer(version: "11.4.0", accounts: [(4, "apikeycurl", "Admin"), (5, "apikeycurl-old", "Viewer")])
+        let server = FakeKeyServer(
+            version: "11.4.0",
+            accounts: [(4, "apikeycurl", "Admin"), (5, "apikeycurl-old", "Viewer")]
+        )
         let (client, transport) = client(server)
-        let key = try await client.createKey(name: "apikeycurl", role: .admin, secondsToLive: 3600, serverVersion: GrafanaVersion("11.4.0"))
+        let key = try await client.createKey(
+            name: "apikeycurl",
+            role: .admin,
+            secondsToLive: 3600,
+            serverVersion: GrafanaVersion("11.4.0")
+        )
         #expect(transport.requests.map(\.path) == ["/api/serviceaccounts/search", "/api/serviceaccounts/4/tokens"])
         #expect(transport.requests.last?.bodyText == #"{"name":"apikeycurl","secondsToLive":3600}"#)
         #expect(key.serviceAccountID == 4)
@@ -100,7 +118,9 @@ import Testing
     @Test func existingAccountWithAnotherRoleIsRefused() async throws {
         let server = FakeKeyServer(version: "11.4.0", accounts: [(4, "apikeycurl", "Viewer")])
         let (client, transport) = client(server)
-        let error = await #expect(throws: GrafanaError.self) { _ = try await client.createKey(name: "apikeycurl", role: .admin) }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client.createKey(name: "apikeycurl", role: .admin)
+        }
         #expect(error?.kind == .serviceAccountRoleMismatch)
         #expect(error?.message == "Service account 'apikeycurl' exists with role Viewer, not Admin")
         #expect(transport.requests.allSatisfy { $0.method == .get })
@@ -122,7 +142,11 @@ import Testing
         let server = FakeKeyServer(version: nil, hasServiceAccounts: false)
         let (client, transport) = client(server)
         let key = try await client.createKey(name: "apikeycurl", role: .editor)
-        #expect(transport.requests.map(\.path) == ["/api/health", "/api/frontend/settings", "/api/serviceaccounts/search", "/api/auth/keys"])
+        #expect(
+            transport.requests.map(\.path) == [
+                "/api/health", "/api/frontend/settings", "/api/serviceaccounts/search", "/api/auth/keys",
+            ]
+        )
         #expect(key.kind == .apiKey)
     }
 
@@ -131,18 +155,26 @@ import Testing
         let recorder = DryRunRecorder()
         let (base, transport) = client(server)
         let client = base.with(writePolicy: .capture(recorder))
-        let error = await #expect(throws: GrafanaError.self) { _ = try await client.createKey(name: "apikeycurl", role: .admin) }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await client.createKey(name: "apikeycurl", role: .admin)
+        }
         #expect(error?.kind == .notSent)
         #expect(transport.requests.map(\.method).allSatisfy { $0 == .get })
-        #expect(recorder.writes.map(\.curlCommand) == [
-            #"curl -X POST 'http://localhost:3000/api/serviceaccounts' -u admin:*** -H 'X-Grafana-Org-Id: 2' -H 'Content-Type: application/json' --data-raw '{"isDisabled":false,"name":"apikeycurl","role":"Admin"}'"#,
-            #"curl -X POST 'http://localhost:3000/api/serviceaccounts/SERVICE_ACCOUNT_ID/tokens' -u admin:*** -H 'X-Grafana-Org-Id: 2' -H 'Content-Type: application/json' --data-raw '{"name":"apikeycurl"}'"#,
-        ])
+        #expect(
+            recorder.writes.map(\.curlCommand) == [
+                #"curl -X POST 'http://localhost:3000/api/serviceaccounts' -u admin:*** -H 'X-Grafana-Org-Id: 2' -H 'Content-Type: application/json' --data-raw '{"isDisabled":false,"name":"apikeycurl","role":"Admin"}'"#,
+                #"curl -X POST 'http://localhost:3000/api/serviceaccounts/SERVICE_ACCOUNT_ID/tokens' -u admin:*** -H 'X-Grafana-Org-Id: 2' -H 'Content-Type: application/json' --data-raw '{"name":"apikeycurl"}'"#,
+            ]
+        )
     }
 
     @Test func legacyKeyOrgIDDecoding() {
         // The docs' example key: {"k":"V1qLvztgOJ89Rov23uFXc2CjbFTnocbL","n":"grafana","id":1}
-        #expect(GrafanaClient.orgID(inLegacyKey: "eyJrIjoiVjFxTHZ6dGdPSjg5Um92MjN1RlhjMkNqYkZUbm9jYkwiLCJuIjoiZ3JhZmFuYSIsImlkIjoxfQ==") == 1)
+        #expect(
+            GrafanaClient.orgID(
+                inLegacyKey: "eyJrIjoiVjFxTHZ6dGdPSjg5Um92MjN1RlhjMkNqYkZUbm9jYkwiLCJuIjoiZ3JhZmFuYSIsImlkIjoxfQ=="
+            ) == 1
+        )
         #expect(GrafanaClient.orgID(inLegacyKey: "glsa_abc_01234567") == nil)
     }
 }

@@ -6,11 +6,15 @@ import Testing
 /// Writes captured by the dry-run policy, and their `curl` rendering.
 @Suite struct DryRunTests {
     func captureClient(
-        _ transport: RecordingTransport, credentials: GrafanaClient.Credentials = .basic(user: "admin", password: "s3cret-pw"),
+        _ transport: RecordingTransport,
+        credentials: GrafanaClient.Credentials = .basic(user: "admin", password: "s3cret-pw"),
         orgID: Int64? = nil
     ) -> (GrafanaClient, DryRunRecorder) {
         let recorder = DryRunRecorder()
-        return (makeClient(transport, credentials: credentials, orgID: orgID).with(writePolicy: .capture(recorder)), recorder)
+        return (
+            makeClient(transport, credentials: credentials, orgID: orgID).with(writePolicy: .capture(recorder)),
+            recorder
+        )
     }
 
     @Test func writesAreCapturedReadsAreSent() async throws {
@@ -23,38 +27,56 @@ import Testing
         #expect(error?.description == "Dry run: not sent: create organization (POST /api/orgs)")
         #expect(transport.requests.map(\.method) == [.get])
         #expect(recorder.writes.count == 1)
-        #expect(recorder.writes.first?.curlCommand
-            == #"curl -X POST 'http://localhost:3000/api/orgs' -u admin:*** -H 'Content-Type: application/json' --data-raw '{"name":"apiorg"}'"#)
+        #expect(
+            recorder.writes.first?.curlCommand
+                == #"curl -X POST 'http://localhost:3000/api/orgs' -u admin:*** -H 'Content-Type: application/json' --data-raw '{"name":"apiorg"}'"#
+        )
     }
 
     @Test func basicAuthWithOrgHeader() async throws {
         let (client, recorder) = captureClient(RecordingTransport(), orgID: 2)
         _ = try? await client.deleteDashboard(uid: "u1")
-        #expect(recorder.writes.map(\.curlCommand) == [
-            "curl -X DELETE 'http://localhost:3000/api/dashboards/uid/u1' -u admin:*** -H 'X-Grafana-Org-Id: 2'"
-        ])
+        #expect(
+            recorder.writes.map(\.curlCommand) == [
+                "curl -X DELETE 'http://localhost:3000/api/dashboards/uid/u1' -u admin:*** -H 'X-Grafana-Org-Id: 2'"
+            ]
+        )
     }
 
     @Test func bearerTokenIsRedacted() async throws {
         let (client, recorder) = captureClient(RecordingTransport(), credentials: .bearer("glsa_topsecret_0011aabb"))
         _ = try? await client.saveDashboard(Data(#"{"title":"It's here"}"#.utf8), overwrite: true)
         let curl = try #require(recorder.writes.first?.curlCommand)
-        #expect(curl == #"curl -X POST 'http://localhost:3000/api/dashboards/db' -H 'Authorization: Bearer ***' -H 'Content-Type: application/json' --data-raw '{"dashboard":{"title":"It'\''s here"},"overwrite":true}'"#)
+        #expect(
+            curl
+                == #"curl -X POST 'http://localhost:3000/api/dashboards/db' -H 'Authorization: Bearer ***' -H 'Content-Type: application/json' --data-raw '{"dashboard":{"title":"It'\''s here"},"overwrite":true}'"#
+        )
         #expect(!curl.contains("topsecret"))
     }
 
     @Test func userNamesThatNeedQuotingAreQuoted() async throws {
-        let (client, recorder) = captureClient(RecordingTransport(), credentials: .basic(user: "o'brien x", password: "pw"))
+        let (client, recorder) = captureClient(
+            RecordingTransport(),
+            credentials: .basic(user: "o'brien x", password: "pw")
+        )
         _ = try? await client.deleteOrg(id: 3)
-        #expect(recorder.writes.first?.curlCommand == #"curl -X DELETE 'http://localhost:3000/api/orgs/3' -u 'o'\''brien x':***"#)
+        #expect(
+            recorder.writes.first?.curlCommand
+                == #"curl -X DELETE 'http://localhost:3000/api/orgs/3' -u 'o'\''brien x':***"#
+        )
     }
 
     @Test func secretBodyFieldsAreBlanked() async throws {
         let (client, recorder) = captureClient(RecordingTransport())
-        let body = #"{"name":"pg","type":"postgres","user":"grafana","basicAuthPassword":"bap","secureJsonData":{"password":"pgpass","tlsClientKey":"-----BEGIN"},"jsonData":{"sslmode":"disable"}}"#
+        let body =
+            #"{"name":"pg","type":"postgres","user":"grafana","basicAuthPassword":"bap","secureJsonData":{"password":"pgpass","tlsClientKey":"-----BEGIN"},"jsonData":{"sslmode":"disable"}}"#
         _ = try? await client.createDataSource(Data(body.utf8))
         let curl = try #require(recorder.writes.first?.curlCommand)
-        #expect(curl.hasSuffix(#"--data-raw '{"name":"pg","type":"postgres","user":"grafana","basicAuthPassword":"***","secureJsonData":{"password":"***","tlsClientKey":"***"},"jsonData":{"sslmode":"disable"}}'"#))
+        #expect(
+            curl.hasSuffix(
+                #"--data-raw '{"name":"pg","type":"postgres","user":"grafana","basicAuthPassword":"***","secureJsonData":{"password":"***","tlsClientKey":"***"},"jsonData":{"sslmode":"disable"}}'"#
+            )
+        )
         for secret in ["bap", "pgpass", "BEGIN", "s3cret-pw"] {
             #expect(!curl.contains(secret))
         }
@@ -74,8 +96,11 @@ import Testing
 
     @Test func getRequestsRenderWithoutMethodFlag() {
         let request = TransportRequest(
-            method: .get, baseURL: URL(string: "http://localhost:3000")!, path: "/api/search",
-            query: [QueryItem("query", "a b")])
+            method: .get,
+            baseURL: URL(string: "http://localhost:3000")!,
+            path: "/api/search",
+            query: [QueryItem("query", "a b")]
+        )
         #expect(request.curlCommand == "curl 'http://localhost:3000/api/search?query=a%20b'")
     }
 }

@@ -18,29 +18,60 @@ import Testing
     static let cases: [Case] = [
         Case(fixture: "org-name-taken.409.json", status: 409, message: "Organization name taken"),
         Case(fixture: "unauthenticated.401.json", status: 401, message: "Unauthorized", messageID: "auth.unauthorized"),
-        Case(fixture: "bad-basic-auth.401.json", status: 401, message: "Invalid username or password", messageID: "password-auth.failed"),
+        Case(
+            fixture: "bad-basic-auth.401.json",
+            status: 401,
+            message: "Invalid username or password",
+            messageID: "password-auth.failed"
+        ),
         Case(fixture: "invalid-token.401.json", status: 401, message: "Invalid API key", messageID: "api-key.invalid"),
         Case(
-            fixture: "token-org-mismatch.401.json", status: 401, message: "API key does not belong to the requested organization",
-            messageID: "api-key.organization-mismatch"),
+            fixture: "token-org-mismatch.401.json",
+            status: 401,
+            message: "API key does not belong to the requested organization",
+            messageID: "api-key.organization-mismatch"
+        ),
         Case(
-            fixture: "rbac-denied.403.json", status: 403,
-            message: "You'll need additional permissions to perform this action. Permissions needed: orgs:create"),
+            fixture: "rbac-denied.403.json",
+            status: 403,
+            message: "You'll need additional permissions to perform this action. Permissions needed: orgs:create"
+        ),
         Case(
-            fixture: "auth-keys-post.410.json", status: 410,
-            message: "this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead"),
+            fixture: "auth-keys-post.410.json",
+            status: 410,
+            message:
+                "this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead"
+        ),
         Case(
-            fixture: "dashboard-version-mismatch.412.json", status: 412, message: "The dashboard has been changed by someone else",
-            grafanaStatus: "version-mismatch"),
+            fixture: "dashboard-version-mismatch.412.json",
+            status: 412,
+            message: "The dashboard has been changed by someone else",
+            grafanaStatus: "version-mismatch"
+        ),
         Case(
-            fixture: "dashboard-name-exists.412.json", status: 412, message: "A dashboard with the same name in the folder already exists",
-            grafanaStatus: "name-exists"),
-        Case(fixture: "dashboard-plugin.412.json", status: 412, message: "The dashboard belongs to plugin Foo.", grafanaStatus: "plugin-dashboard"),
-        Case(fixture: "sa-already-exists.400.json", status: 400, message: "service account already exists", messageID: "serviceaccounts.ErrAlreadyExists"),
+            fixture: "dashboard-name-exists.412.json",
+            status: 412,
+            message: "A dashboard with the same name in the folder already exists",
+            grafanaStatus: "name-exists"
+        ),
         Case(
-            fixture: "sa-token-duplicate.400.json", status: 400,
+            fixture: "dashboard-plugin.412.json",
+            status: 412,
+            message: "The dashboard belongs to plugin Foo.",
+            grafanaStatus: "plugin-dashboard"
+        ),
+        Case(
+            fixture: "sa-already-exists.400.json",
+            status: 400,
+            message: "service account already exists",
+            messageID: "serviceaccounts.ErrAlreadyExists"
+        ),
+        Case(
+            fixture: "sa-token-duplicate.400.json",
+            status: 400,
             message: "service account token with given name already exists in the organization",
-            messageID: "serviceaccounts.ErrTokenAlreadyExists"),
+            messageID: "serviceaccounts.ErrTokenAlreadyExists"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -62,13 +93,21 @@ import Testing
     }
 
     @Test func describesTheFailedCall() async throws {
-        let transport = RecordingTransport { _ in TransportResponse(status: 409, body: try fixture("org-name-taken.409.json")) }
-        let error = await #expect(throws: GrafanaError.self) { _ = try await makeClient(transport).createOrg(name: "apiorg") }
-        #expect(error?.description == "Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)")
+        let transport = RecordingTransport { _ in
+            TransportResponse(status: 409, body: try fixture("org-name-taken.409.json"))
+        }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await makeClient(transport).createOrg(name: "apiorg")
+        }
+        #expect(
+            error?.description == "Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)"
+        )
     }
 
     @Test func hintsForKnownAnswers() async throws {
-        func hint(_ name: String, status: Int, call: @Sendable (GrafanaClient) async throws -> Void) async throws -> String? {
+        func hint(_ name: String, status: Int, call: @Sendable (GrafanaClient) async throws -> Void) async throws
+            -> String?
+        {
             let body = try fixture(name)
             let transport = RecordingTransport { _ in TransportResponse(status: status, body: body) }
             do {
@@ -78,22 +117,36 @@ import Testing
                 return error.hint
             }
         }
-        #expect(try await hint("auth-keys-post.410.json", status: 410) { _ = try await $0.createAPIKey(name: "k", role: .admin) }
-            == "This Grafana creates keys through service accounts.")
-        #expect(try await hint("token-org-mismatch.401.json", status: 401) { _ = try await $0.currentOrg() }?
-            .contains("own organization") == true)
-        #expect(try await hint("dashboard-version-mismatch.412.json", status: 412) {
-            _ = try await $0.saveDashboard(Data(#"{"title":"x"}"#.utf8))
-        }?.contains("overwrite") == true)
+        #expect(
+            try await hint("auth-keys-post.410.json", status: 410) {
+                _ = try await $0.createAPIKey(name: "k", role: .admin)
+            }
+                == "This Grafana creates keys through service accounts."
+        )
+        #expect(
+            try await hint("token-org-mismatch.401.json", status: 401) { _ = try await $0.currentOrg() }?
+                .contains("own organization") == true
+        )
+        #expect(
+            try await hint("dashboard-version-mismatch.412.json", status: 412) {
+                _ = try await $0.saveDashboard(Data(#"{"title":"x"}"#.utf8))
+            }?.contains("overwrite") == true
+        )
         #expect(try await hint("org-name-taken.409.json", status: 409) { _ = try await $0.createOrg(name: "x") } == nil)
     }
 
     @Test func nonJSONErrorBodyIsQuotedBriefly() async throws {
-        let transport = RecordingTransport(status: 502, body: "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+        let transport = RecordingTransport(
+            status: 502,
+            body: "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        )
         let error = await #expect(throws: GrafanaError.self) { _ = try await makeClient(transport).orgs() }
         #expect(error?.kind == .httpStatus)
         #expect(error?.status == 502)
-        #expect(error?.message == "Grafana answered 502 Bad Gateway with a body that is not JSON: HTML page '502 Bad Gateway'")
+        #expect(
+            error?.message
+                == "Grafana answered 502 Bad Gateway with a body that is not JSON: HTML page '502 Bad Gateway'"
+        )
     }
 
     @Test func plainTextErrorBody() async throws {
@@ -128,20 +181,27 @@ import Testing
 
     @Test func successMissingAFieldNamesIt() async throws {
         let transport = RecordingTransport(status: 200, body: #"{"message":"Organization created"}"#)
-        let error = await #expect(throws: GrafanaError.self) { _ = try await makeClient(transport).createOrg(name: "x") }
+        let error = await #expect(throws: GrafanaError.self) {
+            _ = try await makeClient(transport).createOrg(name: "x")
+        }
         #expect(error?.kind == .invalidResponse)
         #expect(error?.message == "Unexpected response: missing field 'orgId'")
     }
 
     @Test func connectionFailureNamesURLAndCause() async throws {
-        let transport = RecordingTransport { _ in throw ConnectionFailure(kind: .connectionRefused, cause: "connection refused") }
+        let transport = RecordingTransport { _ in
+            throw ConnectionFailure(kind: .connectionRefused, cause: "connection refused")
+        }
         let error = await #expect(throws: GrafanaError.self) {
             _ = try await makeClient(transport, baseURL: "http://localhost:3999").createOrg(name: "apiorg")
         }
         #expect(error?.kind == .connectionRefused)
         #expect(error?.kind.isConnectionFailure == true)
         #expect(error?.url == "http://localhost:3999")
-        #expect(error?.description == "Create organization failed: Cannot connect to http://localhost:3999 (connection refused, POST /api/orgs)")
+        #expect(
+            error?.description
+                == "Create organization failed: Cannot connect to http://localhost:3999 (connection refused, POST /api/orgs)"
+        )
         #expect(error?.hint == "Check that Grafana is running and listening at http://localhost:3999.")
     }
 

@@ -22,7 +22,9 @@ import Testing
 
     @Test func ordersLikeSemver() throws {
         let versions = ["9.5.0", "11.3.0-pre", "11.3.0", "10.4.1", "11.10.0", "11.4.0"].compactMap(GrafanaVersion.init)
-        #expect(versions.sorted().map(\.description) == ["9.5.0", "10.4.1", "11.3.0-pre", "11.3.0", "11.4.0", "11.10.0"])
+        #expect(
+            versions.sorted().map(\.description) == ["9.5.0", "10.4.1", "11.3.0-pre", "11.3.0", "11.4.0", "11.10.0"]
+        )
         #expect(try #require(GrafanaVersion("11.3.0-pre")) < #require(GrafanaVersion("11.3.0")))
     }
 
@@ -50,7 +52,9 @@ import Testing
 }
 
 @Suite struct OrgRoleTests {
-    @Test(arguments: [("admin", OrgRole.admin), ("ADMIN", .admin), ("Editor", .editor), ("viewer", .viewer), ("none", .none)])
+    @Test(arguments: [
+        ("admin", OrgRole.admin), ("ADMIN", .admin), ("Editor", .editor), ("viewer", .viewer), ("none", .none),
+    ])
     func parsesAnyCase(text: String, expected: OrgRole) {
         #expect(OrgRole(parsing: text) == expected)
     }

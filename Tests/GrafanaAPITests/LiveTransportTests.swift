@@ -1,25 +1,39 @@
 import Foundation
-import Testing
-
 import HTTPTestSupport
+import Testing
 
 @testable import GrafanaAPI
 
 /// The real AsyncHTTPClient transport against a canned local server and against nothing.
 @Suite struct LiveTransportTests {
-    func client(port: Int, scheme: String = "http", credentials: GrafanaClient.Credentials, orgID: Int64? = nil,
-        timeouts: GrafanaClient.Timeouts = .init(connect: .seconds(5), read: .seconds(5))) -> GrafanaClient
-    {
-        GrafanaClient(configuration: .init(
-            baseURL: URL(string: "\(scheme)://127.0.0.1:\(port)/sub")!, credentials: credentials, orgID: orgID, timeouts: timeouts))
+    func client(
+        port: Int,
+        scheme: String = "http",
+        credentials: GrafanaClient.Credentials,
+        orgID: Int64? = nil,
+        timeouts: GrafanaClient.Timeouts = .init(connect: .seconds(5), read: .seconds(5))
+    ) -> GrafanaClient {
+        GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: "\(scheme)://127.0.0.1:\(port)/sub")!,
+                credentials: credentials,
+                orgID: orgID,
+                timeouts: timeouts
+            )
+        )
     }
 
     @Test func sendsHeadersAndBodyAndDecodesTheAnswer() async throws {
         let server = try await CannedHTTPServer { request in
-            request.uri == "/sub/api/orgs" ? (200, #"{"message":"Organization created","orgId":2}"#) : (404, #"{"message":"Not found"}"#)
+            request.uri == "/sub/api/orgs"
+                ? (200, #"{"message":"Organization created","orgId":2}"#) : (404, #"{"message":"Not found"}"#)
         }
-        let created = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin"), orgID: 1)
-            .createOrg(name: "apiorg")
+        let created = try await client(
+            port: server.port,
+            credentials: .basic(user: "admin", password: "admin"),
+            orgID: 1
+        )
+        .createOrg(name: "apiorg")
         #expect(created.orgId == 2)
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")
@@ -34,7 +48,9 @@ import HTTPTestSupport
     @Test func errorStatusComesBackAsGrafanaError() async throws {
         let server = try await CannedHTTPServer { _ in (409, #"{"message":"Organization name taken","traceID":""}"#) }
         let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin")).createOrg(name: "apiorg")
+            _ = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin")).createOrg(
+                name: "apiorg"
+            )
         }
         #expect(error?.status == 409)
         #expect(error?.message == "Organization name taken")
@@ -68,8 +84,12 @@ import HTTPTestSupport
     @Test func silentServerTimesOut() async throws {
         let server = try await CannedHTTPServer { _ in nil }
         let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(2), read: .milliseconds(300)))
-                .health()
+            _ = try await client(
+                port: server.port,
+                credentials: .none,
+                timeouts: .init(connect: .seconds(2), read: .milliseconds(300))
+            )
+            .health()
         }
         #expect(error?.kind == .timeout)
         try await server.close()
@@ -81,8 +101,12 @@ extension LiveTransportTests {
         let server = try await CannedHTTPServer { _ in (200, #"{"database":"ok","version":"11.4.0"}"#) }
         let transport = AsyncHTTPClientTransport()
         let client = GrafanaClient(
-            configuration: .init(baseURL: URL(string: "http://127.0.0.1:\(server.port)")!, credentials: .basic(user: "admin", password: "admin")),
-            transport: transport)
+            configuration: .init(
+                baseURL: URL(string: "http://127.0.0.1:\(server.port)")!,
+                credentials: .basic(user: "admin", password: "admin")
+            ),
+            transport: transport
+        )
         for orgID: Int64 in [1, 2, 3] {
             _ = try await client.with(orgID: orgID).health()
         }
@@ -100,14 +124,21 @@ extension LiveTransportTests {
         let error = await #expect(throws: GrafanaError.self) { _ = try await client.health() }
         #expect(error?.kind == .hostNotFound)
         #expect(error?.cause == "host 'gfs-test.invalid' not found")
-        #expect(error?.description == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)")
+        #expect(
+            error?.description
+                == "Check health failed: Cannot connect to http://gfs-test.invalid:3000 (host 'gfs-test.invalid' not found, GET /api/health)"
+        )
     }
 }
 
 extension LiveTransportTests {
     @Test func cancellingTheTaskThrowsCancellationError() async throws {
         let server = try await CannedHTTPServer { _ in nil }
-        let client = client(port: server.port, credentials: .none, timeouts: .init(connect: .seconds(5), read: .seconds(30)))
+        let client = client(
+            port: server.port,
+            credentials: .none,
+            timeouts: .init(connect: .seconds(5), read: .seconds(30))
+        )
         let task = Task { try await client.health() }
         // Let the request reach the server before cancelling.
         for _ in 0..<100 where server.requests.isEmpty {

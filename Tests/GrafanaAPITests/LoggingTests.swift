@@ -42,10 +42,16 @@ import Testing
         let recorder = DryRunRecorder()
         for credentials in [GrafanaClient.Credentials.basic(user: "admin", password: "LOGPASSWORD"), .bearer(token)] {
             let client = GrafanaClient(
-                configuration: .init(credentials: credentials, orgID: 1), transport: transport, logger: logger)
+                configuration: .init(credentials: credentials, orgID: 1),
+                transport: transport,
+                logger: logger
+            )
             _ = try? await client.createOrg(name: "apiorg")
             _ = try await client.createServiceAccountToken(serviceAccountID: 1, name: "k")
-            _ = try? await client.with(writePolicy: .capture(recorder)).createServiceAccountToken(serviceAccountID: 1, name: "k")
+            _ = try? await client.with(writePolicy: .capture(recorder)).createServiceAccountToken(
+                serviceAccountID: 1,
+                name: "k"
+            )
         }
         let lines = capture.all
         #expect(lines.contains { $0.contains("POST /api/orgs -> 409") })

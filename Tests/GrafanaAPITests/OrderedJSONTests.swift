@@ -7,7 +7,10 @@ import Testing
     @Test func roundTripKeepsOrderAndNumbers() throws {
         let text = #"{"z":1,"a":[true,false,null,-0.50,1e3],"m":{"y":"x\"\\\n\u00e9\ud83d\ude00","b":{}}}"#
         let value = try OrderedJSON.parse(Data(text.utf8))
-        #expect(String(decoding: value.serialized, as: UTF8.self) == #"{"z":1,"a":[true,false,null,-0.50,1e3],"m":{"y":"x\"\\\né😀","b":{}}}"#)
+        #expect(
+            String(decoding: value.serialized, as: UTF8.self)
+                == #"{"z":1,"a":[true,false,null,-0.50,1e3],"m":{"y":"x\"\\\né😀","b":{}}}"#
+        )
     }
 
     @Test func memberBytesAreExact() throws {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GrafanaAPI
 
 /// A transport that records every request and answers from a closure, so request building
@@ -57,5 +58,6 @@ func makeClient(
 ) -> GrafanaClient {
     GrafanaClient(
         configuration: .init(baseURL: URL(string: baseURL)!, credentials: credentials, orgID: orgID),
-        transport: transport)
+        transport: transport
+    )
 }

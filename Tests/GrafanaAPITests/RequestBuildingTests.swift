@@ -81,7 +81,9 @@ import Testing
     // MARK: Health and users
 
     @Test func healthAndBuildInfo() async throws {
-        let health = RecordingTransport { _ in TransportResponse(status: 200, body: try fixture("health.11.5.0-pre.json")) }
+        let health = RecordingTransport { _ in
+            TransportResponse(status: 200, body: try fixture("health.11.5.0-pre.json"))
+        }
         let result = try await makeClient(health).health()
         #expect(health.last?.path == "/api/health")
         #expect(result == Health(database: "ok", version: "11.5.0-pre", commit: "4550cfb5b7"))
@@ -97,7 +99,9 @@ import Testing
 
     @Test func serverVersionFallsBackToBuildInfoWhenHealthHidesIt() async throws {
         let transport = RecordingTransport { request in
-            if request.path == "/api/health" { return TransportResponse(status: 200, body: Data(#"{"database":"ok"}"#.utf8)) }
+            if request.path == "/api/health" {
+                return TransportResponse(status: 200, body: Data(#"{"database":"ok"}"#.utf8))
+            }
             return TransportResponse(status: 200, body: try fixture("frontend-settings.buildInfo.11.6.2.json"))
         }
         let version = try await makeClient(transport).serverVersion()
@@ -106,7 +110,9 @@ import Testing
     }
 
     @Test func serverVersionFromHealthNeedsOneRequest() async throws {
-        let transport = RecordingTransport { _ in TransportResponse(status: 200, body: try fixture("health.11.5.0-pre.json")) }
+        let transport = RecordingTransport { _ in
+            TransportResponse(status: 200, body: try fixture("health.11.5.0-pre.json"))
+        }
         let version = try await makeClient(transport).serverVersion()
         #expect(version == GrafanaVersion("11.5.0-pre"))
         #expect(transport.requests.count == 1)
@@ -116,7 +122,10 @@ import Testing
         let transport = RecordingTransport { request in
             switch request.path {
             case "/api/user":
-                TransportResponse(status: 200, body: Data(#"{"id":1,"login":"admin","orgId":1,"isGrafanaAdmin":true,"extra":"ignored"}"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"{"id":1,"login":"admin","orgId":1,"isGrafanaAdmin":true,"extra":"ignored"}"#.utf8)
+                )
             case "/api/user/orgs":
                 TransportResponse(status: 200, body: Data(#"[{"orgId":1,"name":"Main Org.","role":"Admin"}]"#.utf8))
             default:
@@ -138,7 +147,9 @@ import Testing
     // MARK: Orgs and org users
 
     @Test func createOrg() async throws {
-        let transport = RecordingTransport { _ in TransportResponse(status: 200, body: try fixture("org-created.200.json")) }
+        let transport = RecordingTransport { _ in
+            TransportResponse(status: 200, body: try fixture("org-created.200.json"))
+        }
         let created = try await makeClient(transport).createOrg(name: "apiorg")
         let request = try #require(transport.last)
         #expect(request.method == .post)
@@ -164,8 +175,10 @@ import Testing
             switch request.path {
             case "/api/orgs/name/apiorg": TransportResponse(status: 200, body: Data(#"{"id":2,"name":"apiorg"}"#.utf8))
             case "/api/orgs/name/denied": TransportResponse(status: 403, body: try fixture("rbac-denied.403.json"))
-            case "/api/dashboards/uid/u1": TransportResponse(status: 404, body: Data(#"{"message":"Dashboard not found","traceID":""}"#.utf8))
-            case "/api/folders/f1": TransportResponse(status: 404, body: Data(#"{"message":"folder not found","status":"not-found"}"#.utf8))
+            case "/api/dashboards/uid/u1":
+                TransportResponse(status: 404, body: Data(#"{"message":"Dashboard not found","traceID":""}"#.utf8))
+            case "/api/folders/f1":
+                TransportResponse(status: 404, body: Data(#"{"message":"folder not found","status":"not-found"}"#.utf8))
             default: TransportResponse(status: 404, body: Data(#"{"message":"Not found"}"#.utf8))
             }
         }
@@ -203,7 +216,10 @@ import Testing
         let transport = RecordingTransport { request in
             switch request.method {
             case .get:
-                TransportResponse(status: 200, body: Data(#"[{"orgId":2,"userId":1,"login":"admin","role":"Admin","email":"a@b"}]"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"[{"orgId":2,"userId":1,"login":"admin","role":"Admin","email":"a@b"}]"#.utf8)
+                )
             case .post:
                 TransportResponse(status: 200, body: Data(#"{"message":"User added to organization","userId":1}"#.utf8))
             default:
@@ -234,8 +250,16 @@ import Testing
     @Test func legacyAPIKeys() async throws {
         let transport = RecordingTransport { request in
             switch request.method {
-            case .get: TransportResponse(status: 200, body: Data(#"[{"id":1,"name":"k","role":"Admin","expiration":null}]"#.utf8))
-            case .post: TransportResponse(status: 200, body: Data(#"{"id":1,"name":"k","key":"eyJrIjoiYWJjIiwibiI6ImsiLCJpZCI6Mn0="}"#.utf8))
+            case .get:
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"[{"id":1,"name":"k","role":"Admin","expiration":null}]"#.utf8)
+                )
+            case .post:
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"{"id":1,"name":"k","key":"eyJrIjoiYWJjIiwibiI6ImsiLCJpZCI6Mn0="}"#.utf8)
+                )
             default: TransportResponse(status: 200, body: Data(#"{"message":"API key deleted"}"#.utf8))
             }
         }
@@ -256,15 +280,24 @@ import Testing
         let transport = RecordingTransport { request in
             switch (request.method, request.path) {
             case (.get, "/api/serviceaccounts/search"):
-                TransportResponse(status: 200, body: Data(#"{"totalCount":1,"serviceAccounts":[\#(account)],"page":1,"perPage":1000}"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"{"totalCount":1,"serviceAccounts":[\#(account)],"page":1,"perPage":1000}"#.utf8)
+                )
             case (.post, "/api/serviceaccounts"):
                 TransportResponse(status: 201, body: Data(account.utf8))
             case (.get, "/api/serviceaccounts/4"):
                 TransportResponse(status: 200, body: Data(account.utf8))
             case (.get, "/api/serviceaccounts/4/tokens"):
-                TransportResponse(status: 200, body: Data(#"[{"id":9,"name":"ci","hasExpired":false,"secondsUntilExpiration":0}]"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"[{"id":9,"name":"ci","hasExpired":false,"secondsUntilExpiration":0}]"#.utf8)
+                )
             case (.post, "/api/serviceaccounts/4/tokens"):
-                TransportResponse(status: 200, body: Data(#"{"id":9,"name":"ci","key":"glsa_secretsecret_0123abcd"}"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"{"id":9,"name":"ci","key":"glsa_secretsecret_0123abcd"}"#.utf8)
+                )
             default:
                 TransportResponse(status: 200, body: Data(#"{"message":"deleted"}"#.utf8))
             }
@@ -295,20 +328,36 @@ import Testing
     @Test func saveDashboardEmbedsTheModelInOrder() async throws {
         let transport = RecordingTransport(
             status: 200,
-            body: #"{"folderUid":"f1","id":1,"slug":"production-overview","status":"success","uid":"cIBgcSjkk","url":"/d/cIBgcSjkk/production-overview","version":2}"#)
-        let model = Data(#"{ "title": "Production Overview", "uid": "cIBgcSjkk", "panels": [], "schemaVersion": 39, "a": 1.50 }"#.utf8)
-        let saved = try await makeClient(transport).saveDashboard(model, folderUID: "f1", overwrite: true, message: "from gfs")
+            body:
+                #"{"folderUid":"f1","id":1,"slug":"production-overview","status":"success","uid":"cIBgcSjkk","url":"/d/cIBgcSjkk/production-overview","version":2}"#
+        )
+        let model = Data(
+            #"{ "title": "Production Overview", "uid": "cIBgcSjkk", "panels": [], "schemaVersion": 39, "a": 1.50 }"#
+                .utf8
+        )
+        let saved = try await makeClient(transport).saveDashboard(
+            model,
+            folderUID: "f1",
+            overwrite: true,
+            message: "from gfs"
+        )
         let request = try #require(transport.last)
         #expect(request.method == .post)
         #expect(request.path == "/api/dashboards/db")
-        #expect(request.bodyText == #"{"dashboard":{"title":"Production Overview","uid":"cIBgcSjkk","panels":[],"schemaVersion":39,"a":1.50},"folderUid":"f1","message":"from gfs","overwrite":true}"#)
+        #expect(
+            request.bodyText
+                == #"{"dashboard":{"title":"Production Overview","uid":"cIBgcSjkk","panels":[],"schemaVersion":39,"a":1.50},"folderUid":"f1","message":"from gfs","overwrite":true}"#
+        )
         #expect(saved.uid == "cIBgcSjkk")
         #expect(saved.slug == "production-overview")
         #expect(saved.version == 2)
     }
 
     @Test func saveDashboardDefaultsToNoOverwrite() async throws {
-        let transport = RecordingTransport(status: 200, body: #"{"id":1,"uid":"u","status":"success","url":"/d/u/x","version":1,"slug":"x"}"#)
+        let transport = RecordingTransport(
+            status: 200,
+            body: #"{"id":1,"uid":"u","status":"success","url":"/d/u/x","version":1,"slug":"x"}"#
+        )
         _ = try await makeClient(transport).saveDashboard(Data(#"{"title":"x"}"#.utf8))
         #expect(transport.last?.bodyText == #"{"dashboard":{"title":"x"},"overwrite":false}"#)
     }
@@ -327,29 +376,44 @@ import Testing
     }
 
     @Test func importDashboardSendsInputs() async throws {
-        let transport = RecordingTransport(status: 200, body: #"{"uid":"abc","title":"Shared","imported":true,"importedUrl":"/d/abc/shared"}"#)
+        let transport = RecordingTransport(
+            status: 200,
+            body: #"{"uid":"abc","title":"Shared","imported":true,"importedUrl":"/d/abc/shared"}"#
+        )
         let imported = try await makeClient(transport).importDashboard(
             Data(#"{"__inputs":[{"name":"DS_PROM"}],"title":"Shared"}"#.utf8),
             inputs: [ImportInput(name: "DS_PROM", type: "datasource", pluginId: "prometheus", value: "prom-uid")],
-            folderUID: "f1", overwrite: true)
+            folderUID: "f1",
+            overwrite: true
+        )
         #expect(transport.last?.path == "/api/dashboards/import")
-        #expect(transport.last?.bodyText == #"{"dashboard":{"__inputs":[{"name":"DS_PROM"}],"title":"Shared"},"folderUid":"f1","inputs":[{"name":"DS_PROM","type":"datasource","pluginId":"prometheus","value":"prom-uid"}],"overwrite":true}"#)
+        #expect(
+            transport.last?.bodyText
+                == #"{"dashboard":{"__inputs":[{"name":"DS_PROM"}],"title":"Shared"},"folderUid":"f1","inputs":[{"name":"DS_PROM","type":"datasource","pluginId":"prometheus","value":"prom-uid"}],"overwrite":true}"#
+        )
         #expect(imported.uid == "abc")
     }
 
     @Test func getDashboardKeepsTheModelBytes() async throws {
-        let body = #"{"dashboard":{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]},"meta":{"type":"db","slug":"t","url":"/d/u1/t","version":3,"folderTitle":"General","unknown":{"x":1}}}"#
+        let body =
+            #"{"dashboard":{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]},"meta":{"type":"db","slug":"t","url":"/d/u1/t","version":3,"folderTitle":"General","unknown":{"x":1}}}"#
         let transport = RecordingTransport(status: 200, body: body)
         let document = try await makeClient(transport).dashboard(uid: "u1")
         #expect(transport.last?.path == "/api/dashboards/uid/u1")
-        #expect(String(decoding: document.dashboard, as: UTF8.self) == #"{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]}"#)
+        #expect(
+            String(decoding: document.dashboard, as: UTF8.self)
+                == #"{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]}"#
+        )
         #expect(document.meta.slug == "t")
         #expect(document.meta.version == 3)
         #expect(document.meta.folderTitle == "General")
     }
 
     @Test func deleteDashboard() async throws {
-        let transport = RecordingTransport(status: 200, body: #"{"message":"Dashboard T deleted","title":"T","uid":"u1"}"#)
+        let transport = RecordingTransport(
+            status: 200,
+            body: #"{"message":"Dashboard T deleted","title":"T","uid":"u1"}"#
+        )
         let deleted = try await makeClient(transport).deleteDashboard(uid: "u1")
         #expect(transport.last?.method == .delete)
         #expect(transport.last?.path == "/api/dashboards/uid/u1")
@@ -359,10 +423,23 @@ import Testing
     @Test func searchBuildsRepeatedParameters() async throws {
         let transport = RecordingTransport(
             status: 200,
-            body: #"[{"id":1,"uid":"u1","title":"T","uri":"db/t","url":"/d/u1/t","type":"dash-db","tags":["prod"],"isStarred":false,"sortMeta":0}]"#)
+            body:
+                #"[{"id":1,"uid":"u1","title":"T","uri":"db/t","url":"/d/u1/t","type":"dash-db","tags":["prod"],"isStarred":false,"sortMeta":0}]"#
+        )
         let hits = try await makeClient(transport).search(
-            SearchQuery(query: "prod overview", tags: ["prod", "eu"], type: .dashboard, folderUIDs: ["f1"], limit: 100, page: 2))
-        #expect(transport.last?.url == "http://localhost:3000/api/search?query=prod%20overview&tag=prod&tag=eu&type=dash-db&folderUIDs=f1&limit=100&page=2")
+            SearchQuery(
+                query: "prod overview",
+                tags: ["prod", "eu"],
+                type: .dashboard,
+                folderUIDs: ["f1"],
+                limit: 100,
+                page: 2
+            )
+        )
+        #expect(
+            transport.last?.url
+                == "http://localhost:3000/api/search?query=prod%20overview&tag=prod&tag=eu&type=dash-db&folderUIDs=f1&limit=100&page=2"
+        )
         #expect(hits.map(\.uid) == ["u1"])
         #expect(hits.first?.tags == ["prod"])
     }
@@ -370,12 +447,15 @@ import Testing
     // MARK: Folders
 
     @Test func folderCalls() async throws {
-        let folder = #"{"id":3,"uid":"f1","orgId":1,"title":"Ops","url":"/dashboards/f/f1/ops","version":1,"parents":[]}"#
+        let folder =
+            #"{"id":3,"uid":"f1","orgId":1,"title":"Ops","url":"/dashboards/f/f1/ops","version":1,"parents":[]}"#
         let transport = RecordingTransport { request in
             if request.method == .get, request.path == "/api/folders" {
                 return TransportResponse(status: 200, body: Data(#"[{"id":3,"uid":"f1","title":"Ops"}]"#.utf8))
             }
-            if request.method == .delete { return TransportResponse(status: 200, body: Data(#"{"message":"Folder deleted"}"#.utf8)) }
+            if request.method == .delete {
+                return TransportResponse(status: 200, body: Data(#"{"message":"Folder deleted"}"#.utf8))
+            }
             return TransportResponse(status: 200, body: Data(folder.utf8))
         }
         let client = makeClient(transport)
@@ -399,7 +479,8 @@ import Testing
     // MARK: Data sources
 
     @Test func dataSourceCalls() async throws {
-        let full = #"{"id":5,"uid":"prom","orgId":1,"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://prom:9090","jsonData":{"httpMethod":"POST"},"secureJsonFields":{"basicAuthPassword":true},"version":1,"readOnly":false}"#
+        let full =
+            #"{"id":5,"uid":"prom","orgId":1,"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://prom:9090","jsonData":{"httpMethod":"POST"},"secureJsonFields":{"basicAuthPassword":true},"version":1,"readOnly":false}"#
         let transport = RecordingTransport { request in
             switch (request.method, request.path) {
             case (.get, "/api/datasources"):
@@ -407,17 +488,25 @@ import Testing
             case (.get, _):
                 TransportResponse(status: 200, body: Data(full.utf8))
             case (.post, _), (.put, _):
-                TransportResponse(status: 200, body: Data(#"{"datasource":\#(full),"id":5,"message":"Datasource added","name":"Prometheus"}"#.utf8))
+                TransportResponse(
+                    status: 200,
+                    body: Data(#"{"datasource":\#(full),"id":5,"message":"Datasource added","name":"Prometheus"}"#.utf8)
+                )
             default:
                 TransportResponse(status: 200, body: Data(#"{"id":5,"message":"Data source deleted"}"#.utf8))
             }
         }
         let client = makeClient(transport)
-        let saved = try await client.createDataSource(Data(#"{"name":"Prometheus","type":"prometheus","url":"http://prom:9090","access":"proxy"}"#.utf8))
+        let saved = try await client.createDataSource(
+            Data(#"{"name":"Prometheus","type":"prometheus","url":"http://prom:9090","access":"proxy"}"#.utf8)
+        )
         #expect(saved.id == 5)
         #expect(saved.datasource?.secureJsonFields == ["basicAuthPassword": true])
         #expect(transport.last?.path == "/api/datasources")
-        #expect(transport.last?.bodyText == #"{"name":"Prometheus","type":"prometheus","url":"http://prom:9090","access":"proxy"}"#)
+        #expect(
+            transport.last?.bodyText
+                == #"{"name":"Prometheus","type":"prometheus","url":"http://prom:9090","access":"proxy"}"#
+        )
         #expect(try await client.dataSources().map(\.uid) == ["prom"])
         #expect(try await client.dataSource(uid: "prom").name == "Prometheus")
         #expect(transport.last?.path == "/api/datasources/uid/prom")
@@ -426,7 +515,10 @@ import Testing
         #expect(transport.last?.path == "/api/datasources/name/My%20Prom")
         _ = try await client.dataSource(id: 5)
         #expect(transport.last?.path == "/api/datasources/5")
-        _ = try await client.updateDataSource(uid: "prom", body: Data(#"{"name":"Prometheus","type":"prometheus"}"#.utf8))
+        _ = try await client.updateDataSource(
+            uid: "prom",
+            body: Data(#"{"name":"Prometheus","type":"prometheus"}"#.utf8)
+        )
         #expect(transport.last?.method == .put)
         #expect(transport.last?.path == "/api/datasources/uid/prom")
         try await client.deleteDataSource(uid: "prom")

@@ -14,7 +14,8 @@ import Testing
 
     static let dashboard = Data(
         #"{"title":"Production Overview","uid":"prod-overview","tags":["prod"],"panels":[{"id":1,"type":"timeseries","title":"CPU"}],"schemaVersion":39}"#
-            .utf8)
+            .utf8
+    )
 
     /// Runs `body` against a fresh sandbox emulating `version`, then stops it.
     func withSandbox(version: String, _ body: (GrafanaClient) async throws -> Void) async throws {
@@ -24,7 +25,9 @@ import Testing
         let server = SandboxServer(configuration: configuration)
         try await server.start()
         let url = try #require(server.url.flatMap(URL.init(string:)))
-        let admin = GrafanaClient(configuration: .init(baseURL: url, credentials: .basic(user: "admin", password: "admin")))
+        let admin = GrafanaClient(
+            configuration: .init(baseURL: url, credentials: .basic(user: "admin", password: "admin"))
+        )
         do {
             try await body(admin)
         } catch {
@@ -90,7 +93,9 @@ import Testing
 
     @Test func legacyKeyCreationOn11_4Is410WithAHint() async throws {
         try await withSandbox(version: "11.4.0") { admin in
-            let error = await #expect(throws: GrafanaError.self) { _ = try await admin.createAPIKey(name: "k", role: .admin) }
+            let error = await #expect(throws: GrafanaError.self) {
+                _ = try await admin.createAPIKey(name: "k", role: .admin)
+            }
             #expect(error?.status == 410)
             #expect(error?.message.hasPrefix("this endpoint has been removed") == true)
             #expect(error?.hint == "This Grafana creates keys through service accounts.")
@@ -101,7 +106,10 @@ import Testing
         try await withSandbox(version: "11.4.0") { admin in
             _ = try await admin.createOrg(name: "apiorg")
             let duplicate = await #expect(throws: GrafanaError.self) { _ = try await admin.createOrg(name: "apiorg") }
-            #expect(duplicate?.description == "Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)")
+            #expect(
+                duplicate?.description
+                    == "Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)"
+            )
 
             let wrongPassword = admin.with(credentials: .basic(user: "admin", password: "not-the-password"))
             let denied = await #expect(throws: GrafanaError.self) { _ = try await wrongPassword.currentUser() }
@@ -150,8 +158,12 @@ import Testing
             _ = try await inOrg.saveDashboard(Self.dashboard, folderUID: folder.uid)
             #expect(try await inOrg.search(SearchQuery(folderUIDs: ["team"])).map(\.uid) == ["prod-overview"])
 
-            let dataSource = try await inOrg.createDataSource(Data(
-                #"{"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://prom:9090","secureJsonData":{"httpHeaderValue1":"s3cr3t"}}"#.utf8))
+            let dataSource = try await inOrg.createDataSource(
+                Data(
+                    #"{"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://prom:9090","secureJsonData":{"httpHeaderValue1":"s3cr3t"}}"#
+                        .utf8
+                )
+            )
             let uid = try #require(dataSource.datasource?.uid)
             let fetched = try await inOrg.dataSource(uid: uid)
             #expect(fetched.name == "Prometheus")

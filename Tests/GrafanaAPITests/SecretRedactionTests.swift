@@ -43,7 +43,15 @@ import Testing
     }
 
     @Test func createdKeysHideTheKey() {
-        let key = CreatedKey(name: "ci", key: Self.token, role: "Admin", orgId: 2, expiration: nil, kind: .serviceAccountToken, id: 1)
+        let key = CreatedKey(
+            name: "ci",
+            key: Self.token,
+            role: "Admin",
+            orgId: 2,
+            expiration: nil,
+            kind: .serviceAccountToken,
+            id: 1
+        )
         #expect(!Self.leaks(String(describing: key)))
         #expect(!Self.leaks(String(reflecting: key)))
         var dumped = ""
@@ -58,17 +66,26 @@ import Testing
 
     /// Every error path, with secrets in the credentials, yields secret-free text.
     @Test(arguments: [
-        TransportResponse(status: 401, body: Data(#"{"message":"Invalid username or password","messageId":"password-auth.failed"}"#.utf8)),
-        TransportResponse(status: 500, body: Data("{\"id\":1,\"name\":\"k\",\"key\":\"\(token)\"".utf8)),  // truncated JSON
+        TransportResponse(
+            status: 401,
+            body: Data(#"{"message":"Invalid username or password","messageId":"password-auth.failed"}"#.utf8)
+        ),
+        // Truncated JSON.
+        TransportResponse(status: 500, body: Data("{\"id\":1,\"name\":\"k\",\"key\":\"\(token)\"".utf8)),
         TransportResponse(status: 200, body: Data("{\"id\":1,\"name\":\"k\",\"key\":\"\(token)\"".utf8)),
         TransportResponse(status: 502, body: Data("upstream said \(token) oops".utf8)),
         TransportResponse(status: 302, headers: [HTTPHeaderField("Location", "http://admin:\(password)@other/")]),
     ])
     func errorTextHasNoSecrets(response: TransportResponse) async throws {
-        for credentials in [GrafanaClient.Credentials.basic(user: "admin", password: Self.password), .bearer(Self.token)] {
+        for credentials in [
+            GrafanaClient.Credentials.basic(user: "admin", password: Self.password), .bearer(Self.token),
+        ] {
             let transport = RecordingTransport { _ in response }
             let error = await #expect(throws: GrafanaError.self) {
-                _ = try await makeClient(transport, credentials: credentials).createServiceAccountToken(serviceAccountID: 1, name: "k")
+                _ = try await makeClient(transport, credentials: credentials).createServiceAccountToken(
+                    serviceAccountID: 1,
+                    name: "k"
+                )
             }
             let caught = try #require(error)
             for text in [caught.description, caught.message, caught.hint ?? "", String(reflecting: caught)] {
@@ -78,7 +95,9 @@ import Testing
     }
 
     @Test func connectionErrorsHaveNoSecrets() async throws {
-        let transport = RecordingTransport { _ in throw ConnectionFailure(kind: .tlsFailure, cause: "TLS: handshake failed") }
+        let transport = RecordingTransport { _ in
+            throw ConnectionFailure(kind: .tlsFailure, cause: "TLS: handshake failed")
+        }
         let error = await #expect(throws: GrafanaError.self) {
             _ = try await makeClient(transport, credentials: .bearer(Self.token)).orgs()
         }

@@ -74,7 +74,9 @@ extension DiagnosticRenderer {
     /// The range's first line, the white space that lines the marker up under the range's
     /// start (tabs kept as tabs), and the marker: `^` then `~` for the rest of the range on
     /// that line.
-    private func excerpt(of range: SourceRange, in source: SourceFile) -> (line: String, padding: String, marker: String)? {
+    private func excerpt(of range: SourceRange, in source: SourceFile) -> (
+        line: String, padding: String, marker: String
+    )? {
         let utf8 = source.text.utf8
         guard range.start.offset >= 0, range.start.offset <= utf8.count else { return nil }
         let startIndex = utf8.index(utf8.startIndex, offsetBy: range.start.offset)

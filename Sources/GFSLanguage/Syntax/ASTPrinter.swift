@@ -63,7 +63,8 @@ public enum ASTPrinter {
                     case .text(let text): quoted(text)
                     case .interpolation(let value): print(value)
                     }
-                })
+                }
+            )
         case .word(let text):
             return readsAsWord(text) ? text : "(word \(text))"
         case .variable(let name):
@@ -80,7 +81,8 @@ public enum ASTPrinter {
                 entries.map { entry in
                     let key = readsAsWord(entry.key) ? entry.key : quoted(entry.key)
                     return "(\(key) \(print(entry.value)))"
-                })
+                }
+            )
         case .unary(let op, let operand):
             return "(\(op.rawValue) \(print(operand)))"
         case .binary(let op, let left, let right):
@@ -104,7 +106,8 @@ public enum ASTPrinter {
                     let spelled = optionSpelling(name)
                     return inlineValue.map { "\(spelled)=\(print($0))" } ?? spelled
                 }
-            })
+            }
+        )
         return command.isTry ? "(try \(text))" : text
     }
 

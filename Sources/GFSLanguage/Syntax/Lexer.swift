@@ -110,7 +110,12 @@ struct Lexer {
     }
 
     private func error(_ message: String, hint: String?, from start: SourcePosition) -> Diagnostic {
-        Diagnostic(message: message, hint: hint, range: SourceRange(start: start, end: position), sourceName: sourceName)
+        Diagnostic(
+            message: message,
+            hint: hint,
+            range: SourceRange(start: start, end: position),
+            sourceName: sourceName
+        )
     }
 
     // MARK: Token sequences
@@ -125,7 +130,9 @@ struct Lexer {
         var expectsName = false
 
         func append(_ kind: Token.Kind, from start: SourcePosition) {
-            tokens.append(Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace))
+            tokens.append(
+                Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace)
+            )
             precededBySpace = false
         }
 
@@ -159,7 +166,9 @@ struct Lexer {
                 precededBySpace = true
                 continue
             case .rightBrace where insideInterpolation && brackets.isEmpty:
-                tokens.append(Token(.end, range: SourceRange(start: start, end: start), isPrecededBySpace: precededBySpace))
+                tokens.append(
+                    Token(.end, range: SourceRange(start: start, end: start), isPrecededBySpace: precededBySpace)
+                )
                 return tokens
             default:
                 break
@@ -278,7 +287,8 @@ struct Lexer {
         }
         openBrackets = brackets
         tokens.append(
-            Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: precededBySpace))
+            Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: precededBySpace)
+        )
         return tokens
     }
 
@@ -349,7 +359,8 @@ struct Lexer {
             throw error(
                 "Invalid option name '\(text(from: start.offset, to: index))'",
                 hint: "Option names use letters, digits, '-' and '_'; quote the argument to pass it as text.",
-                from: start)
+                from: start
+            )
         }
         return text(from: start.offset, to: index)
     }
@@ -370,17 +381,22 @@ struct Lexer {
             advance()
             throw error(
                 "Unexpected '${' outside a string",
-                hint: "Write $name here, or use \"${...}\" inside a double-quoted string.", from: start)
+                hint: "Write $name here, or use \"${...}\" inside a double-quoted string.",
+                from: start
+            )
         case .leftParenthesis?:
             advance()
             throw error(
                 "Unexpected '$('",
-                hint: "Write a command in parentheses without '$' to use its result: (org list).", from: start)
+                hint: "Write a command in parentheses without '$' to use its result: (org list).",
+                from: start
+            )
         default:
             throw error(
                 "Expected a variable name after '$'",
                 hint: "Variable names start with a letter or '_', as in $org; write '$' in quotes for a dollar sign.",
-                from: start)
+                from: start
+            )
         }
     }
 
@@ -407,7 +423,9 @@ struct Lexer {
         return Diagnostic(
             message: "Unterminated string",
             hint: "The string that starts here needs a closing \(quote).",
-            range: SourceRange(start: start, end: end), sourceName: sourceName)
+            range: SourceRange(start: start, end: end),
+            sourceName: sourceName
+        )
     }
 
     private mutating func lexString() throws(Diagnostic) -> [StringSegment] {
@@ -454,12 +472,16 @@ struct Lexer {
         let start = position
         advance(by: 2)
         let unterminated = error(
-            "Unterminated interpolation", hint: "Close the '${' that starts here with '}'.", from: start)
+            "Unterminated interpolation",
+            hint: "Close the '${' that starts here with '}'.",
+            from: start
+        )
         guard interpolationDepth < maximumInterpolationDepth else {
             throw error(
                 "Too deeply nested interpolation",
                 hint: "Interpolations nest at most \(maximumInterpolationDepth) deep; bind inner values with 'let'.",
-                from: start)
+                from: start
+            )
         }
         interpolationDepth += 1
         defer { interpolationDepth -= 1 }
@@ -502,7 +524,8 @@ struct Lexer {
             throw error(
                 "Invalid escape sequence '\(written)'",
                 hint: #"Valid escapes are \n, \t, \r, \", \\, \$ and \u{...}; use '...' for text with backslashes."#,
-                from: start)
+                from: start
+            )
         }
         advance()
     }
@@ -528,7 +551,8 @@ struct Lexer {
             throw error(
                 "Invalid Unicode escape",
                 hint: "Write 1 to 8 hexadecimal digits of a Unicode scalar in braces, as in \\u{1F600}.",
-                from: start)
+                from: start
+            )
         }
         buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
     }

@@ -61,7 +61,9 @@ struct Parser {
         case .keyword(.else):
             throw error(
                 "'else' without 'if'",
-                hint: "Write 'else' right after the '}' that closes an 'if' block: } else {", at: peek)
+                hint: "Write 'else' right after the '}' that closes an 'if' block: } else {",
+                at: peek
+            )
         default:
             let value = try parseCommandOrExpression()
             return Statement(.expression(value), range: value.range)
@@ -74,7 +76,10 @@ struct Parser {
         let name = try parseName(after: "let", rest: "= VALUE")
         guard match(.equals) != nil else {
             throw error(
-                "Expected '=' after 'let \(name.name)'", hint: "Write: let \(name.name) = VALUE.", at: peek)
+                "Expected '=' after 'let \(name.name)'",
+                hint: "Write: let \(name.name) = VALUE.",
+                at: peek
+            )
         }
         guard !isAtStatementEnd else {
             throw error("Expected a value after '='", hint: "Write: let \(name.name) = VALUE.", at: peek)
@@ -88,7 +93,10 @@ struct Parser {
         let keyword = advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
-                "Expected a condition after 'if'", hint: "Write: if CONDITION { ... }.", at: peek)
+                "Expected a condition after 'if'",
+                hint: "Write: if CONDITION { ... }.",
+                at: peek
+            )
         }
         let condition = try parseExpression()
         let then = try parseBlock(after: "the condition", usage: "if CONDITION {")
@@ -111,14 +119,18 @@ struct Parser {
                 end = block.range
             } else {
                 throw error(
-                    "Expected '{' or 'if' after 'else'", hint: "Write: else { ... } or else if CONDITION { ... }.",
-                    at: peek)
+                    "Expected '{' or 'if' after 'else'",
+                    hint: "Write: else { ... } or else if CONDITION { ... }.",
+                    at: peek
+                )
             }
         } else {
             index = beforeElse
         }
         return Statement(
-            .conditional(condition: condition, then: then, otherwise: otherwise), range: keyword.range.union(end))
+            .conditional(condition: condition, then: then, otherwise: otherwise),
+            range: keyword.range.union(end)
+        )
     }
 
     /// forStatement = "for" NAME "in" expression block
@@ -127,18 +139,25 @@ struct Parser {
         let variable = try parseName(after: "for", rest: "in LIST { ... }")
         guard check(.in) else {
             throw error(
-                "Expected 'in' after 'for \(variable.name)'", hint: "Write: for \(variable.name) in LIST { ... }.",
-                at: peek)
+                "Expected 'in' after 'for \(variable.name)'",
+                hint: "Write: for \(variable.name) in LIST { ... }.",
+                at: peek
+            )
         }
         advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
-                "Expected a list after 'in'", hint: "Write: for \(variable.name) in LIST { ... }.", at: peek)
+                "Expected a list after 'in'",
+                hint: "Write: for \(variable.name) in LIST { ... }.",
+                at: peek
+            )
         }
         let sequence = try parseExpression()
         let body = try parseBlock(after: "the list", usage: "for \(variable.name) in LIST {")
         return Statement(
-            .loop(variable: variable, sequence: sequence, body: body), range: keyword.range.union(body.range))
+            .loop(variable: variable, sequence: sequence, body: body),
+            range: keyword.range.union(body.range)
+        )
     }
 
     /// assertStatement = "assert" expression [ expression ]
@@ -146,7 +165,10 @@ struct Parser {
         let keyword = advance()
         guard !isAtStatementEnd else {
             throw error(
-                "Expected a condition after 'assert'", hint: "Write: assert CONDITION ['message'].", at: peek)
+                "Expected a condition after 'assert'",
+                hint: "Write: assert CONDITION ['message'].",
+                at: peek
+            )
         }
         let condition = try parseExpression()
         var message: Expression?
@@ -154,7 +176,8 @@ struct Parser {
         try expectStatementEnd(hint: "Quote an assertion message that has spaces: assert $ok 'it failed'.")
         return Statement(
             .assertion(condition: condition, message: message),
-            range: keyword.range.union(message?.range ?? condition.range))
+            range: keyword.range.union(message?.range ?? condition.range)
+        )
     }
 
     /// echoStatement = ( "echo" | "print" ) { argument }
@@ -172,7 +195,8 @@ struct Parser {
                 if let inlineValue {
                     let equals = Expression(.word(optionSpelling(name) + "="), range: name.range)
                     values.append(
-                        Expression(.concatenation([equals, inlineValue]), range: name.range.union(inlineValue.range)))
+                        Expression(.concatenation([equals, inlineValue]), range: name.range.union(inlineValue.range))
+                    )
                 } else {
                     values.append(spelled)
                 }
@@ -217,7 +241,9 @@ struct Parser {
             if check(.end) {
                 throw error(
                     "Expected '}' to close the block opened at \(open.range.start.line):\(open.range.start.column)",
-                    hint: "Add '}' after the block's last statement.", at: peek)
+                    hint: "Add '}' after the block's last statement.",
+                    at: peek
+                )
             }
             statements.append(try parseStatement())
             if !check(.rightBrace) { try expectStatementEnd() }
@@ -239,7 +265,9 @@ struct Parser {
         default:
             throw error(
                 "Unexpected \(peek.displayName) after the statement",
-                hint: hint ?? "Put each statement on its own line, or separate statements with ';'.", at: peek)
+                hint: hint ?? "Put each statement on its own line, or separate statements with ';'.",
+                at: peek
+            )
         }
     }
 
@@ -275,7 +303,8 @@ struct Parser {
                 throw error(
                     "Expected a command after 'try'",
                     hint: "'try' runs one command and yields its failure as a value: try org create apiorg.",
-                    at: peek)
+                    at: peek
+                )
             }
         }
         var arguments: [CommandArgument] = [.value(try parseArgumentValue())]
@@ -302,8 +331,10 @@ struct Parser {
         guard startsArgumentPiece, !peek.isPrecededBySpace else {
             throw error(
                 "Expected a value after '\(spelled)='",
-                hint: "Write the value right after '=', as in \(spelled)=value, or quote an empty value: \(spelled)=''.",
-                justAfter: equals)
+                hint:
+                    "Write the value right after '=', as in \(spelled)=value, or quote an empty value: \(spelled)=''.",
+                justAfter: equals
+            )
         }
         return .option(name: name, inlineValue: try parseArgumentValue())
     }
@@ -318,7 +349,9 @@ struct Parser {
             let piece = try parseArgumentPiece()
             if case .word(let text) = piece.kind, case .word(let before) = pieces[pieces.count - 1].kind {
                 pieces[pieces.count - 1] = Expression(
-                    .word(before + text), range: pieces[pieces.count - 1].range.union(piece.range))
+                    .word(before + text),
+                    range: pieces[pieces.count - 1].range.union(piece.range)
+                )
             } else {
                 pieces.append(piece)
             }
@@ -363,7 +396,8 @@ struct Parser {
                 "Unexpected '\(op.rawValue)' in command arguments",
                 hint:
                     "Quote it to pass it as text ('\(op.rawValue)'), or compare a command's result in parentheses: (org get 1).name == 'x'.",
-                at: token)
+                at: token
+            )
         case .variable, .punctuation(.leftParenthesis), .punctuation(.leftBracket), .punctuation(.leftBrace):
             return try parsePostfix()
         default:
@@ -383,8 +417,10 @@ struct Parser {
     private func rejectIndexAfterWord() throws(Diagnostic) {
         if check(.leftBracket), !peek.isPrecededBySpace {
             throw error(
-                "Unexpected '[' after a word", hint: "Quote a word that contains brackets, as in 'file[1].json'.",
-                at: peek)
+                "Unexpected '[' after a word",
+                hint: "Quote a word that contains brackets, as in 'file[1].json'.",
+                at: peek
+            )
         }
     }
 
@@ -463,7 +499,10 @@ struct Parser {
         let right = try parseAdditive()
         if comparisonOperator(peek) != nil {
             throw error(
-                "Comparisons cannot be chained", hint: "Combine two comparisons with 'and': a < b and b < c.", at: peek)
+                "Comparisons cannot be chained",
+                hint: "Combine two comparisons with 'and': a < b and b < c.",
+                at: peek
+            )
         }
         try rejectForeignOperator()
         return Expression(.binary(op, left, right), range: left.range.union(right.range))
@@ -509,8 +548,13 @@ struct Parser {
                 try enterNesting(at: advance())
                 links += 1
                 let right = try parseUnary()
-                left = Expression(.binary(op == .plus ? .plus : .minus, left, right), range: left.range.union(right.range))
-            } else if case .word(let text) = peek.kind, text.hasPrefix("-"), let number = numberValue(String(text.dropFirst())) {
+                left = Expression(
+                    .binary(op == .plus ? .plus : .minus, left, right),
+                    range: left.range.union(right.range)
+                )
+            } else if case .word(let text) = peek.kind, text.hasPrefix("-"),
+                let number = numberValue(String(text.dropFirst()))
+            {
                 let token = advance()
                 try enterNesting(at: token)
                 links += 1
@@ -552,19 +596,28 @@ struct Parser {
                     throw error("Expected a field name after '.'", hint: nil, at: peek)
                 }
                 let field = advance()
-                value = Expression(.member(value, Identifier(name, range: field.range)), range: value.range.union(field.range))
+                value = Expression(
+                    .member(value, Identifier(name, range: field.range)),
+                    range: value.range.union(field.range)
+                )
             } else if check(.leftBracket) {
                 let open = advance()
                 try enterNesting(at: open)
                 links += 1
                 guard !check(.rightBracket) else {
-                    throw error("Expected an index inside '[ ]'", hint: "Write a position or key: $orgs[0], $org[\"name\"].", at: peek)
+                    throw error(
+                        "Expected an index inside '[ ]'",
+                        hint: "Write a position or key: $orgs[0], $org[\"name\"].",
+                        at: peek
+                    )
                 }
                 let indexValue = try parseExpression()
                 guard check(.rightBracket) else {
                     throw error(
                         "Expected ']' to close the index opened at \(open.range.start.line):\(open.range.start.column)",
-                        hint: "Write one index between '[' and ']'.", at: peek)
+                        hint: "Write one index between '[' and ']'.",
+                        at: peek
+                    )
                 }
                 let close = advance()
                 value = Expression(.index(value, indexValue), range: value.range.union(close.range))
@@ -615,12 +668,16 @@ struct Parser {
             return try parseRecord()
         case .operator(let op) where index == 0 || !isValueExpected(after: previous):
             throw error(
-                "Unexpected '\(op.rawValue)'", hint: "An operator needs a value on each side, as in $a \(op.rawValue) $b.",
-                at: token)
+                "Unexpected '\(op.rawValue)'",
+                hint: "An operator needs a value on each side, as in $a \(op.rawValue) $b.",
+                at: token
+            )
         case .option(let spelled):
             throw error(
                 "Unexpected option '\(spelled)' in an expression",
-                hint: "Options belong to commands; quote it to use it as text: '\(spelled)'.", at: token)
+                hint: "Options belong to commands; quote it to use it as text: '\(spelled)'.",
+                at: token
+            )
         default:
             if index > 0, isValueExpected(after: previous) {
                 throw error("Expected a value after \(previous.displayName)", hint: nil, at: token)
@@ -651,7 +708,10 @@ struct Parser {
     /// `org.id` inside `${...}`: the variable `org` and its fields.
     private func variablePath(_ text: String, range: SourceRange) -> Expression? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.allSatisfy({ part in !part.isEmpty && isIdentifierStart(part.utf8.first!) && part.utf8.allSatisfy(isIdentifierContinue) })
+        guard
+            parts.allSatisfy({ part in
+                !part.isEmpty && isIdentifierStart(part.utf8.first!) && part.utf8.allSatisfy(isIdentifierContinue)
+            })
         else { return nil }
         var offset = range.start.offset
         var column = range.start.column
@@ -669,7 +729,9 @@ struct Parser {
         for part in parts.dropFirst() {
             let fieldRange = piece(part)
             value = Expression(
-                .member(value, Identifier(String(part), range: fieldRange)), range: value.range.union(fieldRange))
+                .member(value, Identifier(String(part), range: fieldRange)),
+                range: value.range.union(fieldRange)
+            )
         }
         return value
     }
@@ -681,14 +743,19 @@ struct Parser {
         defer { depth -= 1 }
         guard !check(.rightParenthesis) else {
             throw Diagnostic(
-                message: "Empty parentheses", hint: "Put a command or an expression inside: (org list).",
-                range: open.range.union(peek.range), sourceName: sourceName)
+                message: "Empty parentheses",
+                hint: "Put a command or an expression inside: (org list).",
+                range: open.range.union(peek.range),
+                sourceName: sourceName
+            )
         }
         var inner = try parseCommandOrExpression()
         guard check(.rightParenthesis) else {
             throw error(
                 "Expected ')' to close the '(' opened at \(open.range.start.line):\(open.range.start.column)",
-                hint: "Add ')' after the command or expression.", at: peek)
+                hint: "Add ')' after the command or expression.",
+                at: peek
+            )
         }
         let close = advance()
         inner.range = open.range.union(close.range)
@@ -705,13 +772,17 @@ struct Parser {
             guard !check(.end) else {
                 throw error(
                     "Expected ']' to close the list opened at \(open.range.start.line):\(open.range.start.column)",
-                    hint: "Add ']' after the last item.", at: peek)
+                    hint: "Add ']' after the last item.",
+                    at: peek
+                )
             }
             elements.append(try parseExpression())
             if match(.comma) == nil, !check(.rightBracket) {
                 throw error(
                     "Expected ',' or ']' in the list opened at \(open.range.start.line):\(open.range.start.column)",
-                    hint: "Separate list items with ','; put a command in parentheses: [(org list)].", at: peek)
+                    hint: "Separate list items with ','; put a command in parentheses: [(org list)].",
+                    at: peek
+                )
             }
         }
         let close = advance()
@@ -730,14 +801,19 @@ struct Parser {
         while !check(.rightBrace) {
             guard !check(.end) else {
                 throw error(
-                    "Expected '}' to close the record opened at \(opened)", hint: "Add '}' after the last entry.",
-                    at: peek)
+                    "Expected '}' to close the record opened at \(opened)",
+                    hint: "Add '}' after the last entry.",
+                    at: peek
+                )
             }
             let entry = try parseRecordEntry()
             guard keys.insert(entry.key).inserted else {
                 throw Diagnostic(
-                    message: "Duplicate key '\(entry.key)' in record", hint: "Each key may appear once in a record.",
-                    range: entry.keyRange, sourceName: sourceName)
+                    message: "Duplicate key '\(entry.key)' in record",
+                    hint: "Each key may appear once in a record.",
+                    range: entry.keyRange,
+                    sourceName: sourceName
+                )
             }
             entries.append(entry)
             skipNewlines()
@@ -746,7 +822,9 @@ struct Parser {
             } else if !check(.rightBrace) {
                 throw error(
                     "Expected ',' or '}' in the record opened at \(opened)",
-                    hint: "Separate record entries with ','.", at: peek)
+                    hint: "Separate record entries with ','.",
+                    at: peek
+                )
             }
         }
         let close = advance()
@@ -770,20 +848,27 @@ struct Parser {
                 guard case .text(let piece) = segment else {
                     throw error(
                         "Record keys cannot be interpolated",
-                        hint: "Write the key as plain text; build records with dynamic keys in the host.", at: keyToken)
+                        hint: "Write the key as plain text; build records with dynamic keys in the host.",
+                        at: keyToken
+                    )
                 }
                 text += piece
             }
             key = text
         default:
             throw error(
-                "Expected a record key", hint: "Write entries as key: value, with names or quoted strings as keys.",
-                at: keyToken)
+                "Expected a record key",
+                hint: "Write entries as key: value, with names or quoted strings as keys.",
+                at: keyToken
+            )
         }
         advance()
         guard check(.colon) else {
             throw error(
-                "Expected ':' after the key '\(key)'", hint: "Write each entry as key: value.", at: peek)
+                "Expected ':' after the key '\(key)'",
+                hint: "Write each entry as key: value.",
+                at: peek
+            )
         }
         let colon = advance()
         skipNewlines()
@@ -795,7 +880,8 @@ struct Parser {
     }
 
     /// The parts of a double-quoted string; each `${...}` is parsed as one expression.
-    private func parseStringSegments(_ segments: [StringSegment], range: SourceRange) throws(Diagnostic) -> [StringPart] {
+    private func parseStringSegments(_ segments: [StringSegment], range: SourceRange) throws(Diagnostic) -> [StringPart]
+    {
         var parts: [StringPart] = []
         for segment in segments {
             switch segment {
@@ -807,18 +893,27 @@ struct Parser {
                 guard depth < maximumNestingDepth else {
                     throw tooDeep(at: range)
                 }
-                var parser = Parser(tokens: tokens, sourceName: sourceName, depth: depth + 1, bareNamesAreVariables: true)
+                var parser = Parser(
+                    tokens: tokens,
+                    sourceName: sourceName,
+                    depth: depth + 1,
+                    bareNamesAreVariables: true
+                )
                 if parser.check(.end) {
                     throw Diagnostic(
                         message: "Empty interpolation",
                         hint: "Write a name or an expression inside '${...}', or '\\$' for a dollar sign.",
-                        range: range, sourceName: sourceName)
+                        range: range,
+                        sourceName: sourceName
+                    )
                 }
                 let value = try parser.parseExpression()
                 guard parser.check(.end) else {
                     throw parser.error(
                         "Unexpected \(parser.peek.displayName) in interpolation",
-                        hint: "An interpolation holds one expression, as in \"${org.id}\".", at: parser.peek)
+                        hint: "An interpolation holds one expression, as in \"${org.id}\".",
+                        at: parser.peek
+                    )
                 }
                 parts.append(.interpolation(value))
             }
@@ -837,10 +932,15 @@ struct Parser {
         case .variable(let name):
             throw error(
                 "Expected a variable name after '\(keyword)'",
-                hint: "Write the name without '$': \(keyword) \(name) \(rest).", at: peek)
+                hint: "Write the name without '$': \(keyword) \(name) \(rest).",
+                at: peek
+            )
         default:
             throw error(
-                "Expected a variable name after '\(keyword)'", hint: "Write: \(keyword) NAME \(rest).", at: peek)
+                "Expected a variable name after '\(keyword)'",
+                hint: "Write: \(keyword) NAME \(rest).",
+                at: peek
+            )
         }
     }
 
@@ -894,7 +994,9 @@ struct Parser {
         Diagnostic(
             message: "Too deeply nested",
             hint: "Nesting is limited to \(maximumNestingDepth) levels; bind inner values with 'let'.",
-            range: range, sourceName: sourceName)
+            range: range,
+            sourceName: sourceName
+        )
     }
 
     private func range(of argument: CommandArgument) -> SourceRange {
@@ -907,8 +1009,11 @@ struct Parser {
     /// An error at the empty range right after `token`, where something is missing.
     private func error(_ message: String, hint: String?, justAfter token: Token) -> Diagnostic {
         Diagnostic(
-            message: message, hint: hint, range: SourceRange(start: token.range.end, end: token.range.end),
-            sourceName: sourceName)
+            message: message,
+            hint: hint,
+            range: SourceRange(start: token.range.end, end: token.range.end),
+            sourceName: sourceName
+        )
     }
 
     /// An error at `token`; when `token` is a line break or the end, the error points just

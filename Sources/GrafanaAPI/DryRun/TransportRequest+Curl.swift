@@ -65,12 +65,14 @@ extension TransportRequest: CustomStringConvertible, CustomReflectable {
     private static func redact(_ value: OrderedJSON) -> OrderedJSON {
         switch value {
         case .object(let members):
-            return .object(members.map { member in
-                if secretKeys.contains(member.key.lowercased()) {
-                    return .init(key: member.key, value: blank(member.value))
+            return .object(
+                members.map { member in
+                    if secretKeys.contains(member.key.lowercased()) {
+                        return .init(key: member.key, value: blank(member.value))
+                    }
+                    return .init(key: member.key, value: redact(member.value))
                 }
-                return .init(key: member.key, value: redact(member.value))
-            })
+            )
         case .array(let items):
             return .array(items.map(redact))
         default:

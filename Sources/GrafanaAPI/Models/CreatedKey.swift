@@ -32,7 +32,13 @@ public struct CreatedKey: Sendable, Hashable, CustomStringConvertible, CustomRef
 
     /// Creates a key description; `createKey` is the usual author.
     public init(
-        name: String, key: String, role: String, orgId: Int64, expiration: Date?, kind: Kind, id: Int64,
+        name: String,
+        key: String,
+        role: String,
+        orgId: Int64,
+        expiration: Date?,
+        kind: Kind,
+        id: Int64,
         serviceAccountID: Int64? = nil
     ) {
         self.name = name
@@ -52,9 +58,12 @@ public struct CreatedKey: Sendable, Hashable, CustomStringConvertible, CustomRef
 
     /// Keeps `dump` from printing the secret.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "name": name, "key": "***", "role": role, "orgId": orgId, "expiration": expiration as Any,
-            "kind": kind, "id": id, "serviceAccountID": serviceAccountID as Any,
-        ])
+        Mirror(
+            self,
+            children: [
+                "name": name, "key": "***", "role": role, "orgId": orgId, "expiration": expiration as Any,
+                "kind": kind, "id": id, "serviceAccountID": serviceAccountID as Any,
+            ]
+        )
     }
 }

@@ -144,8 +144,14 @@ public struct SearchQuery: Sendable, Hashable {
 
     /// Creates a query; every filter is optional.
     public init(
-        query: String? = nil, tags: [String] = [], type: ItemType? = nil, folderUIDs: [String] = [],
-        dashboardUIDs: [String] = [], starred: Bool? = nil, limit: Int? = nil, page: Int? = nil
+        query: String? = nil,
+        tags: [String] = [],
+        type: ItemType? = nil,
+        folderUIDs: [String] = [],
+        dashboardUIDs: [String] = [],
+        starred: Bool? = nil,
+        limit: Int? = nil,
+        page: Int? = nil
     ) {
         self.query = query
         self.tags = tags

@@ -252,7 +252,9 @@ extension OrderedJSON {
             var scalars = String.UnicodeScalarView()
             var chunkStart = index
             func flush(_ parser: Parser, upTo end: Int) {
-                scalars.append(contentsOf: String(decoding: parser.bytes[chunkStart..<end], as: UTF8.self).unicodeScalars)
+                scalars.append(
+                    contentsOf: String(decoding: parser.bytes[chunkStart..<end], as: UTF8.self).unicodeScalars
+                )
             }
             while true {
                 guard let byte = peek else { throw fail("Unterminated string") }

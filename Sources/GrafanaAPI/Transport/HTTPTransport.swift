@@ -71,8 +71,14 @@ public struct TransportRequest: Sendable, Hashable {
 
     /// Creates a request; the client's funnel is the usual author.
     public init(
-        method: Method, baseURL: URL, path: String, query: [QueryItem] = [], headers: [HTTPHeaderField] = [],
-        body: Data? = nil, timeouts: GrafanaClient.Timeouts = .init(), tls: GrafanaClient.TLS = .init()
+        method: Method,
+        baseURL: URL,
+        path: String,
+        query: [QueryItem] = [],
+        headers: [HTTPHeaderField] = [],
+        body: Data? = nil,
+        timeouts: GrafanaClient.Timeouts = .init(),
+        tls: GrafanaClient.TLS = .init()
     ) {
         self.method = method
         self.baseURL = baseURL
@@ -90,7 +96,9 @@ public struct TransportRequest: Sendable, Hashable {
         while base.hasSuffix("/") { base.removeLast() }
         var url = base + path
         if !query.isEmpty {
-            url += "?" + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
+            url +=
+                "?"
+                + query.map { "\(Self.encodeQuery($0.name))=\(Self.encodeQuery($0.value))" }
                 .joined(separator: "&")
         }
         return url
@@ -112,7 +120,8 @@ public struct TransportRequest: Sendable, Hashable {
 
     /// RFC 3986 unreserved characters; everything else is escaped.
     private static let unreservedCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+    )
 }
 
 /// A complete response.
