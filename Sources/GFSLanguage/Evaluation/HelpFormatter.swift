@@ -33,14 +33,17 @@ public struct HelpFormatter: Sendable {
             lines.append(table.groupSummaries[name].map { "\(name): \($0)" } ?? "\(name):")
         }
         let width = specs.map(\.name.count).max() ?? 0
-        var group: String?
+        var previous: CommandSpec?
         for spec in specs {
-            if prefix.isEmpty, spec.path.count > 1 || group != nil, group != spec.path[0] {
-                // A blank line before each group of related commands.
-                if group != nil || lines.count > 1 { lines.append("") }
-                group = spec.path[0]
+            // A blank line before each group of related commands (`org ...`, `key ...`); single
+            // words such as `connect` and `context` stand together, and `use org` stays with `use`.
+            if prefix.isEmpty, let previous, previous.path[0] != spec.path[0],
+                previous.path.count > 1 || spec.path.count > 1
+            {
+                lines.append("")
             }
             lines.append("  " + Self.padded(spec.name, to: width) + "  " + spec.summary)
+            previous = spec
         }
         lines.append("")
         if prefix.isEmpty {
