@@ -94,20 +94,26 @@ public enum TestCommandTable {
         CommandSpec(
             path: ["use"],
             summary: "Act in an org, or authenticate with a key, for the commands that follow.",
-            arguments: [
-                ArgumentSpec("target", summary: "An org or key value ($org, $key), or the word 'org' or 'token'."),
-                ArgumentSpec(
-                    "name",
-                    isOptional: true,
-                    summary: "The org's name or id, or the token, after 'org' or 'token'."
-                ),
-            ],
+            arguments: [ArgumentSpec("target", summary: "An org or key value made by gfs: $org, $key.")],
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use $org",
             discussion: """
                 With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests; 'use $key'
                 authenticates later requests with the key, in the key's org.
                 """
+        ),
+        CommandSpec(
+            path: ["use", "org"],
+            summary: "Act in the org of this name or id for the commands that follow.",
+            arguments: [ArgumentSpec("name", completion: .orgName, summary: "The org's name or id.")],
+            options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
+            example: "use org apiorg"
+        ),
+        CommandSpec(
+            path: ["use", "token"],
+            summary: "Authenticate the commands that follow with this token, in its org.",
+            arguments: [ArgumentSpec("token", summary: "A service-account token or API key.")],
+            example: "use token $key.key"
         ),
     ]
 
