@@ -1,3 +1,5 @@
+public import Logging
+
 /// How to run a sandbox: where it listens, which Grafana it pretends to be, who may sign in,
 /// and where its state lives.
 ///
@@ -29,6 +31,10 @@ public struct SandboxConfiguration: Sendable {
     public var delays: [String: Duration]
     /// The largest request body accepted, in bytes.
     public var maximumBodySize: Int
+    /// The least severe message the server logs. `.warning` by default; `gfs --sandbox` uses
+    /// `.critical`, because stopping an in-process server makes Hummingbird log an error for
+    /// each open connection it cancels (`Waiting on child channel: CancellationError()`).
+    public var logLevel: Logger.Level
 
     /// A configuration with Grafana's defaults: `127.0.0.1:3000`, Grafana 11.4.0, `admin`/`admin`.
     public init(
@@ -39,7 +45,8 @@ public struct SandboxConfiguration: Sendable {
         adminPassword: String = "admin",
         stateFile: String? = nil,
         delays: [String: Duration] = [:],
-        maximumBodySize: Int = 32 * 1024 * 1024
+        maximumBodySize: Int = 32 * 1024 * 1024,
+        logLevel: Logger.Level = .warning
     ) {
         self.host = host
         self.port = port
@@ -49,5 +56,6 @@ public struct SandboxConfiguration: Sendable {
         self.stateFile = stateFile
         self.delays = delays
         self.maximumBodySize = maximumBodySize
+        self.logLevel = logLevel
     }
 }

@@ -80,7 +80,7 @@ public final class SandboxServer: Sendable {
     ) {
         let router = try buildRouter(configuration: configuration)
         var logger = Logger(label: "gfs.sandbox")
-        logger.logLevel = .warning
+        logger.logLevel = configuration.logLevel
         let listening = ListeningSignal()
         let application = Application(
             router: router,

@@ -146,6 +146,12 @@ struct GFSCommandLine: AsyncParsableCommand {
             cacert: cacert,
             contextName: context
         )
+        // Check a script before anything is set up, so a bad one starts no sandbox.
+        var checked: CheckedScript?
+        if !interactive {
+            guard let script = check(source, arguments: scriptArguments) else { throw ExitCode(65) }
+            checked = script
+        }
         var sandboxRun: SandboxRun?
         if sandbox {
             do {
@@ -162,17 +168,38 @@ struct GFSCommandLine: AsyncParsableCommand {
             }
         }
         let status =
-            interactive
-            ? await runShell(connection: connection)
-            : await execute(source, arguments: scriptArguments, connection: connection)
-        // The sandbox is not stopped: the process ends here and takes it along, and stopping
-        // makes Hummingbird log a cancellation error on stderr.
-        withExtendedLifetime(sandboxRun) {}
+            if let checked {
+                await execute(checked, arguments: scriptArguments, connection: connection)
+            } else {
+                await runShell(connection: connection)
+            }
+        await sandboxRun?.stop()
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Resolves the connection, builds the host and runs the script; returns the exit status.
-    func execute(_ source: SourceFile, arguments scriptArguments: [String], connection: ConnectionOptions) async
+    /// Parses and checks the script against the command catalog with its parameters bound;
+    /// on a syntax or check error, shows the diagnostics and returns `nil` (exit 65).
+    func check(_ source: SourceFile, arguments scriptArguments: [String]) -> CheckedScript? {
+        var session = Session()
+        session.setParameters(arguments: scriptArguments, variables: parsedVariables)
+        do {
+            return try Interpreter.check(
+                source,
+                table: GFSCommandCatalog.table,
+                knownVariables: session.variableNames
+            )
+        } catch {
+            let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
+            for diagnostic in error.diagnostics {
+                Console.standard.write(renderer.render(diagnostic, in: source), to: .standardError)
+            }
+            return nil
+        }
+    }
+
+    /// Resolves the connection, builds the host and runs the checked script; returns the exit
+    /// status.
+    func execute(_ checked: CheckedScript, arguments scriptArguments: [String], connection: ConnectionOptions) async
         -> Int32
     {
         let grafanaContext: GrafanaContext
@@ -201,7 +228,7 @@ struct GFSCommandLine: AsyncParsableCommand {
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
-        let outcome = await Self.runInterruptibly { await interpreter.run(source) }
+        let outcome = await Self.runInterruptibly { await interpreter.run(checked) }
 
         let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
         let secrets = host.knownSecrets

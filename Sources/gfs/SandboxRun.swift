@@ -1,4 +1,5 @@
 import GrafanaSandbox
+import Logging
 
 /// The in-process sandbox behind `--sandbox`: a fresh server on a free loopback port with
 /// `admin`/`admin`, stopped when the script ends.
@@ -10,8 +11,15 @@ struct SandboxRun {
         guard let grafanaVersion = GrafanaSandbox.GrafanaVersion(version) else {
             throw SandboxRunError(description: "unknown Grafana version '\(version)'")
         }
+        // Only critical messages: stopping the server logs an error per cancelled connection,
+        // noise on stderr at the end of every run.
         let server = SandboxServer(
-            configuration: SandboxConfiguration(port: 0, grafanaVersion: grafanaVersion, delays: delays)
+            configuration: SandboxConfiguration(
+                port: 0,
+                grafanaVersion: grafanaVersion,
+                delays: delays,
+                logLevel: .critical
+            )
         )
         try await server.start()
         guard let url = server.url else { throw SandboxRunError(description: "the sandbox did not report its address") }

@@ -104,6 +104,26 @@ import Testing
         #expect(run.standardError.contains("gfs: sandbox (Grafana 11.4.0)"))
     }
 
+    @Test func theEmbeddedSandboxLeavesOnlyItsBannerOnStandardError() throws {
+        let run = try Self.gfs(["--sandbox", "-c", "org create quietorg\norg list"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("quietorg"))
+        let lines = run.standardError.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2, "\(run.standardError)")
+        #expect(lines.first?.hasPrefix("gfs: sandbox (Grafana 11.4.0) at http://127.0.0.1:") == true)
+        #expect(lines.first?.hasSuffix(", admin/admin") == true)
+        #expect(lines.last == "")
+        #expect(!run.standardError.contains("Cancellation"))
+    }
+
+    @Test func aSyntaxErrorStartsNoSandbox() throws {
+        let run = try Self.gfs(["--sandbox", "-c", "org list\nlet = 3"])
+        #expect(run.status == 65)
+        #expect(run.standardError.contains("<command line>:2:"), "\(run.standardError)")
+        #expect(!run.standardError.contains("gfs: sandbox"))
+        #expect(run.standardOutput.isEmpty)
+    }
+
     @Test func aDryRunSendsNoWrite() async throws {
         let (server, url) = try await Self.sandbox()
         defer { Task { await server.stop() } }

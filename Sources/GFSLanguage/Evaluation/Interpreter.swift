@@ -69,6 +69,24 @@ public actor Interpreter {
         return await run(checked)
     }
 
+    /// Parses and checks `source` against `table`, with `knownVariables` bound, without a
+    /// host or a session: for callers that must turn a bad script away before setting anything
+    /// up (`gfs --sandbox` starts no server for a script that cannot run). Run the result with
+    /// `run(_:)` on an interpreter whose host has the same table.
+    public static func check(
+        _ source: SourceFile,
+        table: CommandTable,
+        knownVariables: Set<String>
+    ) throws(CheckFailure) -> CheckedScript {
+        let script: Script
+        do {
+            script = try parseScript(source)
+        } catch {
+            throw CheckFailure(diagnostics: [error])
+        }
+        return try Checker(table: table, knownVariables: knownVariables).check(script)
+    }
+
     /// Runs a script already checked against this host's table (and this session's
     /// variables), for callers that parse and check themselves.
     public func run(_ checked: CheckedScript) async -> RunOutcome {
@@ -112,14 +130,8 @@ struct Context {
 
 extension Interpreter {
     func check(_ source: SourceFile) throws(Interruption) -> CheckedScript {
-        let script: Script
         do {
-            script = try Interpreter.parseScript(source)
-        } catch {
-            throw .invalid([error])
-        }
-        do {
-            return try Checker(table: host.commandTable, knownVariables: session.variableNames).check(script)
+            return try Interpreter.check(source, table: host.commandTable, knownVariables: session.variableNames)
         } catch {
             throw .invalid(error.diagnostics)
         }
