@@ -93,8 +93,18 @@ struct ResultFormatter {
         case .null: "-"
         case .list(let values) where values.allSatisfy({ if case .string = $0 { true } else { false } }):
             values.map(\.description).joined(separator: ",")
+        case .record(let record):
+            Self.nameAndID(record) ?? value.description
         default: value.description
         }
+    }
+
+    /// A reference such as `context`'s org, a record of just `name` and `id`, read as
+    /// `apiorg (id 2)`; any other nested record stays JSON so no field is hidden.
+    static func nameAndID(_ record: Record) -> String? {
+        guard record.count == 2, case .string(let name)? = record["name"], let id = record["id"], id != .null
+        else { return nil }
+        return "\(name) (id \(id.description))"
     }
 
     func diffText(_ record: Record) -> String {

@@ -29,6 +29,20 @@ import Testing
         )
     }
 
+    @Test func aNestedNameAndIDReadsAsANameWithItsID() throws {
+        let context = try Value(
+            json: """
+                {"url": "http://127.0.0.1:3000", "auth": "basic", "user": "admin",
+                 "org": {"id": 2, "name": "apiorg"}, "version": "11.4.0",
+                 "other": {"id": 3, "name": "x", "extra": true}}
+                """
+        )
+        let text = ResultFormatter(secrets: []).text(context, command: ["context"])
+        assertGolden(text, named: "context-block")
+        // JSON output keeps the record for scripts and jq.
+        #expect(ResultFormatter(secrets: []).json(context).contains(#""org":{"id":2,"name":"apiorg"}"#))
+    }
+
     @Test func anEmptyListSaysSo() {
         #expect(ResultFormatter(secrets: []).text(.list([]), command: ["org", "list"]) == "(none)\n")
     }
