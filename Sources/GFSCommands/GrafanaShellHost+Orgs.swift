@@ -21,6 +21,10 @@ extension GrafanaShellHost {
                 record = .record(fields)
             }
             return record
+        } catch let error as GrafanaError where error.status == 409 {
+            var failure = CommandFailure(error)
+            failure.hint = "Use 'org create NAME --if-missing' to reuse it, or 'try' to carry on."
+            throw failure
         }
     }
 

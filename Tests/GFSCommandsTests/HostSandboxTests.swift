@@ -150,6 +150,10 @@ import Testing
         let conflict = await harness.run("org create ops")
         #expect(conflict.status == .failed)
         #expect(conflict.diagnostics.first?.message.contains("409") == true)
+        #expect(
+            conflict.diagnostics.first?.hint
+                == "Use 'org create NAME --if-missing' to reuse it, or 'try' to carry on."
+        )
         let again = await harness.run("org create ops --if-missing\nassert $org.existing")
         #expect(again.status == .success, "\(again.diagnostics.map(\.message))")
         let tried = await harness.run("try org create ops\nassert $error.status == 409")
@@ -263,6 +267,7 @@ import Testing
         let output = harness.sink.standardOutput
         #expect(output.contains("auth     basic"))
         #expect(output.contains("version  11.4.0"))
+        #expect(output.contains("org      Main Org. (id 1)"), "\(output)")
         #expect(!output.contains("admin:admin"))
     }
 }
