@@ -202,29 +202,7 @@ struct GFSCommandLine: AsyncParsableCommand {
     func execute(_ checked: CheckedScript, arguments scriptArguments: [String], connection: ConnectionOptions) async
         -> Int32
     {
-        let grafanaContext: GrafanaContext
-        do {
-            grafanaContext = try ContextResolver().resolve(connection)
-        } catch {
-            var text = "gfs: error: \(error.message)\n"
-            if let hint = error.hint { text += "hint: \(hint)\n" }
-            Console.standard.write(text, to: .standardError)
-            return 2
-        }
-        if grafanaContext.skipsTLSVerification {
-            Console.standard.write(
-                "gfs: warning: TLS certificate verification is off (--insecure)\n",
-                to: .standardError
-            )
-        }
-        let options = GrafanaShellHost.Options(
-            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
-            dryRun: dryRun,
-            showSecrets: showSecrets,
-            isTerminal: isatty(STDOUT_FILENO) != 0,
-            showsProgress: isatty(STDERR_FILENO) != 0
-        )
-        let host = GrafanaShellHost(context: grafanaContext, options: options)
+        guard let host = makeHost(connection: connection, separatesResults: true) else { return 2 }
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
@@ -240,6 +218,35 @@ struct GFSCommandLine: AsyncParsableCommand {
             Console.standard.write("gfs: interrupted\n", to: .standardError)
         }
         return outcome.exitStatus
+    }
+
+    /// Resolves the connection and builds the host for a script or the shell; on bad connection
+    /// settings reports them and returns `nil` (exit 2). Warns when TLS verification is off.
+    func makeHost(connection: ConnectionOptions, separatesResults: Bool) -> GrafanaShellHost? {
+        let grafanaContext: GrafanaContext
+        do {
+            grafanaContext = try ContextResolver().resolve(connection)
+        } catch {
+            var text = "gfs: error: \(error.message)\n"
+            if let hint = error.hint { text += "hint: \(hint)\n" }
+            Console.standard.write(text, to: .standardError)
+            return nil
+        }
+        if grafanaContext.skipsTLSVerification {
+            Console.standard.write(
+                "gfs: warning: TLS certificate verification is off (--insecure)\n",
+                to: .standardError
+            )
+        }
+        let options = GrafanaShellHost.Options(
+            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
+            dryRun: dryRun,
+            showSecrets: showSecrets,
+            isTerminal: isatty(STDOUT_FILENO) != 0,
+            showsProgress: isatty(STDERR_FILENO) != 0,
+            separatesResults: separatesResults
+        )
+        return GrafanaShellHost(context: grafanaContext, options: options)
     }
 
     /// Masks secrets the host saw, in case a script line shown under a diagnostic holds one.

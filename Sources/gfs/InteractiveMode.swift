@@ -66,31 +66,8 @@ extension GFSCommandLine {
     /// Runs the interactive shell against `connection` and returns the exit status: the rc
     /// file (unless `-X`), the `-i` script, then the prompt until Ctrl-D, `exit` or `quit`.
     func runShell(connection: ConnectionOptions) async -> Int32 {
-        let grafanaContext: GrafanaContext
-        do {
-            grafanaContext = try ContextResolver().resolve(connection)
-        } catch {
-            var text = "gfs: error: \(error.message)\n"
-            if let hint = error.hint { text += "hint: \(hint)\n" }
-            Console.standard.write(text, to: .standardError)
-            return 2
-        }
-        if grafanaContext.skipsTLSVerification {
-            Console.standard.write(
-                "gfs: warning: TLS certificate verification is off (--insecure)\n",
-                to: .standardError
-            )
-        }
-        let options = GrafanaShellHost.Options(
-            output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
-            dryRun: dryRun,
-            showSecrets: showSecrets,
-            isTerminal: isatty(STDOUT_FILENO) != 0,
-            showsProgress: isatty(STDERR_FILENO) != 0,
-            // At the prompt each result already stands below its own command line.
-            separatesResults: false
-        )
-        let host = GrafanaShellHost(context: grafanaContext, options: options)
+        // At the prompt each result already stands below its own command line.
+        guard let host = makeHost(connection: connection, separatesResults: false) else { return 2 }
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: arguments, variables: parsedVariables)
         let report = Self.reporter(host: host)
