@@ -93,14 +93,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // A tiny shell over a fake evaluator, for the real-terminal tests until `gfs` runs
-        // the shell itself.
-        .executableTarget(
-            name: "gfs-shell-demo",
-            dependencies: ["GFSShell", "GFSLanguage"],
-            swiftSettings: swiftSettings
-        ),
-
         // The thin executable.
         .executableTarget(
             name: "gfs",

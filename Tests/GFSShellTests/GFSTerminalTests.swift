@@ -4,21 +4,25 @@ import Testing
 /// The real `gfs` at the prompt, in a real terminal driven by tmux, against the in-process
 /// sandbox on a real port (`--sandbox`): tables, history, completion from the command table,
 /// the session and the server, Ctrl-C at the prompt and during a request, Ctrl-D, secrets kept
-/// out of the history file, the rc file and `-i`, and the whole tutorial.
+/// out of the history file, the rc file and `-i`, the whole tutorial, and what libedit and the
+/// shell do alone: Ctrl-R, Ctrl-Z with `fg`, and resizing the window.
 @Suite(.serialized, .enabled(if: TmuxSession.canRun, "tmux cannot run here; install tmux (scripts/bootstrap does)"))
 struct GFSTerminalTests {
     /// `gfs --sandbox` in tmux, started in the repository's root so `examples/` completes.
+    /// With `underJobControl`, started from an interactive bash so that Ctrl-Z and `fg` work.
     static func start(
         _ arguments: [String] = [],
         environment: [String: String] = [:],
-        rc: String? = nil
+        rc: String? = nil,
+        underJobControl: Bool = false
     ) async throws -> TmuxSession {
         let tmux = try await TmuxSession(
             executable: TmuxSession.gfsBinary,
             arguments: ["--sandbox"] + arguments,
             environment: environment,
             workingDirectory: TmuxSession.repositoryRoot,
-            rcFile: rc
+            rcFile: rc,
+            underJobControl: underJobControl
         )
         return tmux
     }
@@ -322,5 +326,70 @@ struct GFSTerminalTests {
         for line in ["org create apiorg", "use $org", "key create apikeycurl Admin", "use $key", push] {
             #expect(history.contains(line.replacingOccurrences(of: " ", with: "\\040")), "\(line) in \(history)")
         }
+    }
+
+    @Test func ctrlRSearchesHistory() async throws {
+        let tmux = try await Self.start()
+        defer { tmux.close() }
+        try await tmux.waitFor(timeout: Self.slow) { Self.isPrompt($0.last) }
+        for line in ["echo \"first\"", "org list"] {
+            await tmux.send(literal: line)
+            await tmux.send(keys: "Enter")
+            try await tmux.waitFor { $0.contains { Self.isPrompt($0, typed: line) } && Self.isPrompt($0.last) }
+        }
+        await tmux.send(keys: "C-r")
+        await tmux.send(literal: "ech")
+        // libedit shows the search below the line it found.
+        try await tmux.waitFor {
+            $0.last == "bck:ech" && Self.isPrompt($0.dropLast().last, typed: "echo \"first\"")
+        }
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.filter { $0 == "first" }.count == 2 && Self.isPrompt($0.last) }
+    }
+
+    @Test func ctrlZSuspendsAndFgRedrawsTheLine() async throws {
+        let tmux = try await Self.start(underJobControl: true)
+        defer { tmux.close() }
+        try await tmux.waitFor(timeout: Self.slow) { Self.isPrompt($0.last) }
+        await tmux.send(literal: "org li")
+        try await tmux.waitFor { Self.isPrompt($0.last, typed: "org li") }
+        await tmux.send(keys: "C-z")
+        try await tmux.waitFor { $0.contains { $0.contains("Stopped") } && $0.last == "$ " }
+        await tmux.send(literal: "fg")
+        await tmux.send(keys: "Enter")
+        // Resumed with the half-typed line drawn again after bash's output.
+        try await tmux.waitFor { Self.isPrompt($0.last, typed: "org li") }
+        await tmux.send(literal: "st")
+        await tmux.send(keys: "Enter")
+        // The sandbox ran on in the same process: the request works after the resume.
+        try await tmux.waitFor {
+            $0.contains { $0.hasPrefix("1") && $0.hasSuffix("Main Org.") } && Self.isPrompt($0.last)
+        }
+        // Editing still works after the resume: the terminal is back in libedit's mode.
+        await tmux.send(keys: "Up")
+        try await tmux.waitFor { Self.isPrompt($0.last, typed: "org list") }
+    }
+
+    @Test func resizingTheWindowRedrawsTheLine() async throws {
+        let tmux = try await Self.start()
+        defer { tmux.close() }
+        try await tmux.waitFor(timeout: Self.slow) { Self.isPrompt($0.last) }
+        // An open string: the line cannot run before it is finished below.
+        let text = "echo \"wrapped at forty é"
+        await tmux.send(literal: text)
+        try await tmux.waitFor { Self.isPrompt($0.last, typed: text) }
+        let line = try #require(await tmux.lines().last)
+        await tmux.resize(columns: 40)
+        // tmux re-wraps the line already on the screen to the new width; libedit's redraw
+        // then draws it once more below, so it shows twice. (Compared without spaces: the
+        // screen's trailing ones are trimmed.)
+        let squeezed = { (text: String) in text.replacingOccurrences(of: " ", with: "") }
+        try await tmux.waitFor {
+            squeezed($0.suffix(2).joined()) == squeezed(line)
+                && squeezed($0.joined()).components(separatedBy: squeezed(line)).count == 3
+        }
+        await tmux.send(literal: "\"")
+        await tmux.send(keys: "Enter")
+        try await tmux.waitFor { $0.contains("wrapped at forty é") && Self.isAnyPrompt($0.last) }
     }
 }

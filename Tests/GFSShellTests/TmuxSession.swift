@@ -1,77 +1,6 @@
 import Foundation
-import Testing
 
-/// Drives the demo shell (`gfs-shell-demo`, a shell over a fake evaluator) through a real
-/// pseudo-terminal with tmux, for what the real `gfs` tests (GFSTerminalTests) do not repeat:
-/// Ctrl-R, Ctrl-Z with `fg`, and resizing, which are libedit's and the shell's alone.
-///
-/// `GFS_SHELL_BINARY` names another binary to drive.
-@Suite(.serialized, .enabled(if: TmuxSession.canRun, "tmux cannot run here; install tmux (scripts/bootstrap does)"))
-struct TerminalTests {
-    static let prompt = "admin@localhost:3000 [apiorg]> "
-
-    @Test func ctrlRSearchesHistory() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        for line in ["org create apiorg", "use $org"] {
-            try await tmux.waitFor { $0.last == Self.prompt }
-            await tmux.send(literal: line)
-            await tmux.send(keys: "Enter")
-        }
-        try await tmux.waitFor("ran: use $org")
-        try await tmux.waitFor { $0.last == Self.prompt }
-        await tmux.send(keys: "C-r")
-        await tmux.send(literal: "crea")
-        // libedit shows the search below the line it found.
-        try await tmux.waitFor { $0.last == "bck:crea" && $0.dropLast().last == Self.prompt + "org create apiorg" }
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.filter { $0 == "ran: org create apiorg" }.count == 2 }
-    }
-
-    @Test func ctrlZSuspendsAndFgRedrawsTheLine() async throws {
-        let tmux = try await TmuxSession(underJobControl: true)
-        defer { tmux.close() }
-        try await tmux.waitFor { $0.last == "$ " }
-        await tmux.send(literal: "'\(TmuxSession.binary)'")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.last == Self.prompt }
-        await tmux.send(literal: "org li")
-        await tmux.send(keys: "C-z")
-        try await tmux.waitFor { $0.contains { $0.contains("Stopped") } && $0.last == "$ " }
-        await tmux.send(literal: "fg")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.last == Self.prompt + "org li" }
-        await tmux.send(literal: "st")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor("ran: org list")
-        try await tmux.waitFor { $0.last == Self.prompt }
-        // Editing still works after the resume: the terminal is back in libedit's mode.
-        await tmux.send(keys: "Up")
-        try await tmux.waitFor { $0.last == Self.prompt + "org list" }
-    }
-
-    @Test func resizingTheWindowRedrawsTheLine() async throws {
-        let tmux = try await TmuxSession()
-        defer { tmux.close() }
-        try await tmux.waitFor { $0.last == Self.prompt }
-        let text = "org list --with a tail é"
-        await tmux.send(literal: text)
-        try await tmux.waitFor { $0.last == Self.prompt + text }
-        await tmux.resize(columns: 40)
-        // Redrawn on a fresh line, wrapped at the new width.
-        let wrapped = Self.prompt + text
-        // (Compared without spaces: the screen's trailing ones are trimmed. tmux re-wraps the
-        // old line and scrolls part of it away; without a redraw the screen kept one line.)
-        let squeezed = { (text: String) in text.replacingOccurrences(of: " ", with: "") }
-        try await tmux.waitFor { squeezed($0.suffix(2).joined()) == squeezed(wrapped) && $0.count >= 3 }
-        await tmux.send(literal: "!")
-        await tmux.send(keys: "Enter")
-        try await tmux.waitFor { $0.suffix(2).first.map { $0.hasPrefix("ran: \(text)!") } == true }
-    }
-
-}
-
-/// One tmux server with one window running the shell binary.
+/// One tmux server with one window running a program (by default `gfs`) in a real terminal.
 ///
 /// Everything waits asynchronously: the tests share Swift's cooperative pool, one thread per
 /// core, with tests that measure time.
@@ -79,11 +8,10 @@ struct TmuxSession {
     let socket = "gfs-shell-test-\(UUID().uuidString.prefix(8))"
     let historyFile: String
 
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["GFS_SHELL_BINARY"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/gfs-shell-demo").path
+    /// The `gfs` executable built by `swift build`; `GFS_BINARY` names another one.
+    static let gfsBinary: String = {
+        if let path = ProcessInfo.processInfo.environment["GFS_BINARY"] { return path }
+        return URL(fileURLWithPath: repositoryRoot).appendingPathComponent(".build/debug/gfs").path
     }()
 
     /// Whether tmux is installed and can start a server here.
@@ -91,12 +19,6 @@ struct TmuxSession {
         let probe = "gfs-shell-probe-\(UUID().uuidString.prefix(8))"
         defer { _ = runBriefly(["-L", probe, "kill-server"]) }
         return runBriefly(["-L", probe, "new-session", "-d", "-x", "80", "-y", "5", "sleep 5"]) == 0
-    }()
-
-    /// The `gfs` executable next to the demo binary, built by `swift build`.
-    static let gfsBinary: String = {
-        if let path = ProcessInfo.processInfo.environment["GFS_BINARY"] { return path }
-        return URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("gfs").path
     }()
 
     /// The repository's root, where the real-terminal tests start `gfs` (for `examples/`).
@@ -107,10 +29,12 @@ struct TmuxSession {
     let directory: String
 
     /// Starts `executable` with `arguments` in a new tmux window, in `workingDirectory`, with
-    /// `environment` added to a quiet terminal's and `rcFile` as the rc file; with `underJobControl`, an interactive bash
-    /// starts it instead, so that Ctrl-Z and `fg` work.
+    /// `environment` added to a quiet terminal's and `rcFile` as the rc file.
+    ///
+    /// With `underJobControl` the window runs an interactive bash (prompt `$ `) and the command
+    /// is typed into it, so that Ctrl-Z stops it and `fg` typed at bash resumes it.
     init(
-        executable: String = TmuxSession.binary,
+        executable: String = TmuxSession.gfsBinary,
         arguments: [String] = [],
         environment extra: [String: String] = [:],
         workingDirectory: String? = nil,
@@ -122,7 +46,7 @@ struct TmuxSession {
         if let rcFile { try rcFile.write(toFile: directory + "/config/gfs/rc", atomically: true, encoding: .utf8) }
         historyFile = directory + "/state/gfs/history"
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw TmuxError(message: "No shell binary at \(executable); build it with `swift build`.")
+            throw TmuxError(message: "No binary at \(executable); build it with `swift build`.")
         }
         // After the shell exits its status stays on screen for `waitFor`. The rc file is looked
         // for in the scratch directory, so a developer's own never runs in a test.
@@ -142,6 +66,11 @@ struct TmuxSession {
         if let workingDirectory { tmuxArguments += ["-c", workingDirectory] }
         let status = await Self.run(tmuxArguments + [command]).status
         guard status == 0 else { throw TmuxError(message: "tmux new-session failed with status \(status)") }
+        if underJobControl {
+            try await waitFor { $0.last == "$ " }
+            await send(literal: commandLine)
+            await send(keys: "Enter")
+        }
     }
 
     /// `text` in single quotes for the shell tmux runs the command with.
@@ -172,11 +101,11 @@ struct TmuxSession {
         return lines.map { $0.hasSuffix(">") || $0 == "$" ? $0 + " " : $0 }
     }
 
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) async throws {
+    func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws {
         try await waitFor(timeout: timeout) { $0.contains { $0.contains(text) } }
     }
 
-    func waitFor(timeout: Duration = .seconds(10), _ condition: ([String]) -> Bool) async throws {
+    func waitFor(timeout: Duration = .seconds(20), _ condition: ([String]) -> Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
