@@ -125,6 +125,8 @@ let package = Package(
         .testTarget(
             name: "GFSLanguageTests",
             dependencies: ["GFSLanguage", "GFSTestSupport"],
+            // Golden files are read from the source tree (and re-recorded there), not bundled.
+            exclude: ["Golden"],
             resources: [.copy("Scripts")],
             swiftSettings: swiftSettings
         ),
@@ -132,6 +134,7 @@ let package = Package(
         .testTarget(
             name: "GFSCLITests",
             dependencies: ["GFSLanguage", "GFSTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
