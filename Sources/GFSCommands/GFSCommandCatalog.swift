@@ -18,7 +18,8 @@ public enum GFSCommandCatalog {
         "datasource": "Data sources",
     ]
 
-    static let commands: [CommandSpec] = connection + organizations + keys + dashboards + folders + datasources
+    static let commands: [CommandSpec] =
+        connection + organizations + keys + dashboards + folders + datasources + api
 
     static let connection: [CommandSpec] = [
         CommandSpec(
@@ -403,5 +404,56 @@ public enum GFSCommandCatalog {
             arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
             example: "datasource delete prom"
         ),
+    ]
+
+    static let api: [CommandSpec] = [
+        CommandSpec(
+            path: ["api"],
+            summary: "Send any request to the Grafana HTTP API and return its answer.",
+            arguments: [
+                ArgumentSpec(
+                    "method",
+                    completion: .httpMethod,
+                    summary: "GET, POST, PUT, PATCH, DELETE or HEAD, in any case."
+                ),
+                ArgumentSpec(
+                    "path",
+                    completion: .apiPath,
+                    summary: "The path below the server's URL, such as /api/health."
+                ),
+            ],
+            options: [
+                OptionSpec(
+                    "body",
+                    valueName: "BODY",
+                    summary: "JSON text, @FILE for a file's contents, or a value sent as JSON."
+                ),
+                OptionSpec(
+                    "query",
+                    valueName: "KEY=VALUE",
+                    isRepeatable: true,
+                    summary: "A query parameter."
+                ),
+                OptionSpec(
+                    "header",
+                    valueName: "'NAME: VALUE'",
+                    isRepeatable: true,
+                    summary: "A header line."
+                ),
+            ],
+            example: "api POST /api/teams --body '{\"name\": \"ops\"}'",
+            discussion: """
+                The request carries the session's server, credentials and org, like every other
+                command. Its answer is the result: the JSON body as a value (so
+                '(api GET /api/teams/search).teams' works), other text as a string, and null for
+                an empty body. A status outside 2xx fails with Grafana's message, and
+                '$error.status' holds the status under 'try'. A text or @FILE body must be JSON
+                unless a Content-Type header names another type; it is checked before anything
+                is sent. With --dry-run every method but GET and HEAD is printed as curl and not
+                sent. The Authorization header cannot be set: use 'use token' or 'connect'.
+                Paths complete from Grafana 11.4.0's OpenAPI spec, the only one shipped, whatever
+                the server's version.
+                """
+        )
     ]
 }

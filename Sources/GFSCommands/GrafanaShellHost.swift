@@ -190,6 +190,7 @@ public final class GrafanaShellHost: CommandHost {
         case ["datasource", "list"]: try await listDataSources(call)
         case ["datasource", "show"]: try await showDataSource(call)
         case ["datasource", "delete"]: try await deleteDataSource(call)
+        case ["api"]: try await callAPI(call)
         default: throw CommandFailure(message: "Command '\(call.name)' is not implemented by this host")
         }
     }

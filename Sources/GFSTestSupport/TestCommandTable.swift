@@ -19,7 +19,8 @@ public enum TestCommandTable {
         "datasource": "Data sources",
     ]
 
-    static let commands: [CommandSpec] = connection + organizations + keys + dashboards + folders + datasources
+    static let commands: [CommandSpec] =
+        connection + organizations + keys + dashboards + folders + datasources + api
 
     static let connection: [CommandSpec] = [
         CommandSpec(
@@ -353,5 +354,22 @@ public enum TestCommandTable {
             arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
             example: "datasource delete prom"
         ),
+    ]
+
+    static let api: [CommandSpec] = [
+        CommandSpec(
+            path: ["api"],
+            summary: "Send any request to the Grafana HTTP API and return its answer.",
+            arguments: [
+                ArgumentSpec("method", completion: .httpMethod, summary: "GET, POST, PUT, PATCH, DELETE or HEAD."),
+                ArgumentSpec("path", completion: .apiPath, summary: "The path below the server's URL."),
+            ],
+            options: [
+                OptionSpec("body", valueName: "BODY", summary: "JSON text, @FILE, or a value sent as JSON."),
+                OptionSpec("query", valueName: "KEY=VALUE", isRepeatable: true, summary: "A query parameter."),
+                OptionSpec("header", valueName: "'NAME: VALUE'", isRepeatable: true, summary: "A header line."),
+            ],
+            example: "api GET /api/health"
+        )
     ]
 }

@@ -47,9 +47,11 @@ public struct TransportRequest: Sendable, Hashable {
     /// The HTTP methods the Grafana API uses.
     public enum Method: String, Sendable, Hashable {
         case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+        /// Only `api HEAD PATH` sends it; no typed call does.
+        case head = "HEAD"
 
-        /// Whether the request changes server state (everything but GET).
-        public var isWrite: Bool { self != .get }
+        /// Whether the request changes server state (everything but GET and HEAD).
+        public var isWrite: Bool { self != .get && self != .head }
     }
 
     /// The HTTP method.
