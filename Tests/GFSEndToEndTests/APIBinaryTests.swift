@@ -27,7 +27,7 @@ import Testing
         )
         #expect(run.status == 0, "\(run.standardError)")
         let lines = run.standardOutput.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2, "\(run.standardOutput)")
+        try #require(lines.count == 2, "\(run.standardOutput)")
         let created = try #require(
             JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         )
