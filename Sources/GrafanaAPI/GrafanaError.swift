@@ -105,7 +105,7 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     public let cause: String?
     /// A full sentence that suggests what to do, when there is an obvious next step.
     public let hint: String?
-    /// The write a dry run captured, for ``Kind/notSent``.
+    /// The write a dry run captured, for ``Kind/notSent`` (from ``WriteOutcome/get()``).
     public let plannedWrite: PlannedWrite?
 
     init(
