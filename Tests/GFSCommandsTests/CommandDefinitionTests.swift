@@ -53,6 +53,26 @@ import Testing
         #expect(option?.hint == "This is a bug in gfs: the command reads a name its definition does not declare.")
     }
 
+    /// Every handler reads only names its spec declares, at least up to its first request:
+    /// run against a server that refuses connections, no command fails for an undeclared
+    /// name. (The sandbox tests run each command past its requests.)
+    @Test(arguments: GFSCommandCatalog.definitions.map(\.name))
+    func everyHandlerReadsDeclaredNames(_ name: String) async throws {
+        let definition = try #require(GFSCommandCatalog.definition(name.split(separator: " ").map(String.init)))
+        let context = try ContextResolver(environment: [:], configPath: "/nonexistent").resolve(
+            ConnectionOptions(url: "http://127.0.0.1:1", user: "admin", password: "admin")
+        )
+        let host = GrafanaShellHost(context: context, options: .init(environment: [:]), sink: CapturingSink())
+        let values: [Value] = definition.spec.arguments.map { .string($0.completion == .role ? "Admin" : "x") }
+        let call = CommandCall(path: definition.spec.path, arguments: values, range: Self.range, sourceName: "t")
+        do {
+            _ = try await host.run(call)
+        } catch let failure as CommandFailure {
+            #expect(!failure.message.contains("has no argument"), "\(failure.message)")
+            #expect(!failure.message.contains("has no option"), "\(failure.message)")
+        }
+    }
+
     @Test func anEmptyRequiredArgumentIsMissing() throws {
         let create = try arguments(["org", "create"], [""])
         let failure = #expect(throws: CommandFailure.self) { try create.required("name") }
