@@ -50,7 +50,8 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Kind(.invalidRequest)
         /// The configuration cannot work (bad URL, unreadable CA file).
         public static let invalidConfiguration = Kind(.invalidConfiguration)
-        /// A write was captured by a dry run instead of being sent; see ``GrafanaError/plannedWrite``.
+        /// A write was captured by a dry run instead of being sent, and the caller asked for its
+        /// answer (``WriteOutcome/get()``); see ``GrafanaError/plannedWrite``.
         public static let notSent = Kind(.notSent)
         /// `createKey` found the service account with another role than the one asked for.
         public static let serviceAccountRoleMismatch = Kind(.serviceAccountRoleMismatch)
