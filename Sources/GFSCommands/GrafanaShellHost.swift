@@ -321,7 +321,7 @@ public final class GrafanaShellHost: CommandHost {
         }
         for write in calls {
             note(
-                "gfs: warning: \(write) was interrupted after it was sent; Grafana may have applied it; "
+                "gfs: warning: \(write) was interrupted in flight; Grafana may have applied it; "
                     + "check with '\(checkCommand(for: call.path))' before running '\(call.name)' again"
             )
         }

@@ -199,6 +199,19 @@ extension ContextResolverTests {
         #expect(context.clientConfiguration.retry.maxRetries == 5)
     }
 
+    @Test func aTimeoutWrittenAsABareNumberIsSeconds() throws {
+        let context = try resolver(
+            [:],
+            config: """
+                current-context: slow
+                contexts:
+                  slow:
+                    timeout: 45
+                """
+        ).resolve(ConnectionOptions())
+        #expect(context.timeout == .seconds(45))
+    }
+
     @Test func withoutThemTheDefaultsApply() throws {
         let configuration = try resolver([:]).resolve(ConnectionOptions()).clientConfiguration
         #expect(configuration.timeouts.total == .seconds(60))

@@ -134,7 +134,7 @@ import Testing
         #expect(outcome.status == .interrupted)
         #expect(
             sink.standardError
-                == "gfs: warning: create organization (POST /api/orgs) was interrupted after it was sent; Grafana may have applied it; check with 'org list' before running 'org create' again\n"
+                == "gfs: warning: create organization (POST /api/orgs) was interrupted in flight; Grafana may have applied it; check with 'org list' before running 'org create' again\n"
         )
     }
 }
