@@ -62,7 +62,12 @@ import Testing
         let context = try ContextResolver(environment: [:], configPath: "/nonexistent").resolve(
             ConnectionOptions(url: "http://127.0.0.1:1", user: "admin", password: "admin")
         )
-        let host = GrafanaShellHost(context: context, options: .init(environment: [:]), sink: CapturingSink())
+        // No retries: a refused connection fails at once.
+        let host = GrafanaShellHost(
+            context: context,
+            options: .init(environment: [:], retries: 0),
+            sink: CapturingSink()
+        )
         let values: [Value] = definition.spec.arguments.map { .string($0.completion == .role ? "Admin" : "x") }
         let call = CommandCall(path: definition.spec.path, arguments: values, range: Self.range, sourceName: "t")
         do {
