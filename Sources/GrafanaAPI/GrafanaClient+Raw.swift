@@ -36,14 +36,14 @@ public struct RawRequest: Sendable, Hashable {
 }
 
 extension GrafanaClient {
-    /// Sends a request to any endpoint and returns the 2xx response whole.
+    /// Sends a request to any endpoint and returns the 2xx response whole, or the planned
+    /// write when a dry run captured it.
     ///
-    /// Throws ``GrafanaError`` with Grafana's message and status for other statuses, of kind
-    /// ``GrafanaError/Kind/notSent`` when a dry run captured the write, and of kind
+    /// Throws ``GrafanaError`` with Grafana's message and status for other statuses, and of kind
     /// ``GrafanaError/Kind/invalidRequest`` (before sending) for a path that is not below the
     /// server or an `Authorization` header: credentials come from the configuration only, so a
     /// token never sits in a command line.
-    public func send(_ raw: RawRequest) async throws -> TransportResponse {
+    public func send(_ raw: RawRequest) async throws -> WriteOutcome<TransportResponse> {
         let (segments, pathQuery) = try Self.split(raw.path)
         if raw.headers.contains(where: { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }) {
             throw GrafanaError.invalidRequest(
@@ -59,7 +59,9 @@ extension GrafanaClient {
             body: raw.body,
             headers: raw.headers
         )
-        return try await perform(request)
+        // Reads are sent even in a dry run, as for the typed calls.
+        if raw.method.isWrite { return try await recordOrSend(request) }
+        return .sent(try await perform(request))
     }
 
     /// Splits `/api/orgs/name/My%20Org?x=1` into unescaped segments and query items; the

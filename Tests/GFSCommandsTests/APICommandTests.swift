@@ -28,7 +28,7 @@ import Testing
 
     /// The sandbox's state, read with a client of its own.
     func get(_ harness: SandboxHarness, _ path: String) async throws -> Value {
-        let response = try await harness.adminClient().send(RawRequest(method: .get, path: path))
+        let response = try await harness.adminClient().send(RawRequest(method: .get, path: path)).get()
         return try Value(json: String(decoding: response.body, as: UTF8.self))
     }
 

@@ -20,7 +20,7 @@ import Testing
     }
 
     static func teamNames(_ url: String) async throws -> [String] {
-        let response = try await Binary.admin(url).send(RawRequest(method: .get, path: "/api/teams/search"))
+        let response = try await Binary.admin(url).send(RawRequest(method: .get, path: "/api/teams/search")).get()
         let body = try #require(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
         let teams = try #require(body["teams"] as? [[String: Any]])
         return teams.compactMap { $0["name"] as? String }
@@ -73,7 +73,7 @@ import Testing
         #expect(run.standardOutput.contains("stale: 412\n"))
         #expect(run.standardOutput.contains("missing: 404\n"))
         #expect(run.standardOutput.contains("theme: dark\n"))
-        let preferences = try await Binary.admin(url).send(RawRequest(method: .get, path: "/api/org/preferences"))
+        let preferences = try await Binary.admin(url).send(RawRequest(method: .get, path: "/api/org/preferences")).get()
         #expect(String(decoding: preferences.body, as: UTF8.self).contains(#""weekStart":"sunday""#))
     }
 

@@ -2,42 +2,82 @@ import Foundation
 import GFSLanguage
 import GrafanaAPI
 
-/// `api METHOD PATH`: any endpoint, with the session's server, credentials and org.
+// api METHOD PATH: any endpoint, with the session's server, credentials and org.
+extension GFSCommandCatalog {
+    static let api: [CommandDefinition] = [
+        CommandDefinition(
+            CommandSpec(
+                path: ["api"],
+                summary: "Send any request to the Grafana HTTP API and return its answer.",
+                arguments: [
+                    ArgumentSpec(
+                        "method",
+                        completion: .httpMethod,
+                        summary: "GET, POST, PUT, PATCH, DELETE or HEAD, in any case."
+                    ),
+                    ArgumentSpec(
+                        "path",
+                        completion: .apiPath,
+                        summary: "The path below the server's URL, such as /api/health."
+                    ),
+                ],
+                options: [
+                    OptionSpec(
+                        "body",
+                        valueName: "BODY",
+                        summary: "JSON text, @FILE for a file's contents, or a value sent as JSON."
+                    ),
+                    OptionSpec("query", valueName: "KEY=VALUE", isRepeatable: true, summary: "A query parameter."),
+                    OptionSpec("header", valueName: "'NAME: VALUE'", isRepeatable: true, summary: "A header line."),
+                ],
+                example: "api POST /api/teams --body '{\"name\": \"ops\"}'",
+                discussion: """
+                    The request carries the session's server, credentials and org, like every other
+                    command. Its answer is the result: the JSON body as a value (so
+                    '(api GET /api/teams/search).teams' works), other text as a string, and null for
+                    an empty body. A status outside 2xx fails with Grafana's message, and
+                    '$error.status' holds the status under 'try'. A text or @FILE body must be JSON
+                    unless a Content-Type header names another type; it is checked before anything
+                    is sent. With --dry-run every method but GET and HEAD is printed as curl and not
+                    sent. The Authorization header cannot be set: use 'use token' or 'connect'.
+                    Paths complete from Grafana 11.4.0's OpenAPI spec, the only one shipped, whatever
+                    the server's version.
+                    """
+            )
+        ) { try await $0.callAPI($1) }
+    ]
+}
+
 extension GrafanaShellHost {
     /// Sends the request and returns the answer as a value: the parsed JSON body, the text of
     /// a body that is not JSON, or null for an empty one.
     ///
     /// The body is read and checked before anything is sent. A non-2xx answer fails through
     /// the usual `GrafanaError` path (Grafana's message, `$error.status`); under `--dry-run` a
-    /// write is printed as curl and gives a placeholder.
-    func callAPI(_ call: CommandCall) async throws -> Value {
-        let methodText = try call.requiredString(0, "method")
+    /// write is printed as curl and gives a placeholder marked `dryRun: true`.
+    func callAPI(_ call: CommandArguments) async throws -> Value {
+        let methodText = try call.required("method")
         guard let method = TransportRequest.Method(rawValue: methodText.uppercased()) else {
             throw CommandFailure(
                 message: "Unknown HTTP method '\(methodText)'",
                 hint: "Use GET, POST, PUT, PATCH, DELETE or HEAD."
             )
         }
-        let path = try call.requiredString(1, "path")
-        let headers = try call.optionList("header").map(Self.headerField)
-        let query = try call.optionList("query").map(Self.queryItem)
+        let path = try call.required("path")
+        let headers = try call.options("header").map(Self.headerField)
+        let query = try call.options("query").map(Self.queryItem)
         let contentType = headers.last { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value
-        let body = try requestBody(call.options["body"], contentType: contentType)
+        let body = try requestBody(try call.optionValue("body"), contentType: contentType)
         if let body { rememberSecrets(in: body) }
 
-        let response: TransportResponse
-        do {
-            response = try await client.send(
-                RawRequest(method: method, path: path, query: query, headers: headers, body: body)
-            )
-        } catch let error as GrafanaError where error.isNotSent {
-            return .record(
-                Record([("method", .string(method.rawValue)), ("path", .string(path)), ("dryRun", .bool(true))])
-            )
-        }
-        let answer = Self.value(of: response.body)
-        rememberSecrets(in: response.body)
-        return answer
+        let outcome = try await client.send(
+            RawRequest(method: method, path: path, query: query, headers: headers, body: body)
+        )
+        if let response = outcome.answer { rememberSecrets(in: response.body) }
+        return result(
+            of: outcome,
+            planned: Record([("method", .string(method.rawValue)), ("path", .string(path))])
+        ) { Self.value(of: $0.body) }
     }
 
     /// The bytes to send for `--body`: a value as compact JSON; text (or `@FILE`'s contents)
