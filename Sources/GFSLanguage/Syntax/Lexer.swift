@@ -124,6 +124,9 @@ struct Lexer {
     /// it (left unconsumed). Ends the list with an `.end` token.
     private mutating func lexSequence(insideInterpolation: Bool) throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
+        // Scripts average a token per four to six bytes: reserving for that up front spares
+        // a long script the copies of a growing array.
+        if !insideInterpolation { tokens.reserveCapacity(bytes.count / 5 + 16) }
         var brackets: [UInt8] = []
         var precededBySpace = !insideInterpolation
         var atStatementStart = true
@@ -263,7 +266,7 @@ struct Lexer {
                     let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(rawValue: name) {
+                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(spelling: name) {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
@@ -271,7 +274,7 @@ struct Lexer {
                     break
                 }
                 let word = lexWord()
-                if let keyword = Keyword(rawValue: word) {
+                if let keyword = Keyword(spelling: word) {
                     append(.keyword(keyword), from: start)
                     // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
                     if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
@@ -633,6 +636,18 @@ struct Lexer {
         guard let first = byte(at: offset) else { return false }
         if isDigit(first) { return true }
         return first == .dot && byte(at: offset + 1).map(isDigit) == true
+    }
+}
+
+extension Keyword {
+    /// The keyword `text` spells, if any: `init(rawValue:)` behind a cheap test of length
+    /// and first letter, since most words (names, numbers, paths) are not keywords.
+    init?(spelling text: String) {
+        let utf8 = text.utf8
+        guard utf8.count >= 2, utf8.count <= 6, let first = utf8.first, first >= UInt8(ascii: "a"),
+            first <= UInt8(ascii: "t")
+        else { return nil }
+        self.init(rawValue: text)
     }
 }
 
