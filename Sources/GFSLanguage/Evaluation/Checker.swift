@@ -485,7 +485,9 @@ private struct CheckerPass {
     mutating func checkHelp(_ command: Command, words: [(text: String, range: SourceRange)]) {
         var topic: [String] = []
         for word in words.dropFirst() {
-            if table.command(topic) != nil {
+            // A command can also start longer ones (`use`, `use org`): only a word that leads
+            // nowhere deeper is one too many.
+            if table.command(topic) != nil, !table.nextWords(after: topic).contains(word.text) {
                 report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: word.range)
                 return
             }
