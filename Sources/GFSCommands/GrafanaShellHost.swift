@@ -43,6 +43,10 @@ public final class GrafanaShellHost: CommandHost {
         /// script's blocks and tables do not run together. An interactive shell, where a
         /// prompt already separates them, may turn it off.
         public var separatesResults: Bool
+        /// Why the connection settings cannot be used (a malformed config file), if they
+        /// cannot: every command then fails with it, while the language's own statements
+        /// (`echo`, `let`, `help`) still run.
+        public var connectionProblem: ContextError?
 
         public init(
             output: OutputFormat = .text,
@@ -148,6 +152,7 @@ public final class GrafanaShellHost: CommandHost {
     public func run(_ call: CommandCall) async throws -> Value {
         defer { printPlannedWrites() }
         do {
+            if let problem = options.connectionProblem { throw problem }
             try await resolvePendingOrg()
             return try await dispatch(call)
         } catch let failure as CommandFailure {
@@ -155,7 +160,7 @@ public final class GrafanaShellHost: CommandHost {
         } catch let error as GrafanaError {
             throw redacted(CommandFailure(error))
         } catch let error as ContextError {
-            throw redacted(CommandFailure(message: error.message, hint: error.hint))
+            throw redacted(CommandFailure(error))
         }
     }
 

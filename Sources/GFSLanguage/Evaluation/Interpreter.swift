@@ -149,6 +149,7 @@ extension Interpreter {
             return RunOutcome(status: .interrupted)
         default:
             let diagnostic = Diagnostic(
+                code: .internalError,
                 message: "Internal error: \(error)",
                 range: SourceRange(
                     start: SourcePosition(offset: 0, line: 1, column: 1),
@@ -168,8 +169,14 @@ extension Interpreter {
         return names.compactMap { loadedSources[$0] }
     }
 
-    func failure(_ message: String, hint: String? = nil, at range: SourceRange, in context: Context) -> Interruption {
-        .failure(Diagnostic(message: message, hint: hint, range: range, sourceName: context.sourceName))
+    func failure(
+        _ code: ErrorCode,
+        _ message: String,
+        hint: String? = nil,
+        at range: SourceRange,
+        in context: Context
+    ) -> Interruption {
+        .failure(Diagnostic(code: code, message: message, hint: hint, range: range, sourceName: context.sourceName))
     }
 
     func checkCancellation() throws(Interruption) {
@@ -223,6 +230,7 @@ extension Interpreter {
                 items = record.map { .record(Record([("key", .string($0.key)), ("value", $0.value)])) }
             case let other:
                 throw failure(
+                    .typeMismatch,
                     "Cannot loop over \(other.typeDescription)",
                     hint: "'for' loops over a list, or over a record's entries.",
                     at: sequence.range,
@@ -241,7 +249,7 @@ extension Interpreter {
             if let message {
                 text += ": \(try await evaluate(message, in: context).description)"
             }
-            throw failure(text, at: condition.range, in: context)
+            throw failure(.assertionFailed, text, at: condition.range, in: context)
 
         case let .echo(arguments):
             var parts: [String] = []
@@ -258,6 +266,7 @@ extension Interpreter {
             let value = try await evaluate(code, in: context)
             guard case let .int(number) = value, (0...255).contains(number) else {
                 throw failure(
+                    .invalidExitCode,
                     "Invalid exit code \(value.description)",
                     hint: "An exit code is a whole number from 0 to 255.",
                     at: code.range,
@@ -270,10 +279,11 @@ extension Interpreter {
 
     func runSource(_ pathExpression: Expression, in context: Context) async throws(Interruption) {
         guard case let .string(path) = try await evaluate(pathExpression, in: context) else {
-            throw failure("Expected a file path after 'source'", at: pathExpression.range, in: context)
+            throw failure(.typeMismatch, "Expected a file path after 'source'", at: pathExpression.range, in: context)
         }
         guard session.sourceStack.count < Interpreter.maximumSourceDepth else {
             throw failure(
+                .sourceLoop,
                 "Too many nested 'source' statements",
                 hint: "Does a file source itself?",
                 at: pathExpression.range,
@@ -286,6 +296,7 @@ extension Interpreter {
             text = try await host.readSource(at: resolved)
         } catch {
             throw failure(
+                .sourceUnreadable,
                 "Cannot read '\(path)'",
                 hint: Interpreter.describe(error),
                 at: pathExpression.range,
@@ -319,7 +330,7 @@ extension Interpreter {
     func run(_ command: Command, in context: Context) async throws(Interruption) -> (value: Value, call: CommandCall?) {
         try checkCancellation()
         guard let resolution = context.checked.resolution(of: command) else {
-            throw failure("Command was not checked", at: command.range, in: context)
+            throw failure(.internalError, "Command was not checked", at: command.range, in: context)
         }
         switch resolution.target {
         case let .help(topic):
@@ -339,10 +350,12 @@ extension Interpreter {
                 guard command.isTry else {
                     throw .failure(
                         Diagnostic(
+                            code: failure.code,
                             message: failure.message,
                             hint: failure.hint,
                             range: command.range,
-                            sourceName: context.sourceName
+                            sourceName: context.sourceName,
+                            details: failure.details
                         )
                     )
                 }
@@ -394,10 +407,11 @@ extension Interpreter {
         )
     }
 
-    /// `$error` after a failed `try`: what failed and where, plus the host's details
+    /// `$error` after a failed `try`: its code, what failed and where, plus the host's details
     /// (for Grafana errors, `status` and `messageId`).
     func errorRecord(_ failure: CommandFailure, call: CommandCall, command: Command, in context: Context) -> Record {
         var record = Record([
+            ("code", .string(failure.code.name)),
             ("message", .string(failure.message)),
             ("hint", failure.hint.map(Value.string) ?? .null),
             ("command", .string(call.name)),
@@ -437,7 +451,13 @@ extension Interpreter {
                     binder.map { "'$\(name.name)' is set by '\($0.name)', which has not succeeded yet." }
                     ?? (name.name == "error" ? "'$error' is set by a command prefixed with 'try'." : nil)
                     ?? name.name.bestMatch(in: session.variables.keys).map { "Did you mean '$\($0)'?" }
-                throw failure("Undefined variable '$\(name.name)'", hint: hint, at: name.range, in: context)
+                throw failure(
+                    .undefinedVariable,
+                    "Undefined variable '$\(name.name)'",
+                    hint: hint,
+                    at: name.range,
+                    in: context
+                )
             }
             return value
 
@@ -474,7 +494,12 @@ extension Interpreter {
                 case let .int(number) where number != .min: return .int(-number)
                 case let .double(number): return .double(-number)
                 default:
-                    throw failure("Cannot negate \(value.typeDescription)", at: expression.range, in: context)
+                    throw failure(
+                        .typeMismatch,
+                        "Cannot negate \(value.typeDescription)",
+                        at: expression.range,
+                        in: context
+                    )
                 }
             }
 
@@ -496,6 +521,7 @@ extension Interpreter {
     func field(_ name: Identifier, of value: Value, in context: Context) throws(Interruption) -> Value {
         guard case let .record(record) = value else {
             throw failure(
+                .typeMismatch,
                 "Cannot read field '\(name.name)' of \(value.typeDescription)",
                 hint: value == .null
                     ? "The value is null; did the command return nothing?" : "Only records have fields.",
@@ -505,6 +531,7 @@ extension Interpreter {
         }
         guard let field = record[name.name] else {
             throw failure(
+                .noSuchField,
                 "No field '\(name.name)' in the record",
                 hint: fieldHint(name.name, record),
                 at: name.range,
@@ -531,6 +558,7 @@ extension Interpreter {
         case let (.list(elements), .int(index)):
             guard elements.indices.contains(index) else {
                 throw failure(
+                    .indexOutOfRange,
                     "Index \(index) out of range",
                     hint: elements.isEmpty
                         ? "The list is empty."
@@ -541,10 +569,16 @@ extension Interpreter {
             }
             return elements[index]
         case (.list, _):
-            throw failure("List index must be a whole number, not \(key.typeDescription)", at: keyRange, in: context)
+            throw failure(
+                .typeMismatch,
+                "List index must be a whole number, not \(key.typeDescription)",
+                at: keyRange,
+                in: context
+            )
         case let (.record(record), .string(name)):
             guard let field = record[name] else {
                 throw failure(
+                    .noSuchField,
                     "No field '\(name)' in the record",
                     hint: fieldHint(name, record),
                     at: keyRange,
@@ -553,9 +587,15 @@ extension Interpreter {
             }
             return field
         case (.record, _):
-            throw failure("Record key must be a string, not \(key.typeDescription)", at: keyRange, in: context)
+            throw failure(
+                .typeMismatch,
+                "Record key must be a string, not \(key.typeDescription)",
+                at: keyRange,
+                in: context
+            )
         default:
             throw failure(
+                .typeMismatch,
                 "Cannot index \(value.typeDescription)",
                 hint: "Only lists and records can be indexed.",
                 at: whole,
@@ -589,6 +629,7 @@ extension Interpreter {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let order = lhs.compare(to: rhs) else {
                 throw failure(
+                    .typeMismatch,
                     "Cannot compare \(lhs.typeDescription) with \(rhs.typeDescription)",
                     hint: "'\(op.rawValue)' compares two numbers or two strings.",
                     at: whole.range,
@@ -615,6 +656,7 @@ extension Interpreter {
             default:
                 if let a = lhs.numericValue, let b = rhs.numericValue { return .double(a + b) }
                 throw failure(
+                    .typeMismatch,
                     "Cannot add \(lhs.typeDescription) and \(rhs.typeDescription)",
                     hint:
                         "'+' adds numbers and joins two strings or two lists; to join text and numbers use \"${a}${b}\".",
@@ -630,6 +672,7 @@ extension Interpreter {
             default:
                 if let a = lhs.numericValue, let b = rhs.numericValue { return .double(a - b) }
                 throw failure(
+                    .typeMismatch,
                     "Cannot subtract \(rhs.typeDescription) from \(lhs.typeDescription)",
                     hint: "'-' subtracts numbers.",
                     at: whole.range,
