@@ -8,10 +8,26 @@ import Testing
 /// cannot be written, and `$error.code` for Grafana's answers.
 @Suite(.serialized) struct ExitStatusBinaryTests {
     /// Runs `gfs` from the package root; standard output goes to `output` (a file by default).
+    /// The wait happens on a Dispatch thread, so the cooperative pool stays free for the
+    /// sandboxes that tests run in this process.
     static func gfs(
         _ arguments: [String],
         environment: [String: String] = [:],
         output: String? = nil
+    ) async throws -> GFSBinaryTests.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result { try gfsBlocking(arguments, environment: environment, output: output) }
+                )
+            }
+        }
+    }
+
+    static func gfsBlocking(
+        _ arguments: [String],
+        environment: [String: String],
+        output: String?
     ) throws -> GFSBinaryTests.Result {
         let binary =
             ProcessInfo.processInfo.environment["GFS_BINARY"]
@@ -53,7 +69,7 @@ import Testing
     @Test func wrongCredentialsExit3() async throws {
         let (server, url) = try await GFSBinaryTests.sandbox()
         defer { Task { await server.stop() } }
-        let run = try Self.gfs(
+        let run = try await Self.gfs(
             GFSBinaryTests.connect(url) + ["--output", "json", "-c", "org list"],
             environment: ["GFS_TEST_PASSWORD": "wrong"]
         )
@@ -63,20 +79,20 @@ import Testing
         #expect(!run.standardError.contains("wrong"))
     }
 
-    @Test func aMissingPermissionExits3() throws {
+    @Test func aMissingPermissionExits3() async throws {
         // A Viewer token may not create orgs: Grafana answers 403.
-        let run = try Self.gfs(["--sandbox", "-c", "key create viewer Viewer\nuse $key\norg create nope"])
+        let run = try await Self.gfs(["--sandbox", "-c", "key create viewer Viewer\nuse $key\norg create nope"])
         #expect(run.status == 3, "\(run.standardError)")
         #expect(run.standardError.contains("<command line>:3:1: error: "), "\(run.standardError)")
     }
 
-    @Test func aPushWhereSomeFilesFailExits4() throws {
+    @Test func aPushWhereSomeFilesFailExits4() async throws {
         let directory = try Self.temporaryDirectory()
         try Self.writeDashboard(directory + "/a.json", uid: "exit-a", title: "A")
         try FileManager.default.createDirectory(atPath: directory + "/second", withIntermediateDirectories: true)
         try Self.writeDashboard(directory + "/second/a.json", uid: "exit-a", title: "A changed")
         try Self.writeDashboard(directory + "/second/b.json", uid: "exit-b", title: "B")
-        let run = try Self.gfs([
+        let run = try await Self.gfs([
             "--sandbox", "-c",
             "dashboard push \(directory)/a.json\ndashboard push \(directory)/second\necho never",
         ])
@@ -84,7 +100,7 @@ import Testing
         #expect(!run.standardOutput.contains("never"))
         #expect(run.standardError.contains("1 of 2 dashboards failed"), "\(run.standardError)")
 
-        let caught = try Self.gfs([
+        let caught = try await Self.gfs([
             "--sandbox", "-c",
             "dashboard push \(directory)/a.json\ntry dashboard push \(directory)/second\necho $error.code",
         ])
@@ -98,15 +114,15 @@ import Testing
             (410, #"{"message":"This API has been removed"}"#)
         }
         defer { Task { try? await server.close() } }
-        let run = try Self.gfs(
+        let run = try await Self.gfs(
             ["--url", "http://127.0.0.1:\(server.port)", "--output", "json", "-c", "org list"]
         )
         #expect(run.status == 6, "\(run.standardError)")
         #expect(run.standardError.contains(#""code":"grafana.unsupported-version""#), "\(run.standardError)")
     }
 
-    @Test func grafanasAnswersHaveTheirCodesInError() throws {
-        let run = try Self.gfs([
+    @Test func grafanasAnswersHaveTheirCodesInError() async throws {
+        let run = try await Self.gfs([
             "--sandbox", "-c",
             """
             org create twice
@@ -120,10 +136,10 @@ import Testing
         #expect(run.standardOutput.hasSuffix("grafana.conflict 409\ngrafana.not-found 404\n"), "\(run.standardOutput)")
     }
 
-    @Test func aPullToAFullDiskExits74() throws {
+    @Test func aPullToAFullDiskExits74() async throws {
         let directory = try Self.temporaryDirectory()
         try Self.writeDashboard(directory + "/a.json", uid: "full-a", title: "Full")
-        let run = try Self.gfs(
+        let run = try await Self.gfs(
             ["--sandbox", "-c", "let pushed = (dashboard push \(directory)/a.json)\ndashboard pull full-a"],
             output: "/dev/full"
         )
