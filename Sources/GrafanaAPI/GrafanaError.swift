@@ -50,7 +50,8 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Kind(.invalidRequest)
         /// The configuration cannot work (bad URL, unreadable CA file).
         public static let invalidConfiguration = Kind(.invalidConfiguration)
-        /// A write was captured by a dry run instead of being sent; see ``GrafanaError/plannedWrite``.
+        /// A write was captured by a dry run instead of being sent, and the caller asked for its
+        /// answer (``WriteOutcome/get()``); see ``GrafanaError/plannedWrite``.
         public static let notSent = Kind(.notSent)
         /// `createKey` found the service account with another role than the one asked for.
         public static let serviceAccountRoleMismatch = Kind(.serviceAccountRoleMismatch)
@@ -105,8 +106,11 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     public let cause: String?
     /// A full sentence that suggests what to do, when there is an obvious next step.
     public let hint: String?
-    /// The write a dry run captured, for ``Kind/notSent``.
+    /// The write a dry run captured, for ``Kind/notSent`` (from ``WriteOutcome/get()``).
     public let plannedWrite: PlannedWrite?
+    /// A write was sent and then the connection failed or timed out: Grafana may have applied
+    /// it, so it should be checked before it is sent again.
+    public let mayHaveBeenApplied: Bool
 
     init(
         kind: Kind,
@@ -118,7 +122,8 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         url: String? = nil,
         cause: String? = nil,
         hint: String? = nil,
-        plannedWrite: PlannedWrite? = nil
+        plannedWrite: PlannedWrite? = nil,
+        mayHaveBeenApplied: Bool = false
     ) {
         self.kind = kind
         self.call = call
@@ -130,6 +135,7 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
         self.hint = hint
         self.plannedWrite = plannedWrite
+        self.mayHaveBeenApplied = mayHaveBeenApplied
     }
 
     /// One line: what failed, Grafana's message, the status and the request line.

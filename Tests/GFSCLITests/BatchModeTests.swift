@@ -123,6 +123,10 @@ import Testing
         assertGolden(push.standardOutput, named: "help-dashboard-push")
         let connect = try GFSProcess.run(["-c", "help connect"])
         assertGolden(connect.standardOutput, named: "help-connect")
+        // A command that starts a longer one does not hide it.
+        let useOrg = try GFSProcess.run(["-c", "help use org"])
+        #expect(useOrg.status == 0)
+        #expect(useOrg.standardOutput.hasPrefix("Usage: use org NAME [--switch]\n"))
     }
 
     @Test func noColourWhenNotOnATerminal() throws {

@@ -394,7 +394,9 @@ private struct CheckerPass {
         }
         var topic: [String] = []
         for word in words.dropFirst() {
-            if table.command(topic) != nil {
+            // A command can also start longer ones (`use`, `use org`): only a word that leads
+            // nowhere deeper is one too many.
+            if table.command(topic) != nil, !table.nextWords(after: topic).contains(word.text) {
                 report(
                     .tooManyArguments,
                     "Too many arguments for 'help'",
