@@ -174,12 +174,12 @@ import Testing
         #expect(invalid.standardError.contains("typo.gfs:2:1: error: Unknown command 'dashbord'"))
         #expect(try await Self.admin(url).orgs().count == 1)
 
-        // A wrong password: Grafana's 401, status 1, the password nowhere.
+        // A wrong password: Grafana's 401, status 3 (auth), the password nowhere.
         let unauthorized = try Self.gfs(
             Self.connect(url) + [try script("list.gfs", "org list")],
             environment: ["GFS_TEST_PASSWORD": "wrong-password"]
         )
-        #expect(unauthorized.status == 1)
+        #expect(unauthorized.status == 3)
         #expect(unauthorized.standardError.contains("401"))
         #expect(!unauthorized.standardError.contains("wrong-password"))
 
@@ -222,11 +222,11 @@ import Testing
         #expect(notFound.status == 1)
         #expect(notFound.standardError.contains("404"))
 
-        // The script's own exit code, a missing script (a usage error), a missing password variable.
+        // The script's own exit code, a missing script (unreadable input, 66), a missing password variable.
         #expect(
             try Self.gfs(Self.connect(url) + [try script("exit.gfs", "exit 7")], environment: Self.password).status == 7
         )
-        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 64)
+        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 66)
         let noPassword = try Self.gfs(Self.connect(url) + ["\(directory)/list.gfs"])
         #expect(noPassword.status == 2)
         #expect(noPassword.standardError.contains("GFS_TEST_PASSWORD is not set"))
@@ -274,7 +274,8 @@ import Testing
             encoding: .utf8
         )
         let run = try Self.gfs(Self.connect(url) + [script], environment: Self.password)
-        #expect(run.status == 1)
+        // A refused permission is an auth failure: status 3.
+        #expect(run.status == 3)
         #expect(run.standardError.contains("403"))
         #expect(!run.standardError.contains("glsa_"))
     }
