@@ -297,15 +297,28 @@ struct GFSCommandLine: AsyncParsableCommand {
     /// Runs `body` in a task that Control-C cancels, so the interpreter stops at the next
     /// statement or command and the run ends as interrupted (exit 130).
     static func runInterruptibly(_ body: @escaping @Sendable () async -> RunOutcome) async -> RunOutcome {
-        let task = Task { await body() }
+        // The handler is in place before the script starts: a Control-C just after its first
+        // output must cancel it, not kill the process with SIGINT's default action.
+        let running = RunningTask()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { task.cancel() }
+        source.setEventHandler { running.cancel() }
         source.resume()
         defer {
             source.cancel()
             signal(SIGINT, SIG_DFL)
         }
+        let task = Task { await body() }
+        running.set(task)
         return await task.value
+    }
+
+    /// The script's task, once started, for the signal handler to cancel.
+    private final class RunningTask: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<RunOutcome, Never>?
+
+        func set(_ task: Task<RunOutcome, Never>) { lock.withLock { self.task = task } }
+        func cancel() { lock.withLock { task }?.cancel() }
     }
 }

@@ -110,7 +110,8 @@ import Testing
         let list = "[" + (1...100).map(String.init).joined(separator: ", ") + "]"
         let script =
             "echo started\nlet l = \(list)\nfor a in $l { for b in $l { for c in $l { for d in $l { let x = $d } } } }"
-        let result = try GFSProcess.run(["-c", script], interruptAfter: .milliseconds(500))
+        // Interrupted once the loop has started, however long the binary took to get there.
+        let result = try GFSProcess.run(["-c", script], interruptOnceOutputHas: "started\n")
         #expect(result.status == 130)
         #expect(result.standardOutput == "started\n")
         #expect(result.standardError == "gfs: interrupted\n")
@@ -200,14 +201,15 @@ enum GFSProcess {
             .appendingPathComponent(".build/debug/gfs")
     }()
 
-    /// Runs the binary to completion; `interruptAfter` sends it SIGINT after that long (and
-    /// SIGTERM ten seconds later, so a binary that ignores SIGINT fails instead of hanging).
+    /// Runs the binary to completion; `interruptOnceOutputHas` sends it SIGINT as soon as its
+    /// standard output holds that text (and SIGTERM a minute later, so a binary that ignores
+    /// SIGINT fails instead of hanging).
     static func run(
         _ arguments: [String],
         input: String = "",
         directory: URL? = nil,
         grafanaURL: String = "http://127.0.0.1:1",
-        interruptAfter delay: Duration? = nil
+        interruptOnceOutputHas marker: String? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = binary
@@ -232,24 +234,55 @@ enum GFSProcess {
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        if let delay {
-            // Signal through the Process object, which only signals its own child while it
-            // runs, never a process that reused the id.
-            nonisolated(unsafe) let child = process
-            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if child.isRunning { child.interrupt() } }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 10) {
-                if child.isRunning { child.terminate() }
+
+        // Standard output is read on a thread of its own, chunk by chunk, so the marker is
+        // seen as soon as it is written; standard error meanwhile here. Reading both before
+        // waiting keeps a full pipe from blocking the child.
+        let output = OutputBuffer()
+        let outputRead = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let child = process
+        let reader = Thread {
+            var interrupted = false
+            while true {
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                let text = output.append(chunk)
+                if let marker, !interrupted, text.contains(marker) {
+                    interrupted = true
+                    // Through the Process object, which only signals its own child while it
+                    // runs, never a process that reused the id.
+                    if child.isRunning { child.interrupt() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+                        if child.isRunning { child.terminate() }
+                    }
+                }
             }
+            outputRead.signal()
         }
-        // Read both pipes before waiting, so a full pipe cannot block the child.
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        reader.start()
         let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        outputRead.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
-            standardOutput: String(decoding: output, as: UTF8.self),
+            standardOutput: output.text,
             standardError: String(decoding: error, as: UTF8.self)
         )
     }
+}
+
+/// Bytes read so far from a child's output, shared between the reading thread and the test.
+private final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    /// Appends `chunk` and returns everything so far as text.
+    func append(_ chunk: Data) -> String {
+        lock.withLock {
+            data.append(chunk)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
