@@ -133,8 +133,10 @@ import Testing
     }
 }
 
-/// The language's test scripts that call no command, run through the binary: same standard
-/// output, same exit status, and each expected diagnostic on standard error.
+/// The language's test scripts run through the binary: same standard output, same exit
+/// status, and each expected diagnostic on standard error. Scripts that call commands run
+/// against a fresh sandbox (`--sandbox`), except those whose results only the recording host
+/// can give, each skipped with its reason.
 @Suite struct ScriptsThroughTheBinaryTests {
     static let scriptsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -145,36 +147,86 @@ import Testing
         return names.filter { $0.hasSuffix(".gfs") }.sorted()
     }()
 
+    /// Scripts whose commands a fresh sandbox cannot answer as the script expects, and why.
+    static let recordedOnly: [String: String] = {
+        let given = "its '# given' lines stand in for server answers a fresh sandbox does not give"
+        let files = "it pushes dashboard files that only the recording host accepts without reading them"
+        let ids = "it expects the recording host's made-up records ({id: N, name: ARGUMENT}), not a server's"
+        return [
+            "command-failure-stops.gfs": given,
+            "command-in-expression.gfs": given,
+            "if-command-condition.gfs": given,
+            "implicit-binding.gfs": given,
+            "mission.gfs": given,
+            "runtime-undefined-after-failed-try.gfs": given,
+            "try-error-details.gfs": given,
+            "try-error.gfs": given,
+            "try-rerunnable.gfs": given,
+            "concatenation.gfs": files,
+            "continuation.gfs": files,
+            "options.gfs": files,
+            "let-command.gfs": ids,
+            "runtime-missing-field.gfs": ids,
+            "source-syntax-error.gfs": ids,
+            "underscore.gfs": ids,
+        ]
+    }()
+
     @Test func thereAreScriptsToRun() async throws {
         #expect(Self.scriptNames.count >= 40)
-        var eligible = 0
-        for name in Self.scriptNames where try await Self.runsWithoutServer(name) { eligible += 1 }
-        #expect(eligible >= 30, "only \(eligible) scripts run through the binary")
+        // Every script skipped exists and calls a command: a script that calls none always runs.
+        for name in Self.recordedOnly.keys.sorted() {
+            #expect(Self.scriptNames.contains(name), "\(name) is not a script")
+            let recorded = try await ScriptRun.run(scriptAt: Self.scriptsDirectory.appendingPathComponent(name).path)
+            #expect(!recorded.host.calls.isEmpty, "\(name) calls no command, so it can run")
+        }
     }
 
-    /// Scripts that call commands need a server; scripts that show strings print them
-    /// differently in the recording host (raw) and in `--output json` (quoted).
-    static func runsWithoutServer(_ name: String) async throws -> Bool {
-        let recorded = try await ScriptRun.run(scriptAt: scriptsDirectory.appendingPathComponent(name).path)
-        let showsStrings = recorded.host.displayed.contains { if case .string = $0 { true } else { false } }
-        return recorded.host.calls.isEmpty && !showsStrings && recorded.mismatches.isEmpty
+    /// What `--output json` prints for what the recording host was given: text as written,
+    /// each displayed value as one line of JSON.
+    static func jsonOutput(_ pieces: [RecordingHost.OutputPiece]) -> String {
+        pieces.map {
+            switch $0 {
+            case .text(let text): text
+            case .value(let value): value.compactJSON + "\n"
+            }
+        }.joined()
     }
 
-    @Test(arguments: scriptNames)
+    /// The scripts that run, and those skipped (`recordedOnly`), each in its own test.
+    static let runnableNames = scriptNames.filter { recordedOnly[$0] == nil }
+    static let recordedOnlyNames = scriptNames.filter { recordedOnly[$0] != nil }
+
+    @Test(arguments: runnableNames)
     func scriptBehavesTheSameThroughTheBinary(name: String) async throws {
+        try await Self.compareThroughTheBinary(name)
+    }
+
+    @Test(
+        .disabled("A fresh sandbox cannot answer these as the scripts expect; recordedOnly gives each one's reason."),
+        arguments: recordedOnlyNames
+    )
+    func scriptNeedingRecordedAnswers(name: String) async throws {
+        try await Self.compareThroughTheBinary(name)
+    }
+
+    static func compareThroughTheBinary(_ name: String) async throws {
         let path = Self.scriptsDirectory.appendingPathComponent(name).path
-        guard try await Self.runsWithoutServer(name) else { return }
         let recorded = try await ScriptRun.run(scriptAt: path)
+        // A script that does not meet its own expectations fails in the language tests; its
+        // run is no reference here.
+        try #require(recorded.mismatches.isEmpty, "\(name): \(recorded.mismatches)")
+        let callsCommands = !recorded.host.calls.isEmpty
 
         let expectations = recorded.expectations
-        var arguments = ["--output", "json"]
+        var arguments = ["--output", "json"] + (callsCommands ? ["--sandbox"] : [])
         for variable in expectations.variables { arguments += ["--var", "\(variable.name)=\(variable.value)"] }
         arguments.append(name)
         arguments += expectations.arguments
         let result = try GFSProcess.run(arguments, directory: Self.scriptsDirectory)
 
         #expect(result.status == recorded.outcome.exitStatus, "\(name): \(result.standardError)")
-        #expect(result.standardOutput == recorded.host.standardOutput, "\(name)")
+        #expect(result.standardOutput == Self.jsonOutput(recorded.host.standardOutputPieces), "\(name)")
         for error in expectations.errors {
             // `3:5: message` in the script itself, `lib/x.gfs:2:1: message` in another file.
             let located = error.first?.isNumber == true ? "\(name):\(error)" : error
