@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GFSShellTests",
-            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands"],
+            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands", "GFSTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -408,16 +408,44 @@ struct GFSCommandLine: AsyncParsableCommand {
     /// A failed write to standard output stops the run the same way, as the results it
     /// produces from then on would be lost.
     static func runInterruptibly(_ body: @escaping @Sendable () async -> RunOutcome) async -> RunOutcome {
-        let task = Task { await body() }
-        Console.onStandardOutputFailure { _ in task.cancel() }
+        // The handler is in place before the script starts: a Control-C just after its first
+        // output must cancel it, not kill the process with SIGINT's default action.
+        let running = RunningTask()
+        Console.onStandardOutputFailure { _ in running.cancel() }
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { task.cancel() }
+        source.setEventHandler { running.cancel() }
         source.resume()
         defer {
             source.cancel()
             signal(SIGINT, SIG_DFL)
         }
+        let task = Task { await body() }
+        running.set(task)
         return await task.value
+    }
+
+    /// The script's task, once started, for the signal handler to cancel.
+    /// A cancellation that arrives before the task is set is kept and applied when it is.
+    private final class RunningTask: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<RunOutcome, Never>?
+        private var isCancelled = false
+
+        func set(_ task: Task<RunOutcome, Never>) {
+            let cancelNow = lock.withLock {
+                self.task = task
+                return isCancelled
+            }
+            if cancelNow { task.cancel() }
+        }
+
+        func cancel() {
+            let task = lock.withLock {
+                isCancelled = true
+                return self.task
+            }
+            task?.cancel()
+        }
     }
 }

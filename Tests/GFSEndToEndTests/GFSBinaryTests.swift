@@ -180,7 +180,10 @@ import Testing
             environment: ["GFS_TEST_PASSWORD": "wrong-password"]
         )
         #expect(unauthorized.status == 3)
-        #expect(unauthorized.standardError.contains("401"))
+        #expect(
+            Self.errorLine(unauthorized.standardError)
+                == "\(directory)/list.gfs:1:1: error: List organizations failed: Invalid username or password (401 Unauthorized, GET /api/orgs)"
+        )
         #expect(!unauthorized.standardError.contains("wrong-password"))
 
         // Nothing listening: the URL and the cause.
@@ -197,7 +200,10 @@ import Testing
             environment: Self.password
         )
         #expect(conflict.status == 1)
-        #expect(conflict.standardError.contains("409"))
+        #expect(
+            Self.errorLine(conflict.standardError)
+                == "\(directory)/twice.gfs:2:1: error: Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)"
+        )
 
         // Missing file and malformed JSON: named with their position, before any request.
         try "{\n  \"title\": \"A\",\n}".write(toFile: "\(directory)/bad.json", atomically: true, encoding: .utf8)
@@ -220,7 +226,10 @@ import Testing
             environment: Self.password
         )
         #expect(notFound.status == 1)
-        #expect(notFound.standardError.contains("404"))
+        #expect(
+            Self.errorLine(notFound.standardError)
+                == "\(directory)/pull.gfs:1:1: error: Get dashboard failed: Dashboard not found (404 Not Found, GET /api/dashboards/uid/nope)"
+        )
 
         // The script's own exit code, a missing script (unreadable input, 66), a missing password variable.
         #expect(
@@ -276,7 +285,10 @@ import Testing
         let run = try Self.gfs(Self.connect(url) + [script], environment: Self.password)
         // A refused permission is an auth failure: status 3.
         #expect(run.status == 3)
-        #expect(run.standardError.contains("403"))
+        #expect(
+            Self.errorLine(run.standardError)
+                == "\(script):3:1: error: Create organization failed: You'll need additional permissions to perform this action. Permissions needed: orgs:create (403 Forbidden, POST /api/orgs)"
+        )
         #expect(!run.standardError.contains("glsa_"))
     }
 
@@ -336,5 +348,12 @@ import Testing
         )
         #expect(try await new.currentOrg().id == 1)
         #expect(!second.standardOutput.contains(secondToken.trimmingCharacters(in: .newlines)))
+    }
+}
+
+extension GFSBinaryTests {
+    /// The first diagnostic line on standard error (`file:line:col: error: message`).
+    static func errorLine(_ standardError: String) -> String? {
+        standardError.split(separator: "\n").first { $0.contains(": error: ") }.map(String.init)
     }
 }

@@ -9,6 +9,10 @@ import Testing
 /// `gfs sandbox` as people start it: prints its URL, serves real requests, stops cleanly on
 /// SIGINT and SIGTERM, and with `--state` keeps everything across a restart.
 @Suite(.serialized) struct SandboxCommandTests {
+    /// How long a start or a stop may take before the test gives up: a guard against a hang
+    /// on a loaded machine, never a measurement.
+    static let hangGuard: Duration = .seconds(120)
+
     /// A running `gfs sandbox` process and the URL it printed.
     struct Served {
         let process: Process
@@ -17,11 +21,11 @@ import Testing
         /// Sends `signal` and waits for the process to end; returns its exit status.
         func stop(with signal: Int32) async throws -> Int32 {
             kill(process.processIdentifier, signal)
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + SandboxCommandTests.hangGuard
             while process.isRunning {
                 guard ContinuousClock.now < deadline else {
                     process.terminate()
-                    Issue.record("gfs sandbox did not stop within 20 s of signal \(signal)")
+                    Issue.record("gfs sandbox did not stop within \(SandboxCommandTests.hangGuard) of signal \(signal)")
                     return -1
                 }
                 try await Task.sleep(for: .milliseconds(50))
@@ -45,7 +49,7 @@ import Testing
 
         // The first line on stdout is the URL, printed once the port is bound.
         var buffer = Data()
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + hangGuard
         while !buffer.contains(UInt8(ascii: "\n")) {
             guard ContinuousClock.now < deadline, process.isRunning else {
                 process.terminate()
