@@ -50,7 +50,7 @@ extension CommandCall {
         switch value {
         case .null: nil
         case .string(let text): text
-        case .int, .double, .bool: value.description
+        case .int, .double, .bigNumber, .bool: value.description
         case .list, .record: nil
         }
     }
