@@ -51,13 +51,7 @@ extension Value {
     /// Parses JSON text into a value, keeping the order of object keys and telling integers
     /// (`3`) from other numbers (`3.0`, `3e2`), so a dashboard reads back as Grafana wrote it.
     public init(json text: String, options: JSONReadingOptions = .strict) throws(JSONSyntaxError) {
-        var text = text
-        let result = text.withUTF8 { bytes in
-            Result { () throws(JSONSyntaxError) in
-                try JSONReader.read(bytes, options: options)
-            }
-        }
-        self = try result.get()
+        try self.init(jsonUTF8: text.utf8, options: options)
     }
 
     /// Parses JSON from UTF-8 bytes (`[UInt8]`, `Data`, a buffer), without copying them when
