@@ -5,8 +5,9 @@ public import GrafanaAPI
 extension CommandFailure {
     /// A Grafana error as a command failure: the client's one-line description (what failed,
     /// Grafana's message, status, request line), its hint, and `status`/`messageId` in
-    /// `details` for `try` and `$error`.
-    public init(_ error: GrafanaError) {
+    /// `details` for `try` and `$error`. A write that may have been applied names `check`,
+    /// the command that shows whether it was.
+    public init(_ error: GrafanaError, check: String? = nil) {
         var details = Record()
         details["kind"] = .string(error.kind.description)
         if let status = error.status { details["status"] = .int(status) }
@@ -16,6 +17,13 @@ extension CommandFailure {
             details["path"] = .string(call.path)
         }
         var hint = error.hint
+        if error.mayHaveBeenApplied {
+            details["mayHaveBeenApplied"] = .bool(true)
+            if let check {
+                let slow = error.kind == .timeout ? "; if the server is just slow, raise the limit with --timeout" : ""
+                hint = "Check with '\(check)' before running it again\(slow)."
+            }
+        }
         if hint == nil, error.kind == .httpStatus, let status = error.status {
             hint = Self.hint(forStatus: status)
         }

@@ -106,14 +106,14 @@ public struct ContextResolver: Sendable {
                         ? "Add it under 'contexts:' in that file." : "Known contexts: \(known.joined(separator: ", "))."
                 )
             }
-            layers.append(Layer(entry: entry, name: name))
+            layers.append(try Layer(entry: entry, name: name, path: resolvedConfigPath))
         }
         layers.append(try Layer(environment: environment))
         if options.contextName == nil, let config, let current = config.currentContext {
             guard let entry = config.contexts[current] else {
                 throw ContextError("The current-context '\(current)' is not defined in \(resolvedConfigPath)")
             }
-            layers.append(Layer(entry: entry, name: current))
+            layers.append(try Layer(entry: entry, name: current, path: resolvedConfigPath))
         }
         return try resolve(layers)
     }
@@ -131,6 +131,8 @@ public struct ContextResolver: Sendable {
         var insecure: Bool?
         var cacert: String?
         var contextName: String?
+        var timeout: Duration?
+        var retries: Int?
 
         init(flags: ConnectionOptions) {
             url = flags.url
@@ -151,7 +153,7 @@ public struct ContextResolver: Sendable {
             cacert = flags.cacert
         }
 
-        init(entry: ConfigFile.Context, name: String) {
+        init(entry: ConfigFile.Context, name: String, path: String) throws(ContextError) {
             url = entry.url
             user = entry.user
             if let variable = entry.passwordEnv {
@@ -170,6 +172,24 @@ public struct ContextResolver: Sendable {
             insecure = entry.tls?.insecure
             cacert = entry.tls?.cacert
             contextName = name
+            if let text = entry.timeout {
+                guard let duration = DurationText.parse(text) else {
+                    throw ContextError(
+                        "Invalid timeout '\(text)' in context '\(name)' of \(path)",
+                        hint: "Write \(DurationText.accepted)."
+                    )
+                }
+                timeout = duration
+            }
+            if let count = entry.retries {
+                guard (0...100).contains(count) else {
+                    throw ContextError(
+                        "Invalid retries \(count) in context '\(name)' of \(path)",
+                        hint: "Give a number from 0 (no retries) to 100."
+                    )
+                }
+                retries = count
+            }
         }
 
         init(environment: [String: String]) throws(ContextError) {
@@ -226,6 +246,8 @@ public struct ContextResolver: Sendable {
             insecure: layers.lazy.compactMap(\.insecure).first ?? false
         )
         context.contextName = layers.lazy.compactMap(\.contextName).first
+        context.timeout = layers.lazy.compactMap(\.timeout).first
+        context.retries = layers.lazy.compactMap(\.retries).first
         return context
     }
 
@@ -278,12 +300,16 @@ public struct ContextResolver: Sendable {
             var tokenFile: String?
             var org: String?
             var tls: TLSOptions?
+            /// The deadline of each request (`30s`, `2m`), as `--timeout` gives it.
+            var timeout: String?
+            /// How often a failed read or idempotent write is retried, as `--retries` gives it.
+            var retries: Int?
             /// Present only to refuse it: secrets are referenced, never written in the file.
             var password: String?
             var token: String?
 
             enum CodingKeys: String, CodingKey {
-                case url, user, org, tls, password, token
+                case url, user, org, tls, password, token, timeout, retries
                 case passwordEnv = "password-env"
                 case passwordFile = "password-file"
                 case tokenEnv = "token-env"

@@ -183,6 +183,47 @@ struct DashboardFile: Sendable {
     }
 }
 
+extension DashboardFile {
+    /// Files of one push that would overwrite each other: the same uid, or the same title in
+    /// the same folder (`folderUID` nil for the General folder). Grafana keeps one dashboard
+    /// per uid (`ErrDashboardWithSameUIDExists`, pkg/services/dashboards/errors.go) and, before
+    /// 12, one per title in a folder (`ErrDashboardWithSameNameInFolderExists`, 412
+    /// `name-exists`); and gfs finds a file without uid on the server by its title. Sent
+    /// together, one would win at random and the rest fail or overwrite it. Each clash is
+    /// described once, naming its files in the order given.
+    static func clashes(_ files: [(file: DashboardFile, folderUID: String?)]) -> [String] {
+        var problems: [String] = []
+        var byUID: [String: [String]] = [:]
+        var uidOrder: [String] = []
+        var byTitle: [String: [(path: String, uid: String?)]] = [:]
+        var titleOrder: [String] = []
+        for (file, folderUID) in files {
+            if let uid = file.uid {
+                if byUID[uid] == nil { uidOrder.append(uid) }
+                byUID[uid, default: []].append(file.path)
+            }
+            if let title = file.title {
+                let key = (folderUID ?? "") + "\u{0}" + title
+                if byTitle[key] == nil { titleOrder.append(key) }
+                byTitle[key, default: []].append((file.path, file.uid))
+            }
+        }
+        for uid in uidOrder where byUID[uid]!.count > 1 {
+            problems.append("\(byUID[uid]!.joined(separator: ", ")) have the same uid '\(uid)'")
+        }
+        for key in titleOrder {
+            let entries = byTitle[key]!
+            // Files that share a uid are one dashboard, already reported above.
+            guard Set(entries.map { $0.uid ?? "\u{0}\($0.path)" }).count > 1 else { continue }
+            let title = key[key.index(after: key.firstIndex(of: "\u{0}")!)...]
+            problems.append(
+                "\(entries.map(\.path).joined(separator: ", ")) have the same title '\(title)' in one folder"
+            )
+        }
+        return problems
+    }
+}
+
 /// A problem with a dashboard file, found before any request: `path:line:col: message`.
 struct DashboardFileError: Error, Sendable, CustomStringConvertible {
     var path: String

@@ -67,6 +67,10 @@ public struct GrafanaContext: Sendable, Hashable, CustomStringConvertible, Custo
     /// An org named (not numbered) in a config context; the host looks its id up before the
     /// first request.
     public var pendingOrgName: String?
+    /// The deadline of each request, from the config context's `timeout:` (nil: the default).
+    public var timeout: Duration?
+    /// How often a failed read or idempotent write is retried, from the context's `retries:`.
+    public var retries: Int?
 
     public init(
         url: URL = GrafanaClient.Configuration.defaultBaseURL,
@@ -85,7 +89,14 @@ public struct GrafanaContext: Sendable, Hashable, CustomStringConvertible, Custo
     /// The client configuration for this context. The org header goes out with basic auth
     /// only (the client's rule: a token carries its own org).
     public var clientConfiguration: GrafanaClient.Configuration {
-        GrafanaClient.Configuration(baseURL: url, credentials: authentication.credentials, orgID: org?.id, tls: tls)
+        GrafanaClient.Configuration(
+            baseURL: url,
+            credentials: authentication.credentials,
+            orgID: org?.id,
+            timeouts: GrafanaClient.Timeouts(total: timeout ?? GrafanaClient.Timeouts.defaultTotal),
+            retry: GrafanaClient.RetryPolicy(maxRetries: retries ?? GrafanaClient.RetryPolicy.defaultMaxRetries),
+            tls: tls
+        )
     }
 
     /// The secret to mask in output. A password equal to the login (the sandbox's and a fresh

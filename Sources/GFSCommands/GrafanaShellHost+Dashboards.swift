@@ -78,6 +78,13 @@ extension GrafanaShellHost {
             let uid = try await folderUID(for: folder)
             for index in plans.indices { plans[index].folderUID = uid }
         }
+        let clashes = DashboardFile.clashes(plans.map { ($0.file, $0.folderUID) })
+        if !clashes.isEmpty {
+            throw CommandFailure(
+                message: clashes.joined(separator: "\n"),
+                hint: "Nothing was sent. Give each dashboard its own uid and title, or push the files separately."
+            )
+        }
 
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }

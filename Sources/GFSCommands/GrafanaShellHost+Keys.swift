@@ -20,6 +20,10 @@ extension GrafanaShellHost {
         let name = try call.requiredString(0, "key name")
         let role = try call.role(try call.requiredString(1, "role"))
         let ttl = try call.option("ttl").map(Self.parseDuration)
+        // Open the file before the key exists: Grafana shows the secret only once, so a path
+        // that cannot be written must fail while nothing has been created.
+        let saveFile = try call.option("save").map(SecretFile.prepare)
+        defer { saveFile?.discard() }
         let version = try await serverVersion()
         let created: CreatedKey
         do {
@@ -38,9 +42,13 @@ extension GrafanaShellHost {
             state.secrets.insert(created.key)
             state.lastCreatedKey = created.key
         }
-        if let path = call.option("save") {
-            try Self.writeSecret(created.key, to: path)
-            note("Saved the key to \(path) (mode 0600).")
+        if let saveFile {
+            do {
+                try saveFile.commit(created.key)
+                note("Saved the key to \(saveFile.path) (mode 0600).")
+            } catch {
+                try await keepOrDelete(created, after: error, saving: saveFile.path)
+            }
         } else if !options.showSecrets, !(options.isTerminal && options.output == .text) {
             note(
                 "The key's secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once."
@@ -70,22 +78,31 @@ extension GrafanaShellHost {
         return count * scale
     }
 
-    /// Writes a secret to a new file readable only by the user (mode 0600, set at creation so
-    /// no other user can open it in between).
-    static func writeSecret(_ secret: String, to path: String) throws {
-        unlink(path)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o600)
-        guard descriptor >= 0 else {
-            throw CommandFailure(message: "Cannot write \(path): \(String(cString: strerror(errno)))")
+    /// The key exists but its secret could not be saved. Where the secret can be shown (text
+    /// on a terminal, or `--show-secrets`) it is, once, with a warning; otherwise the key is
+    /// deleted again, so no token whose secret nobody has stays behind. Either way it says which.
+    func keepOrDelete(_ created: CreatedKey, after error: any Error, saving path: String) async throws {
+        let reason = "Cannot save the key to \(path): \(error)"
+        if options.showSecrets || (options.isTerminal && options.output == .text) {
+            note("gfs: warning: \(reason); its secret is shown instead. Copy it now: Grafana shows it only once.")
+            return
         }
-        defer { close(descriptor) }
         do {
-            try FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).write(
-                contentsOf: Data((secret + "\n").utf8)
-            )
+            if let account = created.serviceAccountID {
+                try await client.deleteServiceAccountToken(serviceAccountID: account, tokenID: created.id)
+            } else {
+                try await client.deleteAPIKey(id: created.id)
+            }
         } catch {
-            throw CommandFailure(message: "Cannot write \(path)")
+            throw CommandFailure(
+                message: "\(reason); deleting the key '\(created.name)' again failed too",
+                hint: "Its secret is lost: delete it with 'key delete \(created.name)', then create it again."
+            )
         }
+        throw CommandFailure(
+            message: "\(reason); the key '\(created.name)' was deleted again",
+            hint: "No secret was lost. Give a file that can be written and run 'key create' again."
+        )
     }
 
     /// `key list`: service-account tokens (9.1+) and legacy API keys where the server still
@@ -174,5 +191,57 @@ extension GrafanaShellHost {
             message: "No key named '\(name)' in this org",
             hint: name.bestMatch(in: candidates).map { "Did you mean '\($0)'?" } ?? "'key list' shows the keys."
         )
+    }
+}
+
+/// The file a new key's secret goes to, opened before the key is created: a temporary file
+/// (mode 0600 from the start, so no other user can open it in between) beside the target,
+/// renamed over it once the secret is written, so an earlier file at that path survives a
+/// failed `key create`.
+final class SecretFile: Sendable {
+    let path: String
+    private let temporaryPath: String
+    private let descriptor: Int32
+
+    private init(path: String, temporaryPath: String, descriptor: Int32) {
+        self.path = path
+        self.temporaryPath = temporaryPath
+        self.descriptor = descriptor
+    }
+
+    /// Creates the temporary file, or fails naming the path and the system's reason.
+    static func prepare(_ path: String) throws -> SecretFile {
+        let directory = (path as NSString).deletingLastPathComponent
+        var template = Array(((directory.isEmpty ? "." : directory) + "/.gfs-key-XXXXXX").utf8CString)
+        // mkstemp creates the file with mode 0600.
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw CommandFailure(
+                message: "Cannot write \(path): \(String(cString: strerror(errno)))",
+                hint: "Nothing was created. Give a file in a directory that exists and can be written."
+            )
+        }
+        let temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return SecretFile(path: path, temporaryPath: temporaryPath, descriptor: descriptor)
+    }
+
+    /// Writes the secret, flushes it to disk and puts the file in place.
+    func commit(_ secret: String) throws {
+        let bytes = Array((secret + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else { throw SystemError(errno: errno) }
+        guard rename(temporaryPath, path) == 0 else { throw SystemError(errno: errno) }
+    }
+
+    /// Closes the file and removes the temporary one if it was not put in place.
+    func discard() {
+        close(descriptor)
+        unlink(temporaryPath)
+    }
+
+    /// An errno in words.
+    struct SystemError: Error, CustomStringConvertible {
+        var errno: Int32
+        var description: String { String(cString: strerror(errno)) }
     }
 }

@@ -43,6 +43,13 @@ public final class GrafanaShellHost: CommandHost {
         /// script's blocks and tables do not run together. An interactive shell, where a
         /// prompt already separates them, may turn it off.
         public var separatesResults: Bool
+        /// The deadline of each request (`--timeout`); nil leaves it to the context or the default.
+        public var timeout: Duration?
+        /// How often a failed read or idempotent write is retried (`--retries`); nil leaves it
+        /// to the context or the default.
+        public var retries: Int?
+        /// Each retry is announced on standard error (`-v`).
+        public var verbose: Bool
 
         public init(
             output: OutputFormat = .text,
@@ -52,7 +59,10 @@ public final class GrafanaShellHost: CommandHost {
             showsProgress: Bool = false,
             environment: [String: String] = ProcessInfo.processInfo.environment,
             configPath: String? = nil,
-            separatesResults: Bool = true
+            separatesResults: Bool = true,
+            timeout: Duration? = nil,
+            retries: Int? = nil,
+            verbose: Bool = false
         ) {
             self.output = output
             self.dryRun = dryRun
@@ -62,6 +72,9 @@ public final class GrafanaShellHost: CommandHost {
             self.environment = environment
             self.configPath = configPath
             self.separatesResults = separatesResults
+            self.timeout = timeout
+            self.retries = retries
+            self.verbose = verbose
         }
     }
 
@@ -76,6 +89,8 @@ public final class GrafanaShellHost: CommandHost {
         var lastCreatedKey: String?
         /// A result has been shown in text, so the next one starts after a blank line.
         var hasShownText = false
+        /// Writes that were in flight when the running command was interrupted.
+        var interruptedWrites: [GrafanaError.Call] = []
     }
 
     public let commandTable: CommandTable
@@ -109,13 +124,28 @@ public final class GrafanaShellHost: CommandHost {
     /// keep lines holding them out of history.
     public var knownSecrets: Set<String> { state.withLock { $0.secrets } }
 
-    /// A client for the current context.
+    /// A client for the current context. `--timeout` and `--retries` win over the context's.
     var client: GrafanaClient {
-        GrafanaClient(
-            configuration: context.clientConfiguration,
+        var configuration = context.clientConfiguration
+        if let timeout = options.timeout { configuration.timeouts.total = timeout }
+        if let retries = options.retries { configuration.retry.maxRetries = retries }
+        return GrafanaClient(
+            configuration: configuration,
             transport: transport,
-            writePolicy: options.dryRun ? .capture(recorder) : .send
+            writePolicy: options.dryRun ? .capture(recorder) : .send,
+            hooks: GrafanaClient.Hooks(observe: { [weak self] event in self?.observe(event) })
         )
+    }
+
+    /// Retries go to standard error with `-v`; interrupted writes are kept for the warning
+    /// ``run(_:)`` gives once the command has stopped.
+    func observe(_ event: GrafanaClient.Event) {
+        switch event {
+        case .retrying(let retry):
+            if options.verbose { note("gfs: \(retry)") }
+        case .interruptedWrite(let call):
+            withState { $0.interruptedWrites.append(call) }
+        }
     }
 
     /// Reads or changes the host's state under its lock.
@@ -153,7 +183,10 @@ public final class GrafanaShellHost: CommandHost {
         } catch let failure as CommandFailure {
             throw redacted(failure)
         } catch let error as GrafanaError {
-            throw redacted(CommandFailure(error))
+            throw redacted(CommandFailure(error, check: checkCommand(for: call.path)))
+        } catch is CancellationError {
+            warnAboutInterruptedWrites(of: call)
+            throw CancellationError()
         } catch let error as ContextError {
             throw redacted(CommandFailure(message: error.message, hint: error.hint))
         }
@@ -266,6 +299,32 @@ public final class GrafanaShellHost: CommandHost {
     /// Writes a note on standard error.
     func note(_ text: String) {
         sink.write(Redactor(secrets: knownSecrets).redact(text) + "\n", to: .standardError)
+    }
+
+    /// A command that shows whether a write of `path` was applied: the group's `list`
+    /// (`org create` → `org list`), or `context` when the group has none.
+    func checkCommand(for path: [String]) -> String {
+        var candidate = path
+        while candidate.count > 1 {
+            candidate[candidate.count - 1] = "list"
+            if commandTable.command(candidate) != nil { return candidate.joined(separator: " ") }
+            candidate.removeLast()
+        }
+        return "context"
+    }
+
+    /// After Ctrl-C, names each write that was in flight: it may have been applied.
+    func warnAboutInterruptedWrites(of call: CommandCall) {
+        let calls = withState { state in
+            defer { state.interruptedWrites.removeAll() }
+            return state.interruptedWrites
+        }
+        for write in calls {
+            note(
+                "gfs: warning: \(write) was interrupted in flight; Grafana may have applied it; "
+                    + "check with '\(checkCommand(for: call.path))' before running '\(call.name)' again"
+            )
+        }
     }
 
     /// Looks up an org that a config context named but did not number.

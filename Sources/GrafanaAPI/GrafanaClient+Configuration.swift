@@ -1,7 +1,7 @@
 public import Foundation
 
 extension GrafanaClient {
-    /// Where the server is and how to reach it: URL, credentials, org, timeouts and TLS.
+    /// Where the server is and how to reach it: URL, credentials, org, timeouts, retries and TLS.
     ///
     /// A configuration is a plain value; derive variants with ``GrafanaClient/with(credentials:)``
     /// and ``GrafanaClient/with(orgID:)`` rather than building a new client from scratch.
@@ -19,8 +19,10 @@ extension GrafanaClient {
         /// `api-key.organization-mismatch` for another org), so with a bearer token the
         /// header is never sent and the token's own org applies.
         public var orgID: Int64?
-        /// Connect and read timeouts.
+        /// Connect, read and whole-exchange timeouts.
         public var timeouts: Timeouts
+        /// Which failures are retried, how often and how long apart.
+        public var retry: RetryPolicy
         /// Certificate verification settings for `https` URLs.
         public var tls: TLS
         /// The `User-Agent` header value.
@@ -35,6 +37,7 @@ extension GrafanaClient {
             credentials: Credentials = .none,
             orgID: Int64? = nil,
             timeouts: Timeouts = Timeouts(),
+            retry: RetryPolicy = RetryPolicy(),
             tls: TLS = TLS(),
             userAgent: String = "gfs"
         ) {
@@ -42,6 +45,7 @@ extension GrafanaClient {
             self.credentials = credentials
             self.orgID = orgID
             self.timeouts = timeouts
+            self.retry = retry
             self.tls = tls
             self.userAgent = userAgent
         }
@@ -124,17 +128,26 @@ extension GrafanaClient {
         }
     }
 
-    /// Connect and read timeouts.
+    /// How long one exchange may take.
     public struct Timeouts: Sendable, Hashable {
         /// How long to wait for the TCP (and TLS) connection.
         public var connect: Duration
         /// How long to wait between bytes of a response.
         public var read: Duration
+        /// The deadline of one whole exchange, from sending the request to the last byte of the
+        /// body (`--timeout`). It bounds what the read timeout cannot: a server that sends a
+        /// byte now and then would otherwise hold a request for as long as it likes. Each
+        /// retry gets its own.
+        public var total: Duration
+
+        /// The deadline of an exchange when nothing else is configured.
+        public static let defaultTotal: Duration = .seconds(60)
 
         /// Creates timeouts; the defaults suit a server on the same network.
-        public init(connect: Duration = .seconds(10), read: Duration = .seconds(60)) {
+        public init(connect: Duration = .seconds(10), read: Duration = .seconds(60), total: Duration = defaultTotal) {
             self.connect = connect
             self.read = read
+            self.total = total
         }
     }
 

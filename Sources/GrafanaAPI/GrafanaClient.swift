@@ -21,18 +21,22 @@ public struct GrafanaClient: Sendable {
     public let writePolicy: WritePolicy
     /// Receives one debug line per request (method, path, status, time), never headers or bodies.
     public let logger: Logger
+    /// The clock, randomness and observer of retries and deadlines.
+    public let hooks: Hooks
 
     /// Creates a client; by default it talks to `http://localhost:3000` over the shared transport.
     public init(
         configuration: Configuration = Configuration(),
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
         writePolicy: WritePolicy = .send,
-        logger: Logger = Logger(label: "gfs.grafana-api")
+        logger: Logger = Logger(label: "gfs.grafana-api"),
+        hooks: Hooks = .standard
     ) {
         self.configuration = configuration
         self.transport = transport
         self.writePolicy = writePolicy
         self.logger = logger
+        self.hooks = hooks
     }
 
     /// The same client authenticating differently.
@@ -43,7 +47,8 @@ public struct GrafanaClient: Sendable {
             configuration: configuration,
             transport: transport,
             writePolicy: writePolicy,
-            logger: logger
+            logger: logger,
+            hooks: hooks
         )
     }
 
@@ -57,13 +62,20 @@ public struct GrafanaClient: Sendable {
             configuration: configuration,
             transport: transport,
             writePolicy: writePolicy,
-            logger: logger
+            logger: logger,
+            hooks: hooks
         )
     }
 
     /// The same client with writes sent or captured.
     public func with(writePolicy: WritePolicy) -> GrafanaClient {
-        GrafanaClient(configuration: configuration, transport: transport, writePolicy: writePolicy, logger: logger)
+        GrafanaClient(
+            configuration: configuration,
+            transport: transport,
+            writePolicy: writePolicy,
+            logger: logger,
+            hooks: hooks
+        )
     }
 }
 
@@ -144,18 +156,24 @@ extension GrafanaClient {
         }
         let started = ContinuousClock.now
         let response: TransportResponse
+        // Cancelled before anything went out: nothing to warn about.
+        try Task.checkCancellation()
         do {
-            response = try await transport.send(outgoing)
+            response = try await sendRetrying(outgoing, call: call)
         } catch is CancellationError {
+            if request.method.isWrite { hooks.observe(.interruptedWrite(call)) }
             throw CancellationError()
         } catch let failure as ConnectionFailure {
-            throw connectionError(failure, call: call)
+            throw connectionError(failure, call: call, method: request.method)
+        } catch let tooLarge as ResponseTooLarge {
+            throw Self.tooLargeError(tooLarge, call: call, isWrite: request.method.isWrite)
         } catch let error as GrafanaError {
             throw error
         } catch {
             throw connectionError(
                 ConnectionFailure(kind: .connectionFailed, cause: String(describing: error)),
-                call: call
+                call: call,
+                method: request.method
             )
         }
         logger.debug("\(call.method) \(call.path) -> \(response.status) in \(ContinuousClock.now - started)")
@@ -204,23 +222,82 @@ extension GrafanaClient {
         return Data(tree.jsonBytes(options: JSONWritingOptions(sortsKeys: true)))
     }
 
-    private func connectionError(_ failure: ConnectionFailure, call: GrafanaError.Call) -> GrafanaError {
+    /// A connection failure in words. What it says depends on how far the exchange got: before
+    /// anything was sent it is "Cannot connect"; after a write was sent it says the write may
+    /// have been applied, since repeating it blindly could apply it twice.
+    private func connectionError(_ failure: ConnectionFailure, call: GrafanaError.Call, method: TransportRequest.Method)
+        -> GrafanaError
+    {
         let url = redactingUserInfo(configuration.baseURL.absoluteString)
-        let hint: String? =
-            switch failure.kind {
-            case .connectionRefused: "Check that Grafana is running and listening at \(url)."
-            case .hostNotFound: "Check the host name in the server URL."
-            case .tlsFailure: "Trust the server's CA with --cacert FILE, or skip verification with --insecure."
-            case .timeout: "The server did not answer in time; check the URL or raise the timeout."
-            default: nil
-            }
+        let raiseTimeout =
+            "if the server is just slow, raise the limit with --timeout DURATION (or 'timeout:' in the config context)"
+        guard failure.mayHaveBeenSent else {
+            let hint: String? =
+                switch failure.kind {
+                case .connectionRefused: "Check that Grafana is running and listening at \(url)."
+                case .hostNotFound: "Check the host name in the server URL."
+                case .tlsFailure: "Trust the server's CA with --cacert FILE, or skip verification with --insecure."
+                case .timeout: "The server did not accept the connection in time; check the URL and the network."
+                default: nil
+                }
+            return GrafanaError(
+                kind: failure.kind,
+                call: call,
+                message: "Cannot connect to \(url)",
+                url: url,
+                cause: failure.cause,
+                hint: hint
+            )
+        }
+        if method.isWrite {
+            var hint = "Check on the server whether the change was made before sending it again"
+            hint += failure.kind == .timeout ? "; \(raiseTimeout)." : "."
+            return GrafanaError(
+                kind: failure.kind,
+                call: call,
+                message: "The request was sent; Grafana may have applied it",
+                url: url,
+                cause: failure.cause,
+                hint: hint,
+                mayHaveBeenApplied: true
+            )
+        }
+        if failure.kind == .timeout {
+            return GrafanaError(
+                kind: failure.kind,
+                call: call,
+                message: "No complete answer from \(url) in time",
+                url: url,
+                cause: failure.cause,
+                hint: "The server is slow or stuck; \(raiseTimeout)."
+            )
+        }
         return GrafanaError(
             kind: failure.kind,
             call: call,
-            message: "Cannot connect to \(url)",
+            message: "Lost the connection to \(url)",
             url: url,
             cause: failure.cause,
-            hint: hint
+            hint: "The server or a proxy in between dropped the connection; try again, or raise --retries."
+        )
+    }
+
+    /// A body over the transport's limit, in words. The status had arrived, so a 2xx write
+    /// was applied.
+    static func tooLargeError(_ tooLarge: ResponseTooLarge, call: GrafanaError.Call, isWrite: Bool) -> GrafanaError {
+        let limit =
+            tooLarge.limit % (1 << 20) == 0
+            ? "\(tooLarge.limit >> 20) MiB"
+            : tooLarge.limit % 1024 == 0 ? "\(tooLarge.limit >> 10) KiB" : "\(tooLarge.limit)-byte"
+        let applied = isWrite && (200..<300).contains(tooLarge.status)
+        return GrafanaError(
+            kind: .invalidResponse,
+            call: call,
+            status: tooLarge.status,
+            message: "The response (\(HTTPStatusText.line(tooLarge.status))) is larger than the \(limit) limit",
+            hint: applied
+                ? "Grafana accepted the request; only its answer was too large to read."
+                : "Check that the URL points at Grafana and not at a proxy or another service."
         )
     }
 

@@ -107,6 +107,9 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     public let hint: String?
     /// The write a dry run captured, for ``Kind/notSent``.
     public let plannedWrite: PlannedWrite?
+    /// A write was sent and then the connection failed or timed out: Grafana may have applied
+    /// it, so it should be checked before it is sent again.
+    public let mayHaveBeenApplied: Bool
 
     init(
         kind: Kind,
@@ -118,7 +121,8 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         url: String? = nil,
         cause: String? = nil,
         hint: String? = nil,
-        plannedWrite: PlannedWrite? = nil
+        plannedWrite: PlannedWrite? = nil,
+        mayHaveBeenApplied: Bool = false
     ) {
         self.kind = kind
         self.call = call
@@ -130,6 +134,7 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
         self.hint = hint
         self.plannedWrite = plannedWrite
+        self.mayHaveBeenApplied = mayHaveBeenApplied
     }
 
     /// One line: what failed, Grafana's message, the status and the request line.

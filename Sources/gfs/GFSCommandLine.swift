@@ -97,6 +97,25 @@ struct GFSCommandLine: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Trust the certificate authority in this PEM file.", valueName: "file"))
     var cacert: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Give up on a request (body included) after this long: 500ms, 30s, 2m (default 60s).",
+            valueName: "duration"
+        )
+    )
+    var timeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Retry a failed read or idempotent write (429, 502, 503, 504, dropped connection) up to N times (default 3).",
+            valueName: "n"
+        )
+    )
+    var retries: Int?
+
+    @Flag(name: [.customShort("v"), .long], help: "Show each retry on standard error.")
+    var verbose = false
+
     @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
     var script: String?
 
@@ -129,6 +148,12 @@ struct GFSCommandLine: AsyncParsableCommand {
             throw ValidationError("Give either -i FILE or a script, not both.")
         }
         _ = try shell.parsedSandboxDelays()
+        if let timeout, DurationText.parse(timeout) == nil {
+            throw ValidationError("--timeout expects \(DurationText.accepted), not '\(timeout)'.")
+        }
+        if let retries, !(0...100).contains(retries) {
+            throw ValidationError("--retries expects a number from 0 (no retries) to 100, not \(retries).")
+        }
     }
 
     func run() async throws {
@@ -244,7 +269,10 @@ struct GFSCommandLine: AsyncParsableCommand {
             showSecrets: showSecrets,
             isTerminal: isatty(STDOUT_FILENO) != 0,
             showsProgress: isatty(STDERR_FILENO) != 0,
-            separatesResults: separatesResults
+            separatesResults: separatesResults,
+            timeout: timeout.flatMap(DurationText.parse),
+            retries: retries,
+            verbose: verbose
         )
         return GrafanaShellHost(context: grafanaContext, options: options)
     }

@@ -178,3 +178,69 @@ import Testing
         #expect(!dumped.contains("hunter2"))
     }
 }
+
+/// `timeout:` and `retries:` in a config context reach the client's configuration.
+extension ContextResolverTests {
+    @Test func aContextSetsTheTimeoutAndRetries() throws {
+        let context = try resolver(
+            [:],
+            config: """
+                current-context: slow
+                contexts:
+                  slow:
+                    url: http://slow:3000
+                    timeout: 2m
+                    retries: 5
+                """
+        ).resolve(ConnectionOptions())
+        #expect(context.timeout == .seconds(120))
+        #expect(context.retries == 5)
+        #expect(context.clientConfiguration.timeouts.total == .seconds(120))
+        #expect(context.clientConfiguration.retry.maxRetries == 5)
+    }
+
+    @Test func aTimeoutWrittenAsABareNumberIsSeconds() throws {
+        let context = try resolver(
+            [:],
+            config: """
+                current-context: slow
+                contexts:
+                  slow:
+                    timeout: 45
+                """
+        ).resolve(ConnectionOptions())
+        #expect(context.timeout == .seconds(45))
+    }
+
+    @Test func withoutThemTheDefaultsApply() throws {
+        let configuration = try resolver([:]).resolve(ConnectionOptions()).clientConfiguration
+        #expect(configuration.timeouts.total == .seconds(60))
+        #expect(configuration.retry.maxRetries == 3)
+    }
+
+    @Test func aBadTimeoutNamesTheContextAndTheAcceptedForms() throws {
+        let resolver = try resolver(
+            [:],
+            config: """
+                contexts:
+                  slow:
+                    timeout: soon
+                """
+        )
+        #expect {
+            try resolver.resolve(ConnectionOptions(contextName: "slow"))
+        } throws: { error in
+            let error = error as? ContextError
+            return error?.message == "Invalid timeout 'soon' in context 'slow' of \(directory)/gfs/config.yaml"
+                && error?.hint == "Write a number with ms, s, m or h, such as 30s or 2m."
+        }
+    }
+
+    @Test(arguments: [
+        ("500ms", Duration.milliseconds(500)), ("30s", .seconds(30)), ("2m", .seconds(120)), ("1h", .seconds(3600)),
+        ("1.5", .milliseconds(1500)), ("0", nil), ("-1s", nil), ("2d", nil), ("25h", nil), ("", nil),
+    ])
+    func durations(text: String, expected: Duration?) {
+        #expect(DurationText.parse(text) == expected)
+    }
+}

@@ -128,3 +128,42 @@ import Testing
             .appendingPathComponent(path).path
     }
 }
+
+/// Files of one push that would overwrite each other.
+extension DashboardFileTests {
+    static func file(_ path: String, uid: String? = nil, title: String) throws -> DashboardFile {
+        var fields = [#""title": "\#(title)""#]
+        if let uid { fields.append(#""uid": "\#(uid)""#) }
+        return try DashboardFile.parse("{" + fields.joined(separator: ", ") + "}", path: path)
+    }
+
+    @Test func sameUIDOrSameTitleInOneFolderClash() throws {
+        let clashes = DashboardFile.clashes([
+            (try Self.file("a.json", uid: "x", title: "A"), nil),
+            (try Self.file("b.json", uid: "x", title: "B"), nil),
+            (try Self.file("c.json", title: "Twin"), "ops"),
+            (try Self.file("d.json", uid: "d", title: "Twin"), "ops"),
+            (try Self.file("e.json", title: "Twin"), nil),
+        ])
+        #expect(
+            clashes == [
+                "a.json, b.json have the same uid 'x'", "c.json, d.json have the same title 'Twin' in one folder",
+            ]
+        )
+    }
+
+    @Test func oneDashboardInTwoFilesIsReportedOnceAndDistinctOnesNotAtAll() throws {
+        #expect(
+            DashboardFile.clashes([
+                (try Self.file("a.json", uid: "x", title: "A"), nil),
+                (try Self.file("b.json", uid: "x", title: "A"), nil),
+            ]) == ["a.json, b.json have the same uid 'x'"]
+        )
+        #expect(
+            DashboardFile.clashes([
+                (try Self.file("a.json", uid: "x", title: "A"), nil),
+                (try Self.file("b.json", uid: "y", title: "A"), "f"),
+            ]).isEmpty
+        )
+    }
+}

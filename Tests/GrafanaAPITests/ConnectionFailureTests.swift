@@ -22,7 +22,11 @@ import Testing
             cause: "connection refused"
         ),
         Case(error: IOError(errnoCode: ETIMEDOUT, reason: "connect"), kind: .timeout, cause: "connect timed out"),
-        Case(error: IOError(errnoCode: ECONNRESET, reason: "read"), kind: .connectionFailed),
+        Case(
+            error: IOError(errnoCode: ECONNRESET, reason: "read"),
+            kind: .connectionFailed,
+            cause: "the connection was reset"
+        ),
         Case(error: HTTPClientError.connectTimeout, kind: .timeout, cause: "connect timed out"),
         Case(error: HTTPClientError.readTimeout, kind: .timeout, cause: "no response in time"),
         Case(error: HTTPClientError.deadlineExceeded, kind: .timeout, cause: "no response in time"),

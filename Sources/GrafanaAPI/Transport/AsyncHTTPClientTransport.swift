@@ -22,18 +22,28 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     private struct ClientKey: Hashable {
         var tls: GrafanaClient.TLS
-        var timeouts: GrafanaClient.Timeouts
+        var connect: Duration
+        var read: Duration
     }
 
     private let clients = NIOLockedValueBox<[ClientKey: HTTPClient]>([:])
-    private let maxBodySize = 64 * 1024 * 1024
+    /// The largest response body accepted, in bytes.
+    public let maxBodySize: Int
 
     /// Creates a transport with its own clients; most callers want ``shared``.
-    public init() {}
+    public init(maxBodySize: Int = 64 * 1024 * 1024) {
+        self.maxBodySize = maxBodySize
+    }
 
-    /// Sends the request on the client for its TLS and timeout settings and collects the body (up to 64 MiB).
+    /// Sends the request on the client for its TLS and timeout settings and collects the body
+    /// (up to ``maxBodySize``; a larger one throws ``ResponseTooLarge``).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        let client = try httpClient(tls: request.tls, timeouts: request.timeouts)
+        let timeouts = request.timeouts
+        let client = try httpClient(
+            tls: request.tls,
+            connect: min(timeouts.connect, timeouts.total),
+            read: min(timeouts.read, timeouts.total)
+        )
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers {
@@ -42,29 +52,49 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        // The deadline bounds the whole exchange; the read timeout (set on the client) bounds
-        // each silence within it.
-        let deadline =
-            NIODeadline.now() + TimeAmount(request.timeouts.connect)
-            + TimeAmount(request.timeouts.read)
+        // AsyncHTTPClient's deadline stops at the response head (its deadline task is
+        // cancelled once `execute` returns); the funnel races the whole exchange, body
+        // included, against the same limit. The read timeout (set on the client) bounds each
+        // silence within it.
+        let deadline = NIODeadline.now() + TimeAmount(timeouts.total)
+        let response: HTTPClientResponse
         do {
-            let response = try await client.execute(outgoing, deadline: deadline)
+            response = try await client.execute(outgoing, deadline: deadline)
+        } catch {
+            throw Self.failure(error)
+        }
+        let status = Int(response.status.code)
+        do {
             var buffer = try await response.body.collect(upTo: maxBodySize)
             let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
             return TransportResponse(
-                status: Int(response.status.code),
+                status: status,
                 headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
                 body: Data(bytes)
             )
+        } catch is NIOTooManyBytesError {
+            throw ResponseTooLarge(status: status, limit: maxBodySize)
         } catch {
-            // A cancelled task may surface as CancellationError or, from the connection pool's
-            // cancelRequest, as HTTPClientError.cancelled (or the last connect error); callers
-            // get CancellationError either way so they can tell it from a failure.
-            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
-                throw CancellationError()
+            var failure = Self.failure(error)
+            if var connection = failure as? ConnectionFailure {
+                // The head arrived: whatever broke, broke in the body.
+                connection.stage = .readingBody(status: status)
+                connection.cause += " after \(HTTPStatusText.line(status)), before the whole answer arrived"
+                failure = connection
             }
-            throw Self.classify(error)
+            throw failure
         }
+    }
+
+    /// A cancelled task may surface as CancellationError or, from the connection pool's
+    /// cancelRequest, as HTTPClientError.cancelled (or the last connect error); callers get
+    /// CancellationError either way so they can tell it from a failure. Anything else is
+    /// classified.
+    private static func failure(_ error: any Error) -> any Error {
+        if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+            return CancellationError()
+        }
+        return classify(error)
     }
 
     /// Shuts down every client this transport created; call once before exit.
@@ -78,10 +108,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
-    private func httpClient(tls: GrafanaClient.TLS, timeouts: GrafanaClient.Timeouts) throws(GrafanaError)
+    private func httpClient(tls: GrafanaClient.TLS, connect: Duration, read: Duration) throws(GrafanaError)
         -> HTTPClient
     {
-        let key = ClientKey(tls: tls, timeouts: timeouts)
+        let key = ClientKey(tls: tls, connect: connect, read: read)
         if let client = clients.withLockedValue({ $0[key] }) { return client }
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let caFile = tls.caCertificateFile {
@@ -93,7 +123,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(timeouts.connect), read: TimeAmount(timeouts.read))
+            timeout: .init(connect: TimeAmount(connect), read: TimeAmount(read))
         )
         configuration.connectionPool.retryConnectionEstablishment = false
         return clients.withLockedValue { clients in
@@ -136,19 +166,25 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         return "TLS: \(text)"
     }
 
-    /// Maps AsyncHTTPClient and NIO errors to a kind and a secret-free cause.
+    /// Maps AsyncHTTPClient and NIO errors to a kind, a secret-free cause, how far the
+    /// exchange got and whether the connection was dropped.
     static func classify(_ error: any Error) -> ConnectionFailure {
+        let dropped = "the connection was reset"
         switch error {
         case let error as HTTPClientError:
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
             case .readTimeout, .deadlineExceeded, .writeTimeout:
                 return ConnectionFailure(kind: .timeout, cause: "no response in time")
             case .tlsHandshakeTimeout:
-                return ConnectionFailure(kind: .timeout, cause: "TLS handshake timed out")
+                return ConnectionFailure(kind: .timeout, cause: "TLS handshake timed out", stage: .connecting)
             case .remoteConnectionClosed:
-                return ConnectionFailure(kind: .connectionFailed, cause: "the server closed the connection")
+                return ConnectionFailure(
+                    kind: .connectionFailed,
+                    cause: "the server closed the connection",
+                    isDropped: true
+                )
             default:
                 return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
             }
@@ -158,9 +194,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
             }
             if let first = failures.first {
-                return classify(first)
+                var failure = classify(first)
+                // These are all failures to connect: nothing was sent, whatever the errno.
+                failure.stage = .connecting
+                failure.isDropped = false
+                return failure
             }
-            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error), stage: .connecting)
         case let error as SocketAddressError.UnknownHost:
             // What NIO's getaddrinfo resolver throws for a name that does not resolve.
             return ConnectionFailure(kind: .hostNotFound, cause: "host '\(error.host)' not found")
@@ -174,16 +214,40 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             case ECONNREFUSED:
                 return ConnectionFailure(kind: .connectionRefused, cause: "connection refused")
             case ETIMEDOUT:
-                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+            case ECONNRESET, EPIPE:
+                return ConnectionFailure(kind: .connectionFailed, cause: dropped, isDropped: true)
             default:
                 return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
             }
         case let error as ChannelError:
-            if case .connectTimeout = error {
-                return ConnectionFailure(kind: .timeout, cause: "connect timed out")
+            switch error {
+            case .connectTimeout:
+                return ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+            case .eof, .ioOnClosedChannel, .outputClosed, .alreadyClosed:
+                return ConnectionFailure(
+                    kind: .connectionFailed,
+                    cause: "the server closed the connection",
+                    isDropped: true
+                )
+            default:
+                return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
             }
-            return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        case let error as HTTPParserError where error == .invalidEOFState:
+            // The connection closed before the body's announced length had arrived.
+            return ConnectionFailure(
+                kind: .connectionFailed,
+                cause: "the server closed the connection",
+                isDropped: true
+            )
         case let error as NIOSSLError:
+            if case .uncleanShutdown = error {
+                return ConnectionFailure(
+                    kind: .connectionFailed,
+                    cause: "the server closed the connection",
+                    isDropped: true
+                )
+            }
             return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))
         case let error as NIOSSLExtraError:
             return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))

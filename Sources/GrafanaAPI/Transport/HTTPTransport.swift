@@ -50,6 +50,11 @@ public struct TransportRequest: Sendable, Hashable {
 
         /// Whether the request changes server state (everything but GET).
         public var isWrite: Bool { self != .get }
+
+        /// Whether sending the request twice has the effect of sending it once (RFC 9110
+        /// section 9.2.2: GET, PUT, DELETE), so the funnel may send it again after a transient
+        /// failure. POST and PATCH are not: a second copy could create a second resource.
+        public var isIdempotent: Bool { self == .get || self == .put || self == .delete }
     }
 
     /// The HTTP method.
@@ -148,14 +153,52 @@ public struct TransportResponse: Sendable, Hashable {
 
 /// The server could not be reached; thrown by transports, wrapped into ``GrafanaError``.
 public struct ConnectionFailure: Error, Sendable, Hashable {
+    /// How far the exchange got, which decides whether a write may have reached Grafana.
+    public enum Stage: Sendable, Hashable {
+        /// Resolving, connecting or the TLS handshake: nothing was sent.
+        case connecting
+        /// The request was, or may have been, sent; no response had begun.
+        case awaitingResponse
+        /// The response's status line and headers had arrived (with this status), its body had not.
+        case readingBody(status: Int)
+    }
+
     /// One of the connection kinds of ``GrafanaError/Kind``.
     public var kind: GrafanaError.Kind
     /// The cause in words, without secrets: "connection refused (errno 111)".
     public var cause: String
+    /// How far the exchange got.
+    public var stage: Stage
+    /// The connection was dropped (reset, or closed by the server) rather than refused, timed
+    /// out or failed in TLS: a transient fault worth another try for a request that may be repeated.
+    public var isDropped: Bool
 
-    /// Creates a failure report.
-    public init(kind: GrafanaError.Kind, cause: String) {
+    /// Creates a failure report. Without a stage, refusals, unknown hosts and TLS failures are
+    /// taken to have sent nothing and everything else to have sent the request.
+    public init(kind: GrafanaError.Kind, cause: String, stage: Stage? = nil, isDropped: Bool = false) {
         self.kind = kind
         self.cause = cause
+        self.stage =
+            stage
+            ?? ([.connectionRefused, .hostNotFound, .tlsFailure].contains(kind) ? .connecting : .awaitingResponse)
+        self.isDropped = isDropped
+    }
+
+    /// Whether the request may have reached the server.
+    public var mayHaveBeenSent: Bool { stage != .connecting }
+}
+
+/// A response whose body is larger than the transport accepts. Its status had arrived, so a
+/// write it answers was acted on.
+public struct ResponseTooLarge: Error, Sendable, Hashable {
+    /// The response's HTTP status.
+    public var status: Int
+    /// The limit in bytes.
+    public var limit: Int
+
+    /// Creates the report.
+    public init(status: Int, limit: Int) {
+        self.status = status
+        self.limit = limit
     }
 }
