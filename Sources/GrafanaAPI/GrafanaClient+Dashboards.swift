@@ -17,7 +17,7 @@ extension GrafanaClient {
         overwrite: Bool = false,
         message: String? = nil
     )
-        async throws -> SavedDashboard
+        async throws -> WriteOutcome<SavedDashboard>
     {
         let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
         return try await saveDashboard(
@@ -36,7 +36,7 @@ extension GrafanaClient {
         overwrite: Bool = false,
         message: String? = nil
     )
-        async throws -> SavedDashboard
+        async throws -> WriteOutcome<SavedDashboard>
     {
         let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
         guard case .record = model else {
@@ -49,7 +49,7 @@ extension GrafanaClient {
         body["overwrite"] = .bool(overwrite)
         var send = request
         send.body = Data(Value.record(body).jsonBytes())
-        return try await perform(send, as: SavedDashboard.self)
+        return try await performWrite(send, as: SavedDashboard.self)
     }
 
     /// `POST /api/dashboards/import`: saves a dashboard exported for sharing, filling its `__inputs`.
@@ -58,7 +58,7 @@ extension GrafanaClient {
         inputs: [ImportInput] = [],
         folderUID: String? = nil,
         overwrite: Bool = false
-    ) async throws -> ImportedDashboard {
+    ) async throws -> WriteOutcome<ImportedDashboard> {
         let request = APIRequest("import dashboard", .post, ["api", "dashboards", "import"])
         var body = Record()
         body["dashboard"] = try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
@@ -74,7 +74,7 @@ extension GrafanaClient {
         body["overwrite"] = .bool(overwrite)
         var send = request
         send.body = Data(Value.record(body).jsonBytes())
-        return try await perform(send, as: ImportedDashboard.self)
+        return try await performWrite(send, as: ImportedDashboard.self)
     }
 
     /// `GET /api/dashboards/uid/:uid`: the model (key order kept) and its metadata.
@@ -135,8 +135,8 @@ extension GrafanaClient {
 
     /// `DELETE /api/dashboards/uid/:uid`.
     @discardableResult
-    public func deleteDashboard(uid: String) async throws -> DeletedDashboard {
-        try await perform(
+    public func deleteDashboard(uid: String) async throws -> WriteOutcome<DeletedDashboard> {
+        try await performWrite(
             APIRequest("delete dashboard", .delete, ["api", "dashboards", "uid", uid]),
             as: DeletedDashboard.self
         )
