@@ -205,13 +205,14 @@ import Testing
             "runtime-undefined-after-failed-try.gfs": given,
             "try-error-details.gfs": given,
             "try-error.gfs": given,
+            "try-error-code.gfs": given,
             "try-rerunnable.gfs": given,
             "concatenation.gfs": files,
             "continuation.gfs": files,
             "options.gfs": files,
             "let-command.gfs": ids,
             "runtime-missing-field.gfs": ids,
-            "source-syntax-error.gfs": ids,
+            "source-dynamic-syntax-error.gfs": ids,
             "underscore.gfs": ids,
         ]
     }()
