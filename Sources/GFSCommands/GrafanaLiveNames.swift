@@ -17,7 +17,8 @@ public struct GrafanaLiveNames: Sendable {
         self.host = host
     }
 
-    /// The names of `kind` on the server; an empty list for kinds it does not know.
+    /// The names of `kind` on the server; an empty list for kinds it does not know. For
+    /// `.apiPath` each name is `METHOD PATH`, from the OpenAPI paths of the server's version.
     public func names(for kind: CompletionKind) async throws -> [String] {
         let client = host.client
         switch kind {
@@ -37,6 +38,12 @@ public struct GrafanaLiveNames: Sendable {
             return try await client.searchServiceAccounts(perPage: 1000).serviceAccounts.map(\.name).sorted()
         case .keyName:
             return try await keyNames(client)
+        case .apiPath:
+            // The list of the server's release; a server that cannot be asked gets the newest.
+            let version = (try? await host.serverVersion()) ?? nil
+            return APIPathList.forServer(version).endpoints.flatMap { endpoint in
+                endpoint.methods.map { "\($0) \(endpoint.path)" }
+            }
         case .contextName:
             let resolver = ContextResolver(environment: host.options.environment, configPath: host.options.configPath)
             return (try resolver.loadConfig()?.contexts.keys.sorted()) ?? []

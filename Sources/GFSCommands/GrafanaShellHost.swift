@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// The host owns the ``GrafanaContext`` (server, credentials, current org), the server version
 /// (fetched once, lazily) and the set of secrets it has seen, which it keeps out of everything
-/// it prints. Commands live in `GrafanaShellHost+<Group>.swift`; output formatting in
-/// ``ResultFormatter``.
+/// it prints. It runs and shows each call through its ``CommandDefinition`` (one file per
+/// resource under `Commands/`); output formatting is ``ResultFormatter``'s.
 public final class GrafanaShellHost: CommandHost {
     /// How results are shown.
     public enum OutputFormat: String, Sendable, CaseIterable {
@@ -85,8 +85,6 @@ public final class GrafanaShellHost: CommandHost {
         var secrets: Set<String> = []
         /// How many planned writes of the recorder have been printed.
         var printedWrites = 0
-        /// The secret of the last `key create`, which a terminal may show once.
-        var lastCreatedKey: String?
         /// A result has been shown in text, so the next one starts after a blank line.
         var hasShownText = false
         /// Writes that were in flight when the running command was interrupted.
@@ -94,21 +92,28 @@ public final class GrafanaShellHost: CommandHost {
     }
 
     public let commandTable: CommandTable
+    /// The commands this host runs, by name (`org user add`).
+    let definitions: [String: CommandDefinition]
     public let options: Options
     let sink: any OutputSink
     let transport: any HTTPTransport
     let recorder = DryRunRecorder()
     let state: Mutex<State>
 
-    /// Creates a host acting in `context`.
+    /// Creates a host acting in `context` that runs `definitions` (every gfs command by
+    /// default).
     public init(
         context: GrafanaContext,
         options: Options = Options(),
         sink: any OutputSink = Console.standard,
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
-        commandTable: CommandTable = GFSCommandCatalog.table
+        definitions: [CommandDefinition] = GFSCommandCatalog.definitions
     ) {
-        self.commandTable = commandTable
+        self.commandTable = CommandTable(
+            commands: definitions.map(\.spec),
+            groupSummaries: GFSCommandCatalog.groupSummaries
+        )
+        self.definitions = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.options = options
         self.sink = sink
         self.transport = transport
@@ -192,48 +197,22 @@ public final class GrafanaShellHost: CommandHost {
         }
     }
 
+    /// Runs a call through the definition of its path.
     func dispatch(_ call: CommandCall) async throws -> Value {
-        switch call.path {
-        case ["connect"]: try await connect(call)
-        case ["context"]: try await showContext(call)
-        case ["use"]: try await use(call)
-        case ["use", "org"]: try await useOrg(call)
-        case ["use", "token"]: try await useToken(call)
-        case ["org", "create"]: try await createOrg(call)
-        case ["org", "list"]: try await listOrgs(call)
-        case ["org", "show"]: try await showOrg(call)
-        case ["org", "delete"]: try await deleteOrg(call)
-        case ["org", "rename"]: try await renameOrg(call)
-        case ["org", "user", "add"]: try await addOrgUser(call)
-        case ["org", "user", "list"]: try await listOrgUsers(call)
-        case ["org", "user", "role"]: try await setOrgUserRole(call)
-        case ["org", "user", "remove"]: try await removeOrgUser(call)
-        case ["key", "create"]: try await createKey(call)
-        case ["key", "list"]: try await listKeys(call)
-        case ["key", "delete"]: try await deleteKey(call)
-        case ["dashboard", "push"]: try await pushDashboards(call)
-        case ["dashboard", "pull"]: try await pullDashboard(call)
-        case ["dashboard", "list"]: try await listDashboards(call)
-        case ["dashboard", "delete"]: try await deleteDashboard(call)
-        case ["dashboard", "diff"]: try await diffDashboard(call)
-        case ["folder", "create"]: try await createFolder(call)
-        case ["folder", "list"]: try await listFolders(call)
-        case ["folder", "delete"]: try await deleteFolder(call)
-        case ["datasource", "create"]: try await createDataSource(call)
-        case ["datasource", "list"]: try await listDataSources(call)
-        case ["datasource", "show"]: try await showDataSource(call)
-        case ["datasource", "delete"]: try await deleteDataSource(call)
-        default: throw CommandFailure(message: "Command '\(call.name)' is not implemented by this host")
+        guard let definition = definitions[call.name] else {
+            throw CommandFailure(message: "Command '\(call.name)' is not implemented by this host")
         }
+        return try await definition.handler(self, CommandArguments(call, spec: definition.spec))
     }
 
     public func display(_ value: Value, of call: CommandCall?) async {
-        let formatter = ResultFormatter(secrets: secretsToHide(for: call))
+        let display = call.flatMap { definitions[$0.name]?.display } ?? ResultDisplay()
+        let formatter = ResultFormatter(secrets: secretsToHide(in: value, display: display))
         switch options.output {
         case .json:
             sink.write(formatter.json(value) + "\n", to: .standardOutput)
         case .text:
-            var text = formatter.text(value, command: call?.path ?? [])
+            var text = formatter.text(value, display: display)
             guard !text.isEmpty else { return }
             if !text.hasSuffix("\n") { text += "\n" }
             let follows = withState { state in
@@ -259,19 +238,18 @@ public final class GrafanaShellHost: CommandHost {
 
     // MARK: Secrets and dry runs
 
-    /// The secrets to mask when showing a result: all of them, except the new key of
-    /// `key create` in text on a terminal (shown that once), and none with `--show-secrets`.
-    func secretsToHide(for call: CommandCall?) -> Set<String> {
+    /// The secrets to mask when showing a result: all of them, except those in the result's
+    /// secret fields (a new key) in text on a terminal, shown that once, and none with
+    /// `--show-secrets`.
+    func secretsToHide(in value: Value, display: ResultDisplay) -> Set<String> {
         if options.showSecrets { return [] }
-        return withState { state in
-            var secrets = state.secrets
-            if call?.path == ["key", "create"], options.output == .text, options.isTerminal,
-                let key = state.lastCreatedKey
-            {
-                secrets.remove(key)
+        var secrets = knownSecrets
+        if options.output == .text, options.isTerminal, case .record(let record) = value {
+            for field in display.secretFields {
+                if let secret = record[field]?.stringValue { secrets.remove(secret) }
             }
-            return secrets
         }
+        return secrets
     }
 
     func redacted(_ failure: CommandFailure) -> CommandFailure {
@@ -294,6 +272,28 @@ public final class GrafanaShellHost: CommandHost {
         for write in writes.dropFirst(start) {
             sink.write("dry run: \(write.operation): \(redactor.redact(write.curlCommand))\n", to: .standardError)
         }
+    }
+
+    /// What a command returns for a write: made from the server's answer when it was sent;
+    /// for a write a dry run only planned, the command's `placeholder` marked `dryRun: true`,
+    /// so later lines still evaluate and `use` knows not to act on it.
+    func result<Answer>(
+        of outcome: WriteOutcome<Answer>,
+        planned placeholder: @autoclosure () -> Record,
+        sent: (Answer) throws -> Value
+    ) rethrows -> Value {
+        switch outcome {
+        case .sent(let answer): try sent(answer)
+        case .planned: self.placeholder(placeholder())
+        }
+    }
+
+    /// The value that stands for what a planned write would have made: `record` marked
+    /// `dryRun: true`. Every placeholder is made here.
+    func placeholder(_ record: Record) -> Value {
+        var record = record
+        record["dryRun"] = .bool(true)
+        return .record(record)
     }
 
     /// Writes a note on standard error.
@@ -342,9 +342,4 @@ public final class GrafanaShellHost: CommandHost {
             $0.pendingOrgName = nil
         }
     }
-}
-
-extension GrafanaError {
-    /// True for the error a dry run gives instead of sending a write.
-    var isNotSent: Bool { kind == .notSent }
 }

@@ -8,36 +8,22 @@ import GFSLanguage
 struct ResultFormatter {
     var secrets: Set<String>
 
-    /// Columns a listing shows, by command, in order; other commands show the keys of their
-    /// first row.
-    static let columns: [[String]: [String]] = [
-        ["org", "list"]: ["id", "name"],
-        ["org", "user", "list"]: ["login", "email", "name", "role"],
-        ["key", "list"]: ["name", "kind", "role", "serviceAccount", "expiration"],
-        ["dashboard", "list"]: ["uid", "title", "folder", "tags"],
-        ["dashboard", "push"]: ["file", "status", "uid", "title", "version", "error"],
-        ["folder", "list"]: ["uid", "title"],
-        ["datasource", "list"]: ["uid", "name", "type", "url", "isDefault"],
-    ]
-
     /// One line of compact JSON.
     func json(_ value: Value) -> String {
         Redactor(secrets: secrets).redact(value).compactJSON
     }
 
-    /// The readable form of a result: a pulled dashboard as indented JSON, a diff as its
-    /// lines, a record as a key/value block, a list as a table (with the command's columns
-    /// where it has some). Always ends with a line break.
-    func text(_ value: Value, command: [String]) -> String {
+    /// The readable form of a result: the command's own rendering where it has one (a pulled
+    /// dashboard as indented JSON, a diff as its lines), else a record as a key/value block
+    /// and a list as a table (with the command's columns where it names some). Always ends
+    /// with a line break.
+    func text(_ value: Value, display: ResultDisplay = ResultDisplay()) -> String {
         let value = Redactor(secrets: secrets).redact(value)
-        switch (command, value) {
-        case (["dashboard", "pull"], .record(let record)) where record["file"] == nil:
-            return value.prettyJSON + "\n"
-        case (["dashboard", "diff"], .record(let record)):
-            return diffText(record)
-        case (_, .list(let rows)):
-            return table(rows, columns: Self.columns[command]) + "\n"
-        case (_, .record(let record)):
+        if let text = display.text?(value, self) { return text }
+        switch value {
+        case .list(let rows):
+            return table(rows, columns: display.columns) + "\n"
+        case .record(let record):
             return keyValueBlock(record) + "\n"
         default:
             return value.description + "\n"

@@ -183,7 +183,7 @@ public final class Completer: @unchecked Sendable {
         }
 
         // Walk the words typed after the command: options, their values, positionals.
-        var positional = 0
+        var positionals: [String] = []
         var index = 0
         var awaitingValue: OptionSpec?
         while index < rest.count {
@@ -196,14 +196,18 @@ public final class Completer: @unchecked Sendable {
                     awaitingValue = option
                 }
             } else {
-                positional += 1
+                positionals.append(word)
             }
             index += 1
         }
         if let option = awaitingValue {
             return await valueCandidates(for: partial, kind: option.completion)
         }
-        guard let argument = Self.argument(at: positional, of: spec) else { return [] }
+        guard let argument = Self.argument(at: positionals.count, of: spec) else { return [] }
+        if argument.completion == .apiPath {
+            // `api METHOD PATH`: the word before the path is the method to keep to.
+            return await apiPathCandidates(for: partial, method: positionals.last)
+        }
         return await valueCandidates(for: partial, kind: argument.completion)
     }
 
@@ -234,6 +238,10 @@ public final class Completer: @unchecked Sendable {
             return words(Self.roles, matching: partial, ignoringCase: true)
         case .environmentVariable:
             return words(environmentNames, matching: partial)
+        case .httpMethod:
+            return words(Self.httpMethods, matching: partial, ignoringCase: true)
+        case .apiPath:
+            return await apiPathCandidates(for: partial, method: nil)
         default:
             guard let liveNames else { return [] }
             let names = await liveNames.names(for: kind, timeout: liveTimeout) ?? []
@@ -257,6 +265,50 @@ public final class Completer: @unchecked Sendable {
         if plain && !name.isEmpty { return name }
         let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return "\"\(escaped)\""
+    }
+
+    // MARK: API paths
+
+    /// The methods `api` sends.
+    public static let httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+
+    /// The next segment of the API paths that match what is typed, as file paths complete:
+    /// `/api/da` offers `/api/dashboards/` and `/api/datasources/`. A typed segment matches a
+    /// `{param}` of the spec, so `/api/dashboards/uid/abc/` goes on to `versions`; a `{param}`
+    /// itself is offered as the spec writes it, so it matches only an empty or `{`-started
+    /// word. Paths the spec does not give `method` are left out.
+    private func apiPathCandidates(for partial: String, method: String?) async -> [Found] {
+        guard let liveNames else { return [] }
+        let entries = await liveNames.names(for: .apiPath, timeout: liveTimeout) ?? []
+        let wanted = method?.uppercased()
+        let keepsToMethod = wanted.map(Self.httpMethods.contains) ?? false
+        let typed = partial.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let done = typed.dropLast()
+        let last = typed.last ?? ""
+        let stem = done.isEmpty ? "" : done.joined(separator: "/") + "/"
+        var found: [String: Found] = [:]
+        for entry in entries {
+            guard let space = entry.firstIndex(of: " ") else { continue }
+            if keepsToMethod, entry[..<space] != wanted! { continue }
+            let segments = entry[entry.index(after: space)...].split(separator: "/", omittingEmptySubsequences: false)
+            guard segments.count >= typed.count else { continue }
+            let matches = zip(done, segments).allSatisfy { typedSegment, segment in
+                typedSegment == segment || (Self.isParameter(segment) && !typedSegment.isEmpty)
+            }
+            guard matches else { continue }
+            let next = String(segments[typed.count - 1])
+            guard next.hasPrefix(last) else { continue }
+            if segments.count == typed.count {
+                found[stem + next] = Found(text: stem + next, display: next)
+            } else {
+                found[stem + next + "/"] = Found(text: stem + next + "/", display: next + "/", isFinal: false)
+            }
+        }
+        return found.values.sorted { $0.text < $1.text }
+    }
+
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.hasPrefix("{") && segment.hasSuffix("}")
     }
 
     // MARK: Variables

@@ -21,9 +21,9 @@ public final class RecordingHost: CommandHost, @unchecked Sendable {
     private var sourceFiles: [String: String]
 
     /// - Parameters:
-    ///   - table: the commands to accept (the real commands' mirror by default).
+    ///   - table: the commands to accept (a small table made for the language tests by default).
     ///   - files: texts `source` reads by path; other paths are read from disk.
-    public init(table: CommandTable = TestCommandTable.table, files: [String: String] = [:]) {
+    public init(table: CommandTable = LanguageTestCommands.table, files: [String: String] = [:]) {
         self.commandTable = table
         self.sourceFiles = files
     }

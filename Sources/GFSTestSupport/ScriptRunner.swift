@@ -15,7 +15,7 @@ public struct ScriptRun: Sendable {
     public var host: RecordingHost
 
     /// Runs the script at `path` (named by that path, so `source` resolves next to it).
-    public static func run(scriptAt path: String, table: CommandTable = TestCommandTable.table) async throws
+    public static func run(scriptAt path: String, table: CommandTable = LanguageTestCommands.table) async throws
         -> ScriptRun
     {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -94,7 +94,7 @@ public struct ScriptRun: Sendable {
 /// did not meet its inline expectations.
 public func assertScript(
     at path: String,
-    table: CommandTable = TestCommandTable.table,
+    table: CommandTable = LanguageTestCommands.table,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async {
     do {

@@ -14,9 +14,11 @@ extension GrafanaClient {
     ///
     /// 11.3–12.0 answer 410 Gone (fixture `auth-keys-post.410.json`), 12.1+ 404. Prefer
     /// ``createKey(name:role:secondsToLive:serverVersion:)``, which picks the right mechanism.
-    public func createAPIKey(name: String, role: OrgRole, secondsToLive: Int64? = nil) async throws -> NewAPIKey {
+    public func createAPIKey(name: String, role: OrgRole, secondsToLive: Int64? = nil) async throws
+        -> WriteOutcome<NewAPIKey>
+    {
         struct Body: Encodable { var name: String; var role: String; var secondsToLive: Int64? }
-        return try await perform(
+        return try await performWrite(
             APIRequest(
                 "create API key",
                 .post,
@@ -28,7 +30,8 @@ extension GrafanaClient {
     }
 
     /// `DELETE /api/auth/keys/:id`.
-    public func deleteAPIKey(id: Int64) async throws {
-        _ = try await perform(APIRequest("delete API key", .delete, ["api", "auth", "keys", String(id)]))
+    @discardableResult
+    public func deleteAPIKey(id: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("delete API key", .delete, ["api", "auth", "keys", String(id)]))
     }
 }

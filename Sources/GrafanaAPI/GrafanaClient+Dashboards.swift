@@ -16,7 +16,7 @@ extension GrafanaClient {
         overwrite: Bool = false,
         message: String? = nil
     )
-        async throws -> SavedDashboard
+        async throws -> WriteOutcome<SavedDashboard>
     {
         let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
         var members = [
@@ -30,7 +30,7 @@ extension GrafanaClient {
         members.append(.init(key: "overwrite", value: .bool(overwrite)))
         var send = request
         send.body = OrderedJSON.object(members).serialized
-        return try await perform(send, as: SavedDashboard.self)
+        return try await performWrite(send, as: SavedDashboard.self)
     }
 
     /// `POST /api/dashboards/import`: saves a dashboard exported for sharing, filling its `__inputs`.
@@ -39,7 +39,7 @@ extension GrafanaClient {
         inputs: [ImportInput] = [],
         folderUID: String? = nil,
         overwrite: Bool = false
-    ) async throws -> ImportedDashboard {
+    ) async throws -> WriteOutcome<ImportedDashboard> {
         let request = APIRequest("import dashboard", .post, ["api", "dashboards", "import"])
         var members = [
             OrderedJSON.Member(
@@ -60,7 +60,7 @@ extension GrafanaClient {
         members.append(.init(key: "overwrite", value: .bool(overwrite)))
         var send = request
         send.body = OrderedJSON.object(members).serialized
-        return try await perform(send, as: ImportedDashboard.self)
+        return try await performWrite(send, as: ImportedDashboard.self)
     }
 
     /// `GET /api/dashboards/uid/:uid`: the model (raw, order kept) and its metadata.
@@ -96,8 +96,8 @@ extension GrafanaClient {
 
     /// `DELETE /api/dashboards/uid/:uid`.
     @discardableResult
-    public func deleteDashboard(uid: String) async throws -> DeletedDashboard {
-        try await perform(
+    public func deleteDashboard(uid: String) async throws -> WriteOutcome<DeletedDashboard> {
+        try await performWrite(
             APIRequest("delete dashboard", .delete, ["api", "dashboards", "uid", uid]),
             as: DeletedDashboard.self
         )

@@ -6,10 +6,10 @@ extension GrafanaClient {
     ///
     /// A taken name or uid gives 409 (API-NOTES §2.9). Secrets in `secureJsonData` are
     /// blanked in dry-run output.
-    public func createDataSource(_ body: Data) async throws -> SavedDataSource {
+    public func createDataSource(_ body: Data) async throws -> WriteOutcome<SavedDataSource> {
         var request = APIRequest("create data source", .post, ["api", "datasources"])
         request.body = try Self.jsonObject(body, what: "data source", call: request.call).serialized
-        return try await perform(request, as: SavedDataSource.self)
+        return try await performWrite(request, as: SavedDataSource.self)
     }
 
     /// `GET /api/datasources`.
@@ -46,19 +46,21 @@ extension GrafanaClient {
     }
 
     /// `PUT /api/datasources/uid/:uid` from a raw JSON body (`UpdateDataSourceCommand`).
-    public func updateDataSource(uid: String, body: Data) async throws -> SavedDataSource {
+    public func updateDataSource(uid: String, body: Data) async throws -> WriteOutcome<SavedDataSource> {
         var request = APIRequest("update data source", .put, ["api", "datasources", "uid", uid])
         request.body = try Self.jsonObject(body, what: "data source", call: request.call).serialized
-        return try await perform(request, as: SavedDataSource.self)
+        return try await performWrite(request, as: SavedDataSource.self)
     }
 
     /// `DELETE /api/datasources/uid/:uid`.
-    public func deleteDataSource(uid: String) async throws {
-        _ = try await perform(APIRequest("delete data source", .delete, ["api", "datasources", "uid", uid]))
+    @discardableResult
+    public func deleteDataSource(uid: String) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("delete data source", .delete, ["api", "datasources", "uid", uid]))
     }
 
     /// `DELETE /api/datasources/name/:name`.
-    public func deleteDataSource(named name: String) async throws {
-        _ = try await perform(APIRequest("delete data source", .delete, ["api", "datasources", "name", name]))
+    @discardableResult
+    public func deleteDataSource(named name: String) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("delete data source", .delete, ["api", "datasources", "name", name]))
     }
 }

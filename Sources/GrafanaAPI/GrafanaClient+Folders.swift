@@ -1,10 +1,10 @@
 extension GrafanaClient {
     /// `POST /api/folders`. A taken uid gives 409 (API-NOTES §2.8).
     public func createFolder(title: String, uid: String? = nil, parentUID: String? = nil, description: String? = nil)
-        async throws -> Folder
+        async throws -> WriteOutcome<Folder>
     {
         struct Body: Encodable { var title: String; var uid: String?; var parentUid: String?; var description: String? }
-        return try await perform(
+        return try await performWrite(
             APIRequest(
                 "create folder",
                 .post,
@@ -46,10 +46,10 @@ extension GrafanaClient {
         version: Int64? = nil,
         overwrite: Bool = false
     )
-        async throws -> Folder
+        async throws -> WriteOutcome<Folder>
     {
         struct Body: Encodable { var title: String; var description: String?; var version: Int64?; var overwrite: Bool }
-        return try await perform(
+        return try await performWrite(
             APIRequest(
                 "update folder",
                 .put,
@@ -63,8 +63,9 @@ extension GrafanaClient {
     }
 
     /// `DELETE /api/folders/:uid` (with the dashboards in it).
-    public func deleteFolder(uid: String, forceDeleteRules: Bool = false) async throws {
+    @discardableResult
+    public func deleteFolder(uid: String, forceDeleteRules: Bool = false) async throws -> WriteOutcome<Void> {
         let query = forceDeleteRules ? [QueryItem("forceDeleteRules", "true")] : []
-        _ = try await perform(APIRequest("delete folder", .delete, ["api", "folders", uid], query: query))
+        return try await performWrite(APIRequest("delete folder", .delete, ["api", "folders", uid], query: query))
     }
 }

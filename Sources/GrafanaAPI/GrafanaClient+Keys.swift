@@ -16,7 +16,7 @@ extension GrafanaClient {
     /// An existing service account with another role is not changed; that throws
     /// ``GrafanaError/Kind/serviceAccountRoleMismatch``. In a dry run both writes of the
     /// service-account path are planned (the token request against `SERVICE_ACCOUNT_ID`)
-    /// and the call throws ``GrafanaError/Kind/notSent``.
+    /// and the call returns the first of them as ``WriteOutcome/planned(_:)``.
     ///
     /// - Parameters:
     ///   - secondsToLive: lifetime; nil or 0 means the key never expires.
@@ -27,7 +27,7 @@ extension GrafanaClient {
         secondsToLive: Int64? = nil,
         serverVersion: GrafanaVersion? = nil
     )
-        async throws -> CreatedKey
+        async throws -> WriteOutcome<CreatedKey>
     {
         let version: GrafanaVersion?
         if let serverVersion {
@@ -51,26 +51,32 @@ extension GrafanaClient {
                 // No service accounts here: fall through to the legacy route.
             }
         }
-        let created = try await createAPIKey(name: name, role: role, secondsToLive: secondsToLive)
+        let created: NewAPIKey
+        switch try await createAPIKey(name: name, role: role, secondsToLive: secondsToLive) {
+        case .sent(let answer): created = answer
+        case .planned(let write): return .planned(write)
+        }
         let orgID: Int64
         if let embedded = Self.orgID(inLegacyKey: created.key) {
             orgID = embedded
         } else {
             orgID = try await currentOrg().id
         }
-        return CreatedKey(
-            name: created.name,
-            key: created.key,
-            role: role.rawValue,
-            orgId: orgID,
-            expiration: expiration,
-            kind: .apiKey,
-            id: created.id
+        return .sent(
+            CreatedKey(
+                name: created.name,
+                key: created.key,
+                role: role.rawValue,
+                orgId: orgID,
+                expiration: expiration,
+                kind: .apiKey,
+                id: created.id
+            )
         )
     }
 
     private func createServiceAccountKey(name: String, role: OrgRole, secondsToLive: Int64?, expiration: Date?)
-        async throws -> CreatedKey
+        async throws -> WriteOutcome<CreatedKey>
     {
         let account: ServiceAccount
         if let existing = try await serviceAccount(named: name) {
@@ -88,11 +94,12 @@ extension GrafanaClient {
             }
             account = existing
         } else {
-            do {
-                account = try await createServiceAccount(name: name, role: role)
-            } catch let error as GrafanaError where error.kind == .notSent {
+            switch try await createServiceAccount(name: name, role: role) {
+            case .sent(let created):
+                account = created
+            case .planned(let write):
                 // Dry run: plan the token request as well, so the plan shows both writes.
-                _ = try await perform(
+                _ = try await performWrite(
                     APIRequest(
                         "create service account token",
                         .post,
@@ -100,24 +107,26 @@ extension GrafanaClient {
                         body: Self.tokenBody(name: name, secondsToLive: secondsToLive)
                     )
                 )
-                throw error
+                return .planned(write)
             }
         }
-        let token = try await createServiceAccountToken(
+        let outcome = try await createServiceAccountToken(
             serviceAccountID: account.id,
             name: name,
             secondsToLive: secondsToLive
         )
-        return CreatedKey(
-            name: token.name,
-            key: token.key,
-            role: account.role,
-            orgId: account.orgId,
-            expiration: expiration,
-            kind: .serviceAccountToken,
-            id: token.id,
-            serviceAccountID: account.id
-        )
+        return outcome.map { token in
+            CreatedKey(
+                name: token.name,
+                key: token.key,
+                role: account.role,
+                orgId: account.orgId,
+                expiration: expiration,
+                kind: .serviceAccountToken,
+                id: token.id,
+                serviceAccountID: account.id
+            )
+        }
     }
 
     /// The org id embedded in a legacy key: base64 of `{"k":…,"n":…,"id":ORG}`

@@ -2,8 +2,8 @@ extension GrafanaClient {
     /// `POST /api/orgs`: creates an org; the caller becomes its Admin (server admins only).
     ///
     /// A taken name gives 409 "Organization name taken" (fixture `org-name-taken.409.json`).
-    public func createOrg(name: String) async throws -> CreatedOrg {
-        try await perform(
+    public func createOrg(name: String) async throws -> WriteOutcome<CreatedOrg> {
+        try await performWrite(
             APIRequest("create organization", .post, ["api", "orgs"], body: Self.jsonBody(["name": name])),
             as: CreatedOrg.self
         )
@@ -39,15 +39,17 @@ extension GrafanaClient {
     }
 
     /// `PUT /api/orgs/:id` with a new name; a taken name gives 400 (not 409, API-NOTES §2.1).
-    public func renameOrg(id: Int64, to name: String) async throws {
-        _ = try await perform(
+    @discardableResult
+    public func renameOrg(id: Int64, to name: String) async throws -> WriteOutcome<Void> {
+        try await performWrite(
             APIRequest("rename organization", .put, ["api", "orgs", String(id)], body: Self.jsonBody(["name": name]))
         )
     }
 
     /// `DELETE /api/orgs/:id`. Deleting the caller's current org gives 400.
-    public func deleteOrg(id: Int64) async throws {
-        _ = try await perform(APIRequest("delete organization", .delete, ["api", "orgs", String(id)]))
+    @discardableResult
+    public func deleteOrg(id: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("delete organization", .delete, ["api", "orgs", String(id)]))
     }
 
     // MARK: Org users
@@ -62,9 +64,11 @@ extension GrafanaClient {
     ///
     /// Returns the user id. An existing member gives 409 "User is already member of this organization".
     @discardableResult
-    public func addOrgUser(orgID: Int64?, loginOrEmail: String, role: OrgRole) async throws -> Int64? {
+    public func addOrgUser(orgID: Int64?, loginOrEmail: String, role: OrgRole) async throws
+        -> WriteOutcome<Int64?>
+    {
         struct Body: Encodable { var loginOrEmail: String; var role: String }
-        return try await perform(
+        return try await performWrite(
             APIRequest(
                 "add user to organization",
                 .post,
@@ -72,7 +76,7 @@ extension GrafanaClient {
                 body: Self.jsonBody(Body(loginOrEmail: loginOrEmail, role: role.rawValue))
             ),
             as: AddedOrgUser.self
-        ).userId
+        ).map(\.userId)
     }
 
     /// `GET /api/orgs/:id/users` (or `/api/org/users`).
@@ -81,8 +85,9 @@ extension GrafanaClient {
     }
 
     /// `PATCH /api/orgs/:id/users/:userId` (or `/api/org/users/:userId`) with `{"role"}`.
-    public func updateOrgUserRole(orgID: Int64?, userID: Int64, role: OrgRole) async throws {
-        _ = try await perform(
+    @discardableResult
+    public func updateOrgUserRole(orgID: Int64?, userID: Int64, role: OrgRole) async throws -> WriteOutcome<Void> {
+        try await performWrite(
             APIRequest(
                 "change organization user role",
                 .patch,
@@ -95,8 +100,9 @@ extension GrafanaClient {
     /// `DELETE /api/orgs/:id/users/:userId` (or `/api/org/users/:userId`).
     ///
     /// The current-org form also deletes a user left in no org (API-NOTES §2.2).
-    public func removeOrgUser(orgID: Int64?, userID: Int64) async throws {
-        _ = try await perform(
+    @discardableResult
+    public func removeOrgUser(orgID: Int64?, userID: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(
             APIRequest("remove user from organization", .delete, orgUsersPath(orgID) + [String(userID)])
         )
     }

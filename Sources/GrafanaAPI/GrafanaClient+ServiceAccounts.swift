@@ -23,10 +23,10 @@ extension GrafanaClient {
     /// `POST /api/serviceaccounts` (answers 201); a taken name gives 400
     /// `serviceaccounts.ErrAlreadyExists` (fixture `sa-already-exists.400.json`).
     public func createServiceAccount(name: String, role: OrgRole, isDisabled: Bool = false) async throws
-        -> ServiceAccount
+        -> WriteOutcome<ServiceAccount>
     {
         struct Body: Encodable { var name: String; var role: String; var isDisabled: Bool }
-        return try await perform(
+        return try await performWrite(
             APIRequest(
                 "create service account",
                 .post,
@@ -46,8 +46,9 @@ extension GrafanaClient {
     }
 
     /// `DELETE /api/serviceaccounts/:id` (its tokens go with it).
-    public func deleteServiceAccount(id: Int64) async throws {
-        _ = try await perform(APIRequest("delete service account", .delete, ["api", "serviceaccounts", String(id)]))
+    @discardableResult
+    public func deleteServiceAccount(id: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("delete service account", .delete, ["api", "serviceaccounts", String(id)]))
     }
 
     /// `GET /api/serviceaccounts/:id/tokens` (no secrets; an unknown account gives `[]`).
@@ -68,9 +69,9 @@ extension GrafanaClient {
     /// `serviceaccounts.ErrTokenAlreadyExists` (fixture `sa-token-duplicate.400.json`).
     public func createServiceAccountToken(serviceAccountID: Int64, name: String, secondsToLive: Int64? = nil)
         async throws
-        -> NewAPIKey
+        -> WriteOutcome<NewAPIKey>
     {
-        try await perform(
+        try await performWrite(
             APIRequest(
                 "create service account token",
                 .post,
@@ -82,8 +83,9 @@ extension GrafanaClient {
     }
 
     /// `DELETE /api/serviceaccounts/:id/tokens/:tokenId`.
-    public func deleteServiceAccountToken(serviceAccountID: Int64, tokenID: Int64) async throws {
-        _ = try await perform(
+    @discardableResult
+    public func deleteServiceAccountToken(serviceAccountID: Int64, tokenID: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(
             APIRequest(
                 "delete service account token",
                 .delete,

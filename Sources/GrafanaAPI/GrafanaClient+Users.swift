@@ -18,7 +18,8 @@ extension GrafanaClient {
     ///
     /// Affects every later basic-auth request that sends no `X-Grafana-Org-Id`. A non-member
     /// gets 401 "Not a valid organization" (API-NOTES §2.3).
-    public func switchOrg(to orgID: Int64) async throws {
-        _ = try await perform(APIRequest("switch organization", .post, ["api", "user", "using", String(orgID)]))
+    @discardableResult
+    public func switchOrg(to orgID: Int64) async throws -> WriteOutcome<Void> {
+        try await performWrite(APIRequest("switch organization", .post, ["api", "user", "using", String(orgID)]))
     }
 }

@@ -89,19 +89,24 @@ struct APIRequest: Sendable {
     var segments: [String]
     var query: [QueryItem] = []
     var body: Data? = nil
+    /// Header lines the caller adds; each replaces a default of the same name
+    /// (`Content-Type: text/plain` for a raw call's text body).
+    var headers: [HTTPHeaderField] = []
 
     init(
         _ operation: String,
         _ method: TransportRequest.Method,
         _ segments: [String],
         query: [QueryItem] = [],
-        body: Data? = nil
+        body: Data? = nil,
+        headers: [HTTPHeaderField] = []
     ) {
         self.operation = operation
         self.method = method
         self.segments = segments
         self.query = query
         self.body = body
+        self.headers = headers
     }
 
     var path: String {
@@ -127,6 +132,10 @@ extension GrafanaClient {
         }
         if request.body != nil {
             headers.append(HTTPHeaderField("Content-Type", "application/json"))
+        }
+        for extra in request.headers {
+            headers.removeAll { $0.name.caseInsensitiveCompare(extra.name) == .orderedSame }
+            headers.append(extra)
         }
         return TransportRequest(
             method: request.method,

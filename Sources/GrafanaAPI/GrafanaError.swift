@@ -50,7 +50,8 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
         public static let invalidRequest = Kind(.invalidRequest)
         /// The configuration cannot work (bad URL, unreadable CA file).
         public static let invalidConfiguration = Kind(.invalidConfiguration)
-        /// A write was captured by a dry run instead of being sent; see ``GrafanaError/plannedWrite``.
+        /// A write was captured by a dry run instead of being sent, and the caller asked for its
+        /// answer (``WriteOutcome/get()``); see ``GrafanaError/plannedWrite``.
         public static let notSent = Kind(.notSent)
         /// `createKey` found the service account with another role than the one asked for.
         public static let serviceAccountRoleMismatch = Kind(.serviceAccountRoleMismatch)
@@ -105,7 +106,7 @@ public struct GrafanaError: Error, Sendable, CustomStringConvertible {
     public let cause: String?
     /// A full sentence that suggests what to do, when there is an obvious next step.
     public let hint: String?
-    /// The write a dry run captured, for ``Kind/notSent``.
+    /// The write a dry run captured, for ``Kind/notSent`` (from ``WriteOutcome/get()``).
     public let plannedWrite: PlannedWrite?
     /// A write was sent and then the connection failed or timed out: Grafana may have applied
     /// it, so it should be checked before it is sent again.

@@ -67,6 +67,12 @@ struct GFSCommandLine: AsyncParsableCommand {
     @Flag(help: "Run reads, print each write as a curl command on stderr, and send no write.")
     var dryRun = false
 
+    @Flag(
+        name: .customLong("check"),
+        help: "Only parse and check the script (and the files it sources by a fixed path); run nothing."
+    )
+    var checkOnly = false
+
     @Flag(help: "Show secrets (a new key's token) even when stdout is not a terminal, and in JSON output.")
     var showSecrets = false
 
@@ -147,6 +153,9 @@ struct GFSCommandLine: AsyncParsableCommand {
         if shell.interactiveScript != nil, commands != nil || script != nil {
             throw ValidationError("Give either -i FILE or a script, not both.")
         }
+        if checkOnly, shell.interactiveScript != nil || sandbox {
+            throw ValidationError("--check runs nothing; leave out -i and --sandbox.")
+        }
         _ = try shell.parsedSandboxDelays()
         if let timeout, DurationText.parse(timeout) == nil {
             throw ValidationError("--timeout expects \(DurationText.accepted), not '\(timeout)'.")
@@ -157,7 +166,7 @@ struct GFSCommandLine: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let interactive = startsShell
+        let interactive = startsShell && !checkOnly
         let (source, scriptArguments) =
             interactive ? (SourceFile(name: "<prompt>", text: ""), arguments) : try readSource()
         var connection = ConnectionOptions(
@@ -174,8 +183,9 @@ struct GFSCommandLine: AsyncParsableCommand {
         // Check a script before anything is set up, so a bad one starts no sandbox.
         var checked: CheckedScript?
         if !interactive {
-            guard let script = check(source, arguments: scriptArguments) else { throw ExitCode(65) }
+            guard let script = await check(source, arguments: scriptArguments) else { throw ExitCode(65) }
             checked = script
+            if checkOnly { return }
         }
         var sandboxRun: SandboxRun?
         if sandbox {
@@ -204,19 +214,21 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     /// Parses and checks the script against the command catalog with its parameters bound;
     /// on a syntax or check error, shows the diagnostics and returns `nil` (exit 65).
-    func check(_ source: SourceFile, arguments scriptArguments: [String]) -> CheckedScript? {
+    func check(_ source: SourceFile, arguments scriptArguments: [String]) async -> CheckedScript? {
         var session = Session()
         session.setParameters(arguments: scriptArguments, variables: parsedVariables)
         do {
-            return try Interpreter.check(
+            return try await Interpreter.check(
                 source,
                 table: GFSCommandCatalog.table,
-                knownVariables: session.variableNames
+                knownVariables: session.variableNames,
+                readSource: { path in try String(contentsOfFile: path, encoding: .utf8) }
             )
         } catch {
             let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
             for diagnostic in error.diagnostics {
-                Console.standard.write(renderer.render(diagnostic, in: source), to: .standardError)
+                let file = error.source(named: diagnostic.sourceName) ?? source
+                Console.standard.write(renderer.render(diagnostic, in: file), to: .standardError)
             }
             return nil
         }

@@ -68,6 +68,47 @@ import Testing
         #expect(result.status == 7)
     }
 
+    @Test func checkOnlyChecksAndRunsNothing() throws {
+        // Nothing listens on port 1: a command that ran would fail.
+        let good = try GFSProcess.run(
+            ["--check", "-c", "echo hi; org create apiorg"],
+            grafanaURL: "http://127.0.0.1:1"
+        )
+        #expect(good.status == 0)
+        #expect(good.standardOutput == "")
+        #expect(good.standardError == "")
+
+        let bad = try GFSProcess.run(["--check", "-c", "echo hi; echo $missing"])
+        #expect(bad.status == 65)
+        #expect(bad.standardOutput == "")
+        #expect(bad.standardError.hasPrefix("<command line>:1:15: error: Undefined variable '$missing'\n"))
+    }
+
+    @Test func anErrorInASourcedFileStopsTheScriptBeforeAnythingRuns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gfs-source-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("main.gfs").path
+        try "echo first\nsource lib.gfs\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try "echo ok\ndashbord list\n".write(
+            toFile: directory.appendingPathComponent("lib.gfs").path,
+            atomically: true,
+            encoding: .utf8
+        )
+        let result = try GFSProcess.run([script])
+        #expect(result.status == 65)
+        #expect(result.standardOutput == "")
+        #expect(
+            result.standardError == """
+                \(directory.path)/lib.gfs:2:1: error: Unknown command 'dashbord'
+                  2 | dashbord list
+                    | ^~~~~~~~
+                hint: Did you mean 'dashboard'?
+
+                """
+        )
+    }
+
     @Test func readsTheScriptFromStandardInput() throws {
         let dash = try GFSProcess.run(["-"], input: "echo from stdin\n")
         #expect(dash.status == 0)
@@ -124,6 +165,10 @@ import Testing
         assertGolden(push.standardOutput, named: "help-dashboard-push")
         let connect = try GFSProcess.run(["-c", "help connect"])
         assertGolden(connect.standardOutput, named: "help-connect")
+        // A command that starts a longer one does not hide it.
+        let useOrg = try GFSProcess.run(["-c", "help use org"])
+        #expect(useOrg.status == 0)
+        #expect(useOrg.standardOutput.hasPrefix("Usage: use org NAME [--switch]\n"))
     }
 
     @Test func noColourWhenNotOnATerminal() throws {

@@ -103,4 +103,19 @@ import Testing
         #expect(clock.now - started < .seconds(3))
         #expect(location == SessionLocation(server: "127.0.0.1:\(url.port!)", identity: "admin", organization: nil))
     }
+
+    @Test func apiPathsComeFromTheServersSpecAsMethodAndPath() async throws {
+        let harness = try await SandboxHarness.start(version: "9.5.0")
+        defer { Task { await harness.stop() } }
+        let entries = try await GrafanaLiveNames(host: harness.host).names(for: .apiPath)
+        // 11.4.0's list is the only one shipped; an older server falls back to it.
+        #expect(
+            APIPathList.forServer(GrafanaAPI.GrafanaVersion("9.5.0")).version == GrafanaAPI.GrafanaVersion("11.4.0")
+        )
+        #expect(entries.contains("POST /api/dashboards/db"))
+        #expect(entries.contains("GET /api/dashboards/uid/{uid}"))
+        #expect(entries.contains("DELETE /api/dashboards/uid/{uid}"))
+        #expect(!entries.contains("PUT /api/dashboards/db"))
+        #expect(entries.count == APIPathList.forServer(nil).endpoints.map(\.methods.count).reduce(0, +))
+    }
 }

@@ -6,13 +6,18 @@ import Testing
 
 /// What the user reads: key/value blocks, tables, JSON lines, with secrets masked.
 @Suite struct ResultFormatterTests {
+    /// How the command at `path` shows its result.
+    func display(_ path: String) throws -> ResultDisplay {
+        try #require(GFSCommandCatalog.definition(path.split(separator: " ").map(String.init))).display
+    }
+
     let key: Value = [
         "name": "apikeycurl", "key": "glsa_0123456789abcdef", "role": "Admin", "orgId": 2, "expiration": nil,
         "kind": "service-account-token",
     ]
 
-    @Test func aRecordIsAnAlignedKeyValueBlock() {
-        let text = ResultFormatter(secrets: ["glsa_0123456789abcdef"]).text(key, command: ["key", "create"])
+    @Test func aRecordIsAnAlignedKeyValueBlock() throws {
+        let text = ResultFormatter(secrets: ["glsa_0123456789abcdef"]).text(key, display: try display("key create"))
         assertGolden(text, named: "key-create-block")
     }
 
@@ -24,7 +29,7 @@ import Testing
                 """
         )
         assertGolden(
-            ResultFormatter(secrets: []).text(rows, command: ["dashboard", "list"]),
+            ResultFormatter(secrets: []).text(rows, display: try display("dashboard list")),
             named: "dashboard-list-table"
         )
     }
@@ -37,17 +42,17 @@ import Testing
                  "other": {"id": 3, "name": "x", "extra": true}}
                 """
         )
-        let text = ResultFormatter(secrets: []).text(context, command: ["context"])
+        let text = ResultFormatter(secrets: []).text(context, display: try display("context"))
         assertGolden(text, named: "context-block")
         // JSON output keeps the record for scripts and jq.
         #expect(ResultFormatter(secrets: []).json(context).contains(#""org":{"id":2,"name":"apiorg"}"#))
     }
 
-    @Test func anEmptyListSaysSo() {
-        #expect(ResultFormatter(secrets: []).text(.list([]), command: ["org", "list"]) == "(none)\n")
+    @Test func anEmptyListSaysSo() throws {
+        #expect(ResultFormatter(secrets: []).text(.list([]), display: try display("org list")) == "(none)\n")
     }
 
-    @Test func jsonIsOneLineWithSecretsMasked() {
+    @Test func jsonIsOneLineWithSecretsMasked() throws {
         let line = ResultFormatter(secrets: ["glsa_0123456789abcdef"]).json(key)
         #expect(!line.contains("\n"))
         #expect(!line.contains("glsa_0123456789abcdef"))
@@ -57,12 +62,12 @@ import Testing
     @Test func aPulledDashboardPrintsAsJSON() throws {
         let model = try Value(json: #"{"uid": "prod", "title": "Prod"}"#)
         #expect(
-            ResultFormatter(secrets: []).text(model, command: ["dashboard", "pull"])
+            ResultFormatter(secrets: []).text(model, display: try display("dashboard pull"))
                 == "{\n  \"uid\": \"prod\",\n  \"title\": \"Prod\"\n}\n"
         )
     }
 
-    @Test func redactionMasksSecretsInsideText() {
+    @Test func redactionMasksSecretsInsideText() throws {
         let redactor = Redactor(secrets: ["s3cr3t-token", "abc"])
         #expect(redactor.redact("Bearer s3cr3t-token failed") == "Bearer *** failed")
         // Too short to mask safely: masking "abc" would garble ordinary words.

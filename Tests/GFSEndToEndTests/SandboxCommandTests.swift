@@ -67,7 +67,7 @@ import Testing
         #expect(first.url.hasPrefix("http://127.0.0.1:"))
         let client = GFSBinaryTests.admin(first.url)
         #expect(try await client.serverVersion()?.description == "9.5.0")
-        let created = try await client.createOrg(name: "apiorg")
+        let created = try await client.createOrg(name: "apiorg").get()
         #expect(try await first.stop(with: SIGINT) == 0)
 
         let second = try await Self.serve(["--state", stateFile])

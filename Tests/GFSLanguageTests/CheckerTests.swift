@@ -6,7 +6,7 @@ import Testing
 /// The checker over hand-built trees, so its positions and messages are tested apart from
 /// the parser's.
 @Suite struct CheckerTests {
-    let table = TestCommandTable.table
+    let table = LanguageTestCommands.table
 
     func check(_ layout: ASTLayout, _ statements: [Statement], known: Set<String> = []) -> [Diagnostic] {
         do {

@@ -279,7 +279,7 @@ import Testing
 /// A host whose command notices cancellation and fails with its own error, as an HTTP
 /// client does when its request is cancelled.
 private final class CancellingHost: CommandHost, @unchecked Sendable {
-    let commandTable = TestCommandTable.table
+    let commandTable = LanguageTestCommands.table
 
     func run(_ call: CommandCall) async throws -> Value {
         withUnsafeCurrentTask { $0?.cancel() }

@@ -4,7 +4,7 @@ import Testing
 @testable import GFSLanguage
 
 @Suite struct HelpFormatterTests {
-    let formatter = HelpFormatter(table: TestCommandTable.table)
+    let formatter = HelpFormatter(table: LanguageTestCommands.table)
 
     @Test func listsEveryCommandWithItsSummary() {
         assertGolden(formatter.help(for: []), named: "help")
@@ -20,9 +20,9 @@ import Testing
     }
 
     @Test func usageMarksOptionalAndVariadicArguments() throws {
-        let push = try #require(TestCommandTable.table.command(["dashboard", "push"]))
+        let push = try #require(LanguageTestCommands.table.command(["dashboard", "push"]))
         #expect(push.usage.hasPrefix("dashboard push PATH... [--folder FOLDER] [--overwrite]"))
-        let show = try #require(TestCommandTable.table.command(["org", "show"]))
+        let show = try #require(LanguageTestCommands.table.command(["org", "show"]))
         #expect(show.usage == "org show [ORG]")
     }
 }

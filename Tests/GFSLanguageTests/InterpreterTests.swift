@@ -76,7 +76,23 @@ import Testing
         #expect(diagnostic.sourceName == "lib.gfs")
         #expect(diagnostic.range.start.line == 2)
         #expect(outcome.source(named: "lib.gfs")?.text == "echo ok\ndashbord list\n")
-        // The including file ran up to the `source` line; the sourced file did not start.
+        // A fixed path is read and checked with the script: nothing ran.
+        #expect(host.standardOutput == "")
+    }
+
+    @Test func errorsInAFileSourcedThroughAVariableFailTheRunWhereReached() async throws {
+        let host = RecordingHost()
+        host.addFile("lib.gfs", text: "echo ok\ndashbord list\n")
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(name: "<stdin>", text: "let file = \"lib.gfs\"\necho first\nsource $file\n")
+        )
+        // The statements before the `source` ran, so the run failed (exit 1), not "nothing ran".
+        #expect(outcome.status == .failed)
+        #expect(outcome.exitStatus == 1)
+        let diagnostic = try #require(outcome.diagnostics.first)
+        #expect(diagnostic.sourceName == "lib.gfs")
+        #expect(diagnostic.message == "Unknown command 'dashbord'")
+        #expect(outcome.source(named: "lib.gfs")?.text == "echo ok\ndashbord list\n")
         #expect(host.standardOutput == "first\n")
     }
 

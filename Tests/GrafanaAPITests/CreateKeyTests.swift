@@ -73,7 +73,7 @@ import Testing
     func serviceAccountPathCreatesAccountThenToken(version: String) async throws {
         let server = FakeKeyServer(version: version)
         let (client, transport) = client(server)
-        let key = try await client.createKey(name: "apikeycurl", role: .admin)
+        let key = try await client.createKey(name: "apikeycurl", role: .admin).get()
         #expect(
             transport.requests.map { "\($0.method.rawValue) \($0.path)" } == [
                 "GET /api/health",
@@ -107,7 +107,7 @@ import Testing
             role: .admin,
             secondsToLive: 3600,
             serverVersion: GrafanaVersion("11.4.0")
-        )
+        ).get()
         #expect(transport.requests.map(\.path) == ["/api/serviceaccounts/search", "/api/serviceaccounts/4/tokens"])
         #expect(transport.requests.last?.bodyText == #"{"name":"apikeycurl","secondsToLive":3600}"#)
         #expect(key.serviceAccountID == 4)
@@ -129,7 +129,7 @@ import Testing
     @Test func oldServersUseLegacyKeys() async throws {
         let server = FakeKeyServer(version: "8.5.27", hasServiceAccounts: false)
         let (client, transport) = client(server)
-        let key = try await client.createKey(name: "apikeycurl", role: .admin, secondsToLive: 60)
+        let key = try await client.createKey(name: "apikeycurl", role: .admin, secondsToLive: 60).get()
         #expect(transport.requests.map(\.path) == ["/api/health", "/api/auth/keys"])
         #expect(transport.requests.last?.bodyText == #"{"name":"apikeycurl","role":"Admin","secondsToLive":60}"#)
         #expect(key.kind == .apiKey)
@@ -141,7 +141,7 @@ import Testing
     @Test func unknownVersionProbesServiceAccountsThenFallsBack() async throws {
         let server = FakeKeyServer(version: nil, hasServiceAccounts: false)
         let (client, transport) = client(server)
-        let key = try await client.createKey(name: "apikeycurl", role: .editor)
+        let key = try await client.createKey(name: "apikeycurl", role: .editor).get()
         #expect(
             transport.requests.map(\.path) == [
                 "/api/health", "/api/frontend/settings", "/api/serviceaccounts/search", "/api/auth/keys",
@@ -155,10 +155,10 @@ import Testing
         let recorder = DryRunRecorder()
         let (base, transport) = client(server)
         let client = base.with(writePolicy: .capture(recorder))
-        let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client.createKey(name: "apikeycurl", role: .admin)
-        }
-        #expect(error?.kind == .notSent)
+        let outcome = try await client.createKey(name: "apikeycurl", role: .admin)
+        // The outcome is the first planned write, the service account.
+        #expect(outcome.answer == nil)
+        #expect(outcome.plannedWrite?.operation == "create service account")
         #expect(transport.requests.map(\.method).allSatisfy { $0 == .get })
         #expect(
             recorder.writes.map(\.curlCommand) == [

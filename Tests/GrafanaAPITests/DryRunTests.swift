@@ -21,9 +21,14 @@ import Testing
         let transport = RecordingTransport(status: 200, body: "[]")
         let (client, recorder) = captureClient(transport)
         _ = try await client.orgs()
-        let error = await #expect(throws: GrafanaError.self) { _ = try await client.createOrg(name: "apiorg") }
+        // A planned write is a value, not an error.
+        let outcome = try await client.createOrg(name: "apiorg")
+        #expect(outcome.answer == nil)
+        #expect(outcome.plannedWrite?.operation == "create organization")
+        #expect(outcome.plannedWrite == recorder.writes.first)
+        // A caller that needs the answer gets the dry run's error.
+        let error = #expect(throws: GrafanaError.self) { try outcome.get() }
         #expect(error?.kind == .notSent)
-        #expect(error?.plannedWrite?.operation == "create organization")
         #expect(error?.description == "Dry run: not sent: create organization (POST /api/orgs)")
         #expect(transport.requests.map(\.method) == [.get])
         #expect(recorder.writes.count == 1)

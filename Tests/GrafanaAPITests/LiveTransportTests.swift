@@ -33,7 +33,7 @@ import Testing
             credentials: .basic(user: "admin", password: "admin"),
             orgID: 1
         )
-        .createOrg(name: "apiorg")
+        .createOrg(name: "apiorg").get()
         #expect(created.orgId == 2)
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")

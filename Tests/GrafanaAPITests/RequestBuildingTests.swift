@@ -150,7 +150,7 @@ import Testing
         let transport = RecordingTransport { _ in
             TransportResponse(status: 200, body: try fixture("org-created.200.json"))
         }
-        let created = try await makeClient(transport).createOrg(name: "apiorg")
+        let created = try await makeClient(transport).createOrg(name: "apiorg").get()
         let request = try #require(transport.last)
         #expect(request.method == .post)
         #expect(request.path == "/api/orgs")
@@ -227,7 +227,7 @@ import Testing
             }
         }
         let client = makeClient(transport)
-        let userID = try await client.addOrgUser(orgID: 2, loginOrEmail: "admin", role: .admin)
+        let userID = try await client.addOrgUser(orgID: 2, loginOrEmail: "admin", role: .admin).get()
         #expect(userID == 1)
         #expect(transport.last?.path == "/api/orgs/2/users")
         #expect(transport.last?.bodyText == #"{"loginOrEmail":"admin","role":"Admin"}"#)
@@ -267,7 +267,7 @@ import Testing
         let keys = try await client.apiKeys(includeExpired: true)
         #expect(keys.first?.name == "k")
         #expect(transport.last?.url == "http://localhost:3000/api/auth/keys?includeExpired=true")
-        let created = try await client.createAPIKey(name: "k", role: .admin, secondsToLive: 60)
+        let created = try await client.createAPIKey(name: "k", role: .admin, secondsToLive: 60).get()
         #expect(created.id == 1)
         #expect(transport.last?.bodyText == #"{"name":"k","role":"Admin","secondsToLive":60}"#)
         try await client.deleteAPIKey(id: 1)
@@ -306,12 +306,13 @@ import Testing
         let page = try await client.searchServiceAccounts(query: "ci", perPage: 10)
         #expect(page.serviceAccounts.map(\.name) == ["ci"])
         #expect(transport.last?.url == "http://localhost:3000/api/serviceaccounts/search?query=ci&perpage=10")
-        let created = try await client.createServiceAccount(name: "ci", role: .editor)
+        let created = try await client.createServiceAccount(name: "ci", role: .editor).get()
         #expect(created.id == 4)
         #expect(transport.last?.bodyText == #"{"isDisabled":false,"name":"ci","role":"Editor"}"#)
         #expect(try await client.serviceAccount(id: 4).login == "sa-ci")
         #expect(try await client.serviceAccountTokens(serviceAccountID: 4).map(\.id) == [9])
         let token = try await client.createServiceAccountToken(serviceAccountID: 4, name: "ci", secondsToLive: 3600)
+            .get()
         #expect(token.key.hasPrefix("glsa_"))
         #expect(transport.last?.bodyText == #"{"name":"ci","secondsToLive":3600}"#)
         _ = try await client.createServiceAccountToken(serviceAccountID: 4, name: "ci")
@@ -340,7 +341,7 @@ import Testing
             folderUID: "f1",
             overwrite: true,
             message: "from gfs"
-        )
+        ).get()
         let request = try #require(transport.last)
         #expect(request.method == .post)
         #expect(request.path == "/api/dashboards/db")
@@ -385,7 +386,7 @@ import Testing
             inputs: [ImportInput(name: "DS_PROM", type: "datasource", pluginId: "prometheus", value: "prom-uid")],
             folderUID: "f1",
             overwrite: true
-        )
+        ).get()
         #expect(transport.last?.path == "/api/dashboards/import")
         #expect(
             transport.last?.bodyText
@@ -414,7 +415,7 @@ import Testing
             status: 200,
             body: #"{"message":"Dashboard T deleted","title":"T","uid":"u1"}"#
         )
-        let deleted = try await makeClient(transport).deleteDashboard(uid: "u1")
+        let deleted = try await makeClient(transport).deleteDashboard(uid: "u1").get()
         #expect(transport.last?.method == .delete)
         #expect(transport.last?.path == "/api/dashboards/uid/u1")
         #expect(deleted.title == "T")
@@ -459,7 +460,7 @@ import Testing
             return TransportResponse(status: 200, body: Data(folder.utf8))
         }
         let client = makeClient(transport)
-        let created = try await client.createFolder(title: "Ops", uid: "f1")
+        let created = try await client.createFolder(title: "Ops", uid: "f1").get()
         #expect(created.uid == "f1")
         #expect(transport.last?.method == .post)
         #expect(transport.last?.path == "/api/folders")
@@ -499,7 +500,7 @@ import Testing
         let client = makeClient(transport)
         let saved = try await client.createDataSource(
             Data(#"{"name":"Prometheus","type":"prometheus","url":"http://prom:9090","access":"proxy"}"#.utf8)
-        )
+        ).get()
         #expect(saved.id == 5)
         #expect(saved.datasource?.secureJsonFields == ["basicAuthPassword": true])
         #expect(transport.last?.path == "/api/datasources")

@@ -44,12 +44,12 @@ import Testing
             #expect(try await admin.serverVersion() == expected)
 
             // org create apiorg
-            let org = try await admin.createOrg(name: "apiorg")
+            let org = try await admin.createOrg(name: "apiorg").get()
             // use $org
             let inOrg = admin.with(orgID: org.orgId)
             #expect(try await inOrg.currentOrg().name == "apiorg")
             // key create apikeycurl admin
-            let key = try await inOrg.createKey(name: "apikeycurl", role: .admin)
+            let key = try await inOrg.createKey(name: "apikeycurl", role: .admin).get()
             #expect(key.kind == .serviceAccountToken)
             #expect(key.orgId == org.orgId)
             #expect(key.role == "Admin")
@@ -62,7 +62,7 @@ import Testing
             #expect(notAUser?.message == "Grafana answered 304 Not Modified")
             #expect(notAUser?.hint == "Only users belong to organizations; a token acts in its own organization.")
             // dashboard push examples/production-overview.json
-            let saved = try await token.saveDashboard(Self.dashboard)
+            let saved = try await token.saveDashboard(Self.dashboard).get()
             #expect(saved.uid == "prod-overview")
             #expect(saved.status == "success")
 
@@ -80,8 +80,9 @@ import Testing
 
     @Test func oldServersGetALegacyKeyThatWorks() async throws {
         try await withSandbox(version: "8.5.0") { admin in
-            let org = try await admin.createOrg(name: "legacy")
+            let org = try await admin.createOrg(name: "legacy").get()
             let key = try await admin.with(orgID: org.orgId).createKey(name: "old", role: .editor, secondsToLive: 600)
+                .get()
             #expect(key.kind == .apiKey)
             #expect(key.orgId == org.orgId)
             #expect(key.role == "Editor")
@@ -131,20 +132,20 @@ import Testing
 
     @Test func dashboardOverwriteRules() async throws {
         try await withSandbox(version: "11.4.0") { admin in
-            let first = try await admin.saveDashboard(Self.dashboard)
+            let first = try await admin.saveDashboard(Self.dashboard).get()
             #expect(first.version == 1)
             let clash = await #expect(throws: GrafanaError.self) { _ = try await admin.saveDashboard(Self.dashboard) }
             #expect(clash?.status == 412)
-            let second = try await admin.saveDashboard(Self.dashboard, overwrite: true, message: "again")
+            let second = try await admin.saveDashboard(Self.dashboard, overwrite: true, message: "again").get()
             #expect(second.version == 2)
-            let deleted = try await admin.deleteDashboard(uid: "prod-overview")
+            let deleted = try await admin.deleteDashboard(uid: "prod-overview").get()
             #expect(deleted.title == "Production Overview")
         }
     }
 
     @Test func orgUsersSwitchingFoldersAndDataSources() async throws {
         try await withSandbox(version: "11.4.0") { admin in
-            let org = try await admin.createOrg(name: "ops")
+            let org = try await admin.createOrg(name: "ops").get()
             // The creator is already Admin of the new org, as in Grafana.
             let members = try await admin.orgUsers(orgID: org.orgId)
             #expect(members.map(\.login) == ["admin"])
@@ -153,7 +154,7 @@ import Testing
             try await admin.switchOrg(to: 1)
 
             let inOrg = admin.with(orgID: org.orgId)
-            let folder = try await inOrg.createFolder(title: "Team", uid: "team")
+            let folder = try await inOrg.createFolder(title: "Team", uid: "team").get()
             #expect(try await inOrg.folders().map(\.uid) == ["team"])
             _ = try await inOrg.saveDashboard(Self.dashboard, folderUID: folder.uid)
             #expect(try await inOrg.search(SearchQuery(folderUIDs: ["team"])).map(\.uid) == ["prod-overview"])
@@ -163,7 +164,7 @@ import Testing
                     #"{"name":"Prometheus","type":"prometheus","access":"proxy","url":"http://prom:9090","secureJsonData":{"httpHeaderValue1":"s3cr3t"}}"#
                         .utf8
                 )
-            )
+            ).get()
             let uid = try #require(dataSource.datasource?.uid)
             let fetched = try await inOrg.dataSource(uid: uid)
             #expect(fetched.name == "Prometheus")
@@ -182,7 +183,7 @@ import Testing
                 for uid in uids {
                     group.addTask {
                         let model = Data(#"{"title":"Dashboard \#(uid)","uid":"\#(uid)"}"#.utf8)
-                        return try await admin.saveDashboard(model).uid
+                        return try await admin.saveDashboard(model).get().uid
                     }
                 }
                 return try await group.reduce(into: [String]()) { $0.append($1) }

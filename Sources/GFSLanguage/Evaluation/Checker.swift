@@ -13,21 +13,42 @@ public struct Checker: Sendable {
     public var table: CommandTable
     /// Variables defined before the script starts: the session's, script parameters, `$args`.
     public var knownVariables: Set<String>
+    /// The files `source` statements name with a fixed path, read beforehand
+    /// (`SourcedFiles.load`): each is checked where it is sourced, as if written there, so
+    /// a mistake in it stops the script before anything runs. A `source` whose file is not
+    /// here is checked when reached.
+    public var sourcedFiles: SourcedFiles
 
     /// A checker for `table`, with `knownVariables` already bound.
-    public init(table: CommandTable, knownVariables: Set<String> = []) {
+    public init(table: CommandTable, knownVariables: Set<String> = [], sourcedFiles: SourcedFiles = SourcedFiles()) {
         self.table = table
         self.knownVariables = knownVariables
+        self.sourcedFiles = sourcedFiles
     }
 
     /// The checked script, ready for the interpreter, or every problem found.
     public func check(_ script: Script) throws(CheckFailure) -> CheckedScript {
-        var pass = CheckerPass(table: table, sourceName: script.source.name, defined: knownVariables)
+        var pass = CheckerPass(
+            table: table,
+            sourceName: script.source.name,
+            defined: knownVariables,
+            sourcedFiles: sourcedFiles
+        )
         pass.checkStatements(script.statements)
         guard pass.diagnostics.isEmpty else {
-            throw CheckFailure(diagnostics: pass.diagnostics.sorted { $0.range.start < $1.range.start })
+            // In source order within each file, files in the order they were first sourced.
+            let order = pass.fileOrder
+            let diagnostics = pass.diagnostics.sorted { a, b in
+                let (fileA, fileB) = (order[a.sourceName] ?? 0, order[b.sourceName] ?? 0)
+                return fileA != fileB ? fileA < fileB : a.range.start < b.range.start
+            }
+            throw CheckFailure(diagnostics: diagnostics, sources: [script.source] + sourcedFiles.sources)
         }
-        return CheckedScript(script: script, resolutions: pass.resolutions)
+        var checked = CheckedScript(script: script, resolutions: pass.resolutions)
+        checked.sourced = pass.checkedFiles.mapValues { file in
+            CheckedScript(script: file.script, resolutions: file.resolutions)
+        }
+        return checked
     }
 
     /// Words the language reserves: a command may not be named by one.
@@ -44,10 +65,18 @@ public struct Checker: Sendable {
 public struct CheckFailure: Error, Sendable {
     /// Every problem, sorted by position.
     public var diagnostics: [Diagnostic]
+    /// The files the diagnostics may point into: the script and the files it sources.
+    public var sources: [SourceFile]
 
     /// A failure reporting `diagnostics`.
-    public init(diagnostics: [Diagnostic]) {
+    public init(diagnostics: [Diagnostic], sources: [SourceFile] = []) {
         self.diagnostics = diagnostics
+        self.sources = sources
+    }
+
+    /// The file a diagnostic points into.
+    public func source(named name: String) -> SourceFile? {
+        sources.first { $0.name == name }
     }
 }
 
@@ -58,6 +87,8 @@ public struct CheckedScript: Sendable {
     /// Keyed by the command's start offset: a command starts with its name, so no two
     /// commands of one script start at the same place.
     var resolutions: [Int: ResolvedCommand]
+    /// The files sourced with a fixed path, checked with the script, by resolved path.
+    var sourced: [String: CheckedScript] = [:]
 
     /// What the checker made of `command`.
     public func resolution(of command: Command) -> ResolvedCommand? {
@@ -97,9 +128,11 @@ public struct ResolvedOption: Sendable {
 
 private struct CheckerPass {
     let table: CommandTable
-    let sourceName: String
+    /// The file being checked: the script, or a file it sources.
+    var sourceName: String
+    let sourcedFiles: SourcedFiles
     /// Variables some path through the script may have defined by now.
-    var defined: Set<String>
+    var defined: DefinedVariables
     /// After `source`, any variable may be defined: the sourced file is only read when reached.
     var anyVariableMayBeDefined = false
     var diagnostics: [Diagnostic] = []
@@ -107,10 +140,42 @@ private struct CheckerPass {
     /// While checking a loop body the first time, only to learn what it defines.
     var isSilent = false
 
-    init(table: CommandTable, sourceName: String, defined: Set<String>) {
+    /// A sourced file checked once: its resolutions, and what checking it again elsewhere
+    /// would add (the names it binds, whether it makes any variable possible).
+    struct CheckedFile {
+        var script: Script
+        var resolutions: [Int: ResolvedCommand]
+        var boundNames: Set<String>
+        var allowsAnyVariable: Bool
+        /// Checked with diagnostics on, not only in a loop's silent pass.
+        var reported: Bool
+    }
+
+    /// Sourced files checked so far, by resolved path.
+    var checkedFiles: [String: CheckedFile] = [:]
+    /// Sourced files whose syntax error has been reported.
+    var reportedSyntaxErrors: Set<String> = []
+    /// The files being checked, outermost first: sourcing one of them again is a cycle,
+    /// left to run time.
+    var fileStack: [String] = []
+    /// Each file's rank in the report: the script first, then files as first sourced.
+    var fileOrder: [String: Int] = [:]
+    /// For each file being checked, every name it binds.
+    var bindingRecorders: [Set<String>] = []
+
+    init(table: CommandTable, sourceName: String, defined: Set<String>, sourcedFiles: SourcedFiles) {
         self.table = table
         self.sourceName = sourceName
-        self.defined = defined
+        self.sourcedFiles = sourcedFiles
+        self.defined = DefinedVariables(defined)
+        fileStack = [sourceName]
+        fileOrder[sourceName] = 0
+    }
+
+    /// Records that some path may have bound `name` by now.
+    mutating func define(_ name: String) {
+        defined.insert(name)
+        for index in bindingRecorders.indices { bindingRecorders[index].insert(name) }
     }
 
     mutating func report(_ message: String, hint: String? = nil, at range: SourceRange) {
@@ -128,7 +193,7 @@ private struct CheckerPass {
         switch statement.kind {
         case let .expression(expression):
             checkExpression(expression)
-            defined.insert("_")
+            define("_")
         case let .binding(name, value):
             checkExpression(value)
             if Checker.keywords.contains(name.name) {
@@ -142,19 +207,22 @@ private struct CheckerPass {
                     at: name.range
                 )
             }
-            defined.insert(name.name)
+            define(name.name)
         case let .conditional(condition, then, otherwise):
             checkExpression(condition)
-            let before = defined
+            // The else branch must not see what the then branch defined, and afterwards
+            // either may have run. Undoing and redoing only the then branch's own
+            // definitions keeps this proportional to the branch, not to every variable so far.
+            let mark = defined.mark
             checkStatements(then.statements)
-            let afterThen = defined
-            defined = before
+            let definedByThen = defined.undo(to: mark)
             switch otherwise {
             case let .block(block)?: checkStatements(block.statements)
             case let .conditional(nested)?: checkStatement(nested)
             case nil: break
             }
-            defined.formUnion(afterThen)
+            // Recorded as bound when first defined; only the set needs them back.
+            for name in definedByThen { defined.insert(name) }
         case let .loop(variable, sequence, body):
             checkExpression(sequence)
             if Checker.keywords.contains(variable.name) || Checker.reservedVariables.contains(variable.name) {
@@ -164,14 +232,20 @@ private struct CheckerPass {
                     at: variable.range
                 )
             }
-            defined.insert(variable.name)
+            define(variable.name)
             // A later iteration sees what an earlier one defined: learn the body's
-            // definitions silently first, then check it for real with them in scope.
-            let wasSilent = isSilent
-            isSilent = true
-            checkStatements(body.statements)
-            isSilent = wasSilent
-            checkStatements(body.statements)
+            // definitions silently first, then check it for real with them in scope. What a
+            // body defines does not depend on what is defined before it, so a silent pass
+            // learns everything at once: a loop inside a silent pass needs no second pass,
+            // which keeps nested loops from doubling the work at each level.
+            if isSilent {
+                checkStatements(body.statements)
+            } else {
+                isSilent = true
+                checkStatements(body.statements)
+                isSilent = false
+                checkStatements(body.statements)
+            }
         case let .assertion(condition, message):
             checkExpression(condition)
             if let message { checkExpression(message) }
@@ -179,10 +253,63 @@ private struct CheckerPass {
             for argument in arguments { checkExpression(argument) }
         case let .source(path):
             checkExpression(path)
-            anyVariableMayBeDefined = true
+            checkSource(path)
         case let .exit(code):
             if let code { checkExpression(code) }
         }
+    }
+
+    // MARK: Sourced files
+
+    /// Checks the file a `source` names, in place, when its path is fixed and it was read
+    /// beforehand; otherwise it is checked when reached, and until then any variable may
+    /// be defined.
+    mutating func checkSource(_ path: Expression) {
+        guard let text = path.fixedText else {
+            anyVariableMayBeDefined = true
+            return
+        }
+        let resolved = SourcedFiles.resolve(text, relativeTo: sourceName)
+        guard let file = sourcedFiles.files[resolved], !fileStack.contains(resolved),
+            fileStack.count < Interpreter.maximumSourceDepth
+        else {
+            anyVariableMayBeDefined = true
+            return
+        }
+        if fileOrder[resolved] == nil { fileOrder[resolved] = fileOrder.count }
+        let script: Script
+        switch file {
+        case let .invalid(diagnostic):
+            if !isSilent, reportedSyntaxErrors.insert(resolved).inserted { diagnostics.append(diagnostic) }
+            anyVariableMayBeDefined = true
+            return
+        case let .parsed(parsed):
+            script = parsed
+        }
+        // A file sourced in several places is checked once (twice if first met in a
+        // loop's silent pass); elsewhere it only defines what it binds. This keeps
+        // checking linear however often files source each other.
+        if let done = checkedFiles[resolved], done.reported || isSilent {
+            for name in done.boundNames { define(name) }
+            if done.allowsAnyVariable { anyVariableMayBeDefined = true }
+            return
+        }
+        let outer = (sourceName, resolutions)
+        sourceName = resolved
+        resolutions = [:]
+        fileStack.append(resolved)
+        bindingRecorders.append([])
+        checkStatements(script.statements)
+        let boundNames = bindingRecorders.removeLast()
+        fileStack.removeLast()
+        checkedFiles[resolved] = CheckedFile(
+            script: script,
+            resolutions: resolutions,
+            boundNames: boundNames,
+            allowsAnyVariable: anyVariableMayBeDefined,
+            reported: !isSilent
+        )
+        (sourceName, resolutions) = outer
     }
 
     // MARK: Expressions
@@ -222,7 +349,7 @@ private struct CheckerPass {
     }
 
     func undefinedVariableHint(_ name: String) -> String? {
-        if let match = name.bestMatch(in: defined) {
+        if let match = name.bestMatch(in: defined.names) {
             return "Did you mean '$\(match)'?"
         }
         switch name {
@@ -277,9 +404,9 @@ private struct CheckerPass {
         resolutions[command.range.start.offset] = resolved
         for argument in resolved.arguments { checkExpression(argument) }
         for option in resolved.options { if let value = option.value { checkExpression(value) } }
-        if let binds = spec.binds { defined.insert(binds) }
-        if command.isTry { defined.insert("error") }
-        defined.insert("_")
+        if let binds = spec.binds { define(binds) }
+        if command.isTry { define("error") }
+        define("_")
     }
 
     /// The command path before a `--help` option, when the command is known and has no
@@ -358,7 +485,9 @@ private struct CheckerPass {
     mutating func checkHelp(_ command: Command, words: [(text: String, range: SourceRange)]) {
         var topic: [String] = []
         for word in words.dropFirst() {
-            if table.command(topic) != nil {
+            // A command can also start longer ones (`use`, `use org`): only a word that leads
+            // nowhere deeper is one too many.
+            if table.command(topic) != nil, !table.nextWords(after: topic).contains(word.text) {
                 report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: word.range)
                 return
             }
@@ -472,5 +601,36 @@ private struct CheckerPass {
         var name = Substring(written)
         while name.first == "-" { name = name.dropFirst() }
         return String(name)
+    }
+}
+
+/// The variables defined so far, with a log of the order they were first defined in, so a
+/// branch's definitions can be taken back (`undo(to:)`) and put back in time proportional to
+/// the branch rather than to the whole set.
+struct DefinedVariables {
+    private(set) var names: Set<String>
+    /// Names in the order they joined `names`; each appears once.
+    private var log: [String] = []
+
+    init(_ names: Set<String>) {
+        self.names = names
+    }
+
+    func contains(_ name: String) -> Bool { names.contains(name) }
+
+    mutating func insert(_ name: String) {
+        if names.insert(name).inserted { log.append(name) }
+    }
+
+    /// A point to `undo(to:)` later.
+    var mark: Int { log.count }
+
+    /// Removes every name defined since `mark` and returns them.
+    mutating func undo(to mark: Int) -> [String] {
+        // Copied out first, so removing them from `log` does not copy the whole log.
+        let undone = Array(log[mark...])
+        log.removeSubrange(mark...)
+        for name in undone { names.remove(name) }
+        return undone
     }
 }

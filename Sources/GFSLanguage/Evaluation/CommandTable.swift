@@ -161,4 +161,9 @@ public struct CompletionKind: RawRepresentable, Hashable, Sendable {
     public static let keyName = CompletionKind(rawValue: "key")
     public static let contextName = CompletionKind(rawValue: "context")
     public static let environmentVariable = CompletionKind(rawValue: "env")
+    /// An HTTP method of `api METHOD PATH`.
+    public static let httpMethod = CompletionKind(rawValue: "http-method")
+    /// A Grafana API path, from the OpenAPI paths of the server's version. A live name provider
+    /// answers it with `METHOD PATH` entries, so completion can keep to the method typed.
+    public static let apiPath = CompletionKind(rawValue: "api-path")
 }

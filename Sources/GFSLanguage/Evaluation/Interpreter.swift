@@ -35,6 +35,13 @@ public actor Interpreter {
     /// How deeply `source` may nest before a file sourcing itself is taken for a loop.
     public static let maximumSourceDepth = 32
 
+    /// The most bytes (UTF-8) a string built by a script may hold: 64 MiB. `+`,
+    /// interpolation, joined arguments and `echo` stop with an error beyond it.
+    public static let maximumStringSize = 64 << 20
+
+    /// The most elements a list joined with `+` may hold.
+    public static let maximumListCount = 1 << 20
+
     /// An interpreter running commands on `host`, starting from `session`.
     public init(host: any CommandHost, session: Session = Session()) {
         self.host = host
@@ -62,7 +69,7 @@ public actor Interpreter {
         loadedSources[source.name] = source
         let checked: CheckedScript
         do {
-            checked = try check(source)
+            checked = try await check(source)
         } catch {
             return outcome(for: error)
         }
@@ -73,6 +80,27 @@ public actor Interpreter {
     /// host or a session: for callers that must turn a bad script away before setting anything
     /// up (`gfs --sandbox` starts no server for a script that cannot run). Run the result with
     /// `run(_:)` on an interpreter whose host has the same table.
+    ///
+    /// The files the script sources with a fixed path are read with `readSource` (given the
+    /// resolved path) and checked with it, so nothing runs when one of them is wrong.
+    public static func check(
+        _ source: SourceFile,
+        table: CommandTable,
+        knownVariables: Set<String>,
+        readSource: @Sendable (String) async throws -> String
+    ) async throws(CheckFailure) -> CheckedScript {
+        let script: Script
+        do {
+            script = try parseScript(source)
+        } catch {
+            throw CheckFailure(diagnostics: [error], sources: [source])
+        }
+        let sourced = await SourcedFiles.load(for: script, readSource: readSource)
+        return try Checker(table: table, knownVariables: knownVariables, sourcedFiles: sourced).check(script)
+    }
+
+    /// Parses and checks `source` like `check(_:table:knownVariables:readSource:)`, but
+    /// reads no sourced file: each `source` is checked only when it runs.
     public static func check(
         _ source: SourceFile,
         table: CommandTable,
@@ -82,7 +110,7 @@ public actor Interpreter {
         do {
             script = try parseScript(source)
         } catch {
-            throw CheckFailure(diagnostics: [error])
+            throw CheckFailure(diagnostics: [error], sources: [source])
         }
         return try Checker(table: table, knownVariables: knownVariables).check(script)
     }
@@ -94,8 +122,12 @@ public actor Interpreter {
         loadedSources[source.name] = source
         session.sourceStack = [source]
         defer { session.sourceStack = [] }
+        for (name, file) in checked.sourced { loadedSources[name] = file.script.source }
         do {
-            try await execute(checked.script.statements, in: Context(checked: checked, source: source))
+            try await execute(
+                checked.script.statements,
+                in: Context(checked: checked, source: source, sourced: checked.sourced)
+            )
             return RunOutcome(status: .success)
         } catch {
             return outcome(for: error)
@@ -116,6 +148,9 @@ public actor Interpreter {
 enum Interruption: Error {
     case failure(Diagnostic)
     case invalid([Diagnostic])
+    /// A file sourced through a variable did not parse or check: found only after other
+    /// statements may have run, so the run failed rather than never started.
+    case invalidSource([Diagnostic])
     case exit(Int32)
     case cancelled
 }
@@ -124,15 +159,24 @@ enum Interruption: Error {
 struct Context {
     var checked: CheckedScript
     var source: SourceFile
+    /// Every file checked with the script, by resolved path.
+    var sourced: [String: CheckedScript]
 
     var sourceName: String { source.name }
 }
 
 extension Interpreter {
-    func check(_ source: SourceFile) throws(Interruption) -> CheckedScript {
+    func check(_ source: SourceFile) async throws(Interruption) -> CheckedScript {
+        let host = host
         do {
-            return try Interpreter.check(source, table: host.commandTable, knownVariables: session.variableNames)
+            return try await Interpreter.check(
+                source,
+                table: host.commandTable,
+                knownVariables: session.variableNames,
+                readSource: { path in try await host.readSource(at: path) }
+            )
         } catch {
+            for file in error.sources { loadedSources[file.name] = file }
             throw .invalid(error.diagnostics)
         }
     }
@@ -143,6 +187,8 @@ extension Interpreter {
             return RunOutcome(status: .failed, diagnostics: [diagnostic], sources: sources(for: [diagnostic]))
         case let Interruption.invalid(diagnostics):
             return RunOutcome(status: .invalid, diagnostics: diagnostics, sources: sources(for: diagnostics))
+        case let Interruption.invalidSource(diagnostics):
+            return RunOutcome(status: .failed, diagnostics: diagnostics, sources: sources(for: diagnostics))
         case let Interruption.exit(code):
             return RunOutcome(status: .exited(code))
         case Interruption.cancelled, is CancellationError:
@@ -244,11 +290,13 @@ extension Interpreter {
             throw failure(text, at: condition.range, in: context)
 
         case let .echo(arguments):
-            var parts: [String] = []
-            for argument in arguments {
-                parts.append(try await evaluate(argument, in: context).description)
+            var line = ""
+            for (position, argument) in arguments.enumerated() {
+                if position > 0 { line += " " }
+                line += try await evaluate(argument, in: context).description
+                try checkStringSize(line.utf8.count, at: statement.range, in: context)
             }
-            await host.write(parts.joined(separator: " ") + "\n", to: .standardOutput)
+            await host.write(line + "\n", to: .standardOutput)
 
         case let .source(path):
             try await runSource(path, in: context)
@@ -280,7 +328,17 @@ extension Interpreter {
                 in: context
             )
         }
-        let resolved = Interpreter.resolve(path, relativeTo: context.sourceName)
+        let resolved = SourcedFiles.resolve(path, relativeTo: context.sourceName)
+        if let checked = context.sourced[resolved] {
+            // Read and checked with the script before it started.
+            session.sourceStack.append(checked.script.source)
+            defer { session.sourceStack.removeLast() }
+            try await execute(
+                checked.script.statements,
+                in: Context(checked: checked, source: checked.script.source, sourced: context.sourced)
+            )
+            return
+        }
         let text: String
         do {
             text = try await host.readSource(at: resolved)
@@ -294,19 +352,19 @@ extension Interpreter {
         }
         let file = SourceFile(name: resolved, text: text)
         loadedSources[resolved] = file
-        let checked = try check(file)
+        let checked: CheckedScript
+        do {
+            checked = try await check(file)
+        } catch .invalid(let diagnostics) {
+            throw .invalidSource(diagnostics)
+        } catch {
+            throw error
+        }
         session.sourceStack.append(file)
         defer { session.sourceStack.removeLast() }
-        try await execute(checked.script.statements, in: Context(checked: checked, source: file))
-    }
-
-    /// A path relative to the directory of the including file; sources without a file
-    /// (`<stdin>`, `<command line>`, prompt lines) resolve against the working directory.
-    static func resolve(_ path: String, relativeTo sourceName: String) -> String {
-        guard !path.hasPrefix("/"), !sourceName.hasPrefix("<"), let slash = sourceName.lastIndex(of: "/") else {
-            return path
-        }
-        return String(sourceName[...slash]) + path
+        var sourced = context.sourced
+        sourced.merge(checked.sourced) { current, _ in current }
+        try await execute(checked.script.statements, in: Context(checked: checked, source: file, sourced: sourced))
     }
 
     static func describe(_ error: any Error) -> String {
@@ -423,6 +481,7 @@ extension Interpreter {
                 case let .text(piece): text += piece
                 case let .interpolation(inner): text += try await evaluate(inner, in: context).description
                 }
+                try checkStringSize(text.utf8.count, at: expression.range, in: context)
             }
             return .string(text)
 
@@ -471,7 +530,17 @@ extension Interpreter {
                 return .bool(!value.isTruthy)
             case .negate:
                 switch value {
-                case let .int(number) where number != .min: return .int(-number)
+                case let .int(number):
+                    // -Int.min is one beyond Int.max.
+                    guard number != .min else {
+                        throw failure(
+                            "Integer overflow",
+                            hint: "-(\(Int.min)) is beyond \(Int.max), the largest integer.",
+                            at: expression.range,
+                            in: context
+                        )
+                    }
+                    return .int(-number)
                 case let .double(number): return .double(-number)
                 default:
                     throw failure("Cannot negate \(value.typeDescription)", at: expression.range, in: context)
@@ -488,6 +557,7 @@ extension Interpreter {
             var text = ""
             for piece in pieces {
                 text += try await evaluate(piece, in: context).description
+                try checkStringSize(text.utf8.count, at: expression.range, in: context)
             }
             return .string(text)
         }
@@ -564,6 +634,57 @@ extension Interpreter {
         }
     }
 
+    /// The error for `+` or `-` of two integers whose result does not fit: integers stay
+    /// exact, so an overflow stops the script rather than quietly becoming a rounded double.
+    func integerOverflow(_ op: BinaryOperator, at range: SourceRange, in context: Context) -> Interruption {
+        failure(
+            "Integer overflow",
+            hint:
+                "The result of '\(op.rawValue)' is beyond the integers' range (\(Int.min) to \(Int.max)); write an operand with a fraction (1.0) to compute inexactly in floating point.",
+            at: range,
+            in: context
+        )
+    }
+
+    /// `value`, unless arithmetic on doubles overflowed to infinity.
+    func finite(_ value: Double, of op: BinaryOperator, at range: SourceRange, in context: Context) throws(Interruption)
+        -> Value
+    {
+        guard value.isFinite else {
+            throw failure(
+                "Number out of range",
+                hint: "The result of '\(op.rawValue)' is beyond about 1.8e308, the largest number.",
+                at: range,
+                in: context
+            )
+        }
+        return .double(value)
+    }
+
+    /// Stops a string from growing past `Interpreter.maximumStringSize` bytes (UTF-8), so a
+    /// doubling loop fails fast instead of exhausting memory.
+    func checkStringSize(_ size: Int, at range: SourceRange, in context: Context) throws(Interruption) {
+        guard size > Interpreter.maximumStringSize else { return }
+        throw failure(
+            "String too large",
+            hint:
+                "A string holds at most \(Interpreter.maximumStringSize) bytes (64 MiB); this one would hold \(size).",
+            at: range,
+            in: context
+        )
+    }
+
+    /// Stops a list from growing past `Interpreter.maximumListCount` elements.
+    func checkListSize(_ count: Int, at range: SourceRange, in context: Context) throws(Interruption) {
+        guard count > Interpreter.maximumListCount else { return }
+        throw failure(
+            "List too large",
+            hint: "A list holds at most \(Interpreter.maximumListCount) elements; this one would hold \(count).",
+            at: range,
+            in: context
+        )
+    }
+
     func evaluateBinary(
         _ op: BinaryOperator,
         _ left: Expression,
@@ -607,13 +728,18 @@ extension Interpreter {
             switch (lhs, rhs) {
             case let (.int(a), .int(b)):
                 let (sum, overflow) = a.addingReportingOverflow(b)
-                return overflow ? .double(Double(a) + Double(b)) : .int(sum)
+                if overflow { throw integerOverflow(op, at: whole.range, in: context) }
+                return .int(sum)
             case let (.string(a), .string(b)):
+                try checkStringSize(a.utf8.count + b.utf8.count, at: whole.range, in: context)
                 return .string(a + b)
             case let (.list(a), .list(b)):
+                try checkListSize(a.count + b.count, at: whole.range, in: context)
                 return .list(a + b)
             default:
-                if let a = lhs.numericValue, let b = rhs.numericValue { return .double(a + b) }
+                if let a = lhs.numericValue, let b = rhs.numericValue {
+                    return try finite(a + b, of: op, at: whole.range, in: context)
+                }
                 throw failure(
                     "Cannot add \(lhs.typeDescription) and \(rhs.typeDescription)",
                     hint:
@@ -626,9 +752,12 @@ extension Interpreter {
             switch (lhs, rhs) {
             case let (.int(a), .int(b)):
                 let (difference, overflow) = a.subtractingReportingOverflow(b)
-                return overflow ? .double(Double(a) - Double(b)) : .int(difference)
+                if overflow { throw integerOverflow(op, at: whole.range, in: context) }
+                return .int(difference)
             default:
-                if let a = lhs.numericValue, let b = rhs.numericValue { return .double(a - b) }
+                if let a = lhs.numericValue, let b = rhs.numericValue {
+                    return try finite(a - b, of: op, at: whole.range, in: context)
+                }
                 throw failure(
                     "Cannot subtract \(rhs.typeDescription) from \(lhs.typeDescription)",
                     hint: "'-' subtracts numbers.",

@@ -134,7 +134,7 @@ extension ASTPrinter {
 
     /// Whether `text` printed bare cannot be mistaken for a number, keyword, string or form.
     private static func readsAsWord(_ text: String) -> Bool {
-        guard !text.isEmpty, numberValue(text) == nil, Keyword(rawValue: text) == nil else { return false }
+        guard !text.isEmpty, !isNumberSyntax(text), Keyword(rawValue: text) == nil else { return false }
         return !text.unicodeScalars.contains { scalar in
             scalar == " " || scalar == "\"" || scalar == "(" || scalar == ")" || scalar == "\n" || scalar == "\t"
         }

@@ -124,6 +124,9 @@ struct Lexer {
     /// it (left unconsumed). Ends the list with an `.end` token.
     private mutating func lexSequence(insideInterpolation: Bool) throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
+        // Scripts average a token per four to six bytes: reserving for that up front spares
+        // a long script the copies of a growing array.
+        if !insideInterpolation { tokens.reserveCapacity(bytes.count / 5 + 16) }
         var brackets: [UInt8] = []
         var precededBySpace = !insideInterpolation
         var atStatementStart = true
@@ -249,7 +252,8 @@ struct Lexer {
                     append(.operator(.minus), from: start)
                 }
             case .dot
-            where !precededBySpace && tokens.last.map(endsOperand) == true && isIdentifierStart(next):
+            where !precededBySpace && tokens.last.map(endsOperand) == true
+                && (isIdentifierStart(next) || nonASCIINameCharacterLength(at: index + 1) != nil):
                 advance()
                 append(.punctuation(.dot), from: start)
                 expectsName = true
@@ -258,11 +262,11 @@ struct Lexer {
                     advance(by: problem.length)
                     throw error(problem.message, hint: problem.hint, from: start)
                 }
-                if wantsName, isIdentifierStart(byte) {
-                    let name = lexIdentifier()
+                if wantsName, isIdentifierStart(byte) || nonASCIINameCharacterLength(at: index) != nil {
+                    let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(rawValue: name) {
+                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(spelling: name) {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
@@ -270,7 +274,7 @@ struct Lexer {
                     break
                 }
                 let word = lexWord()
-                if let keyword = Keyword(rawValue: word) {
+                if let keyword = Keyword(spelling: word) {
                     append(.keyword(keyword), from: start)
                     // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
                     if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
@@ -338,10 +342,46 @@ struct Lexer {
         }
     }
 
-    private mutating func lexIdentifier() -> String {
-        let start = index
+    /// Reads a name. Names are ASCII: a letter beyond ASCII touching one (`café`) is an
+    /// error rather than the end of the name, which would silently read `$café` as `$caf`
+    /// followed by the text `é`.
+    private mutating func lexIdentifier() throws(Diagnostic) -> String {
+        let start = position
         while let byte = current, isIdentifierContinue(byte) { advance() }
-        return text(from: start, to: index)
+        guard nonASCIINameCharacterLength(at: index) != nil else { return text(from: start.offset, to: index) }
+        while index < bytes.count {
+            if isIdentifierContinue(bytes[index]) {
+                advance()
+            } else if let length = nonASCIINameCharacterLength(at: index) {
+                advance(by: length)
+            } else {
+                break
+            }
+        }
+        let name = text(from: start.offset, to: index)
+        throw error(
+            "Invalid name '\(name)'",
+            hint:
+                "Names of variables, loops and fields use ASCII letters, digits and '_'; other letters can be in strings, words and record keys ($record[\"\(name)\"]).",
+            from: start
+        )
+    }
+
+    /// The length in bytes of the character at `offset` when it is a letter, digit or mark
+    /// beyond ASCII, the kind a name could be mistaken to contain.
+    private func nonASCIINameCharacterLength(at offset: Int) -> Int? {
+        guard let lead = byte(at: offset), lead >= 0xC2, lead <= 0xF4 else { return nil }
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard offset + length <= bytes.count,
+            let scalar = String(validating: bytes[offset..<offset + length], as: UTF8.self)?.unicodeScalars.first
+        else { return nil }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber:
+            return length
+        default:
+            return properties.isAlphabetic ? length : nil
+        }
     }
 
     /// Reads `--name` or `-n` (dashes included), or returns `nil` when the `-` at the
@@ -368,8 +408,8 @@ struct Lexer {
     private mutating func lexVariable() throws(Diagnostic) -> String {
         let start = position
         advance()
-        if let byte = current, isIdentifierStart(byte) {
-            return lexIdentifier()
+        if let byte = current, isIdentifierStart(byte) || nonASCIINameCharacterLength(at: index) != nil {
+            return try lexIdentifier()
         }
         if let byte = current, isDigit(byte) {
             let digitsStart = index
@@ -453,7 +493,9 @@ struct Lexer {
                 return segments
             case .backslash:
                 try lexEscape(into: &buffer)
-            case .dollar where isIdentifierStart(next) || next.map(isDigit) == true:
+            case .dollar
+            where isIdentifierStart(next) || next.map(isDigit) == true
+                || nonASCIINameCharacterLength(at: index + 1) != nil:
                 flush()
                 let variableStart = position
                 let name = try lexVariable()
@@ -594,6 +636,18 @@ struct Lexer {
         guard let first = byte(at: offset) else { return false }
         if isDigit(first) { return true }
         return first == .dot && byte(at: offset + 1).map(isDigit) == true
+    }
+}
+
+extension Keyword {
+    /// The keyword `text` spells, if any: `init(rawValue:)` behind a cheap test of length
+    /// and first letter, since most words (names, numbers, paths) are not keywords.
+    init?(spelling text: String) {
+        let utf8 = text.utf8
+        guard utf8.count >= 2, utf8.count <= 6, let first = utf8.first, first >= UInt8(ascii: "a"),
+            first <= UInt8(ascii: "t")
+        else { return nil }
+        self.init(rawValue: text)
     }
 }
 

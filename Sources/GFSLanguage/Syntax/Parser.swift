@@ -287,7 +287,7 @@ struct Parser {
     private var startsCommand: Bool {
         switch peek.kind {
         case .keyword(.try): true
-        case .word(let text): numberValue(text) == nil
+        case .word(let text): !isNumberSyntax(text)
         default: false
         }
     }
@@ -552,16 +552,16 @@ struct Parser {
                     .binary(op == .plus ? .plus : .minus, left, right),
                     range: left.range.union(right.range)
                 )
-            } else if case .word(let text) = peek.kind, text.hasPrefix("-"),
-                let number = numberValue(String(text.dropFirst()))
-            {
+            } else if case .word(let text) = peek.kind, text.hasPrefix("-"), isNumberSyntax(String(text.dropFirst())) {
                 let token = advance()
                 try enterNesting(at: token)
                 links += 1
                 var start = token.range.start
                 start.offset += 1
                 start.column += 1
-                let right = Expression(.literal(number), range: SourceRange(start: start, end: token.range.end))
+                let range = SourceRange(start: start, end: token.range.end)
+                let number = try number(String(text.dropFirst()), at: range)
+                let right = Expression(.literal(number), range: range)
                 left = Expression(.binary(.minus, left, right), range: left.range.union(right.range))
             } else {
                 return left
@@ -635,8 +635,8 @@ struct Parser {
         switch token.kind {
         case .word(let text), .name(let text):
             advance()
-            if let number = numberValue(text) {
-                return Expression(.literal(number), range: token.range)
+            if isNumberSyntax(text) {
+                return Expression(.literal(try number(text, at: token.range)), range: token.range)
             }
             if bareNamesAreVariables, let path = variablePath(text, range: token.range) {
                 return path
@@ -944,6 +944,22 @@ struct Parser {
         }
     }
 
+    /// The value of a NUMBER, or an error when it is out of range: an integer beyond 64 bits
+    /// would silently lose digits as a double, and a double beyond its range would be
+    /// infinite.
+    private func number(_ text: String, at range: SourceRange) throws(Diagnostic) -> Value {
+        if let value = inRangeNumberValue(text) { return value }
+        let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
+        throw Diagnostic(
+            message: "Number '\(text)' is out of range",
+            hint: isInteger
+                ? "Integers run from \(Int.min) to \(Int.max); write a fraction or exponent (1e20) for an inexact floating-point number."
+                : "Numbers with a fraction or exponent run up to about 1.8e308.",
+            range: range,
+            sourceName: sourceName
+        )
+    }
+
     // MARK: Token access
 
     private var peek: Token { tokens[index] }
@@ -1030,8 +1046,15 @@ struct Parser {
 }
 
 /// The value of a word that reads as a number: `3`, `-1`, `2.5`, `1e3`. Integers without
-/// a fraction or exponent are `.int`, as JSON's are.
+/// a fraction or exponent are `.int`, as JSON's are. `nil` for a word that is not a number,
+/// and for one written as a number but out of range (see `isNumberSyntax`).
 func numberValue(_ text: String) -> Value? {
+    guard isNumberSyntax(text) else { return nil }
+    return inRangeNumberValue(text)
+}
+
+/// Whether `text` is written as a number (NUMBER in the grammar), whatever its size.
+func isNumberSyntax(_ text: String) -> Bool {
     var bytes = Substring(text).utf8[...]
     if bytes.first == .minus { bytes = bytes.dropFirst() }
     var digits = 0
@@ -1050,11 +1073,18 @@ func numberValue(_ text: String) -> Value? {
         } else if byte == .plus || byte == .minus, previousWasExponent {
             previousWasExponent = false
         } else {
-            return nil
+            return false
         }
     }
-    guard digits > 0, bytes.last.map(isDigit) == true else { return nil }
-    if !sawPoint, !sawExponent, let integer = Int(text) { return .int(integer) }
+    return digits > 0 && bytes.last.map(isDigit) == true
+}
+
+/// The value of a word with number syntax, or `nil` when it does not fit: an integer beyond
+/// `Int` (which must not silently become an inexact double) or a number beyond `Double`'s
+/// range (which would be infinite).
+func inRangeNumberValue(_ text: String) -> Value? {
+    let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
+    if isInteger { return Int(text).map(Value.int) }
     guard let double = Double(text), double.isFinite else { return nil }
     return .double(double)
 }

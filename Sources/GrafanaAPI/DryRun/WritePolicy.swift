@@ -3,9 +3,9 @@ import NIOConcurrencyHelpers
 /// Whether a client sends writes (every method but GET) or captures them for a dry run.
 ///
 /// With ``capture(_:)`` reads still go to the server, so a dry run sees real state; each write
-/// is recorded in the ``DryRunRecorder`` and the call throws a ``GrafanaError`` of kind
-/// ``GrafanaError/Kind/notSent`` carrying the ``PlannedWrite``, so the caller can substitute
-/// a placeholder result and go on.
+/// is recorded in the ``DryRunRecorder`` and the write method returns
+/// ``WriteOutcome/planned(_:)`` with the ``PlannedWrite``, so the caller can substitute a
+/// placeholder result and go on.
 public enum WritePolicy: Sendable {
     /// Send every request.
     case send

@@ -47,14 +47,16 @@ public struct TransportRequest: Sendable, Hashable {
     /// The HTTP methods the Grafana API uses.
     public enum Method: String, Sendable, Hashable {
         case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE"
+        /// Only `api HEAD PATH` sends it; no typed call does.
+        case head = "HEAD"
 
-        /// Whether the request changes server state (everything but GET).
-        public var isWrite: Bool { self != .get }
+        /// Whether the request changes server state (everything but GET and HEAD).
+        public var isWrite: Bool { self != .get && self != .head }
 
         /// Whether sending the request twice has the effect of sending it once (RFC 9110
-        /// section 9.2.2: GET, PUT, DELETE), so the funnel may send it again after a transient
-        /// failure. POST and PATCH are not: a second copy could create a second resource.
-        public var isIdempotent: Bool { self == .get || self == .put || self == .delete }
+        /// section 9.2.2: GET, HEAD, PUT, DELETE), so the funnel may send it again after a
+        /// transient failure. POST and PATCH are not: a second copy could create a second resource.
+        public var isIdempotent: Bool { self == .get || self == .head || self == .put || self == .delete }
     }
 
     /// The HTTP method.

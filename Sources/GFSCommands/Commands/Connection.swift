@@ -3,19 +3,134 @@ import GFSLanguage
 import GrafanaAPI
 
 // connect, context, use.
+extension GFSCommandCatalog {
+    static let connection: [CommandDefinition] = [
+        CommandDefinition(
+            CommandSpec(
+                path: ["connect"],
+                summary: "Connect to a Grafana server.",
+                arguments: [
+                    ArgumentSpec(
+                        "url",
+                        completion: .url,
+                        isOptional: true,
+                        summary: "The server's address (default http://localhost:3000)."
+                    )
+                ],
+                options: [
+                    OptionSpec(
+                        "user",
+                        short: "u",
+                        valueName: "LOGIN",
+                        completion: .userLogin,
+                        summary: "Log in with basic auth as this user."
+                    ),
+                    OptionSpec(
+                        "password-env",
+                        valueName: "VAR",
+                        completion: .environmentVariable,
+                        isSecret: true,
+                        summary: "Read the password from this environment variable."
+                    ),
+                    OptionSpec(
+                        "password-file",
+                        valueName: "FILE",
+                        completion: .path,
+                        isSecret: true,
+                        summary: "Read the password from this file."
+                    ),
+                    OptionSpec(
+                        "token-env",
+                        valueName: "VAR",
+                        completion: .environmentVariable,
+                        isSecret: true,
+                        summary: "Read a token from this environment variable."
+                    ),
+                    OptionSpec(
+                        "token-file",
+                        valueName: "FILE",
+                        completion: .path,
+                        isSecret: true,
+                        summary: "Read a token from this file."
+                    ),
+                    OptionSpec("insecure", summary: "Do not verify the server's TLS certificate."),
+                    OptionSpec(
+                        "cacert",
+                        valueName: "FILE",
+                        completion: .path,
+                        summary: "Trust the certificate authority in this PEM file."
+                    ),
+                    OptionSpec(
+                        "context",
+                        valueName: "NAME",
+                        completion: .contextName,
+                        summary: "Use a named context from the config file."
+                    ),
+                ],
+                binds: "server",
+                example: "connect http://localhost:3000 --user admin --password-env GRAFANA_PASSWORD"
+            )
+        ) { try await $0.connect($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["context"],
+                summary: "Show the server, authentication, user, org and server version in use.",
+                example: "context"
+            )
+        ) { try await $0.showContext($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["use"],
+                summary: "Act in an org, or authenticate with a key, for the commands that follow.",
+                arguments: [ArgumentSpec("target", summary: "An org or key value made by gfs: $org, $key.")],
+                options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
+                example: "use $org",
+                discussion: """
+                    With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests, so they act in
+                    that org (a 'key create' after it makes the key there) without changing the
+                    user's stored org; --switch also calls POST /api/user/using/:id, as Grafana's
+                    tutorial does. The user must be a member of the org. 'use $key' authenticates
+                    later requests with the key, in the key's org; a token cannot act in another org.
+                    """
+            )
+        ) { try await $0.use($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["use", "org"],
+                summary: "Act in the org of this name or id for the commands that follow.",
+                arguments: [ArgumentSpec("name", completion: .orgName, summary: "The org's name or id.")],
+                options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
+                example: "use org apiorg"
+            )
+        ) { try await $0.useOrg($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["use", "token"],
+                summary: "Authenticate the commands that follow with this token, in its org.",
+                arguments: [ArgumentSpec("token", summary: "A service-account token or API key.")],
+                example: "use token $key.key",
+                discussion: """
+                    The line is kept out of history as typed: the token is redacted. Prefer 'use $key'
+                    after 'key create', or 'connect --token-env VAR'.
+                    """
+            )
+        ) { try await $0.useToken($1) },
+    ]
+}
+
 extension GrafanaShellHost {
     /// `connect [URL] [--user U] [--password-env VAR | --password-file F] [--token-env VAR |
     /// --token-file F] [--insecure] [--cacert F] [--context NAME]`: replaces the context, then
     /// asks the server for its version so a wrong URL fails here rather than later.
-    func connect(_ call: CommandCall) async throws -> Value {
-        if call.option("password-env") != nil, call.option("password-file") != nil {
+    func connect(_ call: CommandArguments) async throws -> Value {
+        if try call.option("password-env") != nil, try call.option("password-file") != nil {
             throw CommandFailure(message: "Give --password-env or --password-file, not both")
         }
-        if call.option("token-env") != nil, call.option("token-file") != nil {
+        if try call.option("token-env") != nil, try call.option("token-file") != nil {
             throw CommandFailure(message: "Give --token-env or --token-file, not both")
         }
-        let flags = ConnectionOptions(
-            url: call.string(0),
+        let flags = try ConnectionOptions(
+            url: call.string("url"),
             user: call.option("user"),
             passwordEnv: call.option("password-env"),
             passwordFile: call.option("password-file"),
@@ -42,7 +157,7 @@ extension GrafanaShellHost {
 
     /// `context`: the server, auth kind, user or token name, org and server version. Never
     /// the secret.
-    func showContext(_ call: CommandCall) async throws -> Value {
+    func showContext(_ call: CommandArguments) async throws -> Value {
         var version: GrafanaVersion?
         var unreachable: String?
         do {
@@ -88,8 +203,8 @@ extension GrafanaShellHost {
     /// (`orgIDFromRequest`, API-NOTES §1.3), so `key create` after `use $org` creates the key
     /// in that org without the tutorial's `POST /api/user/using/:id`. `--switch` makes that
     /// call as well, for scripts that want the tutorial's lasting effect on the user.
-    func use(_ call: CommandCall) async throws -> Value {
-        guard let target = call.arguments.first else { throw CommandFailure(message: "Missing target") }
+    func use(_ call: CommandArguments) async throws -> Value {
+        guard let target = try call.value("target") else { throw CommandFailure(message: "Missing target") }
         switch target {
         case .record(let record) where record["key"] != nil:
             try await useKey(record)
@@ -101,7 +216,7 @@ extension GrafanaShellHost {
                 id: id,
                 name: record["name"]?.stringValue,
                 placeholder: record["dryRun"] == .bool(true),
-                switching: call.flag("switch")
+                switching: try call.flag("switch")
             )
         case .record:
             throw CommandFailure(
@@ -118,14 +233,14 @@ extension GrafanaShellHost {
     }
 
     /// `use org NAME|ID`.
-    func useOrg(_ call: CommandCall) async throws -> Value {
-        try await useOrg(reference: call.requiredString(0, "org name or id"), switching: call.flag("switch"))
+    func useOrg(_ call: CommandArguments) async throws -> Value {
+        try await useOrg(reference: call.required("name"), switching: call.flag("switch"))
         return .null
     }
 
     /// `use token TOKEN`.
-    func useToken(_ call: CommandCall) async throws -> Value {
-        try await useKey(Record([("key", .string(try call.requiredString(0, "token")))]))
+    func useToken(_ call: CommandArguments) async throws -> Value {
+        try await useKey(Record([("key", .string(try call.required("token")))]))
         return .null
     }
 
@@ -164,11 +279,7 @@ extension GrafanaShellHost {
     }
 
     func selectOrg(id: Int64, name: String?, switching: Bool) async throws {
-        if switching {
-            do {
-                try await client.switchOrg(to: id)
-            } catch let error as GrafanaError where error.isNotSent {}
-        }
+        if switching { try await client.switchOrg(to: id) }
         update { $0.org = GrafanaContext.OrgSelection(id: id, name: name) }
     }
 

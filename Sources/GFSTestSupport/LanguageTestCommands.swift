@@ -1,13 +1,14 @@
 public import GFSLanguage
 
-/// A command table mirroring the real gfs commands (`GFSCommandCatalog` in `GFSCommands`),
-/// with the same paths, arities, options and implicit binds, for language tests that must
-/// not depend on the Grafana client.
+/// A command table made for the language tests: the few gfs commands the scripts and checker
+/// tests use, with their real paths, arities, options and binds, so those tests read like
+/// runbooks without depending on the Grafana client.
 ///
-/// Kept as its own copy on purpose: a change to the real catalog should not silently change
-/// what the language tests check.
-public enum TestCommandTable {
-    /// The full table.
+/// It is not the catalog (that lives with the handlers in `GFSCommands`) and does not try to
+/// follow it: a language test needs commands of every shape (optional, variadic, repeatable,
+/// secret, binding), not every command.
+public enum LanguageTestCommands {
+    /// The table the recording host and the script runner check against by default.
     public static let table = CommandTable(commands: commands, groupSummaries: groupSummaries)
 
     static let groupSummaries: [String: String] = [
@@ -19,9 +20,7 @@ public enum TestCommandTable {
         "datasource": "Data sources",
     ]
 
-    static let commands: [CommandSpec] = connection + organizations + keys + dashboards + folders + datasources
-
-    static let connection: [CommandSpec] = [
+    static let commands: [CommandSpec] = [
         CommandSpec(
             path: ["connect"],
             summary: "Connect to a Grafana server.",
@@ -98,8 +97,11 @@ public enum TestCommandTable {
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use $org",
             discussion: """
-                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests; 'use $key'
-                authenticates later requests with the key, in the key's org.
+                With basic auth, 'use $org' sends X-Grafana-Org-Id on later requests, so they act in
+                that org (a 'key create' after it makes the key there) without changing the
+                user's stored org; --switch also calls POST /api/user/using/:id, as Grafana's
+                tutorial does. The user must be a member of the org. 'use $key' authenticates
+                later requests with the key, in the key's org; a token cannot act in another org.
                 """
         ),
         CommandSpec(
@@ -109,15 +111,6 @@ public enum TestCommandTable {
             options: [OptionSpec("switch", summary: "Also switch the user's current org (/api/user/using/:id).")],
             example: "use org apiorg"
         ),
-        CommandSpec(
-            path: ["use", "token"],
-            summary: "Authenticate the commands that follow with this token, in its org.",
-            arguments: [ArgumentSpec("token", summary: "A service-account token or API key.")],
-            example: "use token $key.key"
-        ),
-    ]
-
-    static let organizations: [CommandSpec] = [
         CommandSpec(
             path: ["org", "create"],
             summary: "Create an organization.",
@@ -142,22 +135,6 @@ public enum TestCommandTable {
             example: "org show apiorg"
         ),
         CommandSpec(
-            path: ["org", "delete"],
-            summary: "Delete an organization.",
-            arguments: [ArgumentSpec("org", completion: .orgName, summary: "Name or id.")],
-            example: "org delete apiorg"
-        ),
-        CommandSpec(
-            path: ["org", "rename"],
-            summary: "Rename an organization.",
-            arguments: [
-                ArgumentSpec("org", completion: .orgName, summary: "Name or id."),
-                ArgumentSpec("new-name", summary: "The new name."),
-            ],
-            binds: "org",
-            example: "org rename apiorg platform"
-        ),
-        CommandSpec(
             path: ["org", "user", "add"],
             summary: "Add a user to the current organization.",
             arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
@@ -167,33 +144,16 @@ public enum TestCommandTable {
                     valueName: "ROLE",
                     completion: .role,
                     summary: "Viewer, Editor or Admin (default Viewer)."
-                )
+                ),
+                OptionSpec(
+                    "org",
+                    valueName: "ORG",
+                    completion: .orgName,
+                    summary: "Act in this org (name or id) instead of the current one."
+                ),
             ],
             example: "org user add admin --role Admin"
         ),
-        CommandSpec(
-            path: ["org", "user", "list"],
-            summary: "List the current organization's users.",
-            example: "org user list"
-        ),
-        CommandSpec(
-            path: ["org", "user", "role"],
-            summary: "Change a user's role in the current organization.",
-            arguments: [
-                ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email."),
-                ArgumentSpec("role", completion: .role, summary: "Viewer, Editor or Admin."),
-            ],
-            example: "org user role alice Editor"
-        ),
-        CommandSpec(
-            path: ["org", "user", "remove"],
-            summary: "Remove a user from the current organization.",
-            arguments: [ArgumentSpec("login", completion: .userLogin, summary: "The user's login or email.")],
-            example: "org user remove alice"
-        ),
-    ]
-
-    static let keys: [CommandSpec] = [
         CommandSpec(
             path: ["key", "create"],
             summary: "Create an API key (a service-account token where the server has them).",
@@ -212,7 +172,14 @@ public enum TestCommandTable {
                 ),
             ],
             binds: "key",
-            example: "key create apikeycurl admin"
+            example: "key create apikeycurl admin",
+            discussion: """
+                Makes a service-account token on Grafana 9.1 and later (the service account of
+                that name, with that role, is created if missing), a legacy API key before. Grafana
+                shows the secret once: gfs prints it only when standard output is a terminal or
+                with --show-secrets, and never in logs, errors or --output json without that flag.
+                --save writes it to a file only you can read.
+                """
         ),
         CommandSpec(path: ["key", "list"], summary: "List API keys and service-account tokens.", example: "key list"),
         CommandSpec(
@@ -221,9 +188,6 @@ public enum TestCommandTable {
             arguments: [ArgumentSpec("name", completion: .keyName, summary: "The key's name.")],
             example: "key delete apikeycurl"
         ),
-    ]
-
-    static let dashboards: [CommandSpec] = [
         CommandSpec(
             path: ["dashboard", "push"],
             summary: "Save dashboards from JSON files, directories or globs.",
@@ -248,15 +212,14 @@ public enum TestCommandTable {
                 OptionSpec("jobs", valueName: "N", summary: "Push at most N files at once (default 8)."),
             ],
             binds: "dashboard",
-            example: "dashboard push examples/production-overview.json --folder ops"
-        ),
-        CommandSpec(
-            path: ["dashboard", "pull"],
-            summary: "Fetch a dashboard's JSON.",
-            arguments: [ArgumentSpec("uid", completion: .dashboardUID, summary: "The dashboard's UID.")],
-            options: [OptionSpec("out", valueName: "FILE", completion: .path, summary: "Write the JSON to FILE.")],
-            binds: "dashboard",
-            example: "dashboard pull prod-overview --out prod.json"
+            example: "dashboard push examples/production-overview.json --folder ops",
+            discussion: """
+                A file holds a dashboard, the API's save body ({"dashboard": ..., "overwrite": false})
+                or an export with __inputs (sent to the import endpoint; give each input with
+                --input). Every file is read first: malformed JSON stops the push before any
+                request. The dashboard's id is dropped. One already identical on the server is
+                reported unchanged; a different one is replaced only with --overwrite.
+                """
         ),
         CommandSpec(
             path: ["dashboard", "list"],
@@ -268,21 +231,6 @@ public enum TestCommandTable {
             ],
             example: "dashboard list --tag production"
         ),
-        CommandSpec(
-            path: ["dashboard", "delete"],
-            summary: "Delete a dashboard.",
-            arguments: [ArgumentSpec("uid", completion: .dashboardUID, summary: "The dashboard's UID.")],
-            example: "dashboard delete prod-overview"
-        ),
-        CommandSpec(
-            path: ["dashboard", "diff"],
-            summary: "Show what pushing a file would change on the server.",
-            arguments: [ArgumentSpec("file", completion: .path, summary: "A dashboard JSON file.")],
-            example: "dashboard diff examples/production-overview.json"
-        ),
-    ]
-
-    static let folders: [CommandSpec] = [
         CommandSpec(
             path: ["folder", "create"],
             summary: "Create a dashboard folder.",
@@ -296,62 +244,11 @@ public enum TestCommandTable {
         ),
         CommandSpec(path: ["folder", "list"], summary: "List folders.", example: "folder list"),
         CommandSpec(
-            path: ["folder", "delete"],
-            summary: "Delete a folder and the dashboards in it.",
-            arguments: [ArgumentSpec("folder", completion: .folder, summary: "Title or UID.")],
-            example: "folder delete ops"
-        ),
-    ]
-
-    static let datasources: [CommandSpec] = [
-        CommandSpec(
-            path: ["datasource", "create"],
-            summary: "Create a data source from options or a JSON file.",
-            arguments: [ArgumentSpec("name", isOptional: true, summary: "The data source's name.")],
-            options: [
-                OptionSpec("type", valueName: "TYPE", summary: "The plugin type (prometheus, loki, ...)."),
-                OptionSpec("url", valueName: "URL", completion: .url, summary: "The data source's URL."),
-                OptionSpec(
-                    "file",
-                    valueName: "FILE",
-                    completion: .path,
-                    summary: "Read the definition from a JSON file."
-                ),
-                OptionSpec(
-                    "secure-env",
-                    valueName: "FIELD=VAR",
-                    completion: .environmentVariable,
-                    isRepeatable: true,
-                    isSecret: true,
-                    summary: "A secure field from an environment variable."
-                ),
-                OptionSpec(
-                    "secure-file",
-                    valueName: "FIELD=FILE",
-                    completion: .path,
-                    isRepeatable: true,
-                    isSecret: true,
-                    summary: "A secure field from a file."
-                ),
-                OptionSpec("default", summary: "Make it the org's default data source."),
-                OptionSpec("if-missing", summary: "Return the existing data source of that name instead of failing."),
-            ],
-            binds: "datasource",
-            example: "datasource create prom --type prometheus --url http://prometheus:9090"
-        ),
-        CommandSpec(path: ["datasource", "list"], summary: "List data sources.", example: "datasource list"),
-        CommandSpec(
             path: ["datasource", "show"],
             summary: "Show one data source.",
             arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
             binds: "datasource",
             example: "datasource show prom"
-        ),
-        CommandSpec(
-            path: ["datasource", "delete"],
-            summary: "Delete a data source.",
-            arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
-            example: "datasource delete prom"
         ),
     ]
 }

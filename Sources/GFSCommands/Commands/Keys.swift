@@ -9,6 +9,58 @@ import GrafanaAPI
 #endif
 
 // key create|list|delete.
+extension GFSCommandCatalog {
+    static let keys: [CommandDefinition] = [
+        // The new key's secret is shown once, in text on a terminal; masked everywhere else.
+        CommandDefinition(
+            CommandSpec(
+                path: ["key", "create"],
+                summary: "Create an API key (a service-account token where the server has them).",
+                arguments: [
+                    ArgumentSpec("name", summary: "The key's name."),
+                    ArgumentSpec("role", completion: .role, summary: "Viewer, Editor or Admin."),
+                ],
+                options: [
+                    OptionSpec("ttl", valueName: "DURATION", summary: "Expire after this long (30d, 12h)."),
+                    OptionSpec(
+                        "save",
+                        valueName: "FILE",
+                        completion: .path,
+                        isSecret: true,
+                        summary: "Write the secret to FILE with mode 0600."
+                    ),
+                ],
+                binds: "key",
+                example: "key create apikeycurl admin",
+                discussion: """
+                    Makes a service-account token on Grafana 9.1 and later (the service account of
+                    that name, with that role, is created if missing), a legacy API key before. Grafana
+                    shows the secret once: gfs prints it only when standard output is a terminal or
+                    with --show-secrets, and never in logs, errors or --output json without that flag.
+                    --save writes it to a file only you can read.
+                    """
+            ),
+            display: ResultDisplay(secretFields: ["key"])
+        ) { try await $0.createKey($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["key", "list"],
+                summary: "List API keys and service-account tokens.",
+                example: "key list"
+            ),
+            display: ResultDisplay(columns: ["name", "kind", "role", "serviceAccount", "expiration"])
+        ) { try await $0.listKeys($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["key", "delete"],
+                summary: "Delete an API key or service-account token.",
+                arguments: [ArgumentSpec("name", completion: .keyName, summary: "The key's name.")],
+                example: "key delete apikeycurl"
+            )
+        ) { try await $0.deleteKey($1) },
+    ]
+}
+
 extension GrafanaShellHost {
     /// `key create NAME ROLE [--ttl DURATION] [--save FILE]`: binds `$key` to
     /// `{name, key, role, orgId, expiration, kind}`.
@@ -16,32 +68,26 @@ extension GrafanaShellHost {
     /// The client picks the mechanism by server version (service-account token from 9.1,
     /// `/api/auth/keys` before). The secret is shown by `display` only on a terminal or with
     /// `--show-secrets`; it is written to `--save FILE` with mode 0600.
-    func createKey(_ call: CommandCall) async throws -> Value {
-        let name = try call.requiredString(0, "key name")
-        let role = try call.role(try call.requiredString(1, "role"))
+    func createKey(_ call: CommandArguments) async throws -> Value {
+        let name = try call.required("name")
+        let role = try call.role(try call.required("role"))
         let ttl = try call.option("ttl").map(Self.parseDuration)
         // Open the file before the key exists: Grafana shows the secret only once, so a path
         // that cannot be written must fail while nothing has been created.
         let saveFile = try call.option("save").map(SecretFile.prepare)
         defer { saveFile?.discard() }
         let version = try await serverVersion()
-        let created: CreatedKey
-        do {
-            created = try await client.createKey(name: name, role: role, secondsToLive: ttl, serverVersion: version)
-        } catch let error as GrafanaError where error.isNotSent {
-            return .record(
+        let outcome = try await client.createKey(name: name, role: role, secondsToLive: ttl, serverVersion: version)
+        guard case .sent(let created) = outcome else {
+            return placeholder(
                 Record([
                     ("name", .string(name)), ("key", .string("DRY-RUN-KEY")), ("role", .string(role.rawValue)),
                     ("orgId", context.org?.id.value ?? .null), ("expiration", .null),
                     ("kind", .string(version?.hasServiceAccounts ?? true ? "service-account-token" : "api-key")),
-                    ("dryRun", .bool(true)),
                 ])
             )
         }
-        withState { state in
-            state.secrets.insert(created.key)
-            state.lastCreatedKey = created.key
-        }
+        remember(secret: created.key)
         if let saveFile {
             do {
                 try saveFile.commit(created.key)
@@ -107,7 +153,7 @@ extension GrafanaShellHost {
 
     /// `key list`: service-account tokens (9.1+) and legacy API keys where the server still
     /// lists them.
-    func listKeys(_ call: CommandCall) async throws -> Value {
+    func listKeys(_ call: CommandArguments) async throws -> Value {
         let version = try await serverVersion()
         var rows: [Value] = []
         if version?.hasServiceAccounts ?? true {
@@ -147,8 +193,8 @@ extension GrafanaShellHost {
 
     /// `key delete NAME`: the service-account token of that name (preferring the service
     /// account of the same name, which `key create` makes), else the legacy key.
-    func deleteKey(_ call: CommandCall) async throws -> Value {
-        let name = try call.requiredString(0, "key name")
+    func deleteKey(_ call: CommandArguments) async throws -> Value {
+        let name = try call.required("name")
         let version = try await serverVersion()
         var candidates: [String] = []
         if version?.hasServiceAccounts ?? true {
@@ -158,9 +204,7 @@ extension GrafanaShellHost {
                 let tokens = try await client.serviceAccountTokens(serviceAccountID: account.id)
                 candidates += tokens.map(\.name)
                 if let token = tokens.first(where: { $0.name == name }) {
-                    do {
-                        try await client.deleteServiceAccountToken(serviceAccountID: account.id, tokenID: token.id)
-                    } catch let error as GrafanaError where error.isNotSent {}
+                    try await client.deleteServiceAccountToken(serviceAccountID: account.id, tokenID: token.id)
                     return .record(
                         Record([
                             ("name", .string(name)), ("kind", .string("service-account-token")),
@@ -179,9 +223,7 @@ extension GrafanaShellHost {
             }
             candidates += keys.map(\.name)
             if let key = keys.first(where: { $0.name == name }) {
-                do {
-                    try await client.deleteAPIKey(id: key.id)
-                } catch let error as GrafanaError where error.isNotSent {}
+                try await client.deleteAPIKey(id: key.id)
                 return .record(
                     Record([("name", .string(name)), ("kind", .string("api-key")), ("deleted", .bool(true))])
                 )

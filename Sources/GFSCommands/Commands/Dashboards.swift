@@ -3,6 +3,92 @@ import GFSLanguage
 import GrafanaAPI
 
 // dashboard push|pull|list|delete|diff.
+extension GFSCommandCatalog {
+    static let dashboards: [CommandDefinition] = [
+        CommandDefinition(
+            CommandSpec(
+                path: ["dashboard", "push"],
+                summary: "Save dashboards from JSON files, directories or globs.",
+                arguments: [
+                    ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Files, directories or globs.")
+                ],
+                options: [
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Save into this folder (title or UID)."
+                    ),
+                    OptionSpec("overwrite", summary: "Replace a dashboard that already exists."),
+                    OptionSpec("message", valueName: "TEXT", summary: "The version message."),
+                    OptionSpec(
+                        "input",
+                        valueName: "NAME=VALUE",
+                        isRepeatable: true,
+                        summary: "A value for an exported dashboard's __inputs."
+                    ),
+                    OptionSpec("jobs", valueName: "N", summary: "Push at most N files at once (default 8)."),
+                ],
+                binds: "dashboard",
+                example: "dashboard push examples/production-overview.json --folder ops",
+                discussion: """
+                    A file holds a dashboard, the API's save body ({"dashboard": ..., "overwrite": false})
+                    or an export with __inputs (sent to the import endpoint; give each input with
+                    --input). Every file is read first: malformed JSON stops the push before any
+                    request. The dashboard's id is dropped. One already identical on the server is
+                    reported unchanged; a different one is replaced only with --overwrite.
+                    """
+            ),
+            display: ResultDisplay(columns: ["file", "status", "uid", "title", "version", "error"])
+        ) { try await $0.pushDashboards($1) },
+        // The model itself reads best as indented JSON; with --out the result is a summary.
+        CommandDefinition(
+            CommandSpec(
+                path: ["dashboard", "pull"],
+                summary: "Fetch a dashboard's JSON.",
+                arguments: [ArgumentSpec("uid", completion: .dashboardUID, summary: "The dashboard's UID.")],
+                options: [OptionSpec("out", valueName: "FILE", completion: .path, summary: "Write the JSON to FILE.")],
+                binds: "dashboard",
+                example: "dashboard pull prod-overview --out prod.json"
+            ),
+            display: ResultDisplay(text: { value, _ in
+                guard case .record(let record) = value, record["file"] == nil else { return nil }
+                return value.prettyJSON + "\n"
+            })
+        ) { try await $0.pullDashboard($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["dashboard", "list"],
+                summary: "Search dashboards.",
+                options: [
+                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Only in this folder."),
+                    OptionSpec("tag", valueName: "TAG", isRepeatable: true, summary: "Only with this tag."),
+                    OptionSpec("query", valueName: "TEXT", summary: "Only with titles matching TEXT."),
+                ],
+                example: "dashboard list --tag production"
+            ),
+            display: ResultDisplay(columns: ["uid", "title", "folder", "tags"])
+        ) { try await $0.listDashboards($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["dashboard", "delete"],
+                summary: "Delete a dashboard.",
+                arguments: [ArgumentSpec("uid", completion: .dashboardUID, summary: "The dashboard's UID.")],
+                example: "dashboard delete prod-overview"
+            )
+        ) { try await $0.deleteDashboard($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["dashboard", "diff"],
+                summary: "Show what pushing a file would change on the server.",
+                arguments: [ArgumentSpec("file", completion: .path, summary: "A dashboard JSON file.")],
+                example: "dashboard diff examples/production-overview.json"
+            ),
+            display: ResultDisplay(text: { value, formatter in value.recordValue.map(formatter.diffText) })
+        ) { try await $0.diffDashboard($1) },
+    ]
+}
+
 extension GrafanaShellHost {
     /// What `dashboard push` does with each file, fixed before any request.
     struct PushPlan: Sendable {
@@ -21,8 +107,8 @@ extension GrafanaShellHost {
     /// server (ignoring `id` and `version`) is reported `unchanged`; an existing, different one
     /// is not replaced without `--overwrite`. Binds `$dashboard` to the saved dashboard's
     /// record, or to a list of them for several files.
-    func pushDashboards(_ call: CommandCall) async throws -> Value {
-        let patterns = call.arguments.compactMap(CommandCall.text)
+    func pushDashboards(_ call: CommandArguments) async throws -> Value {
+        let patterns = try call.strings("path")
         guard !patterns.isEmpty else {
             throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.")
         }
@@ -34,7 +120,7 @@ extension GrafanaShellHost {
                 return jobs
             } ?? 8
         var given: [String: String] = [:]
-        for assignment in call.optionList("input") {
+        for assignment in try call.options("input") {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
                 throw CommandFailure(
                     message: "Invalid --input '\(assignment)'",
@@ -44,6 +130,8 @@ extension GrafanaShellHost {
             given[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
         }
 
+        let overwrite = try call.flag("overwrite")
+        let message = try call.option("message")
         // Read everything before sending anything.
         var plans: [PushPlan] = []
         var problems: [DashboardFileError] = []
@@ -56,8 +144,8 @@ extension GrafanaShellHost {
                         PushPlan(
                             file: file,
                             folderUID: file.folderUID,
-                            overwrite: call.flag("overwrite") || file.overwrite,
-                            message: call.option("message") ?? file.message,
+                            overwrite: overwrite || file.overwrite,
+                            message: message ?? file.message,
                             inputs: inputs
                         )
                     )
@@ -74,7 +162,7 @@ extension GrafanaShellHost {
                 hint: problems.count == 1 ? problems[0].hint ?? "Nothing was sent." : "Nothing was sent."
             )
         }
-        if let folder = call.option("folder") {
+        if let folder = try call.option("folder") {
             let uid = try await folderUID(for: folder)
             for index in plans.indices { plans[index].folderUID = uid }
         }
@@ -207,33 +295,32 @@ extension GrafanaShellHost {
                 let inputs = plan.inputs.map {
                     ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
                 }
-                let imported = try await client.importDashboard(
+                let outcome = try await client.importDashboard(
                     body,
                     inputs: inputs,
                     folderUID: plan.folderUID,
                     overwrite: plan.overwrite
                 )
+                guard case .sent(let imported) = outcome else { return planned(result, file: file) }
                 result["status"] = .string("imported")
                 result["uid"] = imported.uid.value
                 result["url"] = imported.importedUrl.value
                 result["version"] = imported.importedRevision.value
                 result["folderUid"] = imported.folderUid.value
             } else {
-                let saved = try await client.saveDashboard(
+                let outcome = try await client.saveDashboard(
                     body,
                     folderUID: plan.folderUID,
                     overwrite: plan.overwrite,
                     message: plan.message
                 )
+                guard case .sent(let saved) = outcome else { return planned(result, file: file) }
                 result["status"] = .string(saved.version == 1 ? "created" : "updated")
                 result["uid"] = .string(saved.uid)
                 result["url"] = saved.url.value
                 result["version"] = saved.version.value
                 result["folderUid"] = saved.folderUid.value
             }
-        } catch let error as GrafanaError where error.isNotSent {
-            result["status"] = .string("planned")
-            result["uid"] = file.uid.value
         } catch let error as GrafanaError {
             result["status"] = .string("failed")
             result["error"] = .string("\(file.path): \(error.description)")
@@ -246,6 +333,14 @@ extension GrafanaShellHost {
             result["status"] = .string("failed")
             result["error"] = .string("\(file.path): \(error)")
         }
+        return result
+    }
+
+    /// A push row for a file a dry run only planned to save.
+    static func planned(_ result: Record, file: DashboardFile) -> Record {
+        var result = result
+        result["status"] = .string("planned")
+        result["uid"] = file.uid.value
         return result
     }
 
@@ -301,8 +396,8 @@ extension GrafanaShellHost {
     }
 
     /// `dashboard pull UID [--out FILE]`: the model as JSON, or written to FILE.
-    func pullDashboard(_ call: CommandCall) async throws -> Value {
-        let uid = try call.requiredString(0, "dashboard uid")
+    func pullDashboard(_ call: CommandArguments) async throws -> Value {
+        let uid = try call.required("uid")
         let document = try await client.dashboard(uid: uid)
         let model: Value
         do {
@@ -310,7 +405,7 @@ extension GrafanaShellHost {
         } catch {
             throw CommandFailure(message: "The server sent a dashboard that is not valid JSON: \(error)")
         }
-        guard let path = call.option("out") else { return model }
+        guard let path = try call.option("out") else { return model }
         do {
             try Data((model.prettyJSON + "\n").utf8).write(to: URL(fileURLWithPath: path))
         } catch {
@@ -328,9 +423,9 @@ extension GrafanaShellHost {
     }
 
     /// `dashboard list [--folder F] [--tag T]... [--query Q]`.
-    func listDashboards(_ call: CommandCall) async throws -> Value {
-        var query = SearchQuery(query: call.option("query"), tags: call.optionList("tag"), type: .dashboard)
-        if let folder = call.option("folder") { query.folderUIDs = [try await folderUID(for: folder)] }
+    func listDashboards(_ call: CommandArguments) async throws -> Value {
+        var query = try SearchQuery(query: call.option("query"), tags: call.options("tag"), type: .dashboard)
+        if let folder = try call.option("folder") { query.folderUIDs = [try await folderUID(for: folder)] }
         let hits = try await client.search(query)
         return .list(
             hits.map { hit in
@@ -347,19 +442,19 @@ extension GrafanaShellHost {
     }
 
     /// `dashboard delete UID`.
-    func deleteDashboard(_ call: CommandCall) async throws -> Value {
-        let uid = try call.requiredString(0, "dashboard uid")
-        do {
-            let deleted = try await client.deleteDashboard(uid: uid)
-            return .record(Record([("uid", .string(uid)), ("title", deleted.title.value), ("deleted", .bool(true))]))
-        } catch let error as GrafanaError where error.isNotSent {
-            return .record(Record([("uid", .string(uid)), ("deleted", .bool(false)), ("dryRun", .bool(true))]))
+    func deleteDashboard(_ call: CommandArguments) async throws -> Value {
+        let uid = try call.required("uid")
+        return result(
+            of: try await client.deleteDashboard(uid: uid),
+            planned: Record([("uid", .string(uid)), ("deleted", .bool(false))])
+        ) { deleted in
+            .record(Record([("uid", .string(uid)), ("title", deleted.title.value), ("deleted", .bool(true))]))
         }
     }
 
     /// `dashboard diff FILE`: what pushing the file would change, ignoring `id` and `version`.
-    func diffDashboard(_ call: CommandCall) async throws -> Value {
-        let path = try call.requiredString(0, "file")
+    func diffDashboard(_ call: CommandArguments) async throws -> Value {
+        let path = try call.required("file")
         let file: DashboardFile
         do {
             file = try DashboardFile.load(path)

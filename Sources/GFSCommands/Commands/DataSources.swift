@@ -3,15 +3,81 @@ import GFSLanguage
 import GrafanaAPI
 
 // datasource create|list|show|delete.
+extension GFSCommandCatalog {
+    static let datasources: [CommandDefinition] = [
+        CommandDefinition(
+            CommandSpec(
+                path: ["datasource", "create"],
+                summary: "Create a data source from options or a JSON file.",
+                arguments: [ArgumentSpec("name", isOptional: true, summary: "The data source's name.")],
+                options: [
+                    OptionSpec("type", valueName: "TYPE", summary: "The plugin type (prometheus, loki, ...)."),
+                    OptionSpec("url", valueName: "URL", completion: .url, summary: "The data source's URL."),
+                    OptionSpec(
+                        "file",
+                        valueName: "FILE",
+                        completion: .path,
+                        summary: "Read the definition from a JSON file."
+                    ),
+                    OptionSpec(
+                        "secure-env",
+                        valueName: "FIELD=VAR",
+                        completion: .environmentVariable,
+                        isRepeatable: true,
+                        isSecret: true,
+                        summary: "A secure field from an environment variable."
+                    ),
+                    OptionSpec(
+                        "secure-file",
+                        valueName: "FIELD=FILE",
+                        completion: .path,
+                        isRepeatable: true,
+                        isSecret: true,
+                        summary: "A secure field from a file."
+                    ),
+                    OptionSpec("default", summary: "Make it the org's default data source."),
+                    OptionSpec(
+                        "if-missing",
+                        summary: "Return the existing data source of that name instead of failing."
+                    ),
+                ],
+                binds: "datasource",
+                example: "datasource create prom --type prometheus --url http://prometheus:9090"
+            )
+        ) { try await $0.createDataSource($1) },
+        CommandDefinition(
+            CommandSpec(path: ["datasource", "list"], summary: "List data sources.", example: "datasource list"),
+            display: ResultDisplay(columns: ["uid", "name", "type", "url", "isDefault"])
+        ) { try await $0.listDataSources($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["datasource", "show"],
+                summary: "Show one data source.",
+                arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
+                binds: "datasource",
+                example: "datasource show prom"
+            )
+        ) { try await $0.showDataSource($1) },
+        CommandDefinition(
+            CommandSpec(
+                path: ["datasource", "delete"],
+                summary: "Delete a data source.",
+                arguments: [ArgumentSpec("name", completion: .datasourceName, summary: "Name or UID.")],
+                example: "datasource delete prom"
+            )
+        ) { try await $0.deleteDataSource($1) },
+    ]
+}
+
 extension GrafanaShellHost {
     /// `datasource create [NAME] [--type T] [--url U] [--file F] [--secure-env FIELD=VAR]...
     /// [--secure-file FIELD=FILE]... [--default] [--if-missing]`: binds `$datasource`.
     ///
     /// Secure fields (`secureJsonData`) come only from the environment or files, so a secret
     /// never sits in a script or its history; a `--file` that holds `secureJsonData` is refused.
-    func createDataSource(_ call: CommandCall) async throws -> Value {
+    func createDataSource(_ call: CommandArguments) async throws -> Value {
         var body = Record()
-        if let path = call.option("file") {
+        if let path = try call.option("file") {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CommandFailure(message: "No such file '\(path)'")
             }
@@ -34,10 +100,10 @@ extension GrafanaShellHost {
                 )
             }
         }
-        if let name = call.string(0) { body["name"] = .string(name) }
-        if let type = call.option("type") { body["type"] = .string(type) }
-        if let url = call.option("url") { body["url"] = .string(url) }
-        if call.flag("default") { body["isDefault"] = .bool(true) }
+        if let name = try call.string("name") { body["name"] = .string(name) }
+        if let type = try call.option("type") { body["type"] = .string(type) }
+        if let url = try call.option("url") { body["url"] = .string(url) }
+        if try call.flag("default") { body["isDefault"] = .bool(true) }
         if body["access"] == nil { body["access"] = .string("proxy") }
         guard let name = body["name"]?.stringValue, !name.isEmpty else {
             throw CommandFailure(
@@ -52,7 +118,7 @@ extension GrafanaShellHost {
             )
         }
         var secure = Record()
-        for (field, variable) in try Self.assignments(call.optionList("secure-env"), option: "secure-env") {
+        for (field, variable) in try Self.assignments(call.options("secure-env"), option: "secure-env") {
             guard let value = options.environment[variable], !value.isEmpty else {
                 throw CommandFailure(
                     message: "The environment variable \(variable) is not set",
@@ -62,7 +128,7 @@ extension GrafanaShellHost {
             remember(secret: value)
             secure[field] = .string(value)
         }
-        for (field, path) in try Self.assignments(call.optionList("secure-file"), option: "secure-file") {
+        for (field, path) in try Self.assignments(call.options("secure-file"), option: "secure-file") {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CommandFailure(message: "Cannot read \(path) for \(field)")
             }
@@ -72,22 +138,19 @@ extension GrafanaShellHost {
         }
         if !secure.isEmpty { body["secureJsonData"] = .record(secure) }
 
-        if call.flag("if-missing"), let existing = try await dataSource(named: name) {
+        if try call.flag("if-missing"), let existing = try await dataSource(named: name) {
             var record = dataSourceRecord(existing)
             record["existing"] = .bool(true)
             return .record(record)
         }
-        do {
-            let saved = try await client.createDataSource(Data(Value.record(body).compactJSON.utf8))
+        return result(
+            of: try await client.createDataSource(Data(Value.record(body).compactJSON.utf8)),
+            planned: Record([
+                ("uid", .string("DRY-RUN-DATASOURCE")), ("name", .string(name)), ("type", body["type"] ?? .null),
+            ])
+        ) { saved in
             if let source = saved.datasource { return .record(dataSourceRecord(source)) }
             return .record(Record(dropping: [("id", saved.id.value), ("name", .string(name)), ("type", body["type"])]))
-        } catch let error as GrafanaError where error.isNotSent {
-            return .record(
-                Record([
-                    ("uid", .string("DRY-RUN-DATASOURCE")), ("name", .string(name)), ("type", body["type"] ?? .null),
-                    ("dryRun", .bool(true)),
-                ])
-            )
         }
     }
 
@@ -145,7 +208,7 @@ extension GrafanaShellHost {
     }
 
     /// `datasource list`.
-    func listDataSources(_ call: CommandCall) async throws -> Value {
+    func listDataSources(_ call: CommandArguments) async throws -> Value {
         .list(
             try await client.dataSources().map { source in
                 .record(
@@ -160,16 +223,14 @@ extension GrafanaShellHost {
     }
 
     /// `datasource show NAME|UID`.
-    func showDataSource(_ call: CommandCall) async throws -> Value {
-        .record(dataSourceRecord(try await dataSource(try call.requiredString(0, "data source"))))
+    func showDataSource(_ call: CommandArguments) async throws -> Value {
+        .record(dataSourceRecord(try await dataSource(try call.required("name"))))
     }
 
     /// `datasource delete NAME|UID`.
-    func deleteDataSource(_ call: CommandCall) async throws -> Value {
-        let source = try await dataSource(try call.requiredString(0, "data source"))
-        do {
-            try await client.deleteDataSource(uid: source.uid)
-        } catch let error as GrafanaError where error.isNotSent {}
+    func deleteDataSource(_ call: CommandArguments) async throws -> Value {
+        let source = try await dataSource(try call.required("name"))
+        try await client.deleteDataSource(uid: source.uid)
         return .record(
             Record([("uid", .string(source.uid)), ("name", .string(source.name)), ("deleted", .bool(true))])
         )
