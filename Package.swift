@@ -30,6 +30,9 @@ let package = Package(
         // its responses from their types.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Named explicitly (it already comes with Hummingbird and NIO) for the sandbox's
+        // persistent hash tries, which make its copy-on-write state cheap to copy.
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -58,6 +61,8 @@ let package = Package(
             name: "GrafanaSandbox",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GFSShellTests",
-            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands"],
+            dependencies: ["GFSShell", "GFSLanguage", "GFSCommands", "GFSTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -27,7 +27,51 @@ extension CommandFailure {
         if hint == nil, error.kind == .httpStatus, let status = error.status {
             hint = Self.hint(forStatus: status)
         }
-        self.init(message: error.description, hint: hint, details: details)
+        self.init(code: Self.code(for: error), message: error.description, hint: hint, details: details)
+    }
+
+    /// A bad connection setting or config file as a command failure (`connect`, `use`).
+    public init(_ error: ContextError) {
+        self.init(code: .configuration, message: error.message, hint: error.hint)
+    }
+
+    /// The code of a Grafana error: by kind, and for an HTTP status by the status class that
+    /// Grafana's API uses it for (`pkg/api/response`: 400 bad input, 401 no or bad
+    /// credentials, 403 access denied, 404 not found, 409 already exists, 412 version or name
+    /// mismatch on dashboards and folders, 410 for routes a release removed, such as `POST
+    /// /api/auth/keys` from 11.3 in `pkg/api/apikey.go` `AddAPIKey`).
+    public static func code(for error: GrafanaError) -> ErrorCode {
+        switch error.kind {
+        case .httpStatus: code(forStatus: error.status ?? 0)
+        case .connectionRefused: .connectionRefused
+        case .hostNotFound: .hostNotFound
+        case .tlsFailure: .tls
+        case .timeout: .timeout
+        case .connectionFailed: .connectionFailed
+        case .invalidResponse: .grafanaInvalidResponse
+        case .invalidRequest: .invalidRequest
+        case .invalidConfiguration: .configuration
+        case .notSent: .notSent
+        case .serviceAccountRoleMismatch: .roleMismatch
+        default: .commandFailed
+        }
+    }
+
+    /// The code for an HTTP status outside 2xx.
+    public static func code(forStatus status: Int) -> ErrorCode {
+        switch status {
+        case 400, 422: .grafanaBadRequest
+        case 401: .grafanaUnauthorized
+        case 403: .grafanaForbidden
+        case 404: .grafanaNotFound
+        case 409: .grafanaConflict
+        case 410: .grafanaUnsupportedVersion
+        case 412: .grafanaPreconditionFailed
+        case 413: .grafanaTooLarge
+        case 429: .grafanaRateLimited
+        case 500...599: .grafanaServerError
+        default: .grafanaHTTPError
+        }
     }
 
     static func hint(forStatus status: Int) -> String? {

@@ -1,4 +1,5 @@
 public import Foundation
+import GFSLanguage
 import GrafanaAPI
 import Yams
 
@@ -78,9 +79,23 @@ public struct ContextResolver: Sendable {
     /// The config file; nil means the default location.
     public var configPath: String?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, configPath: String? = nil) {
+    /// Receives warnings about settings that work but are unsafe (a secret file others can
+    /// read), as a short message and a hint. By default they go to standard error.
+    public var warn: @Sendable (_ message: String, _ hint: String) -> Void
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        configPath: String? = nil,
+        warn: @escaping @Sendable (_ message: String, _ hint: String) -> Void = ContextResolver.warnOnStandardError
+    ) {
         self.environment = environment
         self.configPath = configPath
+        self.warn = warn
+    }
+
+    /// Writes `gfs: warning: MESSAGE` and the hint on standard error.
+    public static let warnOnStandardError: @Sendable (String, String) -> Void = { message, hint in
+        Console.standard.write("gfs: warning: \(message)\nhint: \(hint)\n", to: .standardError)
     }
 
     /// `$XDG_CONFIG_HOME/gfs/config.yaml`, or `~/.config/gfs/config.yaml`.
@@ -95,7 +110,27 @@ public struct ContextResolver: Sendable {
 
     /// Resolves the context for `options`.
     public func resolve(_ options: ConnectionOptions) throws(ContextError) -> GrafanaContext {
-        let config = try loadConfig()
+        try resolve(options, config: loadConfig())
+    }
+
+    /// Resolves the context for `options`, setting aside a config file that cannot be read
+    /// when no context is asked for by name: the context comes from the flags and the
+    /// environment, and the config file's error is returned so that commands that need the
+    /// server can report it while those that need none (`echo`, `help`) still run.
+    public func resolveSettingConfigAside(
+        _ options: ConnectionOptions
+    ) throws(ContextError) -> (context: GrafanaContext, configError: ContextError?) {
+        let config: ConfigFile?
+        do {
+            config = try loadConfig()
+        } catch {
+            guard options.contextName == nil else { throw error }
+            return (try resolve(options, config: nil), error)
+        }
+        return (try resolve(options, config: config), nil)
+    }
+
+    func resolve(_ options: ConnectionOptions, config: ConfigFile?) throws(ContextError) -> GrafanaContext {
         var layers = [Layer(flags: options)]
         if let name = options.contextName {
             guard let config, let entry = config.contexts[name] else {
@@ -266,6 +301,7 @@ public struct ContextResolver: Sendable {
             return value
         case .file(let path):
             let expanded = expandingTilde(path)
+            warnIfOthersCanRead(expanded, shownAs: path, what: what)
             guard let data = FileManager.default.contents(atPath: expanded),
                 let text = String(data: data, encoding: .utf8)
             else {
@@ -275,6 +311,18 @@ public struct ContextResolver: Sendable {
             guard !value.isEmpty else { throw ContextError("The \(what) file \(path) is empty") }
             return value
         }
+    }
+
+    /// Warns when the group or other users may read or change a secret file, as ssh does for
+    /// a private key: the secret is as good as shared.
+    func warnIfOthersCanRead(_ path: String, shownAs shown: String, what: String) {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+        let mode = String(status.st_mode & 0o777, radix: 8)
+        warn(
+            "The \(what) file \(shown) is accessible by other users (mode 0\(mode))",
+            "Restrict it to yourself with 'chmod 600 \(shown)'."
+        )
     }
 
     func expandingTilde(_ path: String) -> String {
@@ -340,7 +388,16 @@ public struct ContextResolver: Sendable {
         do {
             config = try YAMLDecoder().decode(ConfigFile.self, from: text)
         } catch {
-            throw ContextError("Cannot read \(path): \(Self.describe(error))")
+            if let position = Self.position(of: error) {
+                throw ContextError(
+                    "Malformed config file \(path):\(position.line):\(position.column): \(position.problem)",
+                    hint: "Fix the YAML there; until then only commands that need no server run."
+                )
+            }
+            throw ContextError(
+                "Cannot read \(path): \(Self.describe(error))",
+                hint: "Fix the config file; until then only commands that need no server run."
+            )
         }
         for (name, entry) in config.contexts where entry.password != nil || entry.token != nil {
             throw ContextError(
@@ -349,6 +406,23 @@ public struct ContextResolver: Sendable {
             )
         }
         return config
+    }
+
+    /// Where a YAML syntax error is, and what it is.
+    static func position(of error: any Error) -> (line: Int, column: Int, problem: String)? {
+        // The decoder wraps the YAML parser's error.
+        if case let DecodingError.dataCorrupted(context) = error, let underlying = context.underlyingError {
+            return position(of: underlying)
+        }
+        guard let error = error as? YamlError else { return nil }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            let problem = context.map { "\(problem) (\($0.text) at \($0.mark.line):\($0.mark.column))" } ?? problem
+            return (mark.line, mark.column, problem)
+        default:
+            return nil
+        }
     }
 
     static func describe(_ error: any Error) -> String {

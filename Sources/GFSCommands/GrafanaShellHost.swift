@@ -50,6 +50,10 @@ public final class GrafanaShellHost: CommandHost {
         public var retries: Int?
         /// Each retry is announced on standard error (`-v`).
         public var verbose: Bool
+        /// Why the connection settings cannot be used (a malformed config file), if they
+        /// cannot: every command then fails with it, while the language's own statements
+        /// (`echo`, `let`, `help`) still run.
+        public var connectionProblem: ContextError?
 
         public init(
             output: OutputFormat = .text,
@@ -183,6 +187,7 @@ public final class GrafanaShellHost: CommandHost {
     public func run(_ call: CommandCall) async throws -> Value {
         defer { printPlannedWrites() }
         do {
+            if let problem = options.connectionProblem { throw problem }
             try await resolvePendingOrg()
             return try await dispatch(call)
         } catch let failure as CommandFailure {
@@ -193,7 +198,7 @@ public final class GrafanaShellHost: CommandHost {
             warnAboutInterruptedWrites(of: call)
             throw CancellationError()
         } catch let error as ContextError {
-            throw redacted(CommandFailure(message: error.message, hint: error.hint))
+            throw redacted(CommandFailure(error))
         }
     }
 

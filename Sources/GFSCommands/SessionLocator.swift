@@ -28,12 +28,24 @@ public struct SessionLocation: Sendable, Hashable {
 public final class SessionLocator: Sendable {
     private let host: GrafanaShellHost
     private let lookupTimeout: Duration
+    private let sleep: @Sendable (Duration) async throws -> Void
     /// The org names asked for, by the context they were asked in.
     private let orgNames = Mutex<[GrafanaContext: String]>([:])
 
-    public init(host: GrafanaShellHost, lookupTimeout: Duration = .milliseconds(700)) {
+    /// - Parameter clock: the clock `lookupTimeout` is measured on; tests pass one they
+    ///   advance themselves.
+    public init(
+        host: GrafanaShellHost,
+        lookupTimeout: Duration = .milliseconds(700),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         self.host = host
         self.lookupTimeout = lookupTimeout
+        self.sleep = Self.sleeper(on: clock)
+    }
+
+    private static func sleeper<C: Clock<Duration>>(on clock: C) -> @Sendable (Duration) async throws -> Void {
+        { try await clock.sleep(for: $0) }
     }
 
     /// The location now, asking the server for the org's name if nothing else gives it.
@@ -46,7 +58,11 @@ public final class SessionLocator: Sendable {
             return location
         }
         let client = host.client
-        if let name = await Self.firstAnswer(within: lookupTimeout, { try? await client.currentOrg().name }) {
+        if let name = await Self.firstAnswer(
+            within: lookupTimeout,
+            sleep: sleep,
+            { try? await client.currentOrg().name }
+        ) {
             orgNames.withLock { $0[context] = name }
             location.organization = name
         }
@@ -70,12 +86,13 @@ public final class SessionLocator: Sendable {
     /// `body`'s answer, or nil when it takes longer than `timeout`; the slow call is cancelled.
     static func firstAnswer(
         within timeout: Duration,
+        sleep: @escaping @Sendable (Duration) async throws -> Void,
         _ body: @escaping @Sendable () async -> String?
     ) async -> String? {
         await withTaskGroup(of: String?.self) { group in
             group.addTask { await body() }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await sleep(timeout)
                 return nil
             }
             let first = await group.next() ?? nil

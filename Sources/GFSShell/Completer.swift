@@ -59,6 +59,10 @@ public final class Completer: @unchecked Sendable {
     /// Roles an org member can have (Grafana's `org.RoleType`, pkg/models/roletype).
     public static let roles = ["Viewer", "Editor", "Admin"]
 
+    /// - Parameters:
+    ///   - cacheLifetime: how long live names are kept before the server is asked again.
+    ///   - liveTimeout: how long a Tab waits for live names.
+    ///   - clock: the clock both are measured on; tests pass one they advance themselves.
     public init(
         commandTable: CommandTable,
         liveNameProvider: (any LiveNameProvider)? = nil,
@@ -66,13 +70,14 @@ public final class Completer: @unchecked Sendable {
         currentDirectory: String? = nil,
         environment: [String: String]? = nil,
         cacheLifetime: Duration = .seconds(10),
-        liveTimeout: Duration = .milliseconds(300)
+        liveTimeout: Duration = .milliseconds(300),
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         self.commandTable = commandTable
         self.keywords = keywords
         self.currentDirectory = currentDirectory
         self.liveTimeout = liveTimeout
-        self.liveNames = liveNameProvider.map { LiveNameCache(provider: $0, lifetime: cacheLifetime) }
+        self.liveNames = liveNameProvider.map { LiveNameCache(provider: $0, lifetime: cacheLifetime, clock: clock) }
         self.environmentNames = (environment ?? ProcessInfo.processInfo.environment).keys.sorted()
     }
 

@@ -10,6 +10,12 @@ import Foundation
 /// line could be lost (`exit()` runs no deinitialisers). A save merges: it rereads the file,
 /// which other sessions may have appended to, adds this session's new lines, writes a
 /// temporary file (mode 0600) in the same directory and renames it over the old one.
+///
+/// Sessions sharing the file take an exclusive `flock` on a lock file beside it
+/// (`history.lock`) for the whole read-merge-rename, so that two saves at the same moment
+/// cannot both read the old file and the later rename drop the other's lines. The lock is on
+/// a file of its own because the history file is replaced by each save: a lock on it would
+/// be held on an inode that is no longer the file.
 public final class HistoryStore: @unchecked Sendable {
     /// How many entries are kept, in memory and in the file.
     public static let defaultCapacity = 1000
@@ -94,6 +100,9 @@ public final class HistoryStore: @unchecked Sendable {
         defer { lock.unlock() }
         guard !unsaved.isEmpty else { return }
         try Self.makeDirectory(for: path)
+        let lockDescriptor = try Self.lockExclusively(path + ".lock")
+        // Closing the descriptor releases the lock, after the rename.
+        defer { close(lockDescriptor) }
         let merged = history_init()!
         defer { history_end(merged) }
         _ = gfs_history_set_size(merged, Int32(capacity))
@@ -117,6 +126,25 @@ public final class HistoryStore: @unchecked Sendable {
             entry = gfs_history_newer(history)
         }
         return result
+    }
+
+    /// Opens (creating, mode 0600) the lock file and waits for an exclusive `flock` on it.
+    ///
+    /// `flock` locks belong to the open file description, so each save opens the file anew:
+    /// two stores in one process exclude each other as two processes do.
+    private static func lockExclusively(_ lockPath: String) throws(HistoryError) -> Int32 {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw HistoryError("Cannot lock the history file \(lockPath)", errno: errno)
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            // A signal (a resize) interrupted the wait: wait again.
+            if errno == EINTR { continue }
+            let code = errno
+            close(descriptor)
+            throw HistoryError("Cannot lock the history file \(lockPath)", errno: code)
+        }
+        return descriptor
     }
 
     private static func fileHasEntries(at path: String) throws(HistoryError) -> Bool {

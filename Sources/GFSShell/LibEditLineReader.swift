@@ -100,30 +100,12 @@ public final class LibEditLineReader: LineReader, @unchecked Sendable {
 
     private func setPrompt(_ prompt: String) {
         free(promptText)
-        promptText = strdup(Self.markingEscapes(in: prompt))!
+        promptText = strdup(Prompt.markingEscapes(in: prompt))!
     }
 
     /// The byte that brackets terminal escape sequences in the prompt, so that libedit does not
     /// count them as columns (`EL_PROMPT_ESC`).
-    static let promptEscape: CChar = 1
-
-    /// Brackets each ANSI escape sequence (`ESC [ ... letter`) with `promptEscape`.
-    static func markingEscapes(in prompt: String) -> String {
-        var result = ""
-        var inEscape = false
-        for scalar in prompt.unicodeScalars {
-            if scalar == "\u{1B}" {
-                inEscape = true
-                result.unicodeScalars.append("\u{01}")
-            }
-            result.unicodeScalars.append(scalar)
-            if inEscape, scalar.properties.isAlphabetic {
-                inEscape = false
-                result.unicodeScalars.append("\u{01}")
-            }
-        }
-        return result
-    }
+    static let promptEscape = CChar(Prompt.escapeMarker.value)
 
     // MARK: Editor functions, called by libedit on the reading thread
 

@@ -73,3 +73,48 @@ public struct Prompt: Sendable {
         usesColour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }
+
+extension Prompt {
+    /// The byte that brackets terminal escape sequences in a prompt given to libedit
+    /// (`EL_PROMPT_ESC`), so that they take no columns.
+    public static let escapeMarker: Unicode.Scalar = "\u{01}"
+
+    /// `prompt` with its ANSI escape sequences bracketed by `escapeMarker` the way libedit
+    /// reads them.
+    ///
+    /// libedit prints a bracketed run together with the one visible character after it, and
+    /// skips that character in its own loop (`prompt_print` in libedit's `prompt.c`, with
+    /// `literal_add` in `literal.c`). Two brackets that touch therefore break the prompt: the
+    /// first has no visible character to glue to, the second's opening marker is swallowed,
+    /// and its escape is printed as text (`[1;31m`) while the rest of the prompt is lost. So
+    /// each run of adjacent escapes is bracketed once, and a run at the very end, which libedit
+    /// drops anyway, is left out; `Prompt` always ends with a visible character.
+    public static func markingEscapes(in prompt: String) -> String {
+        var result = String.UnicodeScalarView()
+        var run = String.UnicodeScalarView()
+        var scalars = prompt.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            guard scalar == "\u{1B}" else {
+                if !run.isEmpty {
+                    result.append(escapeMarker)
+                    result.append(contentsOf: run)
+                    result.append(escapeMarker)
+                    run.removeAll()
+                }
+                result.append(scalar)
+                continue
+            }
+            run.append(scalar)
+            // ESC [ parameters final-byte (ECMA-48 CSI), or ESC and one character.
+            guard let next = scalars.next() else { break }
+            run.append(next)
+            if next == "[" {
+                while let byte = scalars.next() {
+                    run.append(byte)
+                    if (0x40...0x7E).contains(byte.value) { break }
+                }
+            }
+        }
+        return String(result)
+    }
+}

@@ -17,6 +17,7 @@ public final class RecordingHost: CommandHost, @unchecked Sendable {
     private var recordedCalls: [CommandCall] = []
     private var recordedDisplays: [Value] = []
     private var streams: [OutputStreamKind: String] = [:]
+    private var outputPieces: [OutputPiece] = []
     private var scripted: [String: [Result<Value, CommandFailure>]] = [:]
     private var sourceFiles: [String: String]
 
@@ -60,6 +61,16 @@ public final class RecordingHost: CommandHost, @unchecked Sendable {
     /// Everything written to standard output (including displayed values).
     public var standardOutput: String { lock.withLock { streams[.standardOutput] ?? "" } }
 
+    /// One piece of standard output: text written as it is, or a displayed value.
+    public enum OutputPiece: Sendable, Equatable {
+        case text(String)
+        case value(Value)
+    }
+
+    /// Standard output as written, in order, with displayed values kept as values, so a test
+    /// can render them as another output mode would (`--output json`).
+    public var standardOutputPieces: [OutputPiece] { lock.withLock { outputPieces } }
+
     /// Everything written to standard error.
     public var standardError: String { lock.withLock { streams[.standardError] ?? "" } }
 
@@ -83,12 +94,16 @@ public final class RecordingHost: CommandHost, @unchecked Sendable {
     public func display(_ value: Value, of call: CommandCall?) async {
         lock.withLock {
             recordedDisplays.append(value)
+            outputPieces.append(.value(value))
             streams[.standardOutput, default: ""] += value.description + "\n"
         }
     }
 
     public func write(_ text: String, to stream: OutputStreamKind) async {
-        lock.withLock { streams[stream, default: ""] += text }
+        lock.withLock {
+            if stream == .standardOutput { outputPieces.append(.text(text)) }
+            streams[stream, default: ""] += text
+        }
     }
 
     public func readSource(at path: String) async throws -> String {

@@ -10,19 +10,21 @@ public import GFSLanguage
 ///     # expect error: 3:5: Unknown command 'dashbord'
 ///     # expect error: lib/helper.gfs:2:1: Undefined variable '$x'
 ///     # expect hint: Did you mean 'dashboard'?
+///     # expect code: unknown-command
 ///     # expect exit: 1
 ///     # expect calls: org create apiorg
 ///     # expect no calls
 ///     # given org create: {"id": 7, "name": "apiorg"}
 ///     # given org create fails: Organization name taken
+///     # given org create fails grafana.conflict: Organization name taken
 ///     # args: first second
 ///     # var: env=prod
 ///
 /// `expect:` lines are the whole standard output, in order. `expect error:` lines are every
 /// diagnostic, as `LINE:COL: MESSAGE` (prefixed with the path relative to the script for
 /// another file). Exit status defaults to 0 when no error is expected. Calls are checked
-/// only when some `expect calls` (or `expect no calls`) is present; hints and stderr only
-/// when some are given.
+/// only when some `expect calls` (or `expect no calls`) is present; hints, codes and stderr
+/// only when some are given. A failing `given` may name its error code after `fails`.
 public struct ScriptExpectations: Sendable {
     /// Every line of standard output, in order (`# expect:`).
     public var standardOutput: [String] = []
@@ -32,6 +34,8 @@ public struct ScriptExpectations: Sendable {
     public var errors: [String] = []
     /// The diagnostics' hints, in order (`# expect hint:`); checked only when given.
     public var hints: [String] = []
+    /// The diagnostics' error codes, in order (`# expect code:`); checked only when given.
+    public var codes: [String] = []
     /// The exit status (`# expect exit:`).
     public var exitStatus: Int32?
     /// `nil` when the script does not check calls.
@@ -74,6 +78,8 @@ public struct ScriptExpectations: Sendable {
             errors.append(text)
         } else if let text = rest(after: "expect hint:") {
             hints.append(text)
+        } else if let text = rest(after: "expect code:") {
+            codes.append(text.trimmingSpaces)
         } else if let text = rest(after: "expect exit:") {
             if let code = Int32(text.trimmingSpaces) {
                 exitStatus = code
@@ -106,8 +112,17 @@ public struct ScriptExpectations: Sendable {
         }
         let command = String(text[..<colon.lowerBound]).trimmingSpaces
         let payload = String(text[colon.upperBound...]).trimmingSpaces
-        if command.hasSuffix(" fails") {
-            givens.append((String(command.dropLast(" fails".count)), .failure(CommandFailure(message: payload))))
+        if let fails = command.range(of: " fails", options: .backwards),
+            command[fails.upperBound...].isEmpty || command[fails.upperBound...].hasPrefix(" ")
+        {
+            let name = String(command[fails.upperBound...]).trimmingSpaces
+            var code: ErrorCode?
+            if !name.isEmpty {
+                code = ErrorCode(name: name)
+                if code == nil { problems.append("line \(line): unknown error code '\(name)'") }
+            }
+            let failure = CommandFailure(code: code, message: payload)
+            givens.append((String(command[..<fails.lowerBound]), .failure(failure)))
             return
         }
         do {

@@ -56,6 +56,12 @@ public struct ScriptRun: Sendable {
                 problems.append("hints differ:\n" + Self.listDifference(expectations.hints, hints))
             }
         }
+        if !expectations.codes.isEmpty {
+            let codes = outcome.diagnostics.map(\.code.name)
+            if codes != expectations.codes {
+                problems.append("error codes differ:\n" + Self.listDifference(expectations.codes, codes))
+            }
+        }
         let expectedExit = expectations.exitStatus ?? (expectations.errors.isEmpty ? 0 : nil)
         if let expectedExit, outcome.exitStatus != expectedExit {
             problems.append("exit status: expected \(expectedExit), got \(outcome.exitStatus)")

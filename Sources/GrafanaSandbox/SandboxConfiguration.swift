@@ -29,8 +29,26 @@ public struct SandboxConfiguration: Sendable {
     /// Artificial delays per route, keyed `"METHOD /path"` (the literal request path or the
     /// route pattern such as `/api/dashboards/uid/:uid`), for tests of timeouts and cancellation.
     public var delays: [String: Duration]
-    /// The largest request body accepted, in bytes.
+    /// Faults to inject, in order of precedence (the first that matches a request and is not
+    /// used up applies): errors, resets, bodies cut short or trickled, delays. See
+    /// ``SandboxFault``.
+    public var faults: [SandboxFault]
+    /// How the sandbox waits for ``SandboxFault/Action/delay(_:)`` and between the bytes of
+    /// ``SandboxFault/Action/trickle(_:)``. `Task.sleep` by default; tests pass their own to
+    /// observe or skip the waits.
+    public var pause: @Sendable (Duration) async throws -> Void
+    /// The largest request body accepted, in bytes; larger ones are answered 413 with the size
+    /// and the limit. Grafana has no limit of its own; 32 MiB keeps a sandbox's memory bounded.
     public var maximumBodySize: Int
+    /// The largest URL, and the largest request line and headers together, in bytes: Go's
+    /// `DefaultMaxHeaderBytes` (1 MiB), which Grafana does not change. Over it, 414 (the URL)
+    /// or 431 (the headers) with a JSON body.
+    public var maximumHeaderSize: Int
+    /// How long a connection may go without delivering a complete request head (or, between
+    /// requests, anything at all) before it is closed, so a client that sends its headers a
+    /// byte at a time cannot hold a connection forever. `nil` waits forever, as Grafana's
+    /// default `read_timeout = 0` does.
+    public var headerTimeout: Duration?
     /// The least severe message the server logs. `.warning` by default; `gfs --sandbox` uses
     /// `.critical`, because stopping an in-process server makes Hummingbird log an error for
     /// each open connection it cancels (`Waiting on child channel: CancellationError()`).
@@ -45,7 +63,11 @@ public struct SandboxConfiguration: Sendable {
         adminPassword: String = "admin",
         stateFile: String? = nil,
         delays: [String: Duration] = [:],
+        faults: [SandboxFault] = [],
+        pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         maximumBodySize: Int = 32 * 1024 * 1024,
+        maximumHeaderSize: Int = 1 << 20,
+        headerTimeout: Duration? = .seconds(30),
         logLevel: Logger.Level = .warning
     ) {
         self.host = host
@@ -55,7 +77,11 @@ public struct SandboxConfiguration: Sendable {
         self.adminPassword = adminPassword
         self.stateFile = stateFile
         self.delays = delays
+        self.faults = faults
+        self.pause = pause
         self.maximumBodySize = maximumBodySize
+        self.maximumHeaderSize = maximumHeaderSize
+        self.headerTimeout = headerTimeout
         self.logLevel = logLevel
     }
 }

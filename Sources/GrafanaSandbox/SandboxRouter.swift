@@ -1,7 +1,8 @@
 public import Hummingbird
 
 /// Builds the sandbox's router: middleware in Grafana's order (errors rendered outermost,
-/// default headers, optional delays, authentication) and one controller per API area.
+/// default headers, the URL, header and body limits, optional delays and faults, authentication) and one
+/// controller per API area.
 ///
 /// Tests drive the router in process (`HummingbirdTesting` `.router`); ``SandboxServer``
 /// serves it on a port.
@@ -13,8 +14,13 @@ func buildRouter(store: SandboxStore, configuration: SandboxConfiguration) -> Ro
     let router = Router(context: SandboxRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: DefaultHeadersMiddleware())
+    router.add(middleware: RequestHeadLimitMiddleware(limit: configuration.maximumHeaderSize))
+    router.add(middleware: BodyLimitMiddleware(limit: configuration.maximumBodySize))
     if !configuration.delays.isEmpty {
         router.add(middleware: DelayMiddleware(delays: configuration.delays))
+    }
+    if !configuration.faults.isEmpty {
+        router.add(middleware: FaultMiddleware(faults: FaultSchedule(configuration.faults), pause: configuration.pause))
     }
     router.add(middleware: AuthMiddleware(store: store, version: configuration.grafanaVersion))
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -82,8 +83,16 @@ public final class SandboxServer: Sendable {
         var logger = Logger(label: "gfs.sandbox")
         logger.logLevel = configuration.logLevel
         let listening = ListeningSignal()
+        let parserLimit = RequestHeadLimitMiddleware.parserLimit(for: configuration.maximumHeaderSize)
+        // Hummingbird's idle timeout counts from the last complete request part, so it also
+        // closes a connection whose headers never finish arriving (slowloris).
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: configuration.headerTimeout.map { .nanoseconds(Int64($0 / .nanoseconds(1))) },
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: parserLimit, maxHeaderListSize: parserLimit)
+        )
         let application = Application(
             router: router,
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -24,8 +24,11 @@ struct GFSCommandLine: AsyncParsableCommand {
             current-context, then http://localhost:3000 without credentials.
 
             Exit status: 0 success; 1 a command or assertion failed; 2 bad connection
-            settings; 64 usage error; 65 syntax or check error (nothing ran); 130
-            interrupted; or the script's own 'exit CODE'.
+            settings; 3 Grafana refused the credentials or permission; 4 partial failure;
+            6 unsupported by the server's Grafana version; 64 usage error; 65 syntax or
+            check error (nothing ran); 66 unreadable script or input; 74 writing the output
+            failed; 130 interrupted; or the script's own 'exit CODE'. 'gfs -c "help errors"'
+            lists the error codes.
 
             'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
             """
@@ -136,6 +139,9 @@ struct GFSCommandLine: AsyncParsableCommand {
             guard let equals = variable.firstIndex(of: "="), equals != variable.startIndex else {
                 throw ValidationError("--var expects NAME=VALUE, not '\(variable)'.")
             }
+            if let problem = Self.parameterNameProblem(String(variable[..<equals])) {
+                throw ValidationError("--var \(variable): \(problem)")
+            }
         }
         guard GrafanaShellHost.OutputFormat(rawValue: output) != nil else {
             throw ValidationError("--output is 'text' or 'json', not '\(output)'.")
@@ -165,10 +171,50 @@ struct GFSCommandLine: AsyncParsableCommand {
         }
     }
 
+    /// Why `name` cannot be bound with `--var`, or `nil` when it can: it must be a variable
+    /// name a script can write (`$env`), and not one gfs binds itself (`$args`, `$1`, `$_`).
+    static func parameterNameProblem(_ name: String) -> String? {
+        let bytes = Array(name.utf8)
+        let isLetter = { (byte: UInt8) in (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if bytes.allSatisfy(isDigit) {
+            return "$\(name) is a positional parameter; give it as an argument after the script."
+        }
+        guard let first = bytes.first, isLetter(first) || first == UInt8(ascii: "_"),
+            bytes.allSatisfy({ isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") })
+        else {
+            return "'\(name)' is not a variable name; use letters, digits and '_', starting with a letter or '_'."
+        }
+        if name == "args" {
+            return "$args holds the arguments after the script; give them there."
+        }
+        if Checker.reservedVariables.contains(name) {
+            return "$\(name) is set by gfs itself; choose another name."
+        }
+        if Checker.keywords.contains(name) {
+            return "'\(name)' is a keyword; choose another name."
+        }
+        return nil
+    }
+
     func run() async throws {
         let interactive = startsShell && !checkOnly
-        let (source, scriptArguments) =
-            interactive ? (SourceFile(name: "<prompt>", text: ""), arguments) : try readSource()
+        let reporter = FailureReporter(json: isJSONOutput, usesColor: Self.stderrUsesColor)
+        let source: SourceFile
+        let scriptArguments: [String]
+        if interactive {
+            (source, scriptArguments) = (SourceFile(name: "<prompt>", text: ""), arguments)
+        } else {
+            do {
+                (source, scriptArguments) = try readSource()
+            } catch let error as ScriptReader.ReadError {
+                reporter.report(.unreadable, message: error.message, hint: error.hint)
+                throw ExitCode(ExitStatus.noInput.rawValue)
+            } catch let diagnostic as Diagnostic {
+                reporter.report(diagnostic, in: nil)
+                throw ExitCode(diagnostic.code.exitStatus.rawValue)
+            }
+        }
         var connection = ConnectionOptions(
             url: url,
             user: user,
@@ -183,7 +229,9 @@ struct GFSCommandLine: AsyncParsableCommand {
         // Check a script before anything is set up, so a bad one starts no sandbox.
         var checked: CheckedScript?
         if !interactive {
-            guard let script = await check(source, arguments: scriptArguments) else { throw ExitCode(65) }
+            guard let script = await check(source, arguments: scriptArguments) else {
+                throw ExitCode(ExitStatus.invalidScript.rawValue)
+            }
             checked = script
             if checkOnly { return }
         }
@@ -198,8 +246,8 @@ struct GFSCommandLine: AsyncParsableCommand {
                     to: .standardError
                 )
             } catch {
-                Console.standard.write("gfs: error: Cannot start the sandbox: \(error)\n", to: .standardError)
-                throw ExitCode(1)
+                reporter.report(.commandFailed, message: "Cannot start the sandbox: \(error)")
+                throw ExitCode(ExitStatus.failure.rawValue)
             }
         }
         let status =
@@ -225,10 +273,9 @@ struct GFSCommandLine: AsyncParsableCommand {
                 readSource: { path in try String(contentsOfFile: path, encoding: .utf8) }
             )
         } catch {
-            let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
+            let reporter = FailureReporter(json: isJSONOutput, usesColor: Self.stderrUsesColor)
             for diagnostic in error.diagnostics {
-                let file = error.source(named: diagnostic.sourceName) ?? source
-                Console.standard.write(renderer.render(diagnostic, in: file), to: .standardError)
+                reporter.report(diagnostic, in: error.source(named: diagnostic.sourceName) ?? source)
             }
             return nil
         }
@@ -239,34 +286,50 @@ struct GFSCommandLine: AsyncParsableCommand {
     func execute(_ checked: CheckedScript, arguments scriptArguments: [String], connection: ConnectionOptions) async
         -> Int32
     {
-        guard let host = makeHost(connection: connection, separatesResults: true) else { return 2 }
+        guard let host = makeHost(connection: connection, separatesResults: true) else {
+            return ExitStatus.configuration.rawValue
+        }
         let interpreter = Interpreter(host: host)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
         let outcome = await Self.runInterruptibly { await interpreter.run(checked) }
 
-        let renderer = DiagnosticRenderer(usesColor: Self.stderrUsesColor)
-        let secrets = host.knownSecrets
+        let reporter = FailureReporter(json: isJSONOutput, usesColor: Self.stderrUsesColor, secrets: host.knownSecrets)
+        // Results that never reached standard output: the run stopped at the next statement.
+        if let errorNumber = Console.standardOutputError {
+            reporter.report(
+                .writeFailed,
+                message: "Cannot write to standard output: \(String(cString: strerror(errorNumber)))",
+                hint: "The results were lost; the script stopped after the command that produced them."
+            )
+            return ExitStatus.ioError.rawValue
+        }
         for diagnostic in outcome.diagnostics {
-            let text = renderer.render(diagnostic, in: outcome.source(named: diagnostic.sourceName))
-            Console.standard.write(Self.redact(text, secrets: secrets), to: .standardError)
+            reporter.report(diagnostic, in: outcome.source(named: diagnostic.sourceName))
         }
         if outcome.status == .interrupted {
-            Console.standard.write("gfs: interrupted\n", to: .standardError)
+            if isJSONOutput {
+                reporter.report(.cancelled, message: "Interrupted")
+            } else {
+                Console.standard.write("gfs: interrupted\n", to: .standardError)
+            }
         }
         return outcome.exitStatus
     }
+
+    /// Whether failures are reported as JSON objects (`--output json`).
+    var isJSONOutput: Bool { output == GrafanaShellHost.OutputFormat.json.rawValue }
 
     /// Resolves the connection and builds the host for a script or the shell; on bad connection
     /// settings reports them and returns `nil` (exit 2). Warns when TLS verification is off.
     func makeHost(connection: ConnectionOptions, separatesResults: Bool) -> GrafanaShellHost? {
         let grafanaContext: GrafanaContext
+        let configError: ContextError?
         do {
-            grafanaContext = try ContextResolver().resolve(connection)
+            (grafanaContext, configError) = try ContextResolver().resolveSettingConfigAside(connection)
         } catch {
-            var text = "gfs: error: \(error.message)\n"
-            if let hint = error.hint { text += "hint: \(hint)\n" }
-            Console.standard.write(text, to: .standardError)
+            FailureReporter(json: isJSONOutput, usesColor: Self.stderrUsesColor)
+                .report(.configuration, message: error.message, hint: error.hint)
             return nil
         }
         if grafanaContext.skipsTLSVerification {
@@ -275,7 +338,7 @@ struct GFSCommandLine: AsyncParsableCommand {
                 to: .standardError
             )
         }
-        let options = GrafanaShellHost.Options(
+        var options = GrafanaShellHost.Options(
             output: GrafanaShellHost.OutputFormat(rawValue: output) ?? .text,
             dryRun: dryRun,
             showSecrets: showSecrets,
@@ -286,6 +349,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             retries: retries,
             verbose: verbose
         )
+        options.connectionProblem = configError
         return GrafanaShellHost(context: grafanaContext, options: options)
     }
 
@@ -298,24 +362,33 @@ struct GFSCommandLine: AsyncParsableCommand {
         return text
     }
 
-    /// The script to run and the arguments it receives.
+    /// The script to run and the arguments it receives. Throws `ScriptReader.ReadError`
+    /// when it cannot be read and a `Diagnostic` when it is not UTF-8.
     func readSource() throws -> (SourceFile, [String]) {
         if let commands {
             // With -c every positional value is an argument for the commands.
-            return (SourceFile(name: "<command line>", text: commands), (script.map { [$0] } ?? []) + arguments)
+            let source = try SourceFile(name: "<command line>", bytes: Self.rawArgument(commands))
+            return (source, (script.map { [$0] } ?? []) + arguments)
         }
         switch script {
-        case "-"?:
-            return (SourceFile(name: "<stdin>", text: Self.readStandardInput()), arguments)
-        case let path?:
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("Cannot read script '\(path)'.")
-            }
-            return (SourceFile(name: path, text: text), arguments)
-        case nil:
-            // Not both a terminal (else the shell starts): read standard input as a script.
-            return (SourceFile(name: "<stdin>", text: Self.readStandardInput()), arguments)
+        case let path? where path != "-":
+            return (try SourceFile(name: path, bytes: ScriptReader.readFile(path)), arguments)
+        default:
+            // `-`, or no script and not both a terminal (else the shell starts): standard input.
+            return (try SourceFile(name: "<stdin>", bytes: ScriptReader.readStandardInput()), arguments)
         }
+    }
+
+    /// The bytes of the command-line argument that `CommandLine.arguments` shows as
+    /// `argument`: Swift replaces bytes that are not UTF-8 with U+FFFD there, and a `-c` script
+    /// must be refused for them as a file would be.
+    static func rawArgument(_ argument: String) -> [UInt8] {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+            if String(decoding: bytes, as: UTF8.self) == argument { return bytes }
+        }
+        return Array(argument.utf8)
     }
 
     var parsedVariables: [(name: String, value: String)] {
@@ -325,10 +398,6 @@ struct GFSCommandLine: AsyncParsableCommand {
         }
     }
 
-    static func readStandardInput() -> String {
-        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    }
-
     /// Colour only on a terminal, and never with `NO_COLOR` set (https://no-color.org).
     static var stderrUsesColor: Bool {
         isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -336,16 +405,47 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     /// Runs `body` in a task that Control-C cancels, so the interpreter stops at the next
     /// statement or command and the run ends as interrupted (exit 130).
+    /// A failed write to standard output stops the run the same way, as the results it
+    /// produces from then on would be lost.
     static func runInterruptibly(_ body: @escaping @Sendable () async -> RunOutcome) async -> RunOutcome {
-        let task = Task { await body() }
+        // The handler is in place before the script starts: a Control-C just after its first
+        // output must cancel it, not kill the process with SIGINT's default action.
+        let running = RunningTask()
+        Console.onStandardOutputFailure { _ in running.cancel() }
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { task.cancel() }
+        source.setEventHandler { running.cancel() }
         source.resume()
         defer {
             source.cancel()
             signal(SIGINT, SIG_DFL)
         }
+        let task = Task { await body() }
+        running.set(task)
         return await task.value
+    }
+
+    /// The script's task, once started, for the signal handler to cancel.
+    /// A cancellation that arrives before the task is set is kept and applied when it is.
+    private final class RunningTask: @unchecked Sendable {
+        private let lock = NSLock()
+        private var task: Task<RunOutcome, Never>?
+        private var isCancelled = false
+
+        func set(_ task: Task<RunOutcome, Never>) {
+            let cancelNow = lock.withLock {
+                self.task = task
+                return isCancelled
+            }
+            if cancelNow { task.cancel() }
+        }
+
+        func cancel() {
+            let task = lock.withLock {
+                isCancelled = true
+                return self.task
+            }
+            task?.cancel()
+        }
     }
 }

@@ -31,11 +31,40 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The server administrator's login.", valueName: "login"))
     var adminUser = "admin"
 
-    @Option(help: ArgumentHelp("The server administrator's password.", valueName: "password"))
-    var adminPassword = "admin"
+    @Option(help: ArgumentHelp("The server administrator's password (default admin).", valueName: "password"))
+    var adminPassword: String?
 
-    @Option(help: ArgumentHelp("Keep the state in this file across restarts (written atomically).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Read the administrator's password from this environment variable.", valueName: "variable")
+    )
+    var adminPasswordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the administrator's password from this file.", valueName: "file"))
+    var adminPasswordFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Keep the state in this file across restarts (a journal, on disk before each answer).",
+            valueName: "file"
+        )
+    )
     var state: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Refuse request bodies over this size with 413: bytes, or with K, M or G (default 32M).",
+            valueName: "size"
+        )
+    )
+    var maxBody: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Inject a fault: 'METHOD /path=ACTION' with ACTION a status such as 503 (optionally 'retry-after=1'), reset, close-mid-body, trickle[=DURATION] or delay=DURATION, counted with xN such as 'GET /api/search=503x2' (repeatable).",
+            valueName: "route=action"
+        )
+    )
+    var fault: [String] = []
 
     @Option(
         help: ArgumentHelp(
@@ -50,6 +79,17 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("--grafana-version expects a version such as 11.4.0, not '\(grafanaVersion)'.")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port expects 0 to 65535, not \(port).") }
+        for entry in fault {
+            do {
+                _ = try SandboxFault(parsing: entry)
+            } catch {
+                throw ValidationError("--fault \(error.description).")
+            }
+        }
+        if let maxBody, Self.parseSize(maxBody) == nil {
+            throw ValidationError("--max-body expects a size in bytes such as 1048576 or 1M, not '\(maxBody)'.")
+        }
+        _ = try resolvedAdminPassword()
         for entry in delay where Self.parseDelay(entry) == nil {
             throw ValidationError(
                 "--delay expects 'METHOD /path=DURATION' such as 'GET /api/search=5s', not '\(entry)'."
@@ -62,15 +102,17 @@ struct SandboxCommand: AsyncParsableCommand {
         for entry in delay {
             if let (route, duration) = Self.parseDelay(entry) { delays[route] = duration }
         }
-        let configuration = SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             host: host,
             port: port,
             grafanaVersion: GrafanaVersion(grafanaVersion)!,
             adminUser: adminUser,
-            adminPassword: adminPassword,
+            adminPassword: try resolvedAdminPassword(),
             stateFile: state,
-            delays: delays
+            delays: delays,
+            faults: try fault.map { try SandboxFault(parsing: $0) }
         )
+        if let size = maxBody.flatMap(Self.parseSize) { configuration.maximumBodySize = size }
         let server = SandboxServer(configuration: configuration)
         let version = grafanaVersion
         do {
@@ -85,6 +127,53 @@ struct SandboxCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("gfs: error: Cannot run the sandbox: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// The administrator's password from at most one of `--admin-password`,
+    /// `--admin-password-env` and `--admin-password-file` (one trailing newline dropped), or
+    /// Grafana's default `admin`. An empty one is refused: nobody could sign in.
+    func resolvedAdminPassword() throws -> String {
+        let sources = [adminPassword, adminPasswordEnv, adminPasswordFile].compactMap { $0 }
+        guard sources.count <= 1 else {
+            throw ValidationError(
+                "Give the administrator's password once: --admin-password, --admin-password-env or --admin-password-file."
+            )
+        }
+        var password = adminPassword ?? "admin"
+        if let variable = adminPasswordEnv {
+            guard let value = ProcessInfo.processInfo.environment[variable] else {
+                throw ValidationError("--admin-password-env names \(variable), which is not set.")
+            }
+            password = value
+        }
+        if let file = adminPasswordFile {
+            guard let data = FileManager.default.contents(atPath: file),
+                var text = String(data: data, encoding: .utf8)
+            else { throw ValidationError("--admin-password-file cannot read \(file).") }
+            if text.hasSuffix("\r\n") {
+                text.removeLast(2)
+            } else if text.hasSuffix("\n") {
+                text.removeLast()
+            }
+            password = text
+        }
+        guard !password.isEmpty else {
+            throw ValidationError("The administrator's password is empty; nobody could sign in with it.")
+        }
+        return password
+    }
+
+    /// `1048576`, `512K`, `32M`, `1G` (binary multiples) → bytes.
+    static func parseSize(_ text: String) -> Int? {
+        let multiples: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text.uppercased())
+        var multiple = 1
+        if let last = digits.last, let found = multiples[last] {
+            multiple = found
+            digits = digits.dropLast()
+        }
+        guard let number = Int(digits), number > 0, number <= Int.max / multiple else { return nil }
+        return number * multiple
     }
 
     /// `"GET /api/search=5s"` → (`"GET /api/search"`, 5 seconds). Durations take `ms`, `s` or `m`.

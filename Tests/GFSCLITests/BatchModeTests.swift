@@ -136,7 +136,6 @@ import Testing
 
     @Test(arguments: [
         ["--var", "novalue", "-c", "echo"],
-        ["no-such-script.gfs"],
         ["--output", "xml", "-c", "echo"],
         ["--no-such-flag"],
     ])
@@ -151,7 +150,8 @@ import Testing
         let list = "[" + (1...100).map(String.init).joined(separator: ", ") + "]"
         let script =
             "echo started\nlet l = \(list)\nfor a in $l { for b in $l { for c in $l { for d in $l { let x = $d } } } }"
-        let result = try GFSProcess.run(["-c", script], interruptAfter: .milliseconds(500))
+        // Interrupted once the loop has started, however long the binary took to get there.
+        let result = try GFSProcess.run(["-c", script], interruptOnceOutputHas: "started\n")
         #expect(result.status == 130)
         #expect(result.standardOutput == "started\n")
         #expect(result.standardError == "gfs: interrupted\n")
@@ -177,8 +177,10 @@ import Testing
     }
 }
 
-/// The language's test scripts that call no command, run through the binary: same standard
-/// output, same exit status, and each expected diagnostic on standard error.
+/// The language's test scripts run through the binary: same standard output, same exit
+/// status, and each expected diagnostic on standard error. Scripts that call commands run
+/// against a fresh sandbox (`--sandbox`), except those whose results only the recording host
+/// can give, each skipped with its reason.
 @Suite struct ScriptsThroughTheBinaryTests {
     static let scriptsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -189,42 +191,98 @@ import Testing
         return names.filter { $0.hasSuffix(".gfs") }.sorted()
     }()
 
+    /// Scripts whose commands a fresh sandbox cannot answer as the script expects, and why.
+    static let recordedOnly: [String: String] = {
+        let given = "its '# given' lines stand in for server answers a fresh sandbox does not give"
+        let files = "it pushes dashboard files that only the recording host accepts without reading them"
+        let ids = "it expects the recording host's made-up records ({id: N, name: ARGUMENT}), not a server's"
+        return [
+            "command-failure-stops.gfs": given,
+            "command-in-expression.gfs": given,
+            "if-command-condition.gfs": given,
+            "implicit-binding.gfs": given,
+            "mission.gfs": given,
+            "runtime-undefined-after-failed-try.gfs": given,
+            "try-error-details.gfs": given,
+            "try-error.gfs": given,
+            "try-rerunnable.gfs": given,
+            "concatenation.gfs": files,
+            "continuation.gfs": files,
+            "options.gfs": files,
+            "let-command.gfs": ids,
+            "runtime-missing-field.gfs": ids,
+            "source-syntax-error.gfs": ids,
+            "underscore.gfs": ids,
+        ]
+    }()
+
     @Test func thereAreScriptsToRun() async throws {
         #expect(Self.scriptNames.count >= 40)
-        var eligible = 0
-        for name in Self.scriptNames where try await Self.runsWithoutServer(name) { eligible += 1 }
-        #expect(eligible >= 30, "only \(eligible) scripts run through the binary")
+        // Every script skipped exists and calls a command: a script that calls none always runs.
+        for name in Self.recordedOnly.keys.sorted() {
+            #expect(Self.scriptNames.contains(name), "\(name) is not a script")
+            let recorded = try await ScriptRun.run(scriptAt: Self.scriptsDirectory.appendingPathComponent(name).path)
+            #expect(!recorded.host.calls.isEmpty, "\(name) calls no command, so it can run")
+        }
     }
 
-    /// Scripts that call commands need a server; scripts that show strings print them
-    /// differently in the recording host (raw) and in `--output json` (quoted).
-    static func runsWithoutServer(_ name: String) async throws -> Bool {
-        let recorded = try await ScriptRun.run(scriptAt: scriptsDirectory.appendingPathComponent(name).path)
-        let showsStrings = recorded.host.displayed.contains { if case .string = $0 { true } else { false } }
-        return recorded.host.calls.isEmpty && !showsStrings && recorded.mismatches.isEmpty
+    /// What `--output json` prints for what the recording host was given: text as written,
+    /// each displayed value as one line of JSON.
+    static func jsonOutput(_ pieces: [RecordingHost.OutputPiece]) -> String {
+        pieces.map {
+            switch $0 {
+            case .text(let text): text
+            case .value(let value): value.compactJSON + "\n"
+            }
+        }.joined()
     }
 
-    @Test(arguments: scriptNames)
+    /// The scripts that run, and those skipped (`recordedOnly`), each in its own test.
+    static let runnableNames = scriptNames.filter { recordedOnly[$0] == nil }
+    static let recordedOnlyNames = scriptNames.filter { recordedOnly[$0] != nil }
+
+    @Test(arguments: runnableNames)
     func scriptBehavesTheSameThroughTheBinary(name: String) async throws {
+        try await Self.compareThroughTheBinary(name)
+    }
+
+    @Test(
+        .disabled("A fresh sandbox cannot answer these as the scripts expect; recordedOnly gives each one's reason."),
+        arguments: recordedOnlyNames
+    )
+    func scriptNeedingRecordedAnswers(name: String) async throws {
+        try await Self.compareThroughTheBinary(name)
+    }
+
+    static func compareThroughTheBinary(_ name: String) async throws {
         let path = Self.scriptsDirectory.appendingPathComponent(name).path
-        guard try await Self.runsWithoutServer(name) else { return }
         let recorded = try await ScriptRun.run(scriptAt: path)
+        // A script that does not meet its own expectations fails in the language tests; its
+        // run is no reference here.
+        try #require(recorded.mismatches.isEmpty, "\(name): \(recorded.mismatches)")
+        let callsCommands = !recorded.host.calls.isEmpty
 
         let expectations = recorded.expectations
-        var arguments = ["--output", "json"]
+        var arguments = ["--output", "json"] + (callsCommands ? ["--sandbox"] : [])
         for variable in expectations.variables { arguments += ["--var", "\(variable.name)=\(variable.value)"] }
         arguments.append(name)
         arguments += expectations.arguments
         let result = try GFSProcess.run(arguments, directory: Self.scriptsDirectory)
 
         #expect(result.status == recorded.outcome.exitStatus, "\(name): \(result.standardError)")
-        #expect(result.standardOutput == recorded.host.standardOutput, "\(name)")
+        #expect(result.standardOutput == Self.jsonOutput(recorded.host.standardOutputPieces), "\(name)")
+        // With --output json each failure is one JSON object on standard error.
+        let reported = result.standardError.split(separator: "\n").compactMap { line -> String? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let file = object["file"] as? String, let line = object["line"] as? Int,
+                let column = object["column"] as? Int, let message = object["message"] as? String
+            else { return nil }
+            return "\(file):\(line):\(column): \(message)"
+        }
         for error in expectations.errors {
             // `3:5: message` in the script itself, `lib/x.gfs:2:1: message` in another file.
             let located = error.first?.isNumber == true ? "\(name):\(error)" : error
-            let colon = located.range(of: ": ")!
-            let expected = located[..<colon.lowerBound] + ": error: " + located[colon.upperBound...]
-            #expect(result.standardError.contains(expected), "\(name): \(result.standardError)")
+            #expect(reported.contains(located), "\(name): \(result.standardError)")
         }
     }
 }
@@ -245,14 +303,15 @@ enum GFSProcess {
             .appendingPathComponent(".build/debug/gfs")
     }()
 
-    /// Runs the binary to completion; `interruptAfter` sends it SIGINT after that long (and
-    /// SIGTERM ten seconds later, so a binary that ignores SIGINT fails instead of hanging).
+    /// Runs the binary to completion; `interruptOnceOutputHas` sends it SIGINT as soon as its
+    /// standard output holds that text (and SIGTERM a minute later, so a binary that ignores
+    /// SIGINT fails instead of hanging).
     static func run(
         _ arguments: [String],
         input: String = "",
         directory: URL? = nil,
         grafanaURL: String = "http://127.0.0.1:1",
-        interruptAfter delay: Duration? = nil
+        interruptOnceOutputHas marker: String? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = binary
@@ -277,24 +336,55 @@ enum GFSProcess {
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()
-        if let delay {
-            // Signal through the Process object, which only signals its own child while it
-            // runs, never a process that reused the id.
-            nonisolated(unsafe) let child = process
-            let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if child.isRunning { child.interrupt() } }
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 10) {
-                if child.isRunning { child.terminate() }
+
+        // Standard output is read on a thread of its own, chunk by chunk, so the marker is
+        // seen as soon as it is written; standard error meanwhile here. Reading both before
+        // waiting keeps a full pipe from blocking the child.
+        let output = OutputBuffer()
+        let outputRead = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let child = process
+        let reader = Thread {
+            var interrupted = false
+            while true {
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                let text = output.append(chunk)
+                if let marker, !interrupted, text.contains(marker) {
+                    interrupted = true
+                    // Through the Process object, which only signals its own child while it
+                    // runs, never a process that reused the id.
+                    if child.isRunning { child.interrupt() }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+                        if child.isRunning { child.terminate() }
+                    }
+                }
             }
+            outputRead.signal()
         }
-        // Read both pipes before waiting, so a full pipe cannot block the child.
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        reader.start()
         let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        outputRead.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
-            standardOutput: String(decoding: output, as: UTF8.self),
+            standardOutput: output.text,
             standardError: String(decoding: error, as: UTF8.self)
         )
     }
+}
+
+/// Bytes read so far from a child's output, shared between the reading thread and the test.
+private final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    /// Appends `chunk` and returns everything so far as text.
+    func append(_ chunk: Data) -> String {
+        lock.withLock {
+            data.append(chunk)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

@@ -73,8 +73,14 @@ import Testing
         )
         let refused = await harness.run("dashboard push \(directory)/svc.json")
         #expect(refused.status == .failed)
-        #expect(refused.diagnostics.first?.message.contains("already exists on the server") == true)
-        #expect(refused.diagnostics.first?.hint?.contains("--overwrite") == true)
+        #expect(
+            refused.diagnostics.first?.message
+                == "\(directory)/svc.json: dashboard 'svc' already exists on the server with other content"
+        )
+        #expect(
+            refused.diagnostics.first?.hint
+                == "Pass --overwrite to replace it, or 'dashboard diff \(directory)/svc.json' to see the difference."
+        )
         let forced = await harness.run(
             "dashboard push \(directory)/svc.json --overwrite\nassert $dashboard.status == \"updated\""
         )
@@ -149,7 +155,10 @@ import Testing
         #expect(await harness.run("org create ops").status == .success)
         let conflict = await harness.run("org create ops")
         #expect(conflict.status == .failed)
-        #expect(conflict.diagnostics.first?.message.contains("409") == true)
+        #expect(
+            conflict.diagnostics.first?.message
+                == "Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)"
+        )
         #expect(
             conflict.diagnostics.first?.hint
                 == "Use 'org create NAME --if-missing' to reuse it, or 'try' to carry on."
@@ -165,7 +174,10 @@ import Testing
         defer { Task { await harness.stop() } }
         let outcome = await harness.run("use org nowhere")
         #expect(outcome.diagnostics.first?.message == "User 'admin' is not a member of org 'nowhere'")
-        #expect(outcome.diagnostics.first?.hint?.contains("org user add") == true)
+        #expect(
+            outcome.diagnostics.first?.hint
+                == "Add the user to it first, e.g. 'org user add admin --role Admin --org nowhere'."
+        )
     }
 
     @Test func aTokenIsRefusedInAnotherOrg() async throws {
@@ -190,7 +202,10 @@ import Testing
         defer { Task { await harness.stop() } }
         let outcome = await harness.run("use token glsa_notarealtoken_0000\norg list")
         #expect(outcome.status == .failed)
-        #expect(outcome.diagnostics.first?.message.contains("401") == true)
+        #expect(
+            outcome.diagnostics.first?.message
+                == "Get current organization failed: Invalid API key (401 Unauthorized, GET /api/org)"
+        )
         #expect(outcome.diagnostics.first?.message.contains("glsa_notarealtoken_0000") == false)
     }
 
@@ -199,14 +214,20 @@ import Testing
         defer { Task { await harness.stop() } }
         let outcome = await harness.run("key create viewer viewer\nuse $key\norg create nope")
         #expect(outcome.status == .failed)
-        #expect(outcome.diagnostics.first?.message.contains("403") == true)
+        #expect(
+            outcome.diagnostics.first?.message
+                == "Create organization failed: You'll need additional permissions to perform this action. Permissions needed: orgs:create (403 Forbidden, POST /api/orgs)"
+        )
     }
 
     @Test func unknownDashboardIs404() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }
         let outcome = await harness.run("dashboard pull nope")
-        #expect(outcome.diagnostics.first?.message.contains("404") == true)
+        #expect(
+            outcome.diagnostics.first?.message
+                == "Get dashboard failed: Dashboard not found (404 Not Found, GET /api/dashboards/uid/nope)"
+        )
     }
 
     @Test func connectionRefusedNamesTheURL() async throws {
@@ -217,7 +238,10 @@ import Testing
         let sink = CapturingSink()
         let host = GrafanaShellHost(context: context, options: .init(environment: [:]), sink: sink)
         let outcome = await Interpreter(host: host).run(SourceFile(name: "t.gfs", text: "org list"))
-        #expect(outcome.diagnostics.first?.message.contains("Cannot connect to http://127.0.0.1:9") == true)
+        #expect(
+            outcome.diagnostics.first?.message
+                == "List organizations failed: Cannot connect to http://127.0.0.1:9 (connection refused, GET /api/orgs)"
+        )
         #expect(outcome.diagnostics.first?.message.contains("admin") == false)
     }
 

@@ -174,13 +174,16 @@ import Testing
         #expect(invalid.standardError.contains("typo.gfs:2:1: error: Unknown command 'dashbord'"))
         #expect(try await Self.admin(url).orgs().count == 1)
 
-        // A wrong password: Grafana's 401, status 1, the password nowhere.
+        // A wrong password: Grafana's 401, status 3 (auth), the password nowhere.
         let unauthorized = try Self.gfs(
             Self.connect(url) + [try script("list.gfs", "org list")],
             environment: ["GFS_TEST_PASSWORD": "wrong-password"]
         )
-        #expect(unauthorized.status == 1)
-        #expect(unauthorized.standardError.contains("401"))
+        #expect(unauthorized.status == 3)
+        #expect(
+            Self.errorLine(unauthorized.standardError)
+                == "\(directory)/list.gfs:1:1: error: List organizations failed: Invalid username or password (401 Unauthorized, GET /api/orgs)"
+        )
         #expect(!unauthorized.standardError.contains("wrong-password"))
 
         // Nothing listening: the URL and the cause.
@@ -197,7 +200,10 @@ import Testing
             environment: Self.password
         )
         #expect(conflict.status == 1)
-        #expect(conflict.standardError.contains("409"))
+        #expect(
+            Self.errorLine(conflict.standardError)
+                == "\(directory)/twice.gfs:2:1: error: Create organization failed: Organization name taken (409 Conflict, POST /api/orgs)"
+        )
 
         // Missing file and malformed JSON: named with their position, before any request.
         try "{\n  \"title\": \"A\",\n}".write(toFile: "\(directory)/bad.json", atomically: true, encoding: .utf8)
@@ -220,13 +226,16 @@ import Testing
             environment: Self.password
         )
         #expect(notFound.status == 1)
-        #expect(notFound.standardError.contains("404"))
+        #expect(
+            Self.errorLine(notFound.standardError)
+                == "\(directory)/pull.gfs:1:1: error: Get dashboard failed: Dashboard not found (404 Not Found, GET /api/dashboards/uid/nope)"
+        )
 
-        // The script's own exit code, a missing script (a usage error), a missing password variable.
+        // The script's own exit code, a missing script (unreadable input, 66), a missing password variable.
         #expect(
             try Self.gfs(Self.connect(url) + [try script("exit.gfs", "exit 7")], environment: Self.password).status == 7
         )
-        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 64)
+        #expect(try Self.gfs(Self.connect(url) + ["\(directory)/absent.gfs"], environment: Self.password).status == 66)
         let noPassword = try Self.gfs(Self.connect(url) + ["\(directory)/list.gfs"])
         #expect(noPassword.status == 2)
         #expect(noPassword.standardError.contains("GFS_TEST_PASSWORD is not set"))
@@ -274,8 +283,12 @@ import Testing
             encoding: .utf8
         )
         let run = try Self.gfs(Self.connect(url) + [script], environment: Self.password)
-        #expect(run.status == 1)
-        #expect(run.standardError.contains("403"))
+        // A refused permission is an auth failure: status 3.
+        #expect(run.status == 3)
+        #expect(
+            Self.errorLine(run.standardError)
+                == "\(script):3:1: error: Create organization failed: You'll need additional permissions to perform this action. Permissions needed: orgs:create (403 Forbidden, POST /api/orgs)"
+        )
         #expect(!run.standardError.contains("glsa_"))
     }
 
@@ -335,5 +348,12 @@ import Testing
         )
         #expect(try await new.currentOrg().id == 1)
         #expect(!second.standardOutput.contains(secondToken.trimmingCharacters(in: .newlines)))
+    }
+}
+
+extension GFSBinaryTests {
+    /// The first diagnostic line on standard error (`file:line:col: error: message`).
+    static func errorLine(_ standardError: String) -> String? {
+        standardError.split(separator: "\n").first { $0.contains(": error: ") }.map(String.init)
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import GrafanaAPI
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -9,6 +13,10 @@ import Testing
 /// `gfs sandbox` as people start it: prints its URL, serves real requests, stops cleanly on
 /// SIGINT and SIGTERM, and with `--state` keeps everything across a restart.
 @Suite(.serialized) struct SandboxCommandTests {
+    /// How long a start or a stop may take before the test gives up: a guard against a hang
+    /// on a loaded machine, never a measurement.
+    static let hangGuard: Duration = .seconds(120)
+
     /// A running `gfs sandbox` process and the URL it printed.
     struct Served {
         let process: Process
@@ -17,11 +25,11 @@ import Testing
         /// Sends `signal` and waits for the process to end; returns its exit status.
         func stop(with signal: Int32) async throws -> Int32 {
             kill(process.processIdentifier, signal)
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + SandboxCommandTests.hangGuard
             while process.isRunning {
                 guard ContinuousClock.now < deadline else {
                     process.terminate()
-                    Issue.record("gfs sandbox did not stop within 20 s of signal \(signal)")
+                    Issue.record("gfs sandbox did not stop within \(SandboxCommandTests.hangGuard) of signal \(signal)")
                     return -1
                 }
                 try await Task.sleep(for: .milliseconds(50))
@@ -30,13 +38,16 @@ import Testing
         }
     }
 
-    static func serve(_ arguments: [String]) async throws -> Served {
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) async throws -> Served {
         let binary =
             ProcessInfo.processInfo.environment["GFS_BINARY"]
             ?? GFSBinaryTests.packageRoot.appendingPathComponent(".build/debug/gfs").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["sandbox", "--port", "0"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -45,7 +56,7 @@ import Testing
 
         // The first line on stdout is the URL, printed once the port is bound.
         var buffer = Data()
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + hangGuard
         while !buffer.contains(UInt8(ascii: "\n")) {
             guard ContinuousClock.now < deadline, process.isRunning else {
                 process.terminate()
@@ -80,5 +91,69 @@ import Testing
         let result = try GFSBinaryTests.gfs(["sandbox", "--grafana-version", "eleven"])
         #expect(result.status == 64)
         #expect(result.standardError.contains("--grafana-version expects a version such as 11.4.0"))
+    }
+
+    /// Whether `gfs` signs in to `url` as admin with `password`.
+    private static func signsIn(_ url: String, password: String) throws -> Bool {
+        let run = try GFSBinaryTests.gfs(
+            ["--url", url, "--user", "admin", "--password-env", "GFS_TEST_PASSWORD", "-c", "org list"],
+            environment: ["GFS_TEST_PASSWORD": password]
+        )
+        return run.status == 0
+    }
+
+    @Test func theAdminPasswordComesFromAVariableOrAFile() async throws {
+        let fromVariable = try await Self.serve(
+            ["--admin-password-env", "SANDBOX_TEST_ADMIN"],
+            environment: ["SANDBOX_TEST_ADMIN": "from-the-environment"]
+        )
+        #expect(try Self.signsIn(fromVariable.url, password: "from-the-environment"))
+        #expect(try !Self.signsIn(fromVariable.url, password: "admin"))
+        #expect(try await fromVariable.stop(with: SIGTERM) == 0)
+
+        let file = NSTemporaryDirectory() + "gfs-sandbox-password-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "from-a-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let fromFile = try await Self.serve(["--admin-password-file", file])
+        #expect(try Self.signsIn(fromFile.url, password: "from-a-file"))
+        #expect(try await fromFile.stop(with: SIGTERM) == 0)
+    }
+
+    @Test func anEmptyAdminPasswordIsRefused() throws {
+        let empty = try GFSBinaryTests.gfs(
+            ["sandbox", "--port", "0", "--admin-password-env", "SANDBOX_TEST_ADMIN"],
+            environment: ["SANDBOX_TEST_ADMIN": ""]
+        )
+        #expect(empty.status == 64)
+        #expect(empty.standardError.contains("The administrator's password is empty"))
+        let twice = try GFSBinaryTests.gfs(["sandbox", "--admin-password", "a", "--admin-password-env", "B"])
+        #expect(twice.status == 64)
+        #expect(twice.standardError.contains("Give the administrator's password once"))
+    }
+
+    @Test func aMalformedFaultOrBodyLimitIsAUsageError() throws {
+        let fault = try GFSBinaryTests.gfs(["sandbox", "--fault", "GET /api/org=boom"])
+        #expect(fault.status == 64)
+        #expect(fault.standardError.contains("--fault expected 'METHOD /path=ACTION'"))
+        let size = try GFSBinaryTests.gfs(["sandbox", "--max-body", "lots"])
+        #expect(size.status == 64)
+        #expect(size.standardError.contains("--max-body expects a size in bytes"))
+    }
+
+    @Test func faultsAndTheBodyLimitApplyToTheServedSandbox() async throws {
+        let served = try await Self.serve(["--fault", "GET /api/health=503x1", "--max-body", "1K"])
+        let health = URL(string: served.url + "/api/health")!
+        let (_, first) = try await URLSession.shared.data(from: health)
+        #expect((first as? HTTPURLResponse)?.statusCode == 503)
+        let (_, second) = try await URLSession.shared.data(from: health)
+        #expect((second as? HTTPURLResponse)?.statusCode == 200)
+
+        var request = URLRequest(url: URL(string: served.url + "/api/dashboards/db")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(repeating: UInt8(ascii: " "), count: 2048)
+        let (body, refused) = try await URLSession.shared.data(for: request)
+        #expect((refused as? HTTPURLResponse)?.statusCode == 413)
+        #expect(String(decoding: body, as: UTF8.self).contains(#""limit":1024"#))
+        #expect(try await served.stop(with: SIGTERM) == 0)
     }
 }

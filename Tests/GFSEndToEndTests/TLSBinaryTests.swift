@@ -75,7 +75,8 @@ struct TLSBinaryTests {
             try "not a certificate\n".write(toFile: path, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let run = try Self.gfs(url, ["--cacert", path])
-            #expect(run.status == 1)
+            // A connection setting that cannot work: status 2, as for other bad settings.
+            #expect(run.status == 2)
             #expect(
                 run.standardError.contains("The CA certificate file '\(path)' holds no PEM certificate"),
                 "\(run.standardError)"

@@ -114,7 +114,8 @@ import Testing
         #expect(await interpreter.variable("o") == .null)
         #expect(await interpreter.variable("org") == nil)
         let error: Value = [
-            "message": "Organization name taken", "hint": nil, "command": "org create", "file": "test.gfs",
+            "code": "command-failed", "message": "Organization name taken", "hint": nil, "command": "org create",
+            "file": "test.gfs",
             "line": 1, "column": 13, "status": 409,
         ]
         #expect(await interpreter.variable("error") == error)

@@ -199,7 +199,7 @@ struct BadSyntax: CustomTestStringConvertible, Sendable {
             "org create a ⏩==⏪ b",
             "Unexpected '==' in command arguments",
             hint:
-                "Quote it to pass it as text ('=='), or compare a command's result in parentheses: (org get 1).name == 'x'."
+                "Quote it to pass it as text ('=='), or compare a command's result in parentheses: (org show 1).name == 'x'."
         ),
         BadSyntax("let x = (1 + ⏩)⏪", "Expected a value after '+'", hint: nil),
         BadSyntax("let x = 1 +⏩", "Expected a value after '+'", hint: nil),
@@ -314,7 +314,7 @@ struct BadSyntax: CustomTestStringConvertible, Sendable {
                 deploy.gfs:1:14: error: Unexpected '==' in command arguments
                   1 | org create a == b
                     |              ^~
-                hint: Quote it to pass it as text ('=='), or compare a command's result in parentheses: (org get 1).name == 'x'.
+                hint: Quote it to pass it as text ('=='), or compare a command's result in parentheses: (org show 1).name == 'x'.
 
                 """
         )
@@ -353,6 +353,7 @@ struct BadSyntax: CustomTestStringConvertible, Sendable {
 
     @Test func rendersWithoutSourceText() {
         let diagnostic = Diagnostic(
+            code: .unknownCommand,
             message: "Unknown command 'dashbord'",
             hint: "Did you mean 'dashboard'?",
             range: SourceRange(
@@ -373,6 +374,7 @@ struct BadSyntax: CustomTestStringConvertible, Sendable {
     @Test func rangesBeyondTheTextRenderOnlyTheMessage() {
         let diagnostic = Diagnostic(
             .warning,
+            code: .internalError,
             message: "Odd",
             range: SourceRange(
                 start: SourcePosition(offset: 99, line: 9, column: 1),

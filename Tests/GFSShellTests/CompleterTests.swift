@@ -1,25 +1,44 @@
 import Foundation
 import GFSLanguage
 import GFSShell
+import GFSTestSupport
 import Testing
 
-/// Live names from a fake server; counts its calls and can be slow or fail.
+/// Live names from a fake server; counts its calls, can fail, and when `held` answers only
+/// once the test calls `release()` (a slow server, with no timer involved).
 final class FakeNames: LiveNameProvider, @unchecked Sendable {
     private let lock = NSLock()
     private var calls = 0
-    let delay: Duration
+    private var held: Bool
+    private var waiting: [CheckedContinuation<Void, Never>] = []
     let fails: Bool
 
-    init(delay: Duration = .zero, fails: Bool = false) {
-        self.delay = delay
+    init(held: Bool = false, fails: Bool = false) {
+        self.held = held
         self.fails = fails
     }
 
     var callCount: Int { lock.withLock { calls } }
 
+    /// Lets every held call, and every later one, answer.
+    func release() {
+        let released = lock.withLock {
+            held = false
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        released.forEach { $0.resume() }
+    }
+
     func names(for kind: CompletionKind) async throws -> [String] {
         lock.withLock { calls += 1 }
-        if delay > .zero { try await Task.sleep(for: delay) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let answersNow = lock.withLock {
+                if held { waiting.append(continuation) }
+                return !held
+            }
+            if answersNow { continuation.resume() }
+        }
         struct Unreachable: Error {}
         if fails { throw Unreachable() }
         switch kind {
@@ -35,14 +54,18 @@ final class FakeNames: LiveNameProvider, @unchecked Sendable {
     func completer(
         names: FakeNames? = FakeNames(),
         directory: String? = nil,
-        timeout: Duration = .milliseconds(300)
+        timeout: Duration = .milliseconds(300),
+        clock: ManualClock = ManualClock()
     ) -> Completer {
+        // The clock stands still unless a test moves it: no timeout fires on a slow machine.
         let completer = Completer(
             commandTable: testTable,
             liveNameProvider: names,
             currentDirectory: directory,
             environment: ["GF_PASSWORD": "x", "GF_TOKEN": "y", "HOME": "/root"],
-            liveTimeout: timeout
+            cacheLifetime: .seconds(10),
+            liveTimeout: timeout,
+            clock: clock
         )
         completer.updateVariables([
             "org": .record(
@@ -179,33 +202,32 @@ final class FakeNames: LiveNameProvider, @unchecked Sendable {
 
     @Test func liveNamesAreCachedBriefly() async {
         let names = FakeNames()
-        let completer = completer(names: names)
+        let clock = ManualClock()
+        let completer = completer(names: names, clock: clock)
         _ = await complete("org use ", with: completer)
-        _ = await complete("org use a", with: completer)
+        clock.advance(by: .seconds(9))
+        #expect(await complete("org use a", with: completer).candidates == ["apiorg", "apiother"])
         #expect(names.callCount == 1)
         _ = await complete("dashboard get ", with: completer)
         #expect(names.callCount == 2)
+        // Ten seconds after they came, the org names are asked for again.
+        clock.advance(by: .seconds(1))
+        #expect(await complete("org use a", with: completer).candidates == ["apiorg", "apiother"])
+        #expect(names.callCount == 3)
     }
 
     @Test func aSlowServerGivesNoCandidatesInsteadOfBlocking() async throws {
-        // The provider takes far longer than the completer's timeout. The bound below is loose
-        // on purpose (a loaded CI machine is slow): what matters is that completion returns
-        // long before the provider does, not how fast.
-        let names = FakeNames(delay: .seconds(10))
-        let completer = completer(names: names, timeout: .milliseconds(100))
-        let clock = ContinuousClock()
-        let start = clock.now
-        let first = await complete("org use api", with: completer)
-        #expect(clock.now - start < .seconds(8))
-        #expect(first.candidates == [])
-        // The fetch went on and its names are there for a later Tab.
-        var later: [String] = []
-        let deadline = clock.now + .seconds(40)
-        while later.isEmpty, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(250))
-            later = await complete("org use api", with: completer).candidates
-        }
-        #expect(later == ["apiorg", "apiother"])
+        let names = FakeNames(held: true)
+        let clock = ManualClock()
+        let completer = completer(names: names, timeout: .milliseconds(100), clock: clock)
+        async let first = complete("org use api", with: completer)
+        // The Tab is waiting on its timer: the timeout passes before the server answers.
+        await clock.waitForSleepers(1)
+        clock.advance(by: .milliseconds(100))
+        #expect(await first.candidates == [])
+        // The fetch went on, and a later Tab gets its names without asking again.
+        names.release()
+        #expect(await complete("org use api", with: completer).candidates == ["apiorg", "apiother"])
         #expect(names.callCount == 1)
     }
 

@@ -37,8 +37,13 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasPrefix("_HiStOrY_V2_\n"))
         #expect(text.contains("org\\040create\\040apiorg"))
-        // The temporary file was renamed, not left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/state/gfs") == ["history"])
+        // The temporary file was renamed, not left behind; the lock file stays, private too.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: root + "/state/gfs").sorted() == [
+                "history", "history.lock",
+            ]
+        )
+        #expect(try mode(of: path + ".lock") == 0o600)
     }
 
     @Test func aSecondSessionLoadsWhatTheFirstSaved() throws {
@@ -67,6 +72,52 @@ import Testing
         #expect(reader.entries == ["from one", "from two", "one again"])
         // Each session's memory holds only what it loaded and typed.
         #expect(two.entries == ["from two"])
+    }
+
+    /// Two sessions pressing Enter at the same moments: each save rereads, merges and renames,
+    /// and without a lock around that a rename could drop lines the other session had just
+    /// saved. Two stores on two threads open the lock file separately, so they exclude each
+    /// other as two processes would (`flock` locks belong to the open file description).
+    @Test func twoSessionsSavingAtOnceKeepEveryLine() throws {
+        let path = try makeTemporaryDirectory() + "/history"
+        let perSession = 150
+        let sessions = ["one", "two"].map { (name: $0, store: HistoryStore(path: path)) }
+        let failures = Collected()
+        let ready = DispatchGroup()
+        let finished = DispatchGroup()
+        let start = DispatchSemaphore(value: 0)
+        for session in sessions {
+            ready.enter()
+            finished.enter()
+            let thread = Thread {
+                ready.leave()
+                start.wait()
+                for index in 1...perSession {
+                    do {
+                        try session.store.record("echo \(session.name) \(index)")
+                    } catch {
+                        failures.append("\(error)\n")
+                    }
+                }
+                finished.leave()
+            }
+            thread.start()
+        }
+        // Both threads are at the starting line before either saves.
+        ready.wait()
+        for _ in sessions { start.signal() }
+        finished.wait()
+
+        #expect(failures.text == "")
+        let reader = HistoryStore(path: path)
+        try reader.load()
+        let saved = reader.entries
+        for session in sessions {
+            let own = saved.filter { $0.hasPrefix("echo \(session.name) ") }
+            // Every line is there, each once, in the order its session typed it.
+            #expect(own == (1...perSession).map { "echo \(session.name) \($0)" })
+        }
+        #expect(saved.count == perSession * sessions.count)
     }
 
     @Test func secretsAreRedactedBeforeTheyReachTheFile() throws {

@@ -3,17 +3,24 @@ import GFSLanguage
 import GFSShell
 import Testing
 
-/// Records each input; `fail` fails, `slow` waits until cancelled, `exit N` exits, and
-/// `connect ... --token T` makes `T` a secret the way a real host would know it.
+/// Records each input; `fail` fails, `slow` calls `whenSlowStarts` and waits until cancelled,
+/// `exit N` exits, and `connect ... --token T` makes `T` a secret the way a real host would
+/// know it.
 final class FakeEvaluator: InputEvaluator, @unchecked Sendable {
     private let lock = NSLock()
     private var received: [String] = []
     private var cancelled = 0
     private var secrets: Set<String> = []
+    private var slowStarted: (@Sendable () -> Void)?
     var state = ShellState(prompt: PromptContext(server: "localhost:3000", identity: "admin", organization: "apiorg"))
 
     var inputs: [String] { lock.withLock { received } }
     var cancellations: Int { lock.withLock { cancelled } }
+
+    /// Called once `slow` is running: the moment a test can interrupt it.
+    func whenSlowStarts(_ action: @escaping @Sendable () -> Void) {
+        lock.withLock { slowStarted = action }
+    }
 
     func evaluate(_ input: String) async -> EvaluationOutcome {
         lock.withLock { received.append(input) }
@@ -23,8 +30,10 @@ final class FakeEvaluator: InputEvaluator, @unchecked Sendable {
             _ = lock.withLock { secrets.insert("eyJrIjoiReturnedKeyValue") }
         }
         if input == "slow" {
+            lock.withLock { slowStarted }?()
             do {
-                try await Task.sleep(for: .seconds(30))
+                // Ends only by cancellation; the test's time limit guards against a hang.
+                try await Task.sleep(for: .seconds(24 * 3600))
             } catch {
                 lock.withLock { cancelled += 1 }
                 return .failure
@@ -192,29 +201,22 @@ let bracesOpen: @Sendable (String) -> Bool = { text in
         #expect(await completer.complete(line: "use $o", cursor: 6).candidates == ["$org"])
     }
 
-    @Test func ctrlCWhileACommandRunsCancelsItAndKeepsTheSession() async {
+    @Test(.timeLimit(.minutes(1)))
+    func ctrlCWhileACommandRunsCancelsItAndKeepsTheSession() async {
         let reader = ScriptedLineReader(lines: ["slow", "org list"])
         let interrupts = self.interrupts
-        Task {
-            try await Task.sleep(for: .milliseconds(200))
-            interrupts.interrupt()
-        }
-        let clock = ContinuousClock()
-        let start = clock.now
+        evaluator.whenSlowStarts { interrupts.interrupt() }
         #expect(await session(reader).run() == 0)
-        #expect(clock.now - start < .seconds(5))
         #expect(evaluator.cancellations == 1)
         #expect(evaluator.inputs == ["slow", "org list"])
         #expect(errors.text == "Cancelled.\n")
     }
 
-    @Test func ctrlCInAScriptStopsItWith130() async {
+    @Test(.timeLimit(.minutes(1)))
+    func ctrlCInAScriptStopsItWith130() async {
         let reader = ScriptedLineReader(lines: ["slow", "org list"], isInteractive: false)
         let interrupts = self.interrupts
-        Task {
-            try await Task.sleep(for: .milliseconds(200))
-            interrupts.interrupt()
-        }
+        evaluator.whenSlowStarts { interrupts.interrupt() }
         #expect(await session(reader).run() == 130)
         #expect(evaluator.inputs == ["slow"])
     }

@@ -90,9 +90,14 @@ struct TmuxSession {
         await Self.run(["-L", socket, "send-keys", keys])
     }
 
-    /// The screen's lines, trailing spaces and empty lines at the bottom removed.
-    func lines() async -> [String] {
-        let screen = await Self.run(["-L", socket, "capture-pane", "-p"], capturing: true).output
+    /// The screen's lines, trailing spaces and empty lines at the bottom removed. With
+    /// `attributes`, colours and bold are in the text as escape sequences (tmux's own
+    /// rendering of them, `capture-pane -e`).
+    func lines(attributes: Bool = false) async -> [String] {
+        let screen = await Self.run(
+            ["-L", socket, "capture-pane", "-p"] + (attributes ? ["-e"] : []),
+            capturing: true
+        ).output
         var lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map {
             String($0.reversed().drop { $0 == " " }.reversed())
         }
@@ -101,11 +106,16 @@ struct TmuxSession {
         return lines.map { $0.hasSuffix(">") || $0 == "$" ? $0 + " " : $0 }
     }
 
-    func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws {
+    /// How long `waitFor` watches the screen before giving up: a guard against a hang on a
+    /// loaded machine, never a measurement.
+    static let hangGuard: Duration = .seconds(120)
+
+    func waitFor(_ text: String, timeout: Duration = TmuxSession.hangGuard) async throws {
         try await waitFor(timeout: timeout) { $0.contains { $0.contains(text) } }
     }
 
-    func waitFor(timeout: Duration = .seconds(20), _ condition: ([String]) -> Bool) async throws {
+    /// Polls the screen until `condition` holds; throws, showing the screen, after `timeout`.
+    func waitFor(timeout: Duration = TmuxSession.hangGuard, _ condition: ([String]) -> Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {

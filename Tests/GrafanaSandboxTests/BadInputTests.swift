@@ -95,8 +95,12 @@ import Testing
             let before = try await client.get("/api/search").text
             let title = String(repeating: "x", count: 200 * 1024)
             let reply = try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"\#(title)"}}"#)
-            #expect(reply.status == .badRequest)
-            #expect(reply.text == #"{"message":"bad request data","traceID":""}"#)
+            let size = 200 * 1024 + #"{"dashboard":{"title":""}}"#.utf8.count
+            #expect(reply.status == .contentTooLarge)
+            #expect(
+                reply.text
+                    == #"{"limit":65536,"message":"Request body too large: \#(size) bytes, the limit is 65536 bytes","size":\#(size)}"#
+            )
             #expect(try await client.get("/api/search").text == before)
             #expect(await store.read { $0.dashboards.isEmpty })
         }

@@ -103,8 +103,9 @@ import Testing
             #expect(created.status == .ok)
             // Only plugin installs create such dashboards; mark this one as the plugin would.
             try await store.write { state in
-                let index = try #require(state.dashboards.firstIndex { $0.uid == "plug" })
-                state.dashboards[index].pluginID = "Foo"
+                var dashboard = try #require(state.dashboards.dashboard(uid: "plug", orgID: 1))
+                dashboard.pluginID = "Foo"
+                state.dashboards.upsert(dashboard)
             }
             let refused = try await client.post(
                 "/api/dashboards/db",

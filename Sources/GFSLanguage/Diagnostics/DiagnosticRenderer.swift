@@ -92,10 +92,9 @@ extension DiagnosticRenderer {
         while lineEnd < utf8.endIndex, utf8[lineEnd] != .newline, utf8[lineEnd] != .carriageReturn {
             lineEnd = utf8.index(after: lineEnd)
         }
-        guard let line = String(utf8[lineStart..<lineEnd]),
-            let prefix = String(utf8[lineStart..<startIndex])
+        guard var line = String(utf8[lineStart..<lineEnd]),
+            var prefix = String(utf8[lineStart..<startIndex])
         else { return nil }
-        let padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
         let endOffset = min(range.end.offset, utf8.distance(from: utf8.startIndex, to: lineEnd))
         var width = 1
         if endOffset > range.start.offset,
@@ -103,6 +102,30 @@ extension DiagnosticRenderer {
         {
             width = max(1, covered.count)
         }
+        if line.count > Self.maximumExcerptWidth {
+            (line, prefix, width) = Self.window(of: line, prefix: prefix, width: width)
+        }
+        let padding = String(prefix.map { $0 == "\t" ? "\t" : " " })
         return (line, padding, "^" + String(repeating: "~", count: width - 1))
+    }
+
+    /// The widest source line shown whole, in characters; a longer one (a minified JSON
+    /// value, a generated script) is cut to a window around the range's start.
+    static let maximumExcerptWidth = 120
+
+    /// The part of a long `line` around the range's start: a third of the window before it,
+    /// the rest after, with `...` where the line goes on. Returns the shown line, the shown
+    /// text before the range (for lining up the marker) and the marker's width within it.
+    private static func window(of line: String, prefix: String, width: Int) -> (String, String, Int) {
+        let prefixCount = prefix.count
+        let cut = prefixCount - min(prefixCount, maximumExcerptWidth / 3)
+        let from = line.index(line.startIndex, offsetBy: cut, limitedBy: line.endIndex) ?? line.endIndex
+        let to = line.index(from, offsetBy: maximumExcerptWidth, limitedBy: line.endIndex) ?? line.endIndex
+        let leading = cut > 0 ? "..." : ""
+        let trailing = to < line.endIndex ? "..." : ""
+        let shown = leading + String(line[from..<to]) + trailing
+        let shownPrefix = leading + String(prefix.dropFirst(cut))
+        let room = max(1, maximumExcerptWidth - (prefixCount - cut))
+        return (shown, shownPrefix, min(width, room))
     }
 }

@@ -63,3 +63,59 @@ public struct SourceFile: Hashable, Sendable {
         return text[lineStart..<lineEnd]
     }
 }
+
+extension SourceFile {
+    /// A source from raw bytes, which must be UTF-8: scripts from files, pipes, standard input
+    /// and `-c` are all read this way, so none of them turns bad bytes into U+FFFD silently.
+    /// Throws a `syntax.invalid-encoding` diagnostic at the first byte that is not UTF-8.
+    public init(name: String, bytes: some Collection<UInt8>) throws(Diagnostic) {
+        let bytes = Array(bytes)
+        guard let offset = Self.firstInvalidUTF8Offset(in: bytes) else {
+            self.init(name: name, text: String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        // Everything before the bad byte is valid, so line and column count as the lexer does:
+        // lines by `\n`, columns by Unicode scalars (bytes that do not continue a sequence).
+        var line = 1
+        var column = 1
+        for byte in bytes[..<offset] {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        let start = SourcePosition(offset: offset, line: line, column: column)
+        let end = SourcePosition(offset: offset + 1, line: line, column: column + 1)
+        throw Diagnostic(
+            code: .invalidEncoding,
+            message: "Invalid UTF-8 byte 0x\(Self.hex(bytes[offset]))",
+            hint: "gfs reads scripts as UTF-8; convert the file (for example with iconv) or remove the byte.",
+            range: SourceRange(start: start, end: end),
+            sourceName: name
+        )
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return digits.count == 1 ? "0" + digits : digits
+    }
+
+    /// The offset of the first byte that does not belong to a valid UTF-8 sequence.
+    static func firstInvalidUTF8Offset(in bytes: [UInt8]) -> Int? {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case let .scalarValue(scalar):
+                offset += UTF8.width(scalar)
+            case .emptyInput:
+                return nil
+            case .error:
+                return offset
+            }
+        }
+    }
+}

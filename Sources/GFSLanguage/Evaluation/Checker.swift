@@ -178,9 +178,9 @@ private struct CheckerPass {
         for index in bindingRecorders.indices { bindingRecorders[index].insert(name) }
     }
 
-    mutating func report(_ message: String, hint: String? = nil, at range: SourceRange) {
+    mutating func report(_ code: ErrorCode, _ message: String, hint: String? = nil, at range: SourceRange) {
         guard !isSilent else { return }
-        diagnostics.append(Diagnostic(message: message, hint: hint, range: range, sourceName: sourceName))
+        diagnostics.append(Diagnostic(code: code, message: message, hint: hint, range: range, sourceName: sourceName))
     }
 
     // MARK: Statements
@@ -197,9 +197,15 @@ private struct CheckerPass {
         case let .binding(name, value):
             checkExpression(value)
             if Checker.keywords.contains(name.name) {
-                report("Cannot bind the keyword '\(name.name)'", hint: "Choose another variable name.", at: name.range)
+                report(
+                    .reservedName,
+                    "Cannot bind the keyword '\(name.name)'",
+                    hint: "Choose another variable name.",
+                    at: name.range
+                )
             } else if Checker.reservedVariables.contains(name.name) {
                 report(
+                    .reservedName,
                     "Cannot bind '$\(name.name)'",
                     hint: name.name == "_"
                         ? "'$_' always holds the last result; choose another name."
@@ -227,6 +233,7 @@ private struct CheckerPass {
             checkExpression(sequence)
             if Checker.keywords.contains(variable.name) || Checker.reservedVariables.contains(variable.name) {
                 report(
+                    .reservedName,
                     "Cannot bind '\(variable.name)' as a loop variable",
                     hint: "Choose another variable name.",
                     at: variable.range
@@ -345,7 +352,12 @@ private struct CheckerPass {
 
     mutating func checkVariable(_ name: Identifier) {
         guard !defined.contains(name.name), !anyVariableMayBeDefined else { return }
-        report("Undefined variable '$\(name.name)'", hint: undefinedVariableHint(name.name), at: name.range)
+        report(
+            .undefinedVariable,
+            "Undefined variable '$\(name.name)'",
+            hint: undefinedVariableHint(name.name),
+            at: name.range
+        )
     }
 
     func undefinedVariableHint(_ name: String) -> String? {
@@ -373,12 +385,22 @@ private struct CheckerPass {
             words.append((word, expression.range))
         }
         guard let first = words.first else {
-            report("Expected a command name", hint: "A command starts with a word such as 'org'.", at: command.range)
+            report(
+                .expectedCommand,
+                "Expected a command name",
+                hint: "A command starts with a word such as 'org'.",
+                at: command.range
+            )
             checkArgumentsLoosely(command.arguments[...])
             return
         }
         if Checker.keywords.contains(first.text) {
-            report("Unexpected keyword '\(first.text)'", hint: keywordHint(first.text), at: first.range)
+            report(
+                .expectedCommand,
+                "Unexpected keyword '\(first.text)'",
+                hint: keywordHint(first.text),
+                at: first.range
+            )
             checkArgumentsLoosely(command.arguments.dropFirst())
             return
         }
@@ -459,6 +481,7 @@ private struct CheckerPass {
         if prefix.isEmpty {
             let candidates = table.nextWords(after: []) + ["help"]
             report(
+                .unknownCommand,
                 "Unknown command '\(words[0].text)'",
                 hint: words[0].text.bestMatch(in: candidates).didYouMean ?? "Type 'help' to list the commands.",
                 at: words[0].range
@@ -467,6 +490,7 @@ private struct CheckerPass {
             let word = words[prefix.count]
             let choices = table.nextWords(after: prefix)
             report(
+                .unknownCommand,
                 "Unknown subcommand '\(word.text)' for '\(group)'",
                 hint: word.text.bestMatch(in: choices).didYouMean
                     ?? "'\(group)' has: \(choices.joined(separator: ", ")).",
@@ -475,6 +499,7 @@ private struct CheckerPass {
         } else {
             let choices = table.nextWords(after: prefix)
             report(
+                .missingSubcommand,
                 "Missing subcommand for '\(group)'",
                 hint: "'\(group)' has: \(choices.joined(separator: ", ")).",
                 at: words[words.count - 1].range
@@ -483,21 +508,40 @@ private struct CheckerPass {
     }
 
     mutating func checkHelp(_ command: Command, words: [(text: String, range: SourceRange)]) {
+        // `help errors` lists the error codes; it stands apart from the command table.
+        if words.count == 2, words[1].text == HelpFormatter.errorsTopic, command.arguments.count == 2,
+            table.nextWords(after: []).contains(HelpFormatter.errorsTopic) == false
+        {
+            resolutions[command.range.start.offset] = ResolvedCommand(
+                target: .help(topic: [HelpFormatter.errorsTopic]),
+                arguments: [],
+                options: []
+            )
+            return
+        }
         var topic: [String] = []
         for word in words.dropFirst() {
             // A command can also start longer ones (`use`, `use org`): only a word that leads
             // nowhere deeper is one too many.
             if table.command(topic) != nil, !table.nextWords(after: topic).contains(word.text) {
-                report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: word.range)
+                report(
+                    .tooManyArguments,
+                    "Too many arguments for 'help'",
+                    hint: "Usage: help [COMMAND...]",
+                    at: word.range
+                )
                 return
             }
             let choices = table.nextWords(after: topic)
             guard choices.contains(word.text) else {
-                let hint = word.text.bestMatch(in: choices).didYouMean ?? "Type 'help' to list the commands."
+                let hint =
+                    word.text.bestMatch(in: topic.isEmpty ? choices + [HelpFormatter.errorsTopic] : choices).didYouMean
+                    ?? "Type 'help' to list the commands."
                 if topic.isEmpty {
-                    report("Unknown command '\(word.text)'", hint: hint, at: word.range)
+                    report(.unknownCommand, "Unknown command '\(word.text)'", hint: hint, at: word.range)
                 } else {
                     report(
+                        .unknownCommand,
                         "Unknown subcommand '\(word.text)' for '\(topic.joined(separator: " "))'",
                         hint: hint,
                         at: word.range
@@ -508,7 +552,7 @@ private struct CheckerPass {
             topic.append(word.text)
         }
         if command.arguments.count > words.count, let extra = argumentRange(command.arguments[words.count]) {
-            report("Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: extra)
+            report(.tooManyArguments, "Too many arguments for 'help'", hint: "Usage: help [COMMAND...]", at: extra)
             return
         }
         resolutions[command.range.start.offset] = ResolvedCommand(
@@ -534,6 +578,7 @@ private struct CheckerPass {
                     let written = name.count == 1 ? "-\(name)" : "--\(name)"
                     let suggestion = name.bestMatch(in: spec.options.map(\.name)).map { "Did you mean '--\($0)'?" }
                     report(
+                        .unknownOption,
                         "Unknown option '\(written)' for '\(spec.name)'",
                         hint: suggestion ?? (spec.options.isEmpty ? "'\(spec.name)' takes no options." : usageHint),
                         at: identifier.range
@@ -545,7 +590,12 @@ private struct CheckerPass {
                 var value: Expression?
                 if option.isFlag {
                     if let inlineValue {
-                        report("Option '\(option.displayName)' takes no value", hint: usageHint, at: inlineValue.range)
+                        report(
+                            .invalidOptionValue,
+                            "Option '\(option.displayName)' takes no value",
+                            hint: usageHint,
+                            at: inlineValue.range
+                        )
                     }
                 } else if let inlineValue {
                     value = inlineValue
@@ -556,13 +606,19 @@ private struct CheckerPass {
                     range = range.union(next.range)
                 } else {
                     report(
+                        .invalidOptionValue,
                         "Missing value for option '\(option.displayName)'",
                         hint: "Usage: \(option.usage)",
                         at: identifier.range
                     )
                 }
                 if !seen.insert(option.name).inserted, !option.isRepeatable {
-                    report("Option '\(option.displayName)' given more than once", hint: usageHint, at: identifier.range)
+                    report(
+                        .duplicateOption,
+                        "Option '\(option.displayName)' given more than once",
+                        hint: usageHint,
+                        at: identifier.range
+                    )
                 }
                 options.append(ResolvedOption(spec: option, value: value, range: range))
             }
@@ -578,6 +634,7 @@ private struct CheckerPass {
             let missing = spec.arguments[positional.count]
             let end = SourceRange(start: command.range.end, end: command.range.end)
             report(
+                .missingArgument,
                 "Missing argument \(missing.name.uppercased()) for '\(spec.name)'",
                 hint: usageHint,
                 at: end
@@ -585,7 +642,7 @@ private struct CheckerPass {
         } else if !isVariadic, positional.count > spec.arguments.count {
             let extra = positional[spec.arguments.count...]
             let range = extra.first!.range.union(extra.last!.range)
-            report("Too many arguments for '\(spec.name)'", hint: usageHint, at: range)
+            report(.tooManyArguments, "Too many arguments for '\(spec.name)'", hint: usageHint, at: range)
         }
     }
 

@@ -61,15 +61,30 @@ public struct CommandCall: Sendable {
 /// A command's failure as the host reports it. The evaluator attaches the command's source
 /// range; `try` turns it into the record bound to `$error`.
 public struct CommandFailure: Error, Sendable {
+    /// The kind of failure, which `$error.code` shows and the exit status follows.
+    public var code: ErrorCode
     public var message: String
     public var hint: String?
     /// Machine-readable details that `try` exposes on `$error`
     /// (for Grafana errors: `status`, `messageId`).
     public var details: Record
 
-    public init(message: String, hint: String? = nil, details: Record = Record()) {
+    /// A failure with `code`. Without one, a failure whose details list both `succeeded` and
+    /// `failed` items (a push of several dashboards, some of which failed) is a partial
+    /// failure, and any other is `command-failed`.
+    public init(code: ErrorCode? = nil, message: String, hint: String? = nil, details: Record = Record()) {
+        self.code = code ?? Self.inferredCode(details)
         self.message = message
         self.hint = hint
         self.details = details
+    }
+
+    static func inferredCode(_ details: Record) -> ErrorCode {
+        if case let .list(succeeded)? = details["succeeded"], !succeeded.isEmpty,
+            case let .list(failed)? = details["failed"], !failed.isEmpty
+        {
+            return .partialFailure
+        }
+        return .commandFailed
     }
 }

@@ -15,11 +15,41 @@ public struct HelpFormatter: Sendable {
     }
 
     /// The help text for a topic path (`[]` for the overview), ending in a newline.
+    /// `["errors"]` lists the error codes, unless the table has an `errors` command.
     public func help(for topic: [String]) -> String {
         if let spec = table.command(topic) {
             return commandHelp(spec)
         }
+        if topic == [Self.errorsTopic], !table.nextWords(after: []).contains(Self.errorsTopic) {
+            return Self.errorCodes()
+        }
         return listing(under: topic)
+    }
+
+    /// The topic of `help errors`.
+    public static let errorsTopic = "errors"
+
+    /// Every error code with the exit status it leads to and what it means, then the exit
+    /// statuses: what `help errors` prints. It needs no command table.
+    public static func errorCodes() -> String {
+        let codes = ErrorCode.all
+        let width = codes.map(\.name.count).max() ?? 0
+        var lines = [
+            "Error codes (in $error.code after 'try', and in --output json failures):",
+            "",
+            "  " + padded("CODE", to: width) + "  EXIT  MEANING",
+        ]
+        for code in codes {
+            let exit = padded(String(code.exitStatus.rawValue), to: 4)
+            lines.append("  " + padded(code.name, to: width) + "  " + exit + "  " + code.summary)
+        }
+        lines += ["", "Exit statuses:"]
+        let statusWidth = ExitStatus.all.map { String($0.rawValue).count }.max() ?? 0
+        for status in ExitStatus.all {
+            lines.append("  " + padded(String(status.rawValue), to: statusWidth) + "  " + status.summary)
+        }
+        lines += ["", "A script's own 'exit CODE' exits with CODE."]
+        return lines.map { trimmingTrailingSpaces($0) }.joined(separator: "\n") + "\n"
     }
 
     /// Every command (or those under `prefix`), with summaries in aligned columns.
@@ -48,6 +78,7 @@ public struct HelpFormatter: Sendable {
         lines.append("")
         if prefix.isEmpty {
             lines.append("Language: let, if/else, for, try, assert, echo, print, source, exit.")
+            lines.append("Type 'help errors' for the error codes and exit statuses.")
         }
         lines.append("Type 'help COMMAND' for a command's usage, options and an example.")
         return lines.joined(separator: "\n") + "\n"

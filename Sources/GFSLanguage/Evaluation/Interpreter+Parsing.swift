@@ -11,6 +11,7 @@ extension Interpreter {
         guard size <= maximumSourceSize else {
             let start = SourcePosition(offset: 0, line: 1, column: 1)
             throw Diagnostic(
+                code: .sourceTooLarge,
                 message: "Script too large",
                 hint: "A script holds at most \(maximumSourceSize) bytes (64 MiB); this one holds \(size).",
                 range: SourceRange(start: start, end: start),

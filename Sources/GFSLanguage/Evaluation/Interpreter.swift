@@ -195,6 +195,7 @@ extension Interpreter {
             return RunOutcome(status: .interrupted)
         default:
             let diagnostic = Diagnostic(
+                code: .internalError,
                 message: "Internal error: \(error)",
                 range: SourceRange(
                     start: SourcePosition(offset: 0, line: 1, column: 1),
@@ -214,8 +215,14 @@ extension Interpreter {
         return names.compactMap { loadedSources[$0] }
     }
 
-    func failure(_ message: String, hint: String? = nil, at range: SourceRange, in context: Context) -> Interruption {
-        .failure(Diagnostic(message: message, hint: hint, range: range, sourceName: context.sourceName))
+    func failure(
+        _ code: ErrorCode,
+        _ message: String,
+        hint: String? = nil,
+        at range: SourceRange,
+        in context: Context
+    ) -> Interruption {
+        .failure(Diagnostic(code: code, message: message, hint: hint, range: range, sourceName: context.sourceName))
     }
 
     func checkCancellation() throws(Interruption) {
@@ -269,6 +276,7 @@ extension Interpreter {
                 items = record.map { .record(Record([("key", .string($0.key)), ("value", $0.value)])) }
             case let other:
                 throw failure(
+                    .typeMismatch,
                     "Cannot loop over \(other.typeDescription)",
                     hint: "'for' loops over a list, or over a record's entries.",
                     at: sequence.range,
@@ -287,7 +295,7 @@ extension Interpreter {
             if let message {
                 text += ": \(try await evaluate(message, in: context).description)"
             }
-            throw failure(text, at: condition.range, in: context)
+            throw failure(.assertionFailed, text, at: condition.range, in: context)
 
         case let .echo(arguments):
             var line = ""
@@ -306,6 +314,7 @@ extension Interpreter {
             let value = try await evaluate(code, in: context)
             guard case let .int(number) = value, (0...255).contains(number) else {
                 throw failure(
+                    .invalidExitCode,
                     "Invalid exit code \(value.description)",
                     hint: "An exit code is a whole number from 0 to 255.",
                     at: code.range,
@@ -318,10 +327,11 @@ extension Interpreter {
 
     func runSource(_ pathExpression: Expression, in context: Context) async throws(Interruption) {
         guard case let .string(path) = try await evaluate(pathExpression, in: context) else {
-            throw failure("Expected a file path after 'source'", at: pathExpression.range, in: context)
+            throw failure(.typeMismatch, "Expected a file path after 'source'", at: pathExpression.range, in: context)
         }
         guard session.sourceStack.count < Interpreter.maximumSourceDepth else {
             throw failure(
+                .sourceLoop,
                 "Too many nested 'source' statements",
                 hint: "Does a file source itself?",
                 at: pathExpression.range,
@@ -344,6 +354,7 @@ extension Interpreter {
             text = try await host.readSource(at: resolved)
         } catch {
             throw failure(
+                .sourceUnreadable,
                 "Cannot read '\(path)'",
                 hint: Interpreter.describe(error),
                 at: pathExpression.range,
@@ -377,7 +388,7 @@ extension Interpreter {
     func run(_ command: Command, in context: Context) async throws(Interruption) -> (value: Value, call: CommandCall?) {
         try checkCancellation()
         guard let resolution = context.checked.resolution(of: command) else {
-            throw failure("Command was not checked", at: command.range, in: context)
+            throw failure(.internalError, "Command was not checked", at: command.range, in: context)
         }
         switch resolution.target {
         case let .help(topic):
@@ -397,10 +408,12 @@ extension Interpreter {
                 guard command.isTry else {
                     throw .failure(
                         Diagnostic(
+                            code: failure.code,
                             message: failure.message,
                             hint: failure.hint,
                             range: command.range,
-                            sourceName: context.sourceName
+                            sourceName: context.sourceName,
+                            details: failure.details
                         )
                     )
                 }
@@ -452,10 +465,11 @@ extension Interpreter {
         )
     }
 
-    /// `$error` after a failed `try`: what failed and where, plus the host's details
+    /// `$error` after a failed `try`: its code, what failed and where, plus the host's details
     /// (for Grafana errors, `status` and `messageId`).
     func errorRecord(_ failure: CommandFailure, call: CommandCall, command: Command, in context: Context) -> Record {
         var record = Record([
+            ("code", .string(failure.code.name)),
             ("message", .string(failure.message)),
             ("hint", failure.hint.map(Value.string) ?? .null),
             ("command", .string(call.name)),
@@ -496,7 +510,13 @@ extension Interpreter {
                     binder.map { "'$\(name.name)' is set by '\($0.name)', which has not succeeded yet." }
                     ?? (name.name == "error" ? "'$error' is set by a command prefixed with 'try'." : nil)
                     ?? name.name.bestMatch(in: session.variables.keys).map { "Did you mean '$\($0)'?" }
-                throw failure("Undefined variable '$\(name.name)'", hint: hint, at: name.range, in: context)
+                throw failure(
+                    .undefinedVariable,
+                    "Undefined variable '$\(name.name)'",
+                    hint: hint,
+                    at: name.range,
+                    in: context
+                )
             }
             return value
 
@@ -534,6 +554,7 @@ extension Interpreter {
                     // -Int.min is one beyond Int.max.
                     guard number != .min else {
                         throw failure(
+                            .integerOverflow,
                             "Integer overflow",
                             hint: "-(\(Int.min)) is beyond \(Int.max), the largest integer.",
                             at: expression.range,
@@ -543,7 +564,12 @@ extension Interpreter {
                     return .int(-number)
                 case let .double(number): return .double(-number)
                 default:
-                    throw failure("Cannot negate \(value.typeDescription)", at: expression.range, in: context)
+                    throw failure(
+                        .typeMismatch,
+                        "Cannot negate \(value.typeDescription)",
+                        at: expression.range,
+                        in: context
+                    )
                 }
             }
 
@@ -566,6 +592,7 @@ extension Interpreter {
     func field(_ name: Identifier, of value: Value, in context: Context) throws(Interruption) -> Value {
         guard case let .record(record) = value else {
             throw failure(
+                .typeMismatch,
                 "Cannot read field '\(name.name)' of \(value.typeDescription)",
                 hint: value == .null
                     ? "The value is null; did the command return nothing?" : "Only records have fields.",
@@ -575,6 +602,7 @@ extension Interpreter {
         }
         guard let field = record[name.name] else {
             throw failure(
+                .noSuchField,
                 "No field '\(name.name)' in the record",
                 hint: fieldHint(name.name, record),
                 at: name.range,
@@ -601,6 +629,7 @@ extension Interpreter {
         case let (.list(elements), .int(index)):
             guard elements.indices.contains(index) else {
                 throw failure(
+                    .indexOutOfRange,
                     "Index \(index) out of range",
                     hint: elements.isEmpty
                         ? "The list is empty."
@@ -611,10 +640,16 @@ extension Interpreter {
             }
             return elements[index]
         case (.list, _):
-            throw failure("List index must be a whole number, not \(key.typeDescription)", at: keyRange, in: context)
+            throw failure(
+                .typeMismatch,
+                "List index must be a whole number, not \(key.typeDescription)",
+                at: keyRange,
+                in: context
+            )
         case let (.record(record), .string(name)):
             guard let field = record[name] else {
                 throw failure(
+                    .noSuchField,
                     "No field '\(name)' in the record",
                     hint: fieldHint(name, record),
                     at: keyRange,
@@ -623,9 +658,15 @@ extension Interpreter {
             }
             return field
         case (.record, _):
-            throw failure("Record key must be a string, not \(key.typeDescription)", at: keyRange, in: context)
+            throw failure(
+                .typeMismatch,
+                "Record key must be a string, not \(key.typeDescription)",
+                at: keyRange,
+                in: context
+            )
         default:
             throw failure(
+                .typeMismatch,
                 "Cannot index \(value.typeDescription)",
                 hint: "Only lists and records can be indexed.",
                 at: whole,
@@ -638,6 +679,7 @@ extension Interpreter {
     /// exact, so an overflow stops the script rather than quietly becoming a rounded double.
     func integerOverflow(_ op: BinaryOperator, at range: SourceRange, in context: Context) -> Interruption {
         failure(
+            .integerOverflow,
             "Integer overflow",
             hint:
                 "The result of '\(op.rawValue)' is beyond the integers' range (\(Int.min) to \(Int.max)); write an operand with a fraction (1.0) to compute inexactly in floating point.",
@@ -652,6 +694,7 @@ extension Interpreter {
     {
         guard value.isFinite else {
             throw failure(
+                .numberOutOfRange,
                 "Number out of range",
                 hint: "The result of '\(op.rawValue)' is beyond about 1.8e308, the largest number.",
                 at: range,
@@ -666,6 +709,7 @@ extension Interpreter {
     func checkStringSize(_ size: Int, at range: SourceRange, in context: Context) throws(Interruption) {
         guard size > Interpreter.maximumStringSize else { return }
         throw failure(
+            .valueTooLarge,
             "String too large",
             hint:
                 "A string holds at most \(Interpreter.maximumStringSize) bytes (64 MiB); this one would hold \(size).",
@@ -678,6 +722,7 @@ extension Interpreter {
     func checkListSize(_ count: Int, at range: SourceRange, in context: Context) throws(Interruption) {
         guard count > Interpreter.maximumListCount else { return }
         throw failure(
+            .valueTooLarge,
             "List too large",
             hint: "A list holds at most \(Interpreter.maximumListCount) elements; this one would hold \(count).",
             at: range,
@@ -710,6 +755,7 @@ extension Interpreter {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let order = lhs.compare(to: rhs) else {
                 throw failure(
+                    .typeMismatch,
                     "Cannot compare \(lhs.typeDescription) with \(rhs.typeDescription)",
                     hint: "'\(op.rawValue)' compares two numbers or two strings.",
                     at: whole.range,
@@ -741,6 +787,7 @@ extension Interpreter {
                     return try finite(a + b, of: op, at: whole.range, in: context)
                 }
                 throw failure(
+                    .typeMismatch,
                     "Cannot add \(lhs.typeDescription) and \(rhs.typeDescription)",
                     hint:
                         "'+' adds numbers and joins two strings or two lists; to join text and numbers use \"${a}${b}\".",
@@ -759,6 +806,7 @@ extension Interpreter {
                     return try finite(a - b, of: op, at: whole.range, in: context)
                 }
                 throw failure(
+                    .typeMismatch,
                     "Cannot subtract \(rhs.typeDescription) from \(lhs.typeDescription)",
                     hint: "'-' subtracts numbers.",
                     at: whole.range,

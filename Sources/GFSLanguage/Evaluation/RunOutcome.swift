@@ -29,16 +29,27 @@ public struct RunOutcome: Sendable {
         self.sources = sources
     }
 
-    /// The process exit status batch mode uses: 0 success, 65 syntax or check error
-    /// (`EX_DATAERR`, nothing ran), 1 failure, the script's own `exit` code, 130 interrupted.
+    /// The process exit status batch mode uses (see `ExitStatus`): 0 success, 65 syntax or
+    /// check error (`EX_DATAERR`, nothing ran), the script's own `exit` code, 130 interrupted;
+    /// a failure exits with its code's status (3 auth, 4 partial failure, 6 unsupported
+    /// version, 66 unreadable input...), or 1.
     public var exitStatus: Int32 {
         switch status {
-        case .success: 0
-        case .invalid: 65
-        case .failed: 1
+        case .success: ExitStatus.success.rawValue
+        case .invalid: ExitStatus.invalidScript.rawValue
+        case .failed: failureStatus.rawValue
         case let .exited(code): code
-        case .interrupted: 130
+        case .interrupted: ExitStatus.cancelled.rawValue
         }
+    }
+
+    /// The status of the first diagnostic's code. Things ran before a failure, so a code that
+    /// promises nothing ran (a check error in a file reached by `source`) reports 1 instead.
+    private var failureStatus: ExitStatus {
+        guard let status = diagnostics.first?.code.exitStatus,
+            status != .invalidScript, status != .success
+        else { return .failure }
+        return status
     }
 
     /// The source a diagnostic points into.

@@ -109,8 +109,9 @@ struct Lexer {
         String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
-    private func error(_ message: String, hint: String?, from start: SourcePosition) -> Diagnostic {
+    private func error(_ code: ErrorCode, _ message: String, hint: String?, from start: SourcePosition) -> Diagnostic {
         Diagnostic(
+            code: code,
             message: message,
             hint: hint,
             range: SourceRange(start: start, end: position),
@@ -226,7 +227,12 @@ struct Lexer {
             case .exclamation:
                 advance()
                 guard current == .equals else {
-                    throw error("Unexpected '!'", hint: "Use 'not' to negate a condition.", from: start)
+                    throw error(
+                        .unexpectedCharacter,
+                        "Unexpected '!'",
+                        hint: "Use 'not' to negate a condition.",
+                        from: start
+                    )
                 }
                 advance()
                 append(.operator(.notEqual), from: start)
@@ -260,7 +266,7 @@ struct Lexer {
             default:
                 if let problem = unexpectedCharacter(at: index) {
                     advance(by: problem.length)
-                    throw error(problem.message, hint: problem.hint, from: start)
+                    throw error(.unexpectedCharacter, problem.message, hint: problem.hint, from: start)
                 }
                 if wantsName, isIdentifierStart(byte) || nonASCIINameCharacterLength(at: index) != nil {
                     let name = try lexIdentifier()
@@ -287,7 +293,12 @@ struct Lexer {
         if insideInterpolation {
             // The caller reports the unclosed `${`.
             openConstruct = .interpolation
-            throw Diagnostic(message: "", range: SourceRange(start: position, end: position), sourceName: sourceName)
+            throw Diagnostic(
+                code: .unclosed,
+                message: "",
+                range: SourceRange(start: position, end: position),
+                sourceName: sourceName
+            )
         }
         openBrackets = brackets
         tokens.append(
@@ -360,6 +371,7 @@ struct Lexer {
         }
         let name = text(from: start.offset, to: index)
         throw error(
+            .invalidName,
             "Invalid name '\(name)'",
             hint:
                 "Names of variables, loops and fields use ASCII letters, digits and '_'; other letters can be in strings, words and record keys ($record[\"\(name)\"]).",
@@ -397,6 +409,7 @@ struct Lexer {
         let name = text(from: nameStart, to: index)
         guard name.utf8.allSatisfy({ isIdentifierContinue($0) || $0 == .minus || $0 == .dot }) else {
             throw error(
+                .invalidName,
                 "Invalid option name '\(text(from: start.offset, to: index))'",
                 hint: "Option names use letters, digits, '-' and '_'; quote the argument to pass it as text.",
                 from: start
@@ -420,6 +433,7 @@ struct Lexer {
         case .leftBrace?:
             advance()
             throw error(
+                .unexpectedToken,
                 "Unexpected '${' outside a string",
                 hint: "Write $name here, or use \"${...}\" inside a double-quoted string.",
                 from: start
@@ -427,12 +441,14 @@ struct Lexer {
         case .leftParenthesis?:
             advance()
             throw error(
+                .unexpectedToken,
                 "Unexpected '$('",
                 hint: "Write a command in parentheses without '$' to use its result: (org list).",
                 from: start
             )
         default:
             throw error(
+                .expectedToken,
                 "Expected a variable name after '$'",
                 hint: "Variable names start with a letter or '_', as in $org; write '$' in quotes for a dollar sign.",
                 from: start
@@ -461,6 +477,7 @@ struct Lexer {
         end.offset += 1
         end.column += 1
         return Diagnostic(
+            code: .unclosed,
             message: "Unterminated string",
             hint: "The string that starts here needs a closing \(quote).",
             range: SourceRange(start: start, end: end),
@@ -514,12 +531,14 @@ struct Lexer {
         let start = position
         advance(by: 2)
         let unterminated = error(
+            .unclosed,
             "Unterminated interpolation",
             hint: "Close the '${' that starts here with '}'.",
             from: start
         )
         guard interpolationDepth < maximumInterpolationDepth else {
             throw error(
+                .tooDeep,
                 "Too deeply nested interpolation",
                 hint: "Interpolations nest at most \(maximumInterpolationDepth) deep; bind inner values with 'let'.",
                 from: start
@@ -564,6 +583,7 @@ struct Lexer {
             while let byte = current, byte & 0xC0 == 0x80 { advance() }
             let written = text(from: start.offset, to: index)
             throw error(
+                .invalidEscape,
                 "Invalid escape sequence '\(written)'",
                 hint: #"Valid escapes are \n, \t, \r, \", \\, \$ and \u{...}; use '...' for text with backslashes."#,
                 from: start
@@ -591,6 +611,7 @@ struct Lexer {
             while let byte = current, isIdentifierContinue(byte) { advance() }
             if current == .rightBrace { advance() }
             throw error(
+                .invalidEscape,
                 "Invalid Unicode escape",
                 hint: "Write 1 to 8 hexadecimal digits of a Unicode scalar in braces, as in \\u{1F600}.",
                 from: start

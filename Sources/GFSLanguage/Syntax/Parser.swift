@@ -60,6 +60,7 @@ struct Parser {
         case .keyword(.exit): return try parseExitStatement()
         case .keyword(.else):
             throw error(
+                .unexpectedToken,
                 "'else' without 'if'",
                 hint: "Write 'else' right after the '}' that closes an 'if' block: } else {",
                 at: peek
@@ -76,13 +77,19 @@ struct Parser {
         let name = try parseName(after: "let", rest: "= VALUE")
         guard match(.equals) != nil else {
             throw error(
+                .expectedToken,
                 "Expected '=' after 'let \(name.name)'",
                 hint: "Write: let \(name.name) = VALUE.",
                 at: peek
             )
         }
         guard !isAtStatementEnd else {
-            throw error("Expected a value after '='", hint: "Write: let \(name.name) = VALUE.", at: peek)
+            throw error(
+                .expectedToken,
+                "Expected a value after '='",
+                hint: "Write: let \(name.name) = VALUE.",
+                at: peek
+            )
         }
         let value = try parseCommandOrExpression()
         return Statement(.binding(name: name, value: value), range: keyword.range.union(value.range))
@@ -93,6 +100,7 @@ struct Parser {
         let keyword = advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
+                .expectedToken,
                 "Expected a condition after 'if'",
                 hint: "Write: if CONDITION { ... }.",
                 at: peek
@@ -119,6 +127,7 @@ struct Parser {
                 end = block.range
             } else {
                 throw error(
+                    .expectedToken,
                     "Expected '{' or 'if' after 'else'",
                     hint: "Write: else { ... } or else if CONDITION { ... }.",
                     at: peek
@@ -139,6 +148,7 @@ struct Parser {
         let variable = try parseName(after: "for", rest: "in LIST { ... }")
         guard check(.in) else {
             throw error(
+                .expectedToken,
                 "Expected 'in' after 'for \(variable.name)'",
                 hint: "Write: for \(variable.name) in LIST { ... }.",
                 at: peek
@@ -147,6 +157,7 @@ struct Parser {
         advance()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
+                .expectedToken,
                 "Expected a list after 'in'",
                 hint: "Write: for \(variable.name) in LIST { ... }.",
                 at: peek
@@ -165,6 +176,7 @@ struct Parser {
         let keyword = advance()
         guard !isAtStatementEnd else {
             throw error(
+                .expectedToken,
                 "Expected a condition after 'assert'",
                 hint: "Write: assert CONDITION ['message'].",
                 at: peek
@@ -209,7 +221,7 @@ struct Parser {
     private mutating func parseSourceStatement() throws(Diagnostic) -> Statement {
         let keyword = advance()
         guard !isAtArgumentsEnd else {
-            throw error("Expected a path after 'source'", hint: "Write: source other.gfs.", at: peek)
+            throw error(.expectedToken, "Expected a path after 'source'", hint: "Write: source other.gfs.", at: peek)
         }
         let path = try parseArgumentValue()
         try expectStatementEnd(hint: "'source' takes one path; quote a path that contains spaces.")
@@ -230,7 +242,7 @@ struct Parser {
             let hint =
                 check(.newline)
                 ? "Start the block on the same line: \(usage)" : "Write the block in braces: \(usage) ... }"
-            throw error("Expected '{' after \(context)", hint: hint + ".", at: peek)
+            throw error(.expectedToken, "Expected '{' after \(context)", hint: hint + ".", at: peek)
         }
         let open = advance()
         try enterNesting(at: open)
@@ -240,6 +252,7 @@ struct Parser {
         while !check(.rightBrace) {
             if check(.end) {
                 throw error(
+                    .unclosed,
                     "Expected '}' to close the block opened at \(open.range.start.line):\(open.range.start.column)",
                     hint: "Add '}' after the block's last statement.",
                     at: peek
@@ -259,11 +272,12 @@ struct Parser {
         case .newline, .punctuation(.semicolon), .end, .punctuation(.rightBrace):
             return
         case .punctuation(.rightParenthesis):
-            throw error("Unexpected ')'", hint: "This ')' has no matching '('.", at: peek)
+            throw error(.unexpectedToken, "Unexpected ')'", hint: "This ')' has no matching '('.", at: peek)
         case .punctuation(.rightBracket):
-            throw error("Unexpected ']'", hint: "This ']' has no matching '['.", at: peek)
+            throw error(.unexpectedToken, "Unexpected ']'", hint: "This ']' has no matching '['.", at: peek)
         default:
             throw error(
+                .unexpectedToken,
                 "Unexpected \(peek.displayName) after the statement",
                 hint: hint ?? "Put each statement on its own line, or separate statements with ';'.",
                 at: peek
@@ -301,6 +315,7 @@ struct Parser {
             isTry = true
             guard startsCommand, !check(.try) else {
                 throw error(
+                    .expectedToken,
                     "Expected a command after 'try'",
                     hint: "'try' runs one command and yields its failure as a value: try org create apiorg.",
                     at: peek
@@ -330,6 +345,7 @@ struct Parser {
         let equals = advance()
         guard startsArgumentPiece, !peek.isPrecededBySpace else {
             throw error(
+                .expectedToken,
                 "Expected a value after '\(spelled)='",
                 hint:
                     "Write the value right after '=', as in \(spelled)=value, or quote an empty value: \(spelled)=''.",
@@ -393,15 +409,16 @@ struct Parser {
             return Expression(.word(punctuationText(token)), range: token.range)
         case .operator(let op):
             throw error(
+                .unexpectedToken,
                 "Unexpected '\(op.rawValue)' in command arguments",
                 hint:
-                    "Quote it to pass it as text ('\(op.rawValue)'), or compare a command's result in parentheses: (org get 1).name == 'x'.",
+                    "Quote it to pass it as text ('\(op.rawValue)'), or compare a command's result in parentheses: (org show 1).name == 'x'.",
                 at: token
             )
         case .variable, .punctuation(.leftParenthesis), .punctuation(.leftBracket), .punctuation(.leftBrace):
             return try parsePostfix()
         default:
-            throw error("Expected an argument", hint: nil, at: token)
+            throw error(.expectedToken, "Expected an argument", hint: nil, at: token)
         }
     }
 
@@ -417,6 +434,7 @@ struct Parser {
     private func rejectIndexAfterWord() throws(Diagnostic) {
         if check(.leftBracket), !peek.isPrecededBySpace {
             throw error(
+                .unexpectedToken,
                 "Unexpected '[' after a word",
                 hint: "Quote a word that contains brackets, as in 'file[1].json'.",
                 at: peek
@@ -499,6 +517,7 @@ struct Parser {
         let right = try parseAdditive()
         if comparisonOperator(peek) != nil {
             throw error(
+                .unexpectedToken,
                 "Comparisons cannot be chained",
                 hint: "Combine two comparisons with 'and': a < b and b < c.",
                 at: peek
@@ -525,11 +544,11 @@ struct Parser {
     private func rejectForeignOperator() throws(Diagnostic) {
         switch peek.kind {
         case .word("&&"):
-            throw error("Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
+            throw error(.unexpectedToken, "Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
         case .word("||"):
-            throw error("Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
+            throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
         case .punctuation(.equals):
-            throw error("Unexpected '='", hint: "Use '==' to compare two values.", at: peek)
+            throw error(.unexpectedToken, "Unexpected '='", hint: "Use '==' to compare two values.", at: peek)
         default:
             return
         }
@@ -593,7 +612,7 @@ struct Parser {
                 try enterNesting(at: advance())
                 links += 1
                 guard case .name(let name) = peek.kind else {
-                    throw error("Expected a field name after '.'", hint: nil, at: peek)
+                    throw error(.expectedToken, "Expected a field name after '.'", hint: nil, at: peek)
                 }
                 let field = advance()
                 value = Expression(
@@ -606,6 +625,7 @@ struct Parser {
                 links += 1
                 guard !check(.rightBracket) else {
                     throw error(
+                        .expectedToken,
                         "Expected an index inside '[ ]'",
                         hint: "Write a position or key: $orgs[0], $org[\"name\"].",
                         at: peek
@@ -614,6 +634,7 @@ struct Parser {
                 let indexValue = try parseExpression()
                 guard check(.rightBracket) else {
                     throw error(
+                        .unclosed,
                         "Expected ']' to close the index opened at \(open.range.start.line):\(open.range.start.column)",
                         hint: "Write one index between '[' and ']'.",
                         at: peek
@@ -668,29 +689,31 @@ struct Parser {
             return try parseRecord()
         case .operator(let op) where index == 0 || !isValueExpected(after: previous):
             throw error(
+                .unexpectedToken,
                 "Unexpected '\(op.rawValue)'",
                 hint: "An operator needs a value on each side, as in $a \(op.rawValue) $b.",
                 at: token
             )
         case .option(let spelled):
             throw error(
+                .unexpectedToken,
                 "Unexpected option '\(spelled)' in an expression",
                 hint: "Options belong to commands; quote it to use it as text: '\(spelled)'.",
                 at: token
             )
         default:
             if index > 0, isValueExpected(after: previous) {
-                throw error("Expected a value after \(previous.displayName)", hint: nil, at: token)
+                throw error(.expectedToken, "Expected a value after \(previous.displayName)", hint: nil, at: token)
             }
             switch token.kind {
             case .punctuation(.rightParenthesis):
-                throw error("Unexpected ')'", hint: "This ')' has no matching '('.", at: token)
+                throw error(.unexpectedToken, "Unexpected ')'", hint: "This ')' has no matching '('.", at: token)
             case .punctuation(.rightBracket):
-                throw error("Unexpected ']'", hint: "This ']' has no matching '['.", at: token)
+                throw error(.unexpectedToken, "Unexpected ']'", hint: "This ']' has no matching '['.", at: token)
             case .punctuation(.rightBrace):
-                throw error("Unexpected '}'", hint: "This '}' has no matching '{'.", at: token)
+                throw error(.unexpectedToken, "Unexpected '}'", hint: "This '}' has no matching '{'.", at: token)
             default:
-                throw error("Unexpected \(token.displayName)", hint: nil, at: token)
+                throw error(.unexpectedToken, "Unexpected \(token.displayName)", hint: nil, at: token)
             }
         }
     }
@@ -743,6 +766,7 @@ struct Parser {
         defer { depth -= 1 }
         guard !check(.rightParenthesis) else {
             throw Diagnostic(
+                code: .emptyExpression,
                 message: "Empty parentheses",
                 hint: "Put a command or an expression inside: (org list).",
                 range: open.range.union(peek.range),
@@ -752,6 +776,7 @@ struct Parser {
         var inner = try parseCommandOrExpression()
         guard check(.rightParenthesis) else {
             throw error(
+                .unclosed,
                 "Expected ')' to close the '(' opened at \(open.range.start.line):\(open.range.start.column)",
                 hint: "Add ')' after the command or expression.",
                 at: peek
@@ -771,6 +796,7 @@ struct Parser {
         while !check(.rightBracket) {
             guard !check(.end) else {
                 throw error(
+                    .unclosed,
                     "Expected ']' to close the list opened at \(open.range.start.line):\(open.range.start.column)",
                     hint: "Add ']' after the last item.",
                     at: peek
@@ -779,6 +805,7 @@ struct Parser {
             elements.append(try parseExpression())
             if match(.comma) == nil, !check(.rightBracket) {
                 throw error(
+                    .unclosed,
                     "Expected ',' or ']' in the list opened at \(open.range.start.line):\(open.range.start.column)",
                     hint: "Separate list items with ','; put a command in parentheses: [(org list)].",
                     at: peek
@@ -801,6 +828,7 @@ struct Parser {
         while !check(.rightBrace) {
             guard !check(.end) else {
                 throw error(
+                    .unclosed,
                     "Expected '}' to close the record opened at \(opened)",
                     hint: "Add '}' after the last entry.",
                     at: peek
@@ -809,6 +837,7 @@ struct Parser {
             let entry = try parseRecordEntry()
             guard keys.insert(entry.key).inserted else {
                 throw Diagnostic(
+                    code: .duplicateKey,
                     message: "Duplicate key '\(entry.key)' in record",
                     hint: "Each key may appear once in a record.",
                     range: entry.keyRange,
@@ -821,6 +850,7 @@ struct Parser {
                 skipNewlines()
             } else if !check(.rightBrace) {
                 throw error(
+                    .unclosed,
                     "Expected ',' or '}' in the record opened at \(opened)",
                     hint: "Separate record entries with ','.",
                     at: peek
@@ -847,6 +877,7 @@ struct Parser {
             for segment in segments {
                 guard case .text(let piece) = segment else {
                     throw error(
+                        .unexpectedToken,
                         "Record keys cannot be interpolated",
                         hint: "Write the key as plain text; build records with dynamic keys in the host.",
                         at: keyToken
@@ -857,6 +888,7 @@ struct Parser {
             key = text
         default:
             throw error(
+                .expectedToken,
                 "Expected a record key",
                 hint: "Write entries as key: value, with names or quoted strings as keys.",
                 at: keyToken
@@ -865,6 +897,7 @@ struct Parser {
         advance()
         guard check(.colon) else {
             throw error(
+                .expectedToken,
                 "Expected ':' after the key '\(key)'",
                 hint: "Write each entry as key: value.",
                 at: peek
@@ -873,7 +906,12 @@ struct Parser {
         let colon = advance()
         skipNewlines()
         guard !check(.comma), !check(.rightBrace), !check(.end) else {
-            throw error("Expected a value after '\(key):'", hint: "Write each entry as key: value.", justAfter: colon)
+            throw error(
+                .expectedToken,
+                "Expected a value after '\(key):'",
+                hint: "Write each entry as key: value.",
+                justAfter: colon
+            )
         }
         let value = try parseExpression()
         return RecordEntry(key: key, keyRange: keyToken.range, value: value)
@@ -901,6 +939,7 @@ struct Parser {
                 )
                 if parser.check(.end) {
                     throw Diagnostic(
+                        code: .emptyExpression,
                         message: "Empty interpolation",
                         hint: "Write a name or an expression inside '${...}', or '\\$' for a dollar sign.",
                         range: range,
@@ -910,6 +949,7 @@ struct Parser {
                 let value = try parser.parseExpression()
                 guard parser.check(.end) else {
                     throw parser.error(
+                        .unexpectedToken,
                         "Unexpected \(parser.peek.displayName) in interpolation",
                         hint: "An interpolation holds one expression, as in \"${org.id}\".",
                         at: parser.peek
@@ -931,12 +971,14 @@ struct Parser {
             return Identifier(name, range: token.range)
         case .variable(let name):
             throw error(
+                .expectedToken,
                 "Expected a variable name after '\(keyword)'",
                 hint: "Write the name without '$': \(keyword) \(name) \(rest).",
                 at: peek
             )
         default:
             throw error(
+                .expectedToken,
                 "Expected a variable name after '\(keyword)'",
                 hint: "Write: \(keyword) NAME \(rest).",
                 at: peek
@@ -951,6 +993,7 @@ struct Parser {
         if let value = inRangeNumberValue(text) { return value }
         let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
         throw Diagnostic(
+            code: .numberOutOfRange,
             message: "Number '\(text)' is out of range",
             hint: isInteger
                 ? "Integers run from \(Int.min) to \(Int.max); write a fraction or exponent (1e20) for an inexact floating-point number."
@@ -1008,6 +1051,7 @@ struct Parser {
 
     private func tooDeep(at range: SourceRange) -> Diagnostic {
         Diagnostic(
+            code: .tooDeep,
             message: "Too deeply nested",
             hint: "Nesting is limited to \(maximumNestingDepth) levels; bind inner values with 'let'.",
             range: range,
@@ -1023,8 +1067,9 @@ struct Parser {
     }
 
     /// An error at the empty range right after `token`, where something is missing.
-    private func error(_ message: String, hint: String?, justAfter token: Token) -> Diagnostic {
+    private func error(_ code: ErrorCode, _ message: String, hint: String?, justAfter token: Token) -> Diagnostic {
         Diagnostic(
+            code: code,
             message: message,
             hint: hint,
             range: SourceRange(start: token.range.end, end: token.range.end),
@@ -1034,14 +1079,14 @@ struct Parser {
 
     /// An error at `token`; when `token` is a line break or the end, the error points just
     /// after the last token before it instead, where the missing piece belongs.
-    private func error(_ message: String, hint: String?, at token: Token) -> Diagnostic {
+    private func error(_ code: ErrorCode, _ message: String, hint: String?, at token: Token) -> Diagnostic {
         var range = token.range
         if token.kind == .newline || token.kind == .end,
             let last = tokens[..<index].last(where: { $0.kind != .newline })
         {
             range = SourceRange(start: last.range.end, end: last.range.end)
         }
-        return Diagnostic(message: message, hint: hint, range: range, sourceName: sourceName)
+        return Diagnostic(code: code, message: message, hint: hint, range: range, sourceName: sourceName)
     }
 }
 

@@ -139,7 +139,7 @@ struct DashboardsController: SandboxController {
                 throw GrafanaError.error(.badRequest, "Use folders endpoint for deleting folders.", cause: false)
             }
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
-            state.dashboards.removeAll { $0.orgID == identity.orgID && $0.uid == uid }
+            state.dashboards.remove(id: dashboard.id)
             state.permissions.removeAll { $0.orgID == identity.orgID && $0.resourceUID == uid }
             state.permissionsCustomised.remove("\(identity.orgID)/dashboard/\(uid)")
             for index in state.preferences.indices where state.preferences[index].homeDashboardUID == uid {
@@ -315,7 +315,7 @@ extension SandboxState {
         var modelVersion = model["version"]?.integerValue ?? 0
         var existing: StoredDashboard?
         if requestedID > 0 {
-            guard let byID = dashboards.first(where: { $0.orgID == orgID && $0.id == requestedID }) else {
+            guard let byID = dashboards[id: requestedID], byID.orgID == orgID else {
                 throw DashboardsController.notFound
             }
             if uid.isEmpty { uid = byID.uid }
@@ -337,9 +337,8 @@ extension SandboxState {
         // `getExistingDashboardByTitleAndFolder`: a different dashboard with this title in
         // the same folder is replaced with `overwrite`, refused otherwise (up to 11.x).
         if version.rejectsSameNameInFolder,
-            let sameTitle = dashboards.first(where: {
-                $0.orgID == orgID && $0.folderUID == folderUID && $0.title.lowercased() == title.lowercased()
-                    && $0.id != existing?.id
+            let sameTitle = dashboards.dashboards(titled: title, folderUID: folderUID, orgID: orgID).first(where: {
+                $0.id != existing?.id
             })
         {
             guard request.overwrite else { throw DashboardsController.nameExists }
@@ -350,22 +349,23 @@ extension SandboxState {
 
         let now = Date()
         let slug = GrafanaFormat.slug(title)
-        if let current = existing, let index = dashboards.firstIndex(where: { $0.id == current.id }) {
+        if let current = existing, var updated = dashboards[id: current.id] {
             let newVersion = modelVersion + 1
             model["id"] = .int(current.id)
             model["uid"] = .string(current.uid)
             model["version"] = .int(newVersion)
             model["title"] = .string(title)
-            dashboards[index].title = title
-            dashboards[index].slug = slug
-            dashboards[index].data = JSONValue.object(model).sortedRecursively()
-            dashboards[index].version = newVersion
-            dashboards[index].folderUID = folderUID
-            dashboards[index].tags = Self.tags(of: model)
-            dashboards[index].updated = now
-            dashboards[index].updatedBy = identity.userID
-            dashboards[index].message = request.message
-            return dashboards[index]
+            updated.title = title
+            updated.slug = slug
+            updated.data = JSONValue.object(model).sortedRecursively()
+            updated.version = newVersion
+            updated.folderUID = folderUID
+            updated.tags = Self.tags(of: model)
+            updated.updated = now
+            updated.updatedBy = identity.userID
+            updated.message = request.message
+            dashboards.upsert(updated)
+            return updated
         }
         let id = allocateDashboardID()
         if uid.isEmpty { uid = KeyGenerator.shortUID() }
@@ -390,7 +390,7 @@ extension SandboxState {
             updatedBy: identity.userID,
             message: request.message
         )
-        dashboards.append(stored)
+        dashboards.upsert(stored)
         return stored
     }
 

@@ -13,7 +13,7 @@ extension SandboxState {
     }
 
     func dashboard(uid: String, orgID: Int64) -> StoredDashboard? {
-        dashboards.first { $0.orgID == orgID && $0.uid == uid }
+        dashboards.dashboard(uid: uid, orgID: orgID)
     }
 
     /// The login Grafana shows in `createdBy` / `updatedBy` (`getUserLogin`: "Anonymous"

@@ -8,19 +8,22 @@ import NIOCore
 struct RequestForm: Sendable {
     /// A bind failure; the handler answers it with its own message (`bad request data`,
     /// `Bad request data`, …), as each Grafana handler does.
-    struct Failure: Error {}
+    struct Failure: Error {
+        /// Set when the body was over the limit, which is answered 413 whatever the handler.
+        var tooLarge: RequestBodyTooLarge?
+    }
 
     let object: JSONObject
     /// The whole document, for handlers that bind to `simplejson` / `map[string]any`.
     let document: JSONValue
 
-    /// Reads and parses the body. Bodies above the configured limit are refused as a bind
-    /// failure (inferred: Grafana sets no limit of its own; the closest answer it gives to a
-    /// body it cannot use is the bind error).
+    /// Reads and parses the body. Bodies above the configured limit fail with ``Failure/tooLarge``.
     static func read(_ request: Request, limit: Int) async throws(Failure) -> RequestForm {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            buffer = try await RequestBodyTooLarge.collect(request.body, limit: limit)
+        } catch let error as RequestBodyTooLarge {
+            throw Failure(tooLarge: error)
         } catch {
             throw Failure()
         }
@@ -115,6 +118,7 @@ extension SandboxRequestContext {
         do {
             return try await RequestForm.read(request, limit: limit)
         } catch {
+            if let tooLarge = error.tooLarge { throw tooLarge.grafanaError }
             throw failure
         }
     }

@@ -3,10 +3,7 @@ import Foundation
 /// Go's `time.Time` JSON form (RFC 3339), in UTC as the sandbox keeps time.
 enum GoTime {
     static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        RFC3339.string(from: date)
     }
 
     static func json(_ date: Date) -> JSONValue { .string(format(date)) }

@@ -13,18 +13,20 @@ actor SandboxStore {
     /// Admin of org 1 (Grafana's first-start migration, `pkg/services/sqlstore/sqlstore.go`
     /// `ensureMainOrgAndAdminUser`). With a state file that exists, its contents are loaded.
     init(configuration: SandboxConfiguration) throws {
-        if let path = configuration.stateFile {
-            let persistence = StatePersistence(path: path)
-            self.persistence = persistence
-            if let loaded = try persistence.load() {
-                state = loaded
-                return
-            }
-        } else {
+        // An empty password is refused rather than seeded: it is a mistake (an unset variable,
+        // an empty file), not a choice.
+        guard !configuration.adminPassword.isEmpty else { throw EmptyAdminPassword() }
+        guard let path = configuration.stateFile else {
             persistence = nil
+            state = Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
+            return
         }
-        state = Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
-        try persistence?.save(state)
+        let persistence = StatePersistence(path: path)
+        self.persistence = persistence
+        state =
+            try persistence.load()
+            ?? Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
+        try persistence.start(with: state)
     }
 
     static func seed(adminUser: String, adminPassword: String) -> SandboxState {
@@ -59,15 +61,28 @@ actor SandboxStore {
         try body(state)
     }
 
-    /// Changes the state all-or-nothing and saves it when a state file is configured.
-    /// Bookkeeping writes (last-seen times) pass `persist: false` and ride along with the next save.
+    /// Changes the state all-or-nothing and, when a state file is configured, returns only once
+    /// the change is on disk. Bookkeeping writes (last-seen times) pass `persist: false` and
+    /// ride along with the next persisted write.
+    ///
+    /// The closure works on a copy, which costs little: the large table (dashboards) is a
+    /// persistent trie that shares all but the changed path with the committed state.
     func write<T: Sendable>(persist: Bool = true, _ body: @Sendable (inout SandboxState) throws -> T) throws -> T {
         var copy = state
         let result = try body(&copy)
-        if persist { try persistence?.save(copy) }
+        if let persistence {
+            if persist { try persistence.append(&copy) }
+        } else {
+            _ = copy.dashboards.takeChanges()
+        }
         state = copy
         return result
     }
+}
+
+/// ``SandboxConfiguration/adminPassword`` is empty.
+public struct EmptyAdminPassword: Error, CustomStringConvertible {
+    public var description: String { "The sandbox administrator's password is empty." }
 }
 
 extension SandboxState {

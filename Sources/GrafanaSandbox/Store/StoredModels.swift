@@ -223,7 +223,7 @@ struct SandboxState: Codable, Sendable {
     var memberships: [StoredMembership] = []
     var apiKeys: [StoredAPIKey] = []
     var folders: [StoredFolder] = []
-    var dashboards: [StoredDashboard] = []
+    var dashboards = DashboardTable()
     var dataSources: [StoredDataSource] = []
     var teams: [StoredTeam] = []
     var teamMembers: [StoredTeamMember] = []
