@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "gfs", targets: ["gfs"]),
+        .library(name: "GFSValue", targets: ["GFSValue"]),
         .library(name: "GFSLanguage", targets: ["GFSLanguage"]),
         .library(name: "GrafanaAPI", targets: ["GrafanaAPI"]),
         .library(name: "GrafanaSandbox", targets: ["GrafanaSandbox"]),
@@ -30,21 +31,32 @@ let package = Package(
         // its responses from their types.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        // Named explicitly (it already comes with Hummingbird and NIO) for the sandbox's
-        // persistent hash tries, which make its copy-on-write state cheap to copy.
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The one value tree keeps key order in an `OrderedDictionary`; the sandbox's
+        // persistent hash tries make its copy-on-write state cheap to copy.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // MD5 and SHA-256 for the sandbox's stored hashes.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // The language: lexer, parser, AST, diagnostics, values, evaluator.
+        // The one value tree (`Value`, `Record`) and the one JSON syntax (reader, writer,
+        // Codable encoder and decoder) shared by the language, the client and the sandbox.
+        .target(
+            name: "GFSValue",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
+
+        // The language: lexer, parser, AST, diagnostics, evaluator; re-exports `GFSValue`.
         // Knows nothing of HTTP; reaches the world only through `CommandHost`.
-        .target(name: "GFSLanguage", swiftSettings: swiftSettings),
+        .target(name: "GFSLanguage", dependencies: ["GFSValue"], swiftSettings: swiftSettings),
 
         // A typed client for the Grafana HTTP API.
         .target(
             name: "GrafanaAPI",
             dependencies: [
+                "GFSValue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +72,8 @@ let package = Package(
         .target(
             name: "GrafanaSandbox",
             dependencies: [
+                "GFSValue",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HashTreeCollections", package: "swift-collections"),
@@ -128,6 +142,11 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "GFSValueTests",
+            dependencies: ["GFSValue", "GrafanaAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GFSLanguageTests",
             dependencies: ["GFSLanguage", "GFSTestSupport"],
             // Golden files are read from the source tree (and re-recorded there), not bundled.
@@ -146,6 +165,7 @@ let package = Package(
             name: "GrafanaSandboxTests",
             dependencies: [
                 "GrafanaSandbox",
+                "GFSValue",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,6 +198,7 @@ let package = Package(
             name: "GrafanaAPITests",
             dependencies: [
                 "GrafanaAPI",
+                "GFSValue",
                 "GrafanaSandbox",
                 // A canned HTTP(S) server for the live transport and TLS tests.
                 "HTTPTestSupport",

@@ -103,7 +103,7 @@ struct CommandArguments: Sendable {
         switch value {
         case .null: nil
         case .string(let text): text
-        case .int, .double, .bool: value.description
+        case .int, .double, .bigNumber, .bool: value.description
         case .list, .record: nil
         }
     }

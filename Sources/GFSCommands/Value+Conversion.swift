@@ -1,19 +1,11 @@
-import Foundation
 import GFSLanguage
 
 // Conversions between the language's values and the client's models, for the commands.
 
 extension Value {
-    /// A Codable model as a value, through its JSON.
+    /// A Codable model as a value, built directly by the shared `ValueEncoder` (no JSON text).
     init(encoding model: some Encodable) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(model), let value = try? Value(json: String(decoding: data, as: UTF8.self))
-        else {
-            self = .null
-            return
-        }
-        self = value
+        self = (try? ValueEncoder().encode(model)) ?? .null
     }
 
     /// The record's field, if this is a record.

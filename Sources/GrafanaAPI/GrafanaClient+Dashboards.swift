@@ -1,4 +1,5 @@
 public import Foundation
+public import GFSValue
 
 extension GrafanaClient {
     /// `POST /api/dashboards/db`: creates or updates a dashboard from its JSON model.
@@ -19,17 +20,35 @@ extension GrafanaClient {
         async throws -> WriteOutcome<SavedDashboard>
     {
         let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
-        var members = [
-            OrderedJSON.Member(
-                key: "dashboard",
-                value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
-            )
-        ]
-        if let folderUID { members.append(.init(key: "folderUid", value: .string(folderUID))) }
-        if let message { members.append(.init(key: "message", value: .string(message))) }
-        members.append(.init(key: "overwrite", value: .bool(overwrite)))
+        return try await saveDashboard(
+            model: try Self.jsonObject(dashboard, what: "dashboard", call: request.call),
+            folderUID: folderUID,
+            overwrite: overwrite,
+            message: message
+        )
+    }
+
+    /// `POST /api/dashboards/db` with a model the caller already holds as a value (a record),
+    /// so it is written once into the body and never read back from text.
+    public func saveDashboard(
+        model: Value,
+        folderUID: String? = nil,
+        overwrite: Bool = false,
+        message: String? = nil
+    )
+        async throws -> WriteOutcome<SavedDashboard>
+    {
+        let request = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
+        guard case .record = model else {
+            throw GrafanaError.invalidRequest("The dashboard must be a JSON object", call: request.call)
+        }
+        var body = Record()
+        body["dashboard"] = model
+        if let folderUID { body["folderUid"] = .string(folderUID) }
+        if let message { body["message"] = .string(message) }
+        body["overwrite"] = .bool(overwrite)
         var send = request
-        send.body = OrderedJSON.object(members).serialized
+        send.body = Data(Value.record(body).jsonBytes())
         return try await performWrite(send, as: SavedDashboard.self)
     }
 
@@ -41,52 +60,72 @@ extension GrafanaClient {
         overwrite: Bool = false
     ) async throws -> WriteOutcome<ImportedDashboard> {
         let request = APIRequest("import dashboard", .post, ["api", "dashboards", "import"])
-        var members = [
-            OrderedJSON.Member(
-                key: "dashboard",
-                value: try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
-            )
-        ]
-        if let folderUID { members.append(.init(key: "folderUid", value: .string(folderUID))) }
-        let inputValues: [OrderedJSON] = inputs.map { input in
-            var fields: [OrderedJSON.Member] = [
-                .init(key: "name", value: .string(input.name)), .init(key: "type", value: .string(input.type)),
-            ]
-            if let plugin = input.pluginId { fields.append(.init(key: "pluginId", value: .string(plugin))) }
-            fields.append(.init(key: "value", value: .string(input.value)))
-            return .object(fields)
-        }
-        members.append(.init(key: "inputs", value: .array(inputValues)))
-        members.append(.init(key: "overwrite", value: .bool(overwrite)))
+        var body = Record()
+        body["dashboard"] = try Self.jsonObject(dashboard, what: "dashboard", call: request.call)
+        if let folderUID { body["folderUid"] = .string(folderUID) }
+        body["inputs"] = .list(
+            inputs.map { input in
+                var fields: Record = ["name": .string(input.name), "type": .string(input.type)]
+                if let plugin = input.pluginId { fields["pluginId"] = .string(plugin) }
+                fields["value"] = .string(input.value)
+                return .record(fields)
+            }
+        )
+        body["overwrite"] = .bool(overwrite)
         var send = request
-        send.body = OrderedJSON.object(members).serialized
+        send.body = Data(Value.record(body).jsonBytes())
         return try await performWrite(send, as: ImportedDashboard.self)
     }
 
-    /// `GET /api/dashboards/uid/:uid`: the model (raw, order kept) and its metadata.
+    /// `GET /api/dashboards/uid/:uid`: the model (key order kept) and its metadata.
+    ///
+    /// The answer is read once by the shared JSON reader; `meta` is decoded from that tree
+    /// and `dashboard` written back from it, so the model is not parsed twice.
     public func dashboard(uid: String) async throws -> DashboardDocument {
         let request = APIRequest("get dashboard", .get, ["api", "dashboards", "uid", uid])
         let response = try await perform(request)
-        struct Envelope: Decodable { var meta: DashboardMeta }
-        let meta = try decode(Envelope.self, from: response, call: request.call).meta
-        let model: Data?
+        let answer: Record
         do {
-            model = try OrderedJSON.memberBytes("dashboard", in: response.body)
-        } catch {
+            guard case .record(let record) = try Value(jsonUTF8: response.body) else {
+                throw GrafanaError.invalidResponse(
+                    "Unexpected response: the body is not a JSON object",
+                    call: request.call,
+                    status: response.status
+                )
+            }
+            answer = record
+        } catch let error as JSONSyntaxError {
             throw GrafanaError.invalidResponse(
-                "Unexpected response: \(error)",
+                "Unexpected response: the body is not JSON (\(error))",
                 call: request.call,
                 status: response.status
             )
         }
-        guard let model else {
+        guard let model = answer["dashboard"] else {
             throw GrafanaError.invalidResponse(
                 "Unexpected response: missing field 'dashboard'",
                 call: request.call,
                 status: response.status
             )
         }
-        return DashboardDocument(dashboard: model, meta: meta)
+        guard let metaValue = answer["meta"] else {
+            throw GrafanaError.invalidResponse(
+                "Unexpected response: missing field 'meta'",
+                call: request.call,
+                status: response.status
+            )
+        }
+        let meta: DashboardMeta
+        do {
+            meta = try ValueDecoder().decode(DashboardMeta.self, from: metaValue)
+        } catch let error as DecodingError {
+            throw GrafanaError.invalidResponse(
+                "Unexpected response: \(Self.summary(of: error, body: response.body, under: "meta"))",
+                call: request.call,
+                status: response.status
+            )
+        }
+        return DashboardDocument(model: model, meta: meta)
     }
 
     /// The dashboard with `uid`, or nil if there is none (404).
@@ -112,14 +151,14 @@ extension GrafanaClient {
     }
 
     /// Parses a caller's document, which must be a JSON object.
-    static func jsonObject(_ data: Data, what: String, call: GrafanaError.Call) throws(GrafanaError) -> OrderedJSON {
-        let value: OrderedJSON
+    static func jsonObject(_ data: Data, what: String, call: GrafanaError.Call) throws(GrafanaError) -> Value {
+        let value: Value
         do {
-            value = try OrderedJSON.parse(data)
+            value = try Value(jsonUTF8: data)
         } catch {
             throw .invalidRequest("The \(what) is not valid JSON: \(error)", call: call)
         }
-        guard case .object = value else {
+        guard case .record = value else {
             throw .invalidRequest("The \(what) must be a JSON object", call: call)
         }
         return value

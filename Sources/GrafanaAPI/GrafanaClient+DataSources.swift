@@ -1,4 +1,5 @@
 public import Foundation
+import GFSValue
 
 extension GrafanaClient {
     /// `POST /api/datasources` from a raw JSON body (`AddDataSourceCommand`: `name`, `type`,
@@ -8,7 +9,7 @@ extension GrafanaClient {
     /// blanked in dry-run output.
     public func createDataSource(_ body: Data) async throws -> WriteOutcome<SavedDataSource> {
         var request = APIRequest("create data source", .post, ["api", "datasources"])
-        request.body = try Self.jsonObject(body, what: "data source", call: request.call).serialized
+        request.body = Data(try Self.jsonObject(body, what: "data source", call: request.call).jsonBytes())
         return try await performWrite(request, as: SavedDataSource.self)
     }
 
@@ -48,7 +49,7 @@ extension GrafanaClient {
     /// `PUT /api/datasources/uid/:uid` from a raw JSON body (`UpdateDataSourceCommand`).
     public func updateDataSource(uid: String, body: Data) async throws -> WriteOutcome<SavedDataSource> {
         var request = APIRequest("update data source", .put, ["api", "datasources", "uid", uid])
-        request.body = try Self.jsonObject(body, what: "data source", call: request.call).serialized
+        request.body = Data(try Self.jsonObject(body, what: "data source", call: request.call).jsonBytes())
         return try await performWrite(request, as: SavedDataSource.self)
     }
 

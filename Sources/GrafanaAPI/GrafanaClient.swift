@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 public import Logging
 
 /// A typed client for the Grafana HTTP API.
@@ -222,12 +223,12 @@ extension GrafanaClient {
         }
     }
 
-    /// Encodes a body with sorted keys, so the bytes are the same on every run.
+    /// Encodes a body with sorted keys, so the bytes are the same on every run. The model goes
+    /// to a `Value` directly and out through the shared writer.
     static func jsonBody(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain structs of strings, numbers and booleans cannot fail.
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let tree = (try? ValueEncoder().encode(value)) ?? .record(Record())
+        return Data(tree.jsonBytes(options: JSONWritingOptions(sortsKeys: true)))
     }
 
     /// A connection failure in words. What it says depends on how far the exchange got: before
@@ -309,9 +310,12 @@ extension GrafanaClient {
         )
     }
 
-    private static func summary(of error: DecodingError, body: Data) -> String {
+    /// What is wrong with a body, by the decoding error's field path (below `under`, when the
+    /// decoded part was one member of the body).
+    static func summary(of error: DecodingError, body: Data, under prefix: String? = nil) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            let names = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return ((prefix.map { [$0] } ?? []) + names).joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):

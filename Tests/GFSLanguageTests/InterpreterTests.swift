@@ -104,6 +104,30 @@ import Testing
         #expect(outcome.diagnostics.first?.message == "Too many nested 'source' statements")
     }
 
+    /// A number beyond `Int` and `Double` from Grafana prints and compares as written, and
+    /// arithmetic on it is a clear error rather than a silent rounding.
+    @Test func bigNumbersPrintAndCompareButRefuseArithmetic() async throws {
+        let host = RecordingHost()
+        let big = try Value(json: #"{"id": 123456789012345678901234567890}"#)
+        host.willReturn(big, for: "org show")
+        host.willReturn(big, for: "org show")
+        let interpreter = Interpreter(host: host)
+        let fine = await interpreter.run(
+            SourceFile(
+                name: "big.gfs",
+                text: "let org = (org show a)\necho $org.id\nassert $org.id == (org show a).id\n"
+            )
+        )
+        #expect(fine.status == .success)
+        #expect(host.standardOutput == "123456789012345678901234567890\n")
+
+        let sum = await interpreter.runLine("echo ($org.id + 1)", number: 1)
+        #expect(sum.status == .failed)
+        let diagnostic = try #require(sum.diagnostics.first)
+        #expect(diagnostic.message == "Number 123456789012345678901234567890 is too large for arithmetic")
+        #expect(diagnostic.range.start.column == 6)
+    }
+
     @Test func exitStopsEverythingWithItsCode() async {
         let host = RecordingHost()
         host.addFile("inner.gfs", text: "exit 4\n")

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Testing
 
 @testable import GrafanaAPI
@@ -333,7 +334,7 @@ import Testing
                 #"{"folderUid":"f1","id":1,"slug":"production-overview","status":"success","uid":"cIBgcSjkk","url":"/d/cIBgcSjkk/production-overview","version":2}"#
         )
         let model = Data(
-            #"{ "title": "Production Overview", "uid": "cIBgcSjkk", "panels": [], "schemaVersion": 39, "a": 1.50 }"#
+            #"{ "title": "Production Overview", "uid": "cIBgcSjkk", "panels": [], "schemaVersion": 39, "a": 1.50, "big": 1e400 }"#
                 .utf8
         )
         let saved = try await makeClient(transport).saveDashboard(
@@ -347,11 +348,27 @@ import Testing
         #expect(request.path == "/api/dashboards/db")
         #expect(
             request.bodyText
-                == #"{"dashboard":{"title":"Production Overview","uid":"cIBgcSjkk","panels":[],"schemaVersion":39,"a":1.50},"folderUid":"f1","message":"from gfs","overwrite":true}"#
+                == #"{"dashboard":{"title":"Production Overview","uid":"cIBgcSjkk","panels":[],"schemaVersion":39,"a":1.5,"big":1e400},"folderUid":"f1","message":"from gfs","overwrite":true}"#
         )
         #expect(saved.uid == "cIBgcSjkk")
         #expect(saved.slug == "production-overview")
         #expect(saved.version == 2)
+    }
+
+    @Test func saveDashboardTakesAModelAlreadyParsed() async throws {
+        let transport = RecordingTransport(
+            status: 200,
+            body: #"{"id":1,"uid":"u","status":"success","url":"/d/u/x","version":1,"slug":"x"}"#
+        )
+        let client = makeClient(transport)
+        _ = try await client.saveDashboard(model: ["title": "x", "panels": [["id": 1]]], folderUID: "f")
+        #expect(
+            transport.last?.bodyText
+                == #"{"dashboard":{"title":"x","panels":[{"id":1}]},"folderUid":"f","overwrite":false}"#
+        )
+        let notRecord = await #expect(throws: GrafanaError.self) { try await client.saveDashboard(model: [1, 2]) }
+        #expect(notRecord?.message == "The dashboard must be a JSON object")
+        #expect(transport.requests.count == 1)
     }
 
     @Test func saveDashboardDefaultsToNoOverwrite() async throws {
@@ -405,9 +422,25 @@ import Testing
             String(decoding: document.dashboard, as: UTF8.self)
                 == #"{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]}"#
         )
+        #expect(
+            document.model
+                == (try Value(json: #"{"uid":"u1","title":"T","id":7,"version":3,"panels":[{"b":1,"a":2}]}"#))
+        )
         #expect(document.meta.slug == "t")
         #expect(document.meta.version == 3)
         #expect(document.meta.folderTitle == "General")
+    }
+
+    @Test func getDashboardReportsAMissingMemberOrABadMeta() async throws {
+        let noMeta = RecordingTransport(status: 200, body: #"{"dashboard":{"uid":"u1"}}"#)
+        let missing = await #expect(throws: GrafanaError.self) { try await makeClient(noMeta).dashboard(uid: "u1") }
+        #expect(missing?.message == "Unexpected response: missing field 'meta'")
+        let badMeta = RecordingTransport(status: 200, body: #"{"dashboard":{"uid":"u1"},"meta":{"version":"three"}}"#)
+        let mismatch = await #expect(throws: GrafanaError.self) { try await makeClient(badMeta).dashboard(uid: "u1") }
+        #expect(mismatch?.message == "Unexpected response: field 'meta.version' has an unexpected type")
+        let notJSON = RecordingTransport(status: 200, body: "<html>")
+        let html = await #expect(throws: GrafanaError.self) { try await makeClient(notJSON).dashboard(uid: "u1") }
+        #expect(html?.message.hasPrefix("Unexpected response: the body is not JSON") == true)
     }
 
     @Test func deleteDashboard() async throws {

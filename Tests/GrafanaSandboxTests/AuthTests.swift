@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import HTTPTypes
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import HTTPTypes
 import Testing
 
@@ -57,7 +58,7 @@ import Testing
             request += Array("0\r\n\r\n".utf8)
             let seen = try await rawExchange(port: port, request)
             #expect(seen.statusLine.hasPrefix("HTTP/1.1 413 "))
-            let answer = try JSONParser.parse(seen.body)
+            let answer = try Value(jsonUTF8: seen.body)
             #expect(answer["size"] == 3000)
             #expect(answer["limit"] == 1024)
         }
@@ -79,7 +80,7 @@ import Testing
             let path = "/api/search?query=" + String(repeating: "q", count: 5000)
             let seen = try await rawExchange(port: port, rawRequest("GET", path))
             #expect(seen.statusLine == "HTTP/1.1 414 URI Too Long")
-            let answer = try JSONParser.parse(seen.body)
+            let answer = try Value(jsonUTF8: seen.body)
             #expect(answer["message"] == .string("URL too long: \(path.utf8.count) bytes, the limit is 4096 bytes"))
         }
     }
@@ -90,7 +91,7 @@ import Testing
             let filler = "X-Filler: " + String(repeating: "f", count: 5000)
             let seen = try await rawExchange(port: port, rawRequest("GET", "/api/org", extraHeaders: [filler]))
             #expect(seen.statusLine == "HTTP/1.1 431 Request Header Fields Too Large")
-            let answer = try JSONParser.parse(seen.body)
+            let answer = try Value(jsonUTF8: seen.body)
             #expect(answer["limit"] == 4096)
             #expect((answer["size"]?.integerValue ?? 0) > 5000)
             // Within the limit, the same request is answered.

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import HTTPTypes
 import Testing
 
@@ -56,14 +57,14 @@ import Testing
 }
 
 /// The JSON type of a value, for shape comparisons.
-func kind(_ value: JSONValue?) -> String {
+func kind(_ value: Value?) -> String {
     switch value {
     case nil: "absent"
     case .null?: "null"
     case .bool?: "boolean"
-    case .int?, .double?: "number"
+    case .int?, .double?, .bigNumber?: "number"
     case .string?: "string"
-    case .array?: "array"
-    case .object?: "object"
+    case .list?: "array"
+    case .record?: "object"
     }
 }

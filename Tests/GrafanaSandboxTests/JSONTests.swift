@@ -1,31 +1,33 @@
 import Foundation
+import GFSValue
 import Testing
 
 @testable import GrafanaSandbox
 
-/// The sandbox's JSON writer against Go's `encoding/json`, and its parser against bad input.
+/// The shared JSON writer with the sandbox's Go options against Go's `encoding/json`, and the
+/// reader with Grafana's request-binding options against bad input.
 @Suite struct JSONTests {
     @Test(arguments: [
         (1.0, "1"), (1.5, "1.5"), (-0.25, "-0.25"), (1e21, "1e+21"), (1e20, "100000000000000000000"),
         (1.234e-7, "1.234e-7"), (0.000001, "0.000001"), (123456789.125, "123456789.125"), (1e-7, "1e-7"),
     ])
     func floatsAreWrittenAsGoWritesThem(value: Double, expected: String) {
-        #expect(JSONValue.double(value).encoded() == expected)
+        #expect(Value.double(value).encoded() == expected)
     }
 
     @Test func stringsAreEscapedAsGoEscapesThem() {
-        let value: JSONValue = .string("a\"b\\c\n\t<>&\u{01}\u{2028}é😀")
+        let value: Value = .string("a\"b\\c\n\t<>&\u{01}\u{2028}é😀")
         #expect(value.encoded() == #""a\"b\\c\n\t\u003c\u003e\u0026\u0001\u2028é😀""#)
     }
 
     @Test func mapsAreSortedStructsKeepTheirOrder() {
-        #expect(JSONValue.map([("z", 1), ("a", 2), ("B", 3)]).encoded() == #"{"B":3,"a":2,"z":1}"#)
-        let ordered: JSONValue = ["z": 1, "a": 2]
+        #expect(Value.map([("z", 1), ("a", 2), ("B", 3)]).encoded() == #"{"B":3,"a":2,"z":1}"#)
+        let ordered: Value = ["z": 1, "a": 2]
         #expect(ordered.encoded() == #"{"z":1,"a":2}"#)
     }
 
     @Test func indentedFormMatchesMarshalIndent() {
-        let value: JSONValue = ["database": "ok", "list": [1, [] as JSONValue], "empty": [:] as JSONValue]
+        let value: Value = ["database": "ok", "list": [1, [] as Value], "empty": [:] as Value]
         #expect(
             value.encodedIndented()
                 == "{\n  \"database\": \"ok\",\n  \"list\": [\n    1,\n    []\n  ],\n  \"empty\": {}\n}"
@@ -33,7 +35,7 @@ import Testing
     }
 
     @Test func parserKeepsOrderIntegersAndLastDuplicate() throws {
-        let value = try JSONParser.parse(#"{"b":1,"a":2.0,"b":3,"c":[true,null,"\u00e9"]}"#)
+        let value = try Value(json: #"{"b":1,"a":2.0,"b":3,"c":[true,null,"\u00e9"]}"#, options: .goDecoder)
         #expect(value.objectValue?.keys == ["b", "a", "c"])
         #expect(value["b"] == .int(3))
         #expect(value["a"] == .double(2.0))
@@ -42,16 +44,23 @@ import Testing
 
     @Test(arguments: ["", "{", "[1,]", "{\"a\"1}", "[01]", "1.", "-", "\"\\x\"", "tru", "\"\u{01}\"", "{\"a\":1,}"])
     func parserRejectsMalformedDocuments(text: String) {
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }
+        #expect(throws: JSONSyntaxError.self) { try Value(json: text, options: .goDecoder) }
     }
 
     @Test func parserRefusesDeepNesting() {
-        let deep =
-            String(repeating: "[", count: JSONParser.maximumDepth + 1)
-            + String(repeating: "]", count: JSONParser.maximumDepth + 1)
-        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(deep) }
+        let limit = JSONReadingOptions.goDecoder.maximumDepth
+        let deep = String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)
+        #expect(throws: JSONSyntaxError.self) { try Value(json: deep, options: .goDecoder) }
         let fine = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect((try? JSONParser.parse(fine)) != nil)
+        #expect((try? Value(json: fine, options: .goDecoder)) != nil)
+    }
+
+    /// Grafana's `web.Bind` decodes one value with `json.Decoder` and leaves the rest unread;
+    /// invalid UTF-8 in a string becomes U+FFFD as in Go.
+    @Test func requestBodiesAreReadAsGoDecoderReadsThem() throws {
+        #expect(try Value(json: #"{"a":1} trailing"#, options: .goDecoder) == ["a": 1])
+        let bytes: [UInt8] = Array(#"{"name":"a"#.utf8) + [0xFF] + Array(#""}"#.utf8)
+        #expect(try Value(jsonUTF8: bytes, options: .goDecoder) == ["name": "a\u{FFFD}"])
     }
 
     @Test func versionsParseAndCompare() throws {

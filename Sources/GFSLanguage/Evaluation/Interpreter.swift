@@ -745,6 +745,20 @@ extension Interpreter {
         default: break
         }
         let rhs = try await evaluate(right, in: context)
+        // A number beyond `Int` and `Double` is kept only as its text: it can be printed,
+        // sent back and compared with `==`, but computing with it would silently round.
+        if op != .equal && op != .notEqual {
+            for case let .bigNumber(text) in [lhs, rhs] {
+                throw failure(
+                    .numberOutOfRange,
+                    "Number \(text) is too large for arithmetic",
+                    hint:
+                        "Numbers beyond 64-bit integers and doubles are kept as written; they can be printed and compared with '==', not computed with.",
+                    at: whole.range,
+                    in: context
+                )
+            }
+        }
         switch op {
         case .and, .or:
             preconditionFailure("handled above")

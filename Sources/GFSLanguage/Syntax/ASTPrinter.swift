@@ -118,6 +118,7 @@ public enum ASTPrinter {
         case .bool(let bool): bool ? "true" : "false"
         case .int(let int): String(int)
         case .double(let double): String(double)
+        case .bigNumber(let text): text
         case .string(let string): quoted(string)
         case .list(let values): form("list", values.map(print))
         case .record(let record): form("record", record.map { "(\($0.key) \(print($0.value)))" })

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 
 extension TransportRequest: CustomStringConvertible, CustomReflectable {
     /// `POST http://localhost:3000/api/orgs`: no headers, no body, so no secrets.
@@ -55,38 +56,36 @@ extension TransportRequest: CustomStringConvertible, CustomReflectable {
     static let secretKeys: Set<String> = ["password", "basicauthpassword", "key", "token", "securejsondata"]
 
     static func redactedBody(_ body: Data) -> String {
-        guard let document = try? OrderedJSON.parse(body) else {
+        guard let document = try? Value(jsonUTF8: body) else {
             // Bodies are built by the client as JSON; anything else is not shown at all.
             return "***"
         }
-        return String(decoding: redact(document).serialized, as: UTF8.self)
+        return redact(document).compactJSON
     }
 
-    private static func redact(_ value: OrderedJSON) -> OrderedJSON {
+    private static func redact(_ value: Value) -> Value {
         switch value {
-        case .object(let members):
-            return .object(
-                members.map { member in
-                    if secretKeys.contains(member.key.lowercased()) {
-                        return .init(key: member.key, value: blank(member.value))
-                    }
-                    return .init(key: member.key, value: redact(member.value))
-                }
-            )
-        case .array(let items):
-            return .array(items.map(redact))
+        case .record(var record):
+            for (key, member) in record {
+                record[key] = secretKeys.contains(key.lowercased()) ? blank(member) : redact(member)
+            }
+            return .record(record)
+        case .list(let items):
+            return .list(items.map(redact))
         default:
             return value
         }
     }
 
     /// Replaces every leaf value with `"***"`, keeping the keys (`secureJsonData.password`).
-    private static func blank(_ value: OrderedJSON) -> OrderedJSON {
+    private static func blank(_ value: Value) -> Value {
         switch value {
-        case .object(let members): .object(members.map { .init(key: $0.key, value: blank($0.value)) })
-        case .array(let items): .array(items.map(blank))
-        case .null: .null
-        default: .string("***")
+        case .record(var record):
+            for (key, member) in record { record[key] = blank(member) }
+            return .record(record)
+        case .list(let items): return .list(items.map(blank))
+        case .null: return .null
+        default: return .string("***")
         }
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import GFSValue
 
 /// `POST /api/dashboards/db` answer: `{"folderUid","id","slug","status","uid","url","version"}`.
 ///
@@ -21,12 +22,23 @@ public struct SavedDashboard: Sendable, Hashable, Codable {
     public var folderUid: String?
 }
 
-/// `GET /api/dashboards/uid/:uid` answer: the dashboard model as raw JSON, and its metadata.
+/// `GET /api/dashboards/uid/:uid` answer: the dashboard model, and its metadata.
 public struct DashboardDocument: Sendable, Hashable {
-    /// The `dashboard` member, byte for byte as the server sent it (key order kept).
+    /// The `dashboard` member as compact JSON, key order, integers and big numbers as the
+    /// server sent them.
     public var dashboard: Data
+    /// The `dashboard` member as the shared value tree, already parsed: callers that look
+    /// inside the model need not read `dashboard` again.
+    public var model: Value
     /// The metadata: folder, permissions, version, provisioning.
     public var meta: DashboardMeta
+
+    /// A document from the parsed model; `dashboard` is written from it.
+    public init(model: Value, meta: DashboardMeta) {
+        self.model = model
+        self.meta = meta
+        dashboard = Data(model.jsonBytes())
+    }
 }
 
 /// `DashboardMeta`, the fields gfs uses; others are ignored.

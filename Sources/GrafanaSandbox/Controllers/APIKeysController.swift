@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Legacy API keys, `/api/auth/keys` (`pkg/api/apikey.go`), whose fate depends on the emulated
@@ -30,9 +31,9 @@ struct APIKeysController: SandboxController {
         }
         return SandboxResponse.json(
             .ok,
-            .array(
+            .list(
                 keys.map { key in
-                    .object([
+                    .record([
                         "id": .int(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
                         "expiration": GoTime.json(key.expires), "lastUsedAt": GoTime.json(key.lastUsed),
                     ])
@@ -88,7 +89,7 @@ struct APIKeysController: SandboxController {
         // `dtos.NewApiKeyResult{id, name, key}`.
         return SandboxResponse.json(
             .ok,
-            .object(["id": .int(id), "name": .string(name), "key": .string(clientSecret)])
+            .record(["id": .int(id), "name": .string(name), "key": .string(clientSecret)])
         )
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Server-admin user management, `/api/admin/users…` (`pkg/api/admin_users.go`; permissions
@@ -81,7 +82,7 @@ struct AdminUsersController: SandboxController {
             return user.id
         }
         // `user.AdminCreateUserResponse{id, message}` (11.4 spec `AdminCreateUserResponse`).
-        return SandboxResponse.json(.ok, .object(["id": .int(id), "message": "User created"]))
+        return SandboxResponse.json(.ok, .record(["id": .int(id), "message": "User created"]))
     }
 
     /// `AdminUpdateUserPassword`: binds `{password}` (required).

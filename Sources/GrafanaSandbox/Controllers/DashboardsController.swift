@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Dashboards: `POST /api/dashboards/db`, `GET/DELETE /api/dashboards/uid/:uid`,
@@ -57,7 +58,7 @@ struct DashboardsController: SandboxController {
 
     /// What a save asks for, bound from `dashboards.SaveDashboardCommand`.
     struct SaveRequest: Sendable {
-        var dashboard: JSONObject
+        var dashboard: Record
         var folderUID: String
         var overwrite: Bool
         var message: String
@@ -103,8 +104,8 @@ struct DashboardsController: SandboxController {
         return SandboxResponse.json(.ok, saveAnswer(saved))
     }
 
-    private func saveAnswer(_ saved: StoredDashboard) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
+    private func saveAnswer(_ saved: StoredDashboard) -> Value {
+        var pairs: [(String, Value)] = [
             ("status", "success"), ("slug", .string(saved.slug)), ("version", .int(saved.version)),
             ("id", .int(saved.id)), ("uid", .string(saved.uid)), ("url", .string("/d/\(saved.uid)/\(saved.slug)")),
         ]
@@ -122,7 +123,7 @@ struct DashboardsController: SandboxController {
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
             return SandboxResponse.json(
                 .ok,
-                .object([
+                .record([
                     "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
                 ])
             )
@@ -147,7 +148,7 @@ struct DashboardsController: SandboxController {
             }
             return dashboard
         }
-        var pairs: [(String, JSONValue)] = [
+        var pairs: [(String, Value)] = [
             ("title", .string(deleted.title)), ("message", .string("Dashboard \(deleted.title) deleted")),
         ]
         pairs.append(
@@ -167,7 +168,7 @@ struct DashboardsController: SandboxController {
         let (template, inputs, overwrite, folderUID, pluginID) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
             let inputs = try form.array("inputs") { value throws(RequestForm.Failure) -> ImportInput in
-                guard case .object(let object) = value else { throw RequestForm.Failure() }
+                guard case .record(let object) = value else { throw RequestForm.Failure() }
                 func text(_ key: String) throws(RequestForm.Failure) -> String {
                     switch object[key] {
                     case nil, .null?: return ""
@@ -208,7 +209,7 @@ struct DashboardsController: SandboxController {
         // `dashboardimport.ImportDashboardResponse`.
         return SandboxResponse.json(
             .ok,
-            .object([
+            .record([
                 "uid": .string(saved.uid), "pluginId": "", "title": .string(saved.title), "imported": true,
                 "importedUri": .string("db/\(saved.slug)"), "importedUrl": .string("/d/\(saved.uid)/\(saved.slug)"),
                 "slug": .string(saved.slug), "dashboardId": .int(saved.id), "folderId": .int(folderID),
@@ -230,10 +231,10 @@ struct ImportInput: Sendable {
 /// `DashTemplateEvaluator`: resolves `__inputs` against the request's inputs and substitutes
 /// `${NAME}` in every string of the dashboard.
 struct DashboardTemplate {
-    var template: JSONObject
+    var template: Record
     var inputs: [ImportInput]
 
-    func evaluate() throws -> JSONObject {
+    func evaluate() throws -> Record {
         var variables: [String: String] = [:]
         for declared in template["__inputs"]?.arrayValue ?? [] {
             let name = declared["name"]?.stringValue ?? ""
@@ -249,19 +250,19 @@ struct DashboardTemplate {
             }
             variables["${\(name)}"] = input.value
         }
-        var result = JSONObject()
-        for entry in template.entries where entry.key != "__inputs" {
+        var result = Record()
+        for entry in template where entry.key != "__inputs" {
             result[entry.key] = substitute(entry.value, variables)
         }
         return result
     }
 
-    private func substitute(_ value: JSONValue, _ variables: [String: String]) -> JSONValue {
+    private func substitute(_ value: Value, _ variables: [String: String]) -> Value {
         switch value {
         case .string(let text): .string(replace(text, variables))
-        case .array(let items): .array(items.map { substitute($0, variables) })
-        case .object(let object):
-            .object(JSONObject(object.entries.map { ($0.key, substitute($0.value, variables)) }))
+        case .list(let items): .list(items.map { substitute($0, variables) })
+        case .record(let object):
+            .record(Record(object.map { ($0.key, substitute($0.value, variables)) }))
         default: value
         }
     }
@@ -357,7 +358,7 @@ extension SandboxState {
             model["title"] = .string(title)
             updated.title = title
             updated.slug = slug
-            updated.data = JSONValue.object(model).sortedRecursively()
+            updated.data = Value.record(model).sortedRecursively()
             updated.version = newVersion
             updated.folderUID = folderUID
             updated.tags = Self.tags(of: model)
@@ -379,7 +380,7 @@ extension SandboxState {
             orgID: orgID,
             title: title,
             slug: slug,
-            data: JSONValue.object(model).sortedRecursively(),
+            data: Value.record(model).sortedRecursively(),
             version: 1,
             folderUID: folderUID,
             pluginID: request.pluginID,
@@ -394,18 +395,18 @@ extension SandboxState {
         return stored
     }
 
-    static func tags(of model: JSONObject) -> [String] {
+    static func tags(of model: Record) -> [String] {
         (model["tags"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
 
     /// `dtos.DashboardMeta` as `GetDashboard` fills it.
-    func dashboardMeta(_ dashboard: StoredDashboard, role: OrgRole) -> JSONValue {
+    func dashboardMeta(_ dashboard: StoredDashboard, role: OrgRole) -> Value {
         let folder = dashboard.folderUID.flatMap { self.folder(uid: $0, orgID: dashboard.orgID) }
         let canEdit = role.includes(.editor)
-        let annotations: JSONValue = .object([
+        let annotations: Value = .record([
             "canAdd": .bool(canEdit), "canEdit": .bool(canEdit), "canDelete": .bool(canEdit),
         ])
-        return .object([
+        return .record([
             "type": "db", "canSave": .bool(canEdit), "canEdit": .bool(canEdit),
             "canAdmin": .bool(role.includes(.admin)),
             "canStar": true, "canDelete": .bool(canEdit), "slug": .string(dashboard.slug),
@@ -415,7 +416,7 @@ extension SandboxState {
             "version": .int(dashboard.version), "hasAcl": false, "isFolder": false, "folderId": .int(folder?.id ?? 0),
             "folderUid": .string(folder?.uid ?? ""), "folderTitle": .string(folder?.title ?? "General"),
             "folderUrl": .string(folder.map(folderURL) ?? ""), "provisioned": false, "provisionedExternalId": "",
-            "annotationsPermissions": .object(["dashboard": annotations, "organization": annotations]),
+            "annotationsPermissions": .record(["dashboard": annotations, "organization": annotations]),
             "publicDashboardEnabled": false,
         ])
     }

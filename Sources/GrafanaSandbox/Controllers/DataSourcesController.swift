@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Data sources, `/api/datasources…` by id, uid and name as Grafana 11's routes allow
@@ -37,7 +38,7 @@ struct DataSourcesController: SandboxController {
             state.dataSources.filter { $0.orgID == identity.orgID }
                 .sorted { $0.name.lowercased() < $1.name.lowercased() }.map(Self.listItemJSON)
         }
-        return SandboxResponse.json(.ok, .array(items))
+        return SandboxResponse.json(.ok, .list(items))
     }
 
     /// `AddDataSource`: binds `AddDataSourceCommand` (`name`, `type`, `access` required);
@@ -86,7 +87,7 @@ struct DataSourcesController: SandboxController {
                 basicAuthUser: fields.basicAuthUser,
                 withCredentials: fields.withCredentials,
                 isDefault: fields.isDefault || isFirst,
-                jsonData: fields.jsonData ?? .object(JSONObject()),
+                jsonData: fields.jsonData ?? .record(Record()),
                 secureJsonFields: fields.secureFieldNames,
                 version: 1,
                 readOnly: false,
@@ -95,7 +96,7 @@ struct DataSourcesController: SandboxController {
             )
             if dataSource.isDefault { state.clearDefault(orgID: orgID) }
             state.dataSources.append(dataSource)
-            return JSONValue.map([
+            return Value.map([
                 ("datasource", Self.dataSourceJSON(dataSource)), ("id", .int(id)), ("message", "Datasource added"),
                 ("name", .string(dataSource.name)),
             ])
@@ -131,7 +132,7 @@ struct DataSourcesController: SandboxController {
             else {
                 throw Self.notFound
             }
-            return SandboxResponse.json(.ok, .object(["id": .int(dataSource.id)]))
+            return SandboxResponse.json(.ok, .record(["id": .int(dataSource.id)]))
         }
     }
 
@@ -205,13 +206,13 @@ struct DataSourcesController: SandboxController {
             updated.basicAuthUser = fields.basicAuthUser
             updated.withCredentials = fields.withCredentials
             updated.isDefault = fields.isDefault
-            updated.jsonData = fields.jsonData ?? .object(JSONObject())
+            updated.jsonData = fields.jsonData ?? .record(Record())
             updated.secureJsonFields = Array(Set(current.secureJsonFields + fields.secureFieldNames)).sorted()
             updated.version = current.version + 1
             updated.updated = Date()
             if updated.isDefault { state.clearDefault(orgID: identity.orgID) }
             state.dataSources[index] = updated
-            return JSONValue.map([
+            return Value.map([
                 ("datasource", Self.dataSourceJSON(updated)), ("id", .int(updated.id)),
                 ("message", "Datasource updated"),
                 ("name", .string(updated.name)),
@@ -268,8 +269,8 @@ struct DataSourcesController: SandboxController {
     }
 
     /// `dtos.DataSource`.
-    static func dataSourceJSON(_ dataSource: StoredDataSource) -> JSONValue {
-        .object([
+    static func dataSourceJSON(_ dataSource: StoredDataSource) -> Value {
+        .record([
             "id": .int(dataSource.id), "uid": .string(dataSource.uid), "orgId": .int(dataSource.orgID),
             "name": .string(dataSource.name), "type": .string(dataSource.type),
             "typeLogoUrl": .string(logoURL(dataSource.type)), "access": .string(dataSource.access),
@@ -277,14 +278,14 @@ struct DataSourcesController: SandboxController {
             "basicAuth": .bool(dataSource.basicAuth), "basicAuthUser": .string(dataSource.basicAuthUser),
             "withCredentials": .bool(dataSource.withCredentials), "isDefault": .bool(dataSource.isDefault),
             "jsonData": dataSource.jsonData,
-            "secureJsonFields": .object(JSONObject(dataSource.secureJsonFields.sorted().map { ($0, true) })),
+            "secureJsonFields": .record(Record(dataSource.secureJsonFields.sorted().map { ($0, true) })),
             "version": .int(dataSource.version), "readOnly": .bool(dataSource.readOnly),
         ])
     }
 
     /// `dtos.DataSourceListItemDTO`.
-    static func listItemJSON(_ dataSource: StoredDataSource) -> JSONValue {
-        .object([
+    static func listItemJSON(_ dataSource: StoredDataSource) -> Value {
+        .record([
             "id": .int(dataSource.id), "uid": .string(dataSource.uid), "orgId": .int(dataSource.orgID),
             "name": .string(dataSource.name), "type": .string(dataSource.type),
             "typeName": .string(typeName(dataSource.type)),
@@ -320,7 +321,7 @@ struct DataSourceFields: Sendable {
     var withCredentials = false
     var isDefault = false
     var uid = ""
-    var jsonData: JSONValue?
+    var jsonData: Value?
     var secureFieldNames: [String] = []
 
     init(form: RequestForm, requireIdentity: Bool) throws {
@@ -337,10 +338,10 @@ struct DataSourceFields: Sendable {
             fields.withCredentials = try form.bool("withCredentials") ?? false
             fields.isDefault = try form.bool("isDefault") ?? false
             fields.uid = try form.string("uid") ?? ""
-            fields.jsonData = try form.objectValue("jsonData").map { JSONValue.object($0).sortedRecursively() }
+            fields.jsonData = try form.objectValue("jsonData").map { Value.record($0).sortedRecursively() }
             // `secureJsonData map[string]string`: values must be strings; only names are kept.
             if let secure = try form.objectValue("secureJsonData") {
-                for entry in secure.entries {
+                for entry in secure {
                     switch entry.value {
                     case .string, .null: fields.secureFieldNames.append(entry.key)
                     default: throw RequestForm.Failure()

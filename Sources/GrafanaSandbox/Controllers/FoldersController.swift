@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Folders, `/api/folders…` (`pkg/api/folder.go`; errors from `pkg/api/apierrors/folder.go`
@@ -55,13 +56,13 @@ struct FoldersController: SandboxController {
         let slice = hits.dropFirst((page - 1) * limit).prefix(limit)
         return SandboxResponse.json(
             .ok,
-            .array(
+            .list(
                 slice.map { folder in
-                    var object: JSONObject = [
+                    var object: Record = [
                         "id": .int(folder.id), "uid": .string(folder.uid), "title": .string(folder.title),
                     ]
                     if let parentUID = folder.parentUID, !parentUID.isEmpty { object["parentUid"] = .string(parentUID) }
-                    return .object(object)
+                    return .record(object)
                 }
             )
         )

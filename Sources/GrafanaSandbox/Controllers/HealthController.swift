@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Health and version: `GET /api/health` (no auth) and `GET /api/frontend/settings`.
@@ -29,7 +30,7 @@ struct HealthController: SandboxController {
     /// no-store` (fixture `health.11.5.0-pre.json`, byte-exact).
     private func health() -> Response {
         let version = environment.version
-        let body: JSONValue = .object([
+        let body: Value = .record([
             "database": "ok", "version": .string(version.description), "commit": .string(version.commitShort),
         ])
         var response = SandboxResponse.raw(
@@ -44,9 +45,9 @@ struct HealthController: SandboxController {
     /// The `buildInfo` part of `dtos.FrontendSettingsDTO` (fixture
     /// `frontend-settings.buildInfo.11.6.2.json`); the rest of Grafana's very large settings
     /// object is UI configuration the sandbox does not emulate.
-    private func frontendSettings() -> JSONValue {
+    private func frontendSettings() -> Value {
         let version = environment.version
-        let buildInfo: JSONValue = .object([
+        let buildInfo: Value = .record([
             "hideVersion": false,
             "version": .string(version.description),
             "versionString": .string("Grafana v\(version) (\(version.commitShort))"),
@@ -58,6 +59,6 @@ struct HealthController: SandboxController {
             "hasUpdate": false,
             "env": "production",
         ])
-        return .object(["buildInfo": buildInfo])
+        return .record(["buildInfo": buildInfo])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Users of an org: `/api/orgs/:orgId/users…` and `/api/org/users…` (`pkg/api/org_users.go`).
@@ -41,14 +42,14 @@ struct OrgUsersController: SandboxController {
         let query = request.query("query").lowercased()
         let limit = request.queryInt("limit")
         let rows = await environment.store.read { state in
-            state.orgMembers(identity.orgID, query: query).map { pair -> JSONValue in
-                .object([
+            state.orgMembers(identity.orgID, query: query).map { pair -> Value in
+                .record([
                     "userId": .int(pair.user.id), "login": .string(pair.user.login),
                     "avatarUrl": .string(GrafanaFormat.avatarURL(pair.user.email)),
                 ])
             }
         }
-        return SandboxResponse.json(.ok, .array(limit > 0 ? Array(rows.prefix(limit)) : rows))
+        return SandboxResponse.json(.ok, .list(limit > 0 ? Array(rows.prefix(limit)) : rows))
     }
 
     @Sendable func addInOrg(_ request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -96,7 +97,7 @@ struct OrgUsersController: SandboxController {
         let rows = await environment.store.read { state in
             state.orgMembers(orgID, query: query).map { state.orgUserJSON($0.membership, $0.user) }
         }
-        return SandboxResponse.json(.ok, .array(limit > 0 ? Array(rows.prefix(limit)) : rows))
+        return SandboxResponse.json(.ok, .list(limit > 0 ? Array(rows.prefix(limit)) : rows))
     }
 
     /// `addOrgUserHelper`: binds `{loginOrEmail, role}` (both required); role validity, then the

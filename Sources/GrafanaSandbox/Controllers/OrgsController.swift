@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Organizations: `/api/orgs…` (server admin) and `/api/org` (current org), `pkg/api/org.go`;
@@ -63,7 +64,7 @@ struct OrgsController: SandboxController {
             }.sorted { $0.name < $1.name }
         }
         let slice = orgs.dropFirst((page - 1) * perPage).prefix(perPage)
-        return SandboxResponse.json(.ok, .array(slice.map { .object(["id": .int($0.id), "name": .string($0.name)]) }))
+        return SandboxResponse.json(.ok, .list(slice.map { .record(["id": .int($0.id), "name": .string($0.name)]) }))
     }
 
     @Sendable func getByID(_ request: Request, context: SandboxRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Folder and dashboard permissions in the legacy ACL shape, `GET/POST
@@ -56,12 +57,12 @@ struct PermissionsController: SandboxController {
     /// `GetDashboardPermissionList` / `GetFolderPermissionList`: `[]DashboardACLInfoDTO`.
     /// Resources start with Grafana's defaults: the creator as Admin, Editor Edit, Viewer View.
     private func list(_ resource: StoredPermission.Resource, uid: String, identity: Identity) async throws -> Response {
-        let body = try await environment.store.read { state -> JSONValue in
+        let body = try await environment.store.read { state -> Value in
             guard let target = state.permissionTarget(resource, uid: uid, orgID: identity.orgID) else {
                 throw notFound(resource)
             }
             let entries = state.permissions(resource, uid: uid, orgID: identity.orgID, target: target)
-            return .array(entries.map { state.aclJSON($0, target: target) })
+            return .list(entries.map { state.aclJSON($0, target: target) })
         }
         return SandboxResponse.json(.ok, body)
     }
@@ -79,7 +80,7 @@ struct PermissionsController: SandboxController {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let items = try bind(.badRequestData) { () throws(RequestForm.Failure) -> [Item] in
             try form.array("items") { value throws(RequestForm.Failure) -> Item in
-                guard case .object(let object) = value else { throw RequestForm.Failure() }
+                guard case .record(let object) = value else { throw RequestForm.Failure() }
                 let item = RequestForm(object: object, document: value)
                 var role: OrgRole?
                 if let text = try item.string("role") {
@@ -250,10 +251,10 @@ extension SandboxState {
     }
 
     /// `dashboards.DashboardACLInfoDTO`.
-    func aclJSON(_ entry: StoredPermission, target: PermissionTarget) -> JSONValue {
+    func aclJSON(_ entry: StoredPermission, target: PermissionTarget) -> Value {
         let user = entry.userID.flatMap { self.user($0) }
         let team = entry.teamID.flatMap { self.team($0, orgID: entry.orgID) }
-        var object: JSONObject = [
+        var object: Record = [
             "dashboardId": .int(target.isFolder ? 0 : target.id), "folderUid": .string(target.folderUID),
             "created": GoTime.json(entry.created), "updated": GoTime.json(entry.updated),
             "userId": .int(entry.userID ?? 0), "userLogin": .string(user?.login ?? ""),
@@ -273,6 +274,6 @@ extension SandboxState {
         object["isFolder"] = .bool(target.isFolder)
         object["url"] = .string(target.url)
         object["inherited"] = false
-        return .object(object)
+        return .record(object)
     }
 }

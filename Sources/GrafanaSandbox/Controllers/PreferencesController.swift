@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Preferences of the signed-in user, the current org and teams (`pkg/api/preferences.go`,
@@ -64,12 +65,12 @@ struct PreferencesController: SandboxController {
     }
 
     private func get(_ owner: Owner) async throws -> Response {
-        let body = await environment.store.read { state -> JSONValue in
+        let body = await environment.store.read { state -> Value in
             let stored = state.preferences.first {
                 $0.orgID == owner.orgID && $0.userID == owner.userID && $0.teamID == owner.teamID
             }
-            var spec = JSONObject()
-            guard let stored else { return .object(spec) }
+            var spec = Record()
+            guard let stored else { return .record(spec) }
             // Order of `preferences.Spec`; a home dashboard that no longer exists is left out.
             if !stored.homeDashboardUID.isEmpty,
                 state.dashboard(uid: stored.homeDashboardUID, orgID: owner.orgID) != nil
@@ -80,7 +81,7 @@ struct PreferencesController: SandboxController {
             if !stored.weekStart.isEmpty { spec["weekStart"] = .string(stored.weekStart) }
             if !stored.theme.isEmpty { spec["theme"] = .string(stored.theme) }
             if !stored.language.isEmpty { spec["language"] = .string(stored.language) }
-            return .object(spec)
+            return .record(spec)
         }
         return SandboxResponse.json(.ok, body)
     }

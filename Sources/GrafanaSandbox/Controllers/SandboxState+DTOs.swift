@@ -1,14 +1,15 @@
 import Foundation
+import GFSValue
 
 // Response bodies shared by several controllers, built from the stored rows in the field
 // order of Grafana's Go DTO structs (struct-backed bodies keep field order on the wire).
 
 extension SandboxState {
     /// `org.OrgDetailsDTO`: `{id, name, address{address1, address2, city, zipCode, state, country}}`.
-    func orgDetailsJSON(_ org: StoredOrg) -> JSONValue {
-        .object([
+    func orgDetailsJSON(_ org: StoredOrg) -> Value {
+        .record([
             "id": .int(org.id), "name": .string(org.name),
-            "address": .object([
+            "address": .record([
                 "address1": .string(org.address1), "address2": .string(org.address2), "city": .string(org.city),
                 "zipCode": .string(org.zipCode), "state": .string(org.state), "country": .string(org.country),
             ]),
@@ -18,8 +19,8 @@ extension SandboxState {
     /// `user.UserProfileDTO` (`pkg/services/user/model.go`), as `getUserUserProfile` fills it:
     /// `authLabels` is `[]` for local users; `accessControl` only with `?accesscontrol=true`
     /// (omitted here, as `omitempty` drops it).
-    func userProfileJSON(_ user: StoredUser) -> JSONValue {
-        .object([
+    func userProfileJSON(_ user: StoredUser) -> Value {
+        .record([
             "id": .int(user.id), "uid": .string(user.uid), "email": .string(user.email), "name": .string(user.name),
             "login": .string(user.login), "theme": .string(user.theme), "orgId": .int(user.currentOrgID),
             "isGrafanaAdmin": .bool(user.isServerAdmin), "isDisabled": .bool(user.isDisabled), "isExternal": false,
@@ -30,13 +31,13 @@ extension SandboxState {
     }
 
     /// `org.UserOrgDTO`: `{orgId, name, role}`, sorted by org name as the org store returns them.
-    func userOrgsJSON(userID: Int64) -> JSONValue {
+    func userOrgsJSON(userID: Int64) -> Value {
         let rows = memberships.filter { $0.userID == userID }.compactMap { membership in
             org(membership.orgID).map { (org: $0, role: membership.role) }
         }.sorted { $0.org.name < $1.org.name }
-        return .array(
+        return .list(
             rows.map {
-                .object(["orgId": .int($0.org.id), "name": .string($0.org.name), "role": .string($0.role.rawValue)])
+                .record(["orgId": .int($0.org.id), "name": .string($0.org.name), "role": .string($0.role.rawValue)])
             }
         )
     }
@@ -49,8 +50,8 @@ extension SandboxState {
 
     /// `org.OrgUserDTO` (`pkg/services/org/model.go`); `authLabels` is a nil slice (`null`)
     /// for local users.
-    func orgUserJSON(_ membership: StoredMembership, _ user: StoredUser) -> JSONValue {
-        .object([
+    func orgUserJSON(_ membership: StoredMembership, _ user: StoredUser) -> Value {
+        .record([
             "orgId": .int(membership.orgID), "userId": .int(user.id), "email": .string(user.email),
             "name": .string(user.name), "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)),
             "login": .string(user.login),

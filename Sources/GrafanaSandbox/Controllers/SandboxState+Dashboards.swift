@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 
 // Dashboard and folder rules shared by the dashboard, folder, search and permission
 // controllers (Grafana keeps both in its `dashboard` table).
@@ -48,9 +49,9 @@ extension SandboxState {
     }
 
     /// `dtos.Folder` as `hs.newToFolderDto` fills it for a caller with full rights.
-    func folderJSON(_ folder: StoredFolder, role: OrgRole) -> JSONValue {
+    func folderJSON(_ folder: StoredFolder, role: OrgRole) -> Value {
         let canEdit = role.includes(.editor)
-        var object: JSONObject = [
+        var object: Record = [
             "id": .int(folder.id), "uid": .string(folder.uid), "orgId": .int(folder.orgID),
             "title": .string(folder.title), "url": .string(folderURL(folder)), "hasAcl": false,
             "canSave": .bool(canEdit), "canEdit": .bool(canEdit), "canAdmin": .bool(role.includes(.admin)),
@@ -61,9 +62,9 @@ extension SandboxState {
         // `parentUid` and `parents` are `omitempty`: only nested folders carry them.
         if let parent = folder.parentUID, !parent.isEmpty {
             object["parentUid"] = .string(parent)
-            object["parents"] = .array(ancestors(of: folder).map { folderJSON($0, role: role) })
+            object["parents"] = .list(ancestors(of: folder).map { folderJSON($0, role: role) })
         }
-        return .object(object)
+        return .record(object)
     }
 
     func folderURL(_ folder: StoredFolder) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// `GET /api/search` (`pkg/api/search.go`, `pkg/services/search`): folders and dashboards of
@@ -56,18 +57,18 @@ struct SearchController: SandboxController {
             return SandboxResponse.json(.ok, [])
         }
         let hits = await environment.store.read { state in state.searchHits(orgID: identity.orgID, filters: filters) }
-        return SandboxResponse.json(.ok, .array(hits))
+        return SandboxResponse.json(.ok, .list(hits))
     }
 }
 
 extension SandboxState {
     /// `model.Hit` rows: folders first, then dashboards, each by case-insensitive title
     /// (`model.HitList.Less`), unless `sort=alpha-desc` asks otherwise.
-    func searchHits(orgID: Int64, filters: SearchController.Filters) -> [JSONValue] {
+    func searchHits(orgID: Int64, filters: SearchController.Filters) -> [Value] {
         // Stars are not modelled, so `starred=true` matches nothing.
         if filters.starred { return [] }
         let query = filters.query.lowercased()
-        var rows: [(isFolder: Bool, title: String, hit: JSONValue)] = []
+        var rows: [(isFolder: Bool, title: String, hit: Value)] = []
 
         let wantFolders = filters.type.isEmpty || filters.type == "dash-folder"
         let wantDashboards = filters.type.isEmpty || filters.type == "dash-db"
@@ -80,7 +81,7 @@ extension SandboxState {
                 let parent = folder.parentUID.flatMap { self.folder(uid: $0, orgID: orgID) }
                 if !filters.folderUIDs.isEmpty && !filters.folderUIDs.contains(parent?.uid ?? "") { continue }
                 if !filters.folderIDs.isEmpty && !filters.folderIDs.contains(parent?.id ?? 0) { continue }
-                var hit: JSONObject = [
+                var hit: Record = [
                     "id": .int(folder.id), "uid": .string(folder.uid), "title": .string(folder.title),
                     "uri": .string("db/\(GrafanaFormat.slug(folder.title))"), "url": .string(folderURL(folder)),
                     "slug": "",
@@ -89,7 +90,7 @@ extension SandboxState {
                 if let parent { addFolderFields(&hit, parent) }
                 hit["sortMeta"] = 0
                 hit["isDeleted"] = false
-                rows.append((true, folder.title, .object(hit)))
+                rows.append((true, folder.title, .record(hit)))
             }
         }
         if wantDashboards {
@@ -102,15 +103,15 @@ extension SandboxState {
                 // `folderUIDs` / `folderIds`: "" and 0 mean the root (General) folder.
                 if !filters.folderUIDs.isEmpty && !filters.folderUIDs.contains(folder?.uid ?? "") { continue }
                 if !filters.folderIDs.isEmpty && !filters.folderIDs.contains(folder?.id ?? 0) { continue }
-                var hit: JSONObject = [
+                var hit: Record = [
                     "id": .int(dashboard.id), "uid": .string(dashboard.uid), "title": .string(dashboard.title),
                     "uri": .string("db/\(dashboard.slug)"), "url": .string(dashboardURL(dashboard)), "slug": "",
-                    "type": "dash-db", "tags": .array(dashboard.tags.sorted().map { .string($0) }), "isStarred": false,
+                    "type": "dash-db", "tags": .list(dashboard.tags.sorted().map { .string($0) }), "isStarred": false,
                 ]
                 if let folder { addFolderFields(&hit, folder) }
                 hit["sortMeta"] = 0
                 hit["isDeleted"] = false
-                rows.append((false, dashboard.title, .object(hit)))
+                rows.append((false, dashboard.title, .record(hit)))
             }
         }
         if filters.sort == "alpha-desc" {
@@ -127,7 +128,7 @@ extension SandboxState {
     }
 
     /// `folderId`, `folderUid`, `folderTitle`, `folderUrl` are `omitempty`: root items lack them.
-    private func addFolderFields(_ hit: inout JSONObject, _ folder: StoredFolder) {
+    private func addFolderFields(_ hit: inout Record, _ folder: StoredFolder) {
         hit["folderId"] = .int(folder.id)
         hit["folderUid"] = .string(folder.uid)
         hit["folderTitle"] = .string(folder.title)

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Service accounts and their tokens, `/api/serviceaccounts…`
@@ -129,7 +130,7 @@ struct ServiceAccountsController: SandboxController {
         let query = request.query("query").lowercased()
         let onlyDisabled = request.queryBool("disabled")
         let onlyExpired = request.queryBool("expiredTokens")
-        let body = await environment.store.read { state -> JSONValue in
+        let body = await environment.store.read { state -> Value in
             let now = Date()
             let all = state.serviceAccounts(in: identity.orgID).filter { account in
                 (query.isEmpty || account.name.lowercased().contains(query)
@@ -141,8 +142,8 @@ struct ServiceAccountsController: SandboxController {
                         })
             }
             let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
-            return .object([
-                "totalCount": .int(all.count), "serviceAccounts": .array(slice.map(state.serviceAccountJSON)),
+            return .record([
+                "totalCount": .int(all.count), "serviceAccounts": .list(slice.map(state.serviceAccountJSON)),
                 "page": .int(page), "perPage": .int(perPage),
             ])
         }
@@ -180,7 +181,7 @@ struct ServiceAccountsController: SandboxController {
         }
         let role = parsedRole
         let orgID = identity.orgID
-        let body = try await environment.store.write { state -> JSONValue in
+        let body = try await environment.store.write { state -> Value in
             guard let account = state.serviceAccount(id, in: orgID), let index = state.userIndex(account.id) else {
                 throw Self.notFound
             }
@@ -237,7 +238,7 @@ struct ServiceAccountsController: SandboxController {
         }
         return SandboxResponse.json(
             .ok,
-            .array(
+            .list(
                 tokens.map { token in
                     let hasExpired = token.expires.map { $0 <= now } ?? false
                     var seconds = 0.0
@@ -245,7 +246,7 @@ struct ServiceAccountsController: SandboxController {
                     if let expires = token.expires, !hasExpired, expires < now.addingTimeInterval(7 * 86_400) {
                         seconds = expires.timeIntervalSince(now)
                     }
-                    return .object([
+                    return .record([
                         "id": .int(token.id), "name": .string(token.name), "created": GoTime.json(token.created),
                         "lastUsedAt": GoTime.json(token.lastUsed), "expiration": GoTime.json(token.expires),
                         "secondsUntilExpiration": .double(seconds), "hasExpired": .bool(hasExpired),
@@ -291,7 +292,7 @@ struct ServiceAccountsController: SandboxController {
         }
         return SandboxResponse.json(
             .ok,
-            .object(["id": .int(tokenID), "name": .string(name), "key": .string(clientSecret)])
+            .record(["id": .int(tokenID), "name": .string(name), "key": .string(clientSecret)])
         )
     }
 
@@ -334,8 +335,8 @@ extension SandboxState {
     private func tokenCount(_ accountID: Int64) -> Int { apiKeys.filter { $0.serviceAccountID == accountID }.count }
 
     /// `serviceaccounts.ServiceAccountDTO`.
-    func serviceAccountJSON(_ account: StoredUser) -> JSONValue {
-        .object([
+    func serviceAccountJSON(_ account: StoredUser) -> Value {
+        .record([
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "role": .string(role(of: account.id, in: account.currentOrgID)?.rawValue ?? "None"),
@@ -346,8 +347,8 @@ extension SandboxState {
     }
 
     /// `serviceaccounts.ServiceAccountProfileDTO`.
-    func serviceAccountProfileJSON(_ account: StoredUser) -> JSONValue {
-        .object([
+    func serviceAccountProfileJSON(_ account: StoredUser) -> Value {
+        .record([
             "id": .int(account.id), "name": .string(account.name), "login": .string(account.login),
             "orgId": .int(account.currentOrgID), "isDisabled": .bool(account.isDisabled),
             "createdAt": GoTime.json(account.created), "updatedAt": GoTime.json(account.updated),

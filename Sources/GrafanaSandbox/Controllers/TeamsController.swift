@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Teams and members, `/api/teams…` (`pkg/services/team/teamapi/team.go`, `team_members.go`;
@@ -66,14 +67,14 @@ struct TeamsController: SandboxController {
         let page = max(request.queryInt("page"), 1)
         let query = request.query("query").lowercased()
         let name = request.query("name")
-        let body = await environment.store.read { state -> JSONValue in
+        let body = await environment.store.read { state -> Value in
             let matching = state.teams.filter { team in
                 team.orgID == identity.orgID && (query.isEmpty || team.name.lowercased().contains(query))
                     && (name.isEmpty || team.name == name)
             }.sorted { $0.name.lowercased() < $1.name.lowercased() }
             let slice = matching.dropFirst((page - 1) * perPage).prefix(perPage)
-            return .object([
-                "totalCount": .int(matching.count), "teams": .array(slice.map(state.teamJSON)), "page": .int(page),
+            return .record([
+                "totalCount": .int(matching.count), "teams": .list(slice.map(state.teamJSON)), "page": .int(page),
                 "perPage": .int(perPage),
             ])
         }
@@ -130,11 +131,11 @@ struct TeamsController: SandboxController {
     @Sendable func members(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.teamsPermissionsRead)
         let teamID = try context.int64Parameter("teamId", orAnswer: Self.invalidTeamID)
-        let rows = await environment.store.read { state -> [JSONValue] in
+        let rows = await environment.store.read { state -> [Value] in
             guard let team = state.team(teamID, orgID: identity.orgID) else { return [] }
             return state.teamMembers.filter { $0.teamID == teamID }.compactMap { member in
                 guard let user = state.user(member.userID) else { return nil }
-                return .object([
+                return .record([
                     "orgId": .int(team.orgID), "teamId": .int(team.id), "teamUID": .string(team.uid),
                     "userId": .int(user.id), "auth_module": "", "email": .string(user.email),
                     "name": .string(user.name), "login": .string(user.login),
@@ -143,7 +144,7 @@ struct TeamsController: SandboxController {
                 ])
             }
         }
-        return SandboxResponse.json(.ok, .array(rows))
+        return SandboxResponse.json(.ok, .list(rows))
     }
 
     /// `addTeamMember`: binds `{userId (required), permission}`; an existing member is 400.
@@ -202,14 +203,14 @@ extension SandboxState {
         teams.first { $0.id == id && $0.orgID == orgID }
     }
 
-    func teamsJSON(of userID: Int64, orgID: Int64) -> JSONValue {
+    func teamsJSON(of userID: Int64, orgID: Int64) -> Value {
         let ids = Set(teamMembers.filter { $0.userID == userID && $0.orgID == orgID }.map(\.teamID))
-        return .array(teams.filter { ids.contains($0.id) }.sorted { $0.name < $1.name }.map(teamJSON))
+        return .list(teams.filter { ids.contains($0.id) }.sorted { $0.name < $1.name }.map(teamJSON))
     }
 
     /// `team.TeamDTO`.
-    func teamJSON(_ team: StoredTeam) -> JSONValue {
-        .object([
+    func teamJSON(_ team: StoredTeam) -> Value {
+        .record([
             "id": .int(team.id), "uid": .string(team.uid), "orgId": .int(team.orgID), "name": .string(team.name),
             "email": .string(team.email),
             "avatarUrl": .string(GrafanaFormat.avatarURL(email: team.email, orName: team.name)),

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// The signed-in user: `/api/user`, `/api/user/orgs`, `/api/user/using/:id`,
@@ -50,7 +51,7 @@ struct UserController: SandboxController {
                 // `user.UserProfileDTO{IsGrafanaAdmin, OrgID, UID, Name, Email, Login}`, other fields zero.
                 return SandboxResponse.json(
                     .ok,
-                    .object([
+                    .record([
                         "id": 0, "uid": .string(uid), "email": "", "name": .string(account?.name ?? identity.login),
                         "login": .string(account?.login ?? identity.login), "theme": "", "orgId": .int(identity.orgID),
                         "isGrafanaAdmin": false, "isDisabled": false, "isExternal": false, "isExternallySynced": false,

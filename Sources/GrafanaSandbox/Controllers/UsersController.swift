@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Hummingbird
 
 /// Users across the server, `/api/users…` (`pkg/api/user.go`; `users:read` / `users:write`,
@@ -21,7 +22,7 @@ struct UsersController: SandboxController {
 
     /// `searchUser`: `perpage` (default 1000), `page` (below 1 becomes 1), `query` matching
     /// login, email or name; people only.
-    private func search(_ request: Request) async -> (hits: [JSONValue], total: Int, page: Int, perPage: Int) {
+    private func search(_ request: Request) async -> (hits: [Value], total: Int, page: Int, perPage: Int) {
         let perPage = request.queryInt("perpage") > 0 ? request.queryInt("perpage") : 1000
         let page = max(request.queryInt("page"), 1)
         let query = request.query("query").lowercased()
@@ -31,9 +32,9 @@ struct UsersController: SandboxController {
                     && (query.isEmpty
                         || [user.login, user.email, user.name].contains { $0.lowercased().contains(query) })
             }.sorted { $0.login < $1.login }
-            let hits = matching.dropFirst((page - 1) * perPage).prefix(perPage).map { user -> JSONValue in
+            let hits = matching.dropFirst((page - 1) * perPage).prefix(perPage).map { user -> Value in
                 // `user.UserSearchHitDTO`.
-                .object([
+                .record([
                     "id": .int(user.id), "uid": .string(user.uid), "name": .string(user.name),
                     "login": .string(user.login), "email": .string(user.email),
                     "avatarUrl": .string(GrafanaFormat.avatarURL(user.email)), "isAdmin": .bool(user.isServerAdmin),
@@ -48,7 +49,7 @@ struct UsersController: SandboxController {
     /// `SearchUsers`: the bare array.
     @Sendable func list(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         try await context.require(.usersRead, scope: .global)
-        return SandboxResponse.json(.ok, .array(await search(request).hits))
+        return SandboxResponse.json(.ok, .list(await search(request).hits))
     }
 
     /// `SearchUsersWithPaging`: `{totalCount, users, page, perPage}`.
@@ -57,8 +58,8 @@ struct UsersController: SandboxController {
         let result = await search(request)
         return SandboxResponse.json(
             .ok,
-            .object([
-                "totalCount": .int(result.total), "users": .array(result.hits), "page": .int(result.page),
+            .record([
+                "totalCount": .int(result.total), "users": .list(result.hits), "page": .int(result.page),
                 "perPage": .int(result.perPage),
             ])
         )
@@ -72,7 +73,7 @@ struct UsersController: SandboxController {
             guard let user = state.user(loginOrEmail: loginOrEmail) else { throw AdminUsersController.userNotFound }
             return SandboxResponse.json(
                 .ok,
-                .object([
+                .record([
                     "id": .int(user.id), "uid": "", "email": .string(user.email), "name": .string(user.name),
                     "login": .string(user.login), "theme": .string(user.theme), "orgId": .int(user.currentOrgID),
                     "isGrafanaAdmin": .bool(user.isServerAdmin), "isDisabled": false, "isExternal": false,

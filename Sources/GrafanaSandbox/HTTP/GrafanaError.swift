@@ -1,3 +1,4 @@
+import GFSValue
 import Hummingbird
 
 /// An error answer, rendered with the exact envelope of the Grafana helper that produces it.
@@ -7,11 +8,11 @@ import Hummingbird
 /// Grafana code it follows.
 struct GrafanaError: Error, HTTPResponseError {
     let status: HTTPResponse.Status
-    let body: JSONValue
+    let body: Value
     /// Middleware answers go through `web.Context.JSON`, a `json.Encoder` that appends `\n`.
     let trailingNewline: Bool
 
-    init(status: HTTPResponse.Status, body: JSONValue, trailingNewline: Bool = false) {
+    init(status: HTTPResponse.Status, body: Value, trailingNewline: Bool = false) {
         self.status = status
         self.body = body
         self.trailingNewline = trailingNewline
@@ -28,7 +29,7 @@ extension GrafanaError {
     /// `response.Error(status, message, err)` (`pkg/api/response/response.go`): `{"message"}`,
     /// plus `"traceID":""` with sorted keys when the Go code passes a non-nil `err`.
     static func error(_ status: HTTPResponse.Status, _ message: String, cause: Bool) -> GrafanaError {
-        var pairs: [(String, JSONValue)] = [("message", .string(message))]
+        var pairs: [(String, Value)] = [("message", .string(message))]
         if cause { pairs.append(("traceID", "")) }
         return GrafanaError(status: status, body: .map(pairs))
     }

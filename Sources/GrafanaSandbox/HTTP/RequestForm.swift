@@ -1,3 +1,4 @@
+import GFSValue
 import Hummingbird
 import NIOCore
 
@@ -13,9 +14,9 @@ struct RequestForm: Sendable {
         var tooLarge: RequestBodyTooLarge?
     }
 
-    let object: JSONObject
+    let object: Record
     /// The whole document, for handlers that bind to `simplejson` / `map[string]any`.
-    let document: JSONValue
+    let document: Value
 
     /// Reads and parses the body. Bodies above the configured limit fail with ``Failure/tooLarge``.
     static func read(_ request: Request, limit: Int) async throws(Failure) -> RequestForm {
@@ -30,22 +31,25 @@ struct RequestForm: Sendable {
         let bytes = Array(buffer.readableBytesView)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             // `json.Decoder.Decode` returns io.EOF, which `Bind` ignores.
-            return RequestForm(object: JSONObject(), document: .null)
+            return RequestForm(object: Record(), document: .null)
         }
-        guard let document = try? JSONParser.parse(bytes) else { throw Failure() }
+        guard let document = try? Value(jsonUTF8: bytes, options: .goDecoder) else { throw Failure() }
         switch document {
-        case .object(let object): return RequestForm(object: object, document: document)
+        case .record(let object): return RequestForm(object: object, document: document)
         // `null` decodes into a struct as a no-op.
-        case .null: return RequestForm(object: JSONObject(), document: document)
+        case .null: return RequestForm(object: Record(), document: document)
         default: throw Failure()
         }
     }
 
     /// The raw value of a field, matched as Go matches JSON keys to struct fields.
-    func value(_ key: String) -> JSONValue? {
+    func value(_ key: String) -> Value? {
         if let exact = object[key] { return exact }
         let lowered = key.lowercased()
-        return object.entries.last { $0.key.lowercased() == lowered }?.value
+        // The last matching key wins, as Go assigns each key of the object in turn.
+        var found: Value?
+        for entry in object where entry.key.lowercased() == lowered { found = entry.value }
+        return found
     }
 
     /// A `string` field: absent or `null` is `nil`, anything but a string is a bind error.
@@ -61,7 +65,7 @@ struct RequestForm: Sendable {
     func int(_ key: String) throws(Failure) -> Int64? {
         switch value(key) {
         case nil, .null?: return nil
-        case .int(let number)?: return number
+        case .int(let number)?: return Int64(number)
         default: throw Failure()
         }
     }
@@ -85,19 +89,19 @@ struct RequestForm: Sendable {
     }
 
     /// A `map[string]any` / `*simplejson.Json` field: any object, or `nil`.
-    func objectValue(_ key: String) throws(Failure) -> JSONObject? {
+    func objectValue(_ key: String) throws(Failure) -> Record? {
         switch value(key) {
         case nil, .null?: return nil
-        case .object(let object)?: return object
+        case .record(let object)?: return object
         default: throw Failure()
         }
     }
 
     /// A `[]T` field whose elements are checked by `element`.
-    func array<T>(_ key: String, _ element: (JSONValue) throws(Failure) -> T) throws(Failure) -> [T]? {
+    func array<T>(_ key: String, _ element: (Value) throws(Failure) -> T) throws(Failure) -> [T]? {
         switch value(key) {
         case nil, .null?: return nil
-        case .array(let items)?:
+        case .list(let items)?:
             var result: [T] = []
             for item in items { result.append(try element(item)) }
             return result

@@ -1,3 +1,4 @@
+import GFSValue
 import HTTPTypes
 import Hummingbird
 

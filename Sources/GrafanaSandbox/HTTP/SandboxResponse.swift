@@ -1,3 +1,4 @@
+import GFSValue
 import Hummingbird
 import NIOCore
 
@@ -5,7 +6,7 @@ import NIOCore
 enum SandboxResponse {
     /// `response.JSON` / `json.Marshal`: `Content-Type: application/json`, no trailing newline;
     /// middleware-written bodies (`web.Context.JSON`) carry `; charset=UTF-8` and a newline.
-    static func json(_ status: HTTPResponse.Status, _ body: JSONValue, trailingNewline: Bool = false) -> Response {
+    static func json(_ status: HTTPResponse.Status, _ body: Value, trailingNewline: Bool = false) -> Response {
         let text = body.encoded() + (trailingNewline ? "\n" : "")
         let contentType = trailingNewline ? "application/json; charset=UTF-8" : "application/json"
         return raw(status, text, contentType: contentType)

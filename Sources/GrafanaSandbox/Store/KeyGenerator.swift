@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 
 /// Makes credentials in Grafana's formats, so a client that inspects a key cannot tell the
 /// sandbox from Grafana.
@@ -23,14 +24,14 @@ enum KeyGenerator {
     /// Go's `json.Marshal` of `ApiKeyJson{Key "k", Name "n", OrgId "id"}`.
     static func legacyKey(name: String, orgID: Int64) -> (clientSecret: String, secret: String) {
         let secret = randomString(32)
-        let json: JSONValue = .object(["k": .string(secret), "n": .string(name), "id": .int(orgID)])
+        let json: Value = .record(["k": .string(secret), "n": .string(name), "id": .int(orgID)])
         return (Data(json.encoded().utf8).base64EncodedString(), secret)
     }
 
     /// Decodes a legacy key into its secret, name and org; `nil` when it is not one.
     static func decodeLegacyKey(_ key: String) -> (secret: String, name: String, orgID: Int64)? {
         guard let data = Data(base64Encoded: key),
-            let object = try? JSONParser.parse([UInt8](data)).objectValue,
+            let object = try? Value(jsonUTF8: data, options: .goDecoder).objectValue,
             let secret = object["k"]?.stringValue, let name = object["n"]?.stringValue,
             let orgID = object["id"]?.integerValue
         else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 
 // The sandbox's own storage types. They mirror Grafana's tables (org, user, org_user, api_key,
 // dashboard, data_source, team, preferences, permission), not the client module's models,
@@ -106,7 +107,7 @@ struct StoredDashboard: Codable, Sendable {
     var title: String
     var slug: String
     /// The dashboard model as saved, with `id`, `uid` and `version` kept in step.
-    var data: JSONValue
+    var data: Value
     var version: Int64
     var folderUID: String?
     var pluginID: String = ""
@@ -132,7 +133,7 @@ struct StoredDataSource: Codable, Sendable {
     var basicAuthUser: String
     var withCredentials: Bool
     var isDefault: Bool
-    var jsonData: JSONValue
+    var jsonData: Value
     /// Names of `secureJsonData` fields that were set; values are never kept in clear.
     var secureJsonFields: [String]
     var version: Int64

@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import Testing
 
 @testable import GrafanaSandbox
@@ -7,15 +8,15 @@ import Testing
 /// (`Resources/spec/api-sandbox.v11.4.0.json`, made by `make-subset.py`), with the few checks
 /// the conformance test needs: route lookup and schema validation.
 struct OpenAPISpec {
-    let document: JSONObject
+    let document: Record
 
     static func load() throws -> OpenAPISpec {
         let data = try Fixture.resource("spec/api-sandbox.v11.4.0.json")
-        let document = try #require(try JSONParser.parse([UInt8](data)).objectValue)
+        let document = try #require(try Value(jsonUTF8: data).objectValue)
         return OpenAPISpec(document: document)
     }
 
-    var paths: JSONObject { document["paths"]?.objectValue ?? JSONObject() }
+    var paths: Record { document["paths"]?.objectValue ?? Record() }
 
     /// The spec path (below `/api`) whose segments match a sandbox route pattern such as
     /// `/api/orgs/{orgId}` or `/api/orgs/:orgId`; parameters match parameters whatever their names.
@@ -30,19 +31,19 @@ struct OpenAPISpec {
         }
     }
 
-    func operation(path: String, method: String) -> JSONObject? {
+    func operation(path: String, method: String) -> Record? {
         paths[path]?[method.lowercased()]?.objectValue
     }
 
     /// The response object documented for a status, with `$ref` resolved.
-    func response(path: String, method: String, status: Int) -> JSONObject? {
+    func response(path: String, method: String, status: Int) -> Record? {
         guard let responses = operation(path: path, method: method)?["responses"]?.objectValue,
             let entry = responses["\(status)"]
         else { return nil }
         return resolve(entry).objectValue
     }
 
-    func resolve(_ node: JSONValue) -> JSONValue {
+    func resolve(_ node: Value) -> Value {
         guard let reference = node["$ref"]?.stringValue else { return node }
         let parts = reference.split(separator: "/")
         guard parts.count == 3, let target = document[String(parts[1])]?[String(parts[2])] else { return node }
@@ -52,7 +53,7 @@ struct OpenAPISpec {
     /// Checks `value` against a schema: JSON types, required properties, items. Go writes nil
     /// pointers, slices and maps as `null`, so `null` passes for properties the schema does not
     /// require; properties the spec does not list are allowed (the spec lags the code).
-    func validate(_ value: JSONValue, against schemaNode: JSONValue, at path: String = "$", problems: inout [String]) {
+    func validate(_ value: Value, against schemaNode: Value, at path: String = "$", problems: inout [String]) {
         let schema = resolve(schemaNode)
         for part in schema["allOf"]?.arrayValue ?? [] {
             validate(value, against: part, at: path, problems: &problems)
@@ -60,7 +61,7 @@ struct OpenAPISpec {
         let type = schema["type"]?.stringValue ?? (schema["properties"] != nil ? "object" : nil)
         switch type {
         case "object"?:
-            guard case .object(let object) = value else {
+            guard case .record(let object) = value else {
                 problems.append("\(path): expected object, got \(kindName(value))")
                 return
             }
@@ -68,8 +69,8 @@ struct OpenAPISpec {
             for key in required where object[key] == nil || object[key] == .null {
                 problems.append("\(path).\(key): required by the spec but missing or null")
             }
-            let properties = schema["properties"]?.objectValue ?? JSONObject()
-            for entry in object.entries {
+            let properties = schema["properties"]?.objectValue ?? Record()
+            for entry in object {
                 if let propertySchema = properties[entry.key] {
                     if entry.value == .null && !required.contains(entry.key) { continue }
                     validate(entry.value, against: propertySchema, at: "\(path).\(entry.key)", problems: &problems)
@@ -79,7 +80,7 @@ struct OpenAPISpec {
                 }
             }
         case "array"?:
-            guard case .array(let items) = value else {
+            guard case .list(let items) = value else {
                 problems.append("\(path): expected array, got \(kindName(value))")
                 return
             }
@@ -107,7 +108,7 @@ struct OpenAPISpec {
         }
     }
 
-    private func kindName(_ value: JSONValue) -> String { kind(value) }
+    private func kindName(_ value: Value) -> String { kind(value) }
 
     static func segments(_ path: String) -> [String] {
         path.split(separator: "/").map(String.init)

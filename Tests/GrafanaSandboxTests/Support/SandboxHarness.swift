@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -33,9 +34,9 @@ struct Reply: Sendable {
     var text: String
 
     /// The body parsed as JSON; `nil` when it is not JSON.
-    var json: JSONValue? { try? JSONParser.parse(text) }
+    var json: Value? { try? Value(json: text) }
 
-    subscript(key: String) -> JSONValue? { json?[key] }
+    subscript(key: String) -> Value? { json?[key] }
 
     var contentType: String? { headers[.contentType] }
 }
@@ -160,8 +161,8 @@ enum Fixture {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
-    static func json(_ name: String) throws -> JSONValue {
-        try JSONParser.parse(try text(name))
+    static func json(_ name: String) throws -> Value {
+        try Value(json: try text(name))
     }
 
     static func resource(_ path: String) throws -> Data {

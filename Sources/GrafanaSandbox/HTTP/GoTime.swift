@@ -1,4 +1,5 @@
 import Foundation
+import GFSValue
 
 /// Go's `time.Time` JSON form (RFC 3339), in UTC as the sandbox keeps time.
 enum GoTime {
@@ -6,9 +7,9 @@ enum GoTime {
         RFC3339.string(from: date)
     }
 
-    static func json(_ date: Date) -> JSONValue { .string(format(date)) }
+    static func json(_ date: Date) -> Value { .string(format(date)) }
 
-    static func json(_ date: Date?) -> JSONValue { date.map { .string(format($0)) } ?? .null }
+    static func json(_ date: Date?) -> Value { date.map { .string(format($0)) } ?? .null }
 
     /// `util.GetAgeString` (`pkg/util/strings.go`): the age shown beside `lastSeenAt`,
     /// `10y`, `3M`, `2w`, `5d`, `4h`, `7m` or `< 1m` (docs example `"lastSeenAtAge": "< 1m"`).

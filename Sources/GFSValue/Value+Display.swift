@@ -13,6 +13,7 @@ extension Value: CustomStringConvertible {
         case let .double(value): Value.plainNumber(value)
         case let .string(value): value
         case .list, .record: compactJSON
+        case let .bigNumber(text): text
         }
     }
 
@@ -21,7 +22,7 @@ extension Value: CustomStringConvertible {
         switch self {
         case .null: "null"
         case .bool: "a bool"
-        case .int, .double: "a number"
+        case .int, .double, .bigNumber: "a number"
         case .string: "a string"
         case .list: "a list"
         case .record: "a record"
@@ -37,7 +38,8 @@ extension Value: CustomStringConvertible {
         }
     }
 
-    /// The number as a `Double`, for arithmetic and comparison across `int` and `double`.
+    /// The number as a `Double`, for arithmetic and comparison across `int` and `double`;
+    /// `nil` for a `bigNumber`, which no `Double` holds.
     public var numericValue: Double? {
         switch self {
         case let .int(value): Double(value)
