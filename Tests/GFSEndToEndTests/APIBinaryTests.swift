@@ -8,17 +8,6 @@ import Testing
 @Suite(.serialized) struct APIBinaryTests {
     typealias Binary = GFSBinaryTests
 
-    /// Runs the binary on a thread of its own: `GFSBinaryTests.gfs` waits for the process,
-    /// and waiting on one of the few cooperative threads would starve the in-process sandbox
-    /// the binary is talking to on a two-core machine.
-    static func gfs(_ arguments: [String], environment: [String: String] = [:]) async throws -> Binary.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try Binary.gfs(arguments, environment: environment) })
-            }.start()
-        }
-    }
-
     static func teamNames(_ url: String) async throws -> [String] {
         let response = try await Binary.admin(url).send(RawRequest(method: .get, path: "/api/teams/search")).get()
         let body = try #require(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
@@ -29,7 +18,7 @@ import Testing
     @Test func commandsFromTheCommandLineAnswerJSON() async throws {
         let (server, url) = try await Binary.sandbox()
         defer { Task { await server.stop() } }
-        let run = try await Self.gfs(
+        let run = try await Binary.gfs(
             Binary.connect(url) + [
                 "--output", "json", "-c",
                 #"api POST /api/teams --body '{"name": "ops"}'; api GET /api/teams/search --query name=ops"#,
@@ -68,7 +57,7 @@ import Testing
         api PATCH /api/org/preferences --body {theme: "dark"}
         echo "theme:" (api GET /api/org/preferences).theme
         """.write(toFile: directory + "/run.gfs", atomically: true, encoding: .utf8)
-        let run = try await Self.gfs(Binary.connect(url) + [directory + "/run.gfs"], environment: Binary.password)
+        let run = try await Binary.gfs(Binary.connect(url) + [directory + "/run.gfs"], environment: Binary.password)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("stale: 412\n"))
         #expect(run.standardOutput.contains("missing: 404\n"))
@@ -80,7 +69,7 @@ import Testing
     @Test func aFailedRequestStopsTheScriptWithGrafanasMessage() async throws {
         let (server, url) = try await Binary.sandbox()
         defer { Task { await server.stop() } }
-        let run = try await Self.gfs(
+        let run = try await Binary.gfs(
             Binary.connect(url) + ["-c", "api GET /api/dashboards/uid/nope\necho not reached"],
             environment: Binary.password
         )
@@ -97,7 +86,7 @@ import Testing
     @Test func aDryRunPrintsCurlAndChangesNothing() async throws {
         let (server, url) = try await Binary.sandbox()
         defer { Task { await server.stop() } }
-        let good = try await Self.gfs(
+        let good = try await Binary.gfs(
             Binary.connect(url) + [
                 "--dry-run", "-c", #"echo (api GET /api/org).name; api POST /api/teams --body {name: "ops"}"#,
             ],

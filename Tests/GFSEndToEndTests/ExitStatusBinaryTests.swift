@@ -7,53 +7,6 @@ import Testing
 /// a partial failure, 6 for a route the server's Grafana version removed, 74 when results
 /// cannot be written, and `$error.code` for Grafana's answers.
 @Suite(.serialized) struct ExitStatusBinaryTests {
-    /// Runs `gfs` from the package root; standard output goes to `output` (a file by default).
-    /// The wait happens on a Dispatch thread, so the cooperative pool stays free for the
-    /// sandboxes that tests run in this process.
-    static func gfs(
-        _ arguments: [String],
-        environment: [String: String] = [:],
-        output: String? = nil
-    ) async throws -> GFSBinaryTests.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result { try gfsBlocking(arguments, environment: environment, output: output) }
-                )
-            }
-        }
-    }
-
-    static func gfsBlocking(
-        _ arguments: [String],
-        environment: [String: String],
-        output: String?
-    ) throws -> GFSBinaryTests.Result {
-        let binary =
-            ProcessInfo.processInfo.environment["GFS_BINARY"]
-            ?? GFSBinaryTests.packageRoot.appendingPathComponent(".build/debug/gfs").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = GFSBinaryTests.packageRoot
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent"]
-            .merging(environment) { _, new in new }
-        let directory = try temporaryDirectory()
-        _ = FileManager.default.createFile(atPath: directory + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: directory + "/err", contents: nil)
-        let outputPath = output ?? directory + "/out"
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return GFSBinaryTests.Result(
-            status: process.terminationStatus,
-            standardOutput: output == nil ? try String(contentsOfFile: directory + "/out", encoding: .utf8) : "",
-            standardError: try String(contentsOfFile: directory + "/err", encoding: .utf8)
-        )
-    }
-
     static func temporaryDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "gfs-exit-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -69,7 +22,7 @@ import Testing
     @Test func wrongCredentialsExit3() async throws {
         let (server, url) = try await GFSBinaryTests.sandbox()
         defer { Task { await server.stop() } }
-        let run = try await Self.gfs(
+        let run = try await GFSBinaryTests.gfs(
             GFSBinaryTests.connect(url) + ["--output", "json", "-c", "org list"],
             environment: ["GFS_TEST_PASSWORD": "wrong"]
         )
@@ -81,7 +34,9 @@ import Testing
 
     @Test func aMissingPermissionExits3() async throws {
         // A Viewer token may not create orgs: Grafana answers 403.
-        let run = try await Self.gfs(["--sandbox", "-c", "key create viewer Viewer\nuse $key\norg create nope"])
+        let run = try await GFSBinaryTests.gfs([
+            "--sandbox", "-c", "key create viewer Viewer\nuse $key\norg create nope",
+        ])
         #expect(run.status == 3, "\(run.standardError)")
         #expect(run.standardError.contains("<command line>:3:1: error: "), "\(run.standardError)")
     }
@@ -92,7 +47,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory + "/second", withIntermediateDirectories: true)
         try Self.writeDashboard(directory + "/second/a.json", uid: "exit-a", title: "A changed")
         try Self.writeDashboard(directory + "/second/b.json", uid: "exit-b", title: "B")
-        let run = try await Self.gfs([
+        let run = try await GFSBinaryTests.gfs([
             "--sandbox", "-c",
             "dashboard push \(directory)/a.json\ndashboard push \(directory)/second\necho never",
         ])
@@ -100,7 +55,7 @@ import Testing
         #expect(!run.standardOutput.contains("never"))
         #expect(run.standardError.contains("1 of 2 dashboards failed"), "\(run.standardError)")
 
-        let caught = try await Self.gfs([
+        let caught = try await GFSBinaryTests.gfs([
             "--sandbox", "-c",
             "dashboard push \(directory)/a.json\ntry dashboard push \(directory)/second\necho $error.code",
         ])
@@ -114,7 +69,7 @@ import Testing
             (410, #"{"message":"This API has been removed"}"#)
         }
         defer { Task { try? await server.close() } }
-        let run = try await Self.gfs(
+        let run = try await GFSBinaryTests.gfs(
             ["--url", "http://127.0.0.1:\(server.port)", "--output", "json", "-c", "org list"]
         )
         #expect(run.status == 6, "\(run.standardError)")
@@ -122,7 +77,7 @@ import Testing
     }
 
     @Test func grafanasAnswersHaveTheirCodesInError() async throws {
-        let run = try await Self.gfs([
+        let run = try await GFSBinaryTests.gfs([
             "--sandbox", "-c",
             """
             org create twice
@@ -139,7 +94,7 @@ import Testing
     @Test func aPullToAFullDiskExits74() async throws {
         let directory = try Self.temporaryDirectory()
         try Self.writeDashboard(directory + "/a.json", uid: "full-a", title: "Full")
-        let run = try await Self.gfs(
+        let run = try await GFSBinaryTests.gfs(
             ["--sandbox", "-c", "let pushed = (dashboard push \(directory)/a.json)\ndashboard pull full-a"],
             output: "/dev/full"
         )

@@ -7,8 +7,8 @@ import Testing
 @Suite struct FaultBinaryTests {
     static let orgs = #"[{"id":1,"name":"Main Org."},{"id":2,"name":"flaky-org"}]"#
 
-    static func orgList(_ port: Int, _ flags: [String]) throws -> GFSBinaryTests.Result {
-        try GFSBinaryTests.gfs(
+    static func orgList(_ port: Int, _ flags: [String]) async throws -> GFSBinaryTests.Result {
+        try await GFSBinaryTests.gfs(
             GFSBinaryTests.connect("http://127.0.0.1:\(port)") + flags + ["-c", "org list"],
             environment: GFSBinaryTests.password
         )
@@ -21,7 +21,7 @@ import Testing
             .trickle(status: 200, body: body, interval: .milliseconds(100))
         }
         defer { Task { try? await server.close() } }
-        let run = try Self.orgList(server.port, ["--timeout", "1s"])
+        let run = try await Self.orgList(server.port, ["--timeout", "1s"])
         #expect(run.status == 1)
         #expect(
             run.standardError.contains("No complete answer from http://127.0.0.1:\(server.port) in time"),
@@ -38,7 +38,7 @@ import Testing
                 : .respond(status: 200, body: Self.orgs)
         }
         defer { Task { try? await server.close() } }
-        let run = try Self.orgList(server.port, ["-v"])
+        let run = try await Self.orgList(server.port, ["-v"])
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("flaky-org"))
         #expect(run.standardError == "gfs: GET /api/orgs: 503 Service Unavailable (attempt 1 of 4); retrying in 0ms\n")
@@ -48,8 +48,8 @@ import Testing
         (["--timeout", "soon"], "--timeout expects a number with ms, s, m or h, such as 30s or 2m, not 'soon'."),
         (["--retries", "500"], "--retries expects a number from 0 (no retries) to 100, not 500."),
     ])
-    func badValuesAreUsageErrors(flags: [String], message: String) throws {
-        let run = try GFSBinaryTests.gfs(flags + ["-c", "org list"])
+    func badValuesAreUsageErrors(flags: [String], message: String) async throws {
+        let run = try await GFSBinaryTests.gfs(flags + ["-c", "org list"])
         #expect(run.status == 64)
         #expect(run.standardError.contains(message), "\(run.standardError)")
     }

@@ -17,7 +17,10 @@ extension GFSBinaryTests {
                 encoding: .utf8
             )
         }
-        let run = try Self.gfs(Self.connect(url) + ["-c", "dashboard push \(directory)"], environment: Self.password)
+        let run = try await Self.gfs(
+            Self.connect(url) + ["-c", "dashboard push \(directory)"],
+            environment: Self.password
+        )
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardError == "4 dashboard files: 4 created\n")
         #expect(!run.standardOutput.contains("\r"))

@@ -11,7 +11,7 @@ import Testing
         return directory
     }
 
-    @Test func dashIRunsTheRCFileThenTheScriptThenReadsStandardInput() throws {
+    @Test func dashIRunsTheRCFileThenTheScriptThenReadsStandardInput() async throws {
         let directory = try Self.scratch()
         try "let greeting = \"from rc\"\n".write(toFile: directory + "/gfs/rc", atomically: true, encoding: .utf8)
         try "echo \"$greeting, then the script\"\n".write(
@@ -19,14 +19,14 @@ import Testing
             atomically: true,
             encoding: .utf8
         )
-        let result = try GFSBinaryTests.gfs(
+        let result = try await GFSBinaryTests.gfs(
             ["--sandbox", "-i", directory + "/setup.gfs"],
             environment: ["XDG_CONFIG_HOME": directory, "GFS_HISTFILE": "/dev/null"]
         )
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput == "from rc, then the script\n")
 
-        let skipped = try GFSBinaryTests.gfs(
+        let skipped = try await GFSBinaryTests.gfs(
             ["--sandbox", "-X", "-i", directory + "/setup.gfs"],
             environment: ["XDG_CONFIG_HOME": directory, "GFS_HISTFILE": "/dev/null"]
         )
@@ -34,10 +34,10 @@ import Testing
         #expect(skipped.standardError.contains("Undefined variable '$greeting'"))
     }
 
-    @Test func theRCFileDoesNotRunInBatchMode() throws {
+    @Test func theRCFileDoesNotRunInBatchMode() async throws {
         let directory = try Self.scratch()
         try "org create fromrc\n".write(toFile: directory + "/gfs/rc", atomically: true, encoding: .utf8)
-        let result = try GFSBinaryTests.gfs(
+        let result = try await GFSBinaryTests.gfs(
             ["--sandbox", "-c", "org list"],
             environment: ["XDG_CONFIG_HOME": directory]
         )
@@ -46,19 +46,21 @@ import Testing
         #expect(!result.standardOutput.contains("fromrc"))
     }
 
-    @Test func badShellFlagsAreUsageErrors() throws {
-        let both = try GFSBinaryTests.gfs(["-i", "a.gfs", "b.gfs"])
+    @Test func badShellFlagsAreUsageErrors() async throws {
+        let both = try await GFSBinaryTests.gfs(["-i", "a.gfs", "b.gfs"])
         #expect(both.status == 64)
         #expect(both.standardError.contains("Give either -i FILE or a script, not both."))
-        let delay = try GFSBinaryTests.gfs(["--sandbox", "--sandbox-delay", "GET /api/search", "-c", "org list"])
+        let delay = try await GFSBinaryTests.gfs(["--sandbox", "--sandbox-delay", "GET /api/search", "-c", "org list"])
         #expect(delay.status == 64)
         #expect(delay.standardError.contains("--sandbox-delay expects 'METHOD /path=DURATION'"))
     }
 
-    @Test func aSandboxDelaySlowsItsRoute() throws {
+    @Test func aSandboxDelaySlowsItsRoute() async throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let result = try GFSBinaryTests.gfs(["--sandbox", "--sandbox-delay", "GET /api/orgs=1500ms", "-c", "org list"])
+        let result = try await GFSBinaryTests.gfs([
+            "--sandbox", "--sandbox-delay", "GET /api/orgs=1500ms", "-c", "org list",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(clock.now - started >= .milliseconds(1500))
     }

@@ -64,8 +64,9 @@ import Testing
             }
             buffer.append(output.fileHandleForReading.availableData)
         }
-        let url = String(decoding: buffer, as: UTF8.self).split(separator: "\n")[0]
-        return Served(process: process, url: String(url))
+        let firstLine = String(decoding: buffer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .first
+        return Served(process: process, url: String(try #require(firstLine)))
     }
 
     struct SandboxDidNotStart: Error { var output: String }
@@ -87,15 +88,15 @@ import Testing
         #expect(try await second.stop(with: SIGTERM) == 0)
     }
 
-    @Test func refusesABadVersionAsAUsageError() throws {
-        let result = try GFSBinaryTests.gfs(["sandbox", "--grafana-version", "eleven"])
+    @Test func refusesABadVersionAsAUsageError() async throws {
+        let result = try await GFSBinaryTests.gfs(["sandbox", "--grafana-version", "eleven"])
         #expect(result.status == 64)
         #expect(result.standardError.contains("--grafana-version expects a version such as 11.4.0"))
     }
 
     /// Whether `gfs` signs in to `url` as admin with `password`.
-    private static func signsIn(_ url: String, password: String) throws -> Bool {
-        let run = try GFSBinaryTests.gfs(
+    private static func signsIn(_ url: String, password: String) async throws -> Bool {
+        let run = try await GFSBinaryTests.gfs(
             ["--url", url, "--user", "admin", "--password-env", "GFS_TEST_PASSWORD", "-c", "org list"],
             environment: ["GFS_TEST_PASSWORD": password]
         )
@@ -107,35 +108,35 @@ import Testing
             ["--admin-password-env", "SANDBOX_TEST_ADMIN"],
             environment: ["SANDBOX_TEST_ADMIN": "from-the-environment"]
         )
-        #expect(try Self.signsIn(fromVariable.url, password: "from-the-environment"))
-        #expect(try !Self.signsIn(fromVariable.url, password: "admin"))
+        #expect(try await Self.signsIn(fromVariable.url, password: "from-the-environment"))
+        #expect(try await Self.signsIn(fromVariable.url, password: "admin") == false)
         #expect(try await fromVariable.stop(with: SIGTERM) == 0)
 
         let file = NSTemporaryDirectory() + "gfs-sandbox-password-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "from-a-file\n".write(toFile: file, atomically: true, encoding: .utf8)
         let fromFile = try await Self.serve(["--admin-password-file", file])
-        #expect(try Self.signsIn(fromFile.url, password: "from-a-file"))
+        #expect(try await Self.signsIn(fromFile.url, password: "from-a-file"))
         #expect(try await fromFile.stop(with: SIGTERM) == 0)
     }
 
-    @Test func anEmptyAdminPasswordIsRefused() throws {
-        let empty = try GFSBinaryTests.gfs(
+    @Test func anEmptyAdminPasswordIsRefused() async throws {
+        let empty = try await GFSBinaryTests.gfs(
             ["sandbox", "--port", "0", "--admin-password-env", "SANDBOX_TEST_ADMIN"],
             environment: ["SANDBOX_TEST_ADMIN": ""]
         )
         #expect(empty.status == 64)
         #expect(empty.standardError.contains("The administrator's password is empty"))
-        let twice = try GFSBinaryTests.gfs(["sandbox", "--admin-password", "a", "--admin-password-env", "B"])
+        let twice = try await GFSBinaryTests.gfs(["sandbox", "--admin-password", "a", "--admin-password-env", "B"])
         #expect(twice.status == 64)
         #expect(twice.standardError.contains("Give the administrator's password once"))
     }
 
-    @Test func aMalformedFaultOrBodyLimitIsAUsageError() throws {
-        let fault = try GFSBinaryTests.gfs(["sandbox", "--fault", "GET /api/org=boom"])
+    @Test func aMalformedFaultOrBodyLimitIsAUsageError() async throws {
+        let fault = try await GFSBinaryTests.gfs(["sandbox", "--fault", "GET /api/org=boom"])
         #expect(fault.status == 64)
         #expect(fault.standardError.contains("--fault expected 'METHOD /path=ACTION'"))
-        let size = try GFSBinaryTests.gfs(["sandbox", "--max-body", "lots"])
+        let size = try await GFSBinaryTests.gfs(["sandbox", "--max-body", "lots"])
         #expect(size.status == 64)
         #expect(size.standardError.contains("--max-body expects a size in bytes"))
     }

@@ -23,16 +23,16 @@ struct TLSBinaryTests {
         }
     }
 
-    func withTLSServer(_ body: (_ url: String, _ caFile: String) throws -> Void) async throws {
+    func withTLSServer(_ body: (_ url: String, _ caFile: String) async throws -> Void) async throws {
         let certificates = try await TestCertificates.generate()
         defer { certificates.remove() }
         let server = try await CannedHTTPServer(tls: certificates.server, respond: Self.answer)
         defer { Task { try? await server.close() } }
-        try body("https://127.0.0.1:\(server.port)", certificates.caCertificateFile)
+        try await body("https://127.0.0.1:\(server.port)", certificates.caCertificateFile)
     }
 
-    static func gfs(_ url: String, _ flags: [String]) throws -> GFSBinaryTests.Result {
-        try GFSBinaryTests.gfs(
+    static func gfs(_ url: String, _ flags: [String]) async throws -> GFSBinaryTests.Result {
+        try await GFSBinaryTests.gfs(
             GFSBinaryTests.connect(url) + flags + ["-c", "org list"],
             environment: GFSBinaryTests.password
         )
@@ -40,7 +40,7 @@ struct TLSBinaryTests {
 
     @Test func theCAFileIsTrusted() async throws {
         try await withTLSServer { url, caFile in
-            let run = try Self.gfs(url, ["--cacert", caFile])
+            let run = try await Self.gfs(url, ["--cacert", caFile])
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.standardOutput.contains("tls-org"))
             #expect(run.standardError.isEmpty)
@@ -49,7 +49,7 @@ struct TLSBinaryTests {
 
     @Test func withoutTheCAFileTheCertificateIsRefused() async throws {
         try await withTLSServer { url, _ in
-            let run = try Self.gfs(url, [])
+            let run = try await Self.gfs(url, [])
             #expect(run.status == 1)
             #expect(run.standardOutput.isEmpty)
             #expect(run.standardError.contains("Cannot connect to \(url)"), "\(run.standardError)")
@@ -62,7 +62,7 @@ struct TLSBinaryTests {
 
     @Test func insecureWarnsAndConnects() async throws {
         try await withTLSServer { url, _ in
-            let run = try Self.gfs(url, ["--insecure"])
+            let run = try await Self.gfs(url, ["--insecure"])
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.standardOutput.contains("tls-org"))
             #expect(run.standardError == "gfs: warning: TLS certificate verification is off (--insecure)\n")
@@ -74,7 +74,7 @@ struct TLSBinaryTests {
             let path = NSTemporaryDirectory() + "gfs-garbage-\(UUID().uuidString).pem"
             try "not a certificate\n".write(toFile: path, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let run = try Self.gfs(url, ["--cacert", path])
+            let run = try await Self.gfs(url, ["--cacert", path])
             // A connection setting that cannot work: status 2, as for other bad settings.
             #expect(run.status == 2)
             #expect(
