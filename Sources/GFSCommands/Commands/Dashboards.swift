@@ -372,15 +372,44 @@ extension GrafanaShellHost {
 
     /// Two models hold the same dashboard when they are equal without `id` and `version`
     /// (which the server sets), numbers compared by value.
+    ///
+    /// Gives the same answer as comparing `comparable` copies of both, without building them:
+    /// an unchanged push compares every dashboard, and the copies cost more than the request.
     static func sameDashboard(_ local: Record, _ server: Record) -> Bool {
-        comparable(.record(local)) == comparable(.record(server))
+        equivalent(.record(local), .record(server), top: true)
+    }
+
+    static func equivalent(_ lhs: Value, _ rhs: Value, top: Bool = false) -> Bool {
+        switch (lhs, rhs) {
+        case (.record(let left), .record(let right)):
+            func comparedCount(_ record: Record) -> Int {
+                guard top else { return record.count }
+                return record.count - (record["id"] == nil ? 0 : 1) - (record["version"] == nil ? 0 : 1)
+            }
+            guard comparedCount(left) == comparedCount(right) else { return false }
+            for (key, value) in left where !(top && (key == "id" || key == "version")) {
+                guard let other = right[key], equivalent(value, other) else { return false }
+            }
+            return true
+        case (.list(let left), .list(let right)):
+            return left.count == right.count && zip(left, right).allSatisfy { equivalent($0, $1) }
+        case (.int(let integer), .double(let number)), (.double(let number), .int(let integer)):
+            return isWhole(number) && Int(number) == integer
+        default:
+            return lhs == rhs
+        }
+    }
+
+    /// A double `comparable` turns into an integer.
+    static func isWhole(_ number: Double) -> Bool {
+        number == number.rounded() && abs(number) < 1e15
     }
 
     /// A model without `id` and `version` at the top, keys sorted and whole doubles as ints,
     /// so `==` and a printed diff ignore what does not matter.
     static func comparable(_ value: Value, top: Bool = true) -> Value {
         switch value {
-        case .double(let number) where number == number.rounded() && abs(number) < 1e15:
+        case .double(let number) where isWhole(number):
             return .int(Int(number))
         case .list(let values):
             return .list(values.map { comparable($0, top: false) })
