@@ -23,8 +23,9 @@ public struct SandboxConfiguration: Sendable {
     public var adminUser: String
     /// The password of the built-in server administrator (Grafana's `[security] admin_password`).
     public var adminPassword: String
-    /// A file that holds the state between runs: loaded at start, rewritten atomically after
-    /// every change. `nil` keeps everything in memory.
+    /// A file that holds the state between runs: a journal loaded (and compacted) at start,
+    /// with each change appended and synced before it is answered. `nil` keeps everything in
+    /// memory.
     public var stateFile: String?
     /// Artificial delays per route, keyed `"METHOD /path"` (the literal request path or the
     /// route pattern such as `/api/dashboards/uid/:uid`), for tests of timeouts and cancellation.
@@ -33,8 +34,8 @@ public struct SandboxConfiguration: Sendable {
     /// used up applies): errors, resets, bodies cut short or trickled, delays. See
     /// ``SandboxFault``.
     public var faults: [SandboxFault]
-    /// How the sandbox waits for ``SandboxFault/Action/delay(_:)`` and between the bytes of
-    /// ``SandboxFault/Action/trickle(_:)``. `Task.sleep` by default; tests pass their own to
+    /// How the sandbox waits for ``delays``, for ``SandboxFault/Action/delay(_:)`` and between
+    /// the bytes of ``SandboxFault/Action/trickle(_:)``. `Task.sleep` by default; tests pass their own to
     /// observe or skip the waits.
     public var pause: @Sendable (Duration) async throws -> Void
     /// The largest request body accepted, in bytes; larger ones are answered 413 with the size

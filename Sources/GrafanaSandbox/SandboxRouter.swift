@@ -17,7 +17,7 @@ func buildRouter(store: SandboxStore, configuration: SandboxConfiguration) -> Ro
     router.add(middleware: RequestHeadLimitMiddleware(limit: configuration.maximumHeaderSize))
     router.add(middleware: BodyLimitMiddleware(limit: configuration.maximumBodySize))
     if !configuration.delays.isEmpty {
-        router.add(middleware: DelayMiddleware(delays: configuration.delays))
+        router.add(middleware: DelayMiddleware(delays: configuration.delays, pause: configuration.pause))
     }
     if !configuration.faults.isEmpty {
         router.add(middleware: FaultMiddleware(faults: FaultSchedule(configuration.faults), pause: configuration.pause))

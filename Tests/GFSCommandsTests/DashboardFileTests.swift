@@ -110,6 +110,27 @@ import Testing
         #expect(!GrafanaShellHost.sameDashboard(local, changed))
     }
 
+    /// `sameDashboard` answers as comparing the `comparable` copies would, on nested records,
+    /// lists, number spellings, a missing key and `id`/`version` below the top.
+    @Test(arguments: [
+        (#"{"a": {"b": [1, 2.0, {"c": 3}]}, "id": 1}"#, #"{"a": {"b": [1.0, 2, {"c": 3.0}]}}"#),
+        (#"{"a": 1}"#, #"{"a": 1, "b": null}"#),
+        (#"{"a": [1, 2]}"#, #"{"a": [2, 1]}"#),
+        (#"{"a": {"id": 1}}"#, #"{"a": {"id": 2}}"#),
+        (#"{"a": {"version": 1}}"#, #"{"a": {}}"#),
+        (#"{"a": 1e20}"#, #"{"a": 100000000000000000000}"#),
+        (#"{"a": 0.5}"#, #"{"a": 0}"#),
+        (#"{"id": 3, "version": 9}"#, #"{}"#),
+        (#"{"a": "1"}"#, #"{"a": 1}"#),
+    ])
+    func comparisonAgreesWithTheComparableCopies(local: String, server: String) throws {
+        let left = try #require(try Value(json: local).recordValue)
+        let right = try #require(try Value(json: server).recordValue)
+        let expected = GrafanaShellHost.comparable(.record(left)) == GrafanaShellHost.comparable(.record(right))
+        #expect(GrafanaShellHost.sameDashboard(left, right) == expected)
+        #expect(GrafanaShellHost.sameDashboard(right, left) == expected)
+    }
+
     @Test func aLineDiffShowsChangesWithContext() {
         let old = ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3,", "  \"d\": 4,", "  \"e\": 5", "}"]
         var new = old

@@ -2,6 +2,7 @@ import Foundation
 import GFSValue
 import HTTPTypes
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 @testable import GrafanaSandbox
@@ -109,16 +110,17 @@ import Testing
 
     @Test func configuredDelaysHoldTheAnswer() async throws {
         var configuration = SandboxConfiguration(port: 0)
-        // Long delays, so that an undelayed request on a loaded machine still stays well below.
-        configuration.delays = ["GET /api/org": .seconds(2), "GET /api/orgs/:orgId": .seconds(2)]
+        configuration.delays = ["GET /api/org": .seconds(2), "GET /api/orgs/:orgId": .seconds(3)]
+        // The waits are recorded, not timed: a loaded machine cannot make this pass or fail.
+        let pauses = Mutex<[Duration]>([])
+        configuration.pause = { duration in pauses.withLock { $0.append(duration) } }
         try await withSandbox(configuration) { client in
-            let clock = ContinuousClock()
-            let literal = try await clock.measure { _ = try await client.get("/api/org") }
-            #expect(literal >= .seconds(2))
-            let pattern = try await clock.measure { _ = try await client.get("/api/orgs/1") }
-            #expect(pattern >= .seconds(2))
-            let other = try await clock.measure { _ = try await client.get("/api/user") }
-            #expect(other < .seconds(2))
+            _ = try await client.get("/api/org")
+            #expect(pauses.withLock { $0 } == [.seconds(2)])
+            _ = try await client.get("/api/orgs/1")
+            #expect(pauses.withLock { $0 } == [.seconds(2), .seconds(3)])
+            _ = try await client.get("/api/user")
+            #expect(pauses.withLock { $0 } == [.seconds(2), .seconds(3)])
         }
     }
 }

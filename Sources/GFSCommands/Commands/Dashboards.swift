@@ -261,9 +261,8 @@ extension GrafanaShellHost {
             if let existing = try await existingDashboard(for: file, folderUID: plan.folderUID, client: client) {
                 let uid = existing.uid
                 var local = file.shape == .export ? file.importedModel(plan.inputs) : file.model
-                var serverModel =
-                    (try? Value(json: String(decoding: existing.document.dashboard, as: UTF8.self)))?.recordValue
-                    ?? Record()
+                // The client already parsed the answer once; the model is read from that.
+                var serverModel = existing.document.model.recordValue ?? Record()
                 if file.uid == nil {
                     // Found by title: the file lets the server pick the uid, so it is not compared.
                     local["uid"] = nil
@@ -290,8 +289,8 @@ extension GrafanaShellHost {
                     return result
                 }
             }
-            let body = Data(Value.record(file.model).compactJSON.utf8)
             if file.shape == .export {
+                let body = Data(Value.record(file.model).compactJSON.utf8)
                 let inputs = plan.inputs.map {
                     ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
                 }
@@ -308,8 +307,9 @@ extension GrafanaShellHost {
                 result["version"] = imported.importedRevision.value
                 result["folderUid"] = imported.folderUid.value
             } else {
+                // The model goes into the body as a value: written once, never re-read from text.
                 let outcome = try await client.saveDashboard(
-                    body,
+                    model: .record(file.model),
                     folderUID: plan.folderUID,
                     overwrite: plan.overwrite,
                     message: plan.message
@@ -372,15 +372,44 @@ extension GrafanaShellHost {
 
     /// Two models hold the same dashboard when they are equal without `id` and `version`
     /// (which the server sets), numbers compared by value.
+    ///
+    /// Gives the same answer as comparing `comparable` copies of both, without building them:
+    /// an unchanged push compares every dashboard, and the copies cost more than the request.
     static func sameDashboard(_ local: Record, _ server: Record) -> Bool {
-        comparable(.record(local)) == comparable(.record(server))
+        equivalent(.record(local), .record(server), top: true)
+    }
+
+    static func equivalent(_ lhs: Value, _ rhs: Value, top: Bool = false) -> Bool {
+        switch (lhs, rhs) {
+        case (.record(let left), .record(let right)):
+            func comparedCount(_ record: Record) -> Int {
+                guard top else { return record.count }
+                return record.count - (record["id"] == nil ? 0 : 1) - (record["version"] == nil ? 0 : 1)
+            }
+            guard comparedCount(left) == comparedCount(right) else { return false }
+            for (key, value) in left where !(top && (key == "id" || key == "version")) {
+                guard let other = right[key], equivalent(value, other) else { return false }
+            }
+            return true
+        case (.list(let left), .list(let right)):
+            return left.count == right.count && zip(left, right).allSatisfy { equivalent($0, $1) }
+        case (.int(let integer), .double(let number)), (.double(let number), .int(let integer)):
+            return isWhole(number) && Int(number) == integer
+        default:
+            return lhs == rhs
+        }
+    }
+
+    /// A double `comparable` turns into an integer.
+    static func isWhole(_ number: Double) -> Bool {
+        number == number.rounded() && abs(number) < 1e15
     }
 
     /// A model without `id` and `version` at the top, keys sorted and whole doubles as ints,
     /// so `==` and a printed diff ignore what does not matter.
     static func comparable(_ value: Value, top: Bool = true) -> Value {
         switch value {
-        case .double(let number) where number == number.rounded() && abs(number) < 1e15:
+        case .double(let number) where isWhole(number):
             return .int(Int(number))
         case .list(let values):
             return .list(values.map { comparable($0, top: false) })
@@ -399,12 +428,7 @@ extension GrafanaShellHost {
     func pullDashboard(_ call: CommandArguments) async throws -> Value {
         let uid = try call.required("uid")
         let document = try await client.dashboard(uid: uid)
-        let model: Value
-        do {
-            model = try Value(json: String(decoding: document.dashboard, as: UTF8.self))
-        } catch {
-            throw CommandFailure(message: "The server sent a dashboard that is not valid JSON: \(error)")
-        }
+        let model = document.model
         guard let path = try call.option("out") else { return model }
         do {
             try Data((model.prettyJSON + "\n").utf8).write(to: URL(fileURLWithPath: path))
@@ -479,7 +503,7 @@ extension GrafanaShellHost {
                 ])
             )
         }
-        let serverModel = try Value(json: String(decoding: existing.dashboard, as: UTF8.self))
+        let serverModel = existing.model
         let server = Self.comparable(serverModel).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init)
         let lines = LineDiff.lines(from: server, to: local, context: 2)

@@ -68,6 +68,9 @@ struct DelayMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
 
     let delays: [String: Duration]
+    /// ``SandboxConfiguration/pause``: how the wait is made, so tests observe it instead of
+    /// timing it.
+    let pause: @Sendable (Duration) async throws -> Void
 
     func handle(
         _ request: Request,
@@ -78,7 +81,7 @@ struct DelayMiddleware: RouterMiddleware {
         let delay =
             delays["\(method) \(request.uri.path)"]
             ?? context.endpointPath.flatMap { delays["\(method) \(Self.colonStyle($0))"] }
-        if let delay { try await Task.sleep(for: delay) }
+        if let delay { try await pause(delay) }
         return try await next(request, context)
     }
 
