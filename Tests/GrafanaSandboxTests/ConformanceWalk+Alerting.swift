@@ -1,0 +1,4 @@
+extension ConformanceTests {
+    /// The conformance walk through the alerting provisioning API; runs after ``coreWalk``.
+    static let alertingWalk: [Step] = []
+}
