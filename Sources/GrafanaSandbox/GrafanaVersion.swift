@@ -103,4 +103,9 @@ extension GrafanaVersion {
         let hex = String(seed, radix: 16)
         return String((String(repeating: "0", count: 16) + hex).suffix(16).prefix(10))
     }
+
+    /// `DELETE /api/v1/provisioning/folder/:uid/rule-groups/:group` (`RouteDeleteAlertRuleGroup`)
+    /// was added for grafana/grafana#81860 (2024); release 11.0 assumed. Before it, the
+    /// route is unknown (404) and a group goes when its last rule is deleted.
+    var provisioningDeletesRuleGroups: Bool { self >= .at(11, 0) }
 }

@@ -233,4 +233,7 @@ struct SandboxState: Codable, Sendable {
     /// Resources whose permissions were set explicitly (`org/resource/uid`); the others list
     /// Grafana's defaults.
     var permissionsCustomised: Set<String> = []
+    /// Alerting rules and notification settings (`AlertingState.swift`); optional so state
+    /// files written before alerting existed still load.
+    var alertingStore: AlertingState?
 }
