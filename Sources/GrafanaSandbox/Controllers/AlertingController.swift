@@ -387,9 +387,12 @@ extension AlertingController {
             state.alerting.ensureGroup(orgID: identity.orgID, folderUID: folderUID, title: title)
             state.alerting.setInterval(interval, orgID: identity.orgID, folderUID: folderUID, title: title)
             state.alerting.dropEmptyGroups()
-            var answer = object
-            answer["folderUid"] = .string(folderUID)
-            answer["title"] = .string(title)
+            // The answer is the bound body marshalled again: each rule is a
+            // `definitions.ProvisionedAlertRule` holding what was sent, zero values elsewhere.
+            let answer: Record = [
+                "title": .string(title), "folderUid": .string(folderUID), "interval": .int(Int(interval)),
+                "rules": .list(ruleObjects.map { Self.boundRuleJSON($0) }),
+            ]
             return Value.record(answer)
         }
         return SandboxResponse.json(.ok, json)
@@ -415,6 +418,33 @@ extension AlertingController {
             state.alerting.dropEmptyGroups()
         }
         return Response(status: .noContent)
+    }
+
+    /// A rule of a request body as Go marshals the bound struct: absent fields as zero values
+    /// (`orgID: 0`, `updated: 0001-01-01T00:00:00Z`), `for` in Prometheus form.
+    static func boundRuleJSON(_ object: Record) -> Value {
+        func field(_ key: String, _ zero: Value) -> Value {
+            guard let value = object[key], value != .null else { return zero }
+            return value
+        }
+        let forSeconds: Int64 =
+            if case .string(let text)? = object["for"] { PromDuration.seconds(text) ?? 0 } else { 0 }
+        var pairs: [(String, Value)] = [
+            ("id", field("id", 0)), ("uid", field("uid", "")), ("orgID", field("orgID", 0)),
+            ("folderUID", field("folderUID", "")), ("ruleGroup", field("ruleGroup", "")), ("title", field("title", "")),
+            ("condition", field("condition", "")), ("data", field("data", .null)),
+            ("updated", field("updated", "0001-01-01T00:00:00Z")), ("noDataState", field("noDataState", "")),
+            ("execErrState", field("execErrState", "")), ("for", .string(PromDuration.string(forSeconds))),
+        ]
+        for key in ["annotations", "labels"] {
+            if case .record(let record)? = object[key], !record.isEmpty { pairs.append((key, .record(record))) }
+        }
+        pairs.append(("provenance", field("provenance", "")))
+        pairs.append(("isPaused", field("isPaused", false)))
+        if let settings = object["notification_settings"], settings != .null {
+            pairs.append(("notification_settings", settings))
+        }
+        return .record(Record(pairs))
     }
 
     static func groupJSON(_ group: StoredRuleGroup, rules: [StoredAlertRule]) -> Value {
