@@ -72,7 +72,7 @@ extension GFSBinaryTests {
             environment: Self.password
         )
         #expect(json.status == 1)
-        #expect(json.standardError.contains("\(directory)/bad.json:1:56:"), "\(json.standardError)")
+        #expect(json.standardError.contains("\(directory)/bad.json:1:59:"), "\(json.standardError)")
         let timings = try await Self.gfs(
             Self.connect(url) + ["--output", "json", "-c", "mute-timing list"],
             environment: Self.password
