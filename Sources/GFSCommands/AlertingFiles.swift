@@ -76,7 +76,10 @@ enum AlertingFiles {
             throw error
         } catch {
             if let (line, column, problem) = ContextResolver.position(of: error) {
-                throw CommandFailure(message: "\(path):\(line):\(column): \(problem)", hint: "Fix the YAML; nothing was sent.")
+                throw CommandFailure(
+                    message: "\(path):\(line):\(column): \(problem)",
+                    hint: "Fix the YAML; nothing was sent."
+                )
             }
             throw CommandFailure(message: "\(path): \(error)", hint: "Fix the YAML; nothing was sent.")
         }

@@ -9,8 +9,11 @@ import Testing
 @Suite(.serialized) struct AlertingCommandTests {
     static let examples = SandboxHarness.repositoryFile("examples/alerting")
 
-    func expectSuccess(_ outcome: RunOutcome, _ harness: SandboxHarness, sourceLocation: SourceLocation = #_sourceLocation)
-    {
+    func expectSuccess(
+        _ outcome: RunOutcome,
+        _ harness: SandboxHarness,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(
             outcome.status == .success,
             "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
@@ -140,7 +143,10 @@ import Testing
         )
         // A mute timing a policy uses cannot go: Grafana's 409 is reported.
         let used = await harness.run("mute-timing delete weekends")
-        #expect(used.diagnostics.first?.message.contains("Time interval is used by one or many notification policies") == true)
+        #expect(
+            used.diagnostics.first?.message.contains("Time interval is used by one or many notification policies")
+                == true
+        )
         expectSuccess(
             await harness.run(
                 """
@@ -194,8 +200,10 @@ import Testing
         defer { Task { await harness.stop() } }
         expectSuccess(await harness.run("let p = (alert push \(Self.examples) --folder General)"), harness)
         #expect(harness.sink.standardError.contains("dry run:"))
-        let rules = try await harness.adminClient().send(RawRequest(method: .get, path: "/api/v1/provisioning/alert-rules"))
-            .get()
+        let rules = try await harness.adminClient().send(
+            RawRequest(method: .get, path: "/api/v1/provisioning/alert-rules")
+        )
+        .get()
         #expect(String(decoding: rules.body, as: UTF8.self) == "[]")
     }
 }

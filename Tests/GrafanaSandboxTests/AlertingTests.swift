@@ -9,7 +9,13 @@ import Testing
 @Suite struct AlertingTests {
     static let rules = "/api/v1/provisioning/alert-rules"
 
-    static func rule(uid: String = "r1", title: String = "Rule", folder: String = "af", group: String = "g", extra: String = "")
+    static func rule(
+        uid: String = "r1",
+        title: String = "Rule",
+        folder: String = "af",
+        group: String = "g",
+        extra: String = ""
+    )
         -> String
     {
         #"{"uid":"\#(uid)","title":"\#(title)","folderUID":"\#(folder)","ruleGroup":"\#(group)","condition":"A","#
@@ -138,7 +144,8 @@ import Testing
             )
             let again = try await client.post(base + "/mute-timings", #"{"name":"wk","time_intervals":[]}"#)
             #expect(again.status == .conflict)
-            let policy = #"{"receiver":"grafana-default-email","routes":[{"receiver":"ops","mute_time_intervals":["wk"]}]}"#
+            let policy =
+                #"{"receiver":"grafana-default-email","routes":[{"receiver":"ops","mute_time_intervals":["wk"]}]}"#
             #expect(try await client.put(base + "/policies", policy).text == #"{"message":"policies updated"}"#)
             let used = try await client.delete(base + "/mute-timings/wk")
             #expect(used.status == .conflict && used["messageId"] == "alerting.notifications.time-intervals.used")

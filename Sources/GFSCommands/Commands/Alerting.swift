@@ -24,7 +24,12 @@ extension GFSCommandCatalog {
                 path: ["alert", "rule", "list"],
                 summary: "List alert rules.",
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Only this folder (title or UID)."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Only this folder (title or UID)."
+                    ),
                     OptionSpec("group", valueName: "GROUP", summary: "Only this rule group."),
                 ],
                 example: "alert rule list --folder ops"
@@ -65,7 +70,12 @@ extension GFSCommandCatalog {
                 summary: "Create or update the rule groups of provisioning files.",
                 arguments: [pathsArgument],
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Put every group in this folder."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Put every group in this folder."
+                    ),
                     editableOption,
                 ],
                 example: "alert rule push rules/"
@@ -153,7 +163,12 @@ extension GFSCommandCatalog {
                 path: ["alert", "export"],
                 summary: "Write every alerting resource of the org as provisioning files.",
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Only this folder's rules."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Only this folder's rules."
+                    ),
                     OptionSpec(
                         "out",
                         valueName: "DIR",
@@ -172,7 +187,12 @@ extension GFSCommandCatalog {
                 summary: "Create or update every alerting resource of provisioning files.",
                 arguments: [pathsArgument],
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Put every group in this folder."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Put every group in this folder."
+                    ),
                     editableOption,
                 ],
                 example: "alert push alerting/"
@@ -185,7 +205,12 @@ extension GFSCommandCatalog {
                 summary: "Show what pushing provisioning files would change, per resource.",
                 arguments: [pathsArgument],
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Put every group in this folder.")
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Put every group in this folder."
+                    )
                 ],
                 example: "alert diff alerting/"
             ),
@@ -195,7 +220,11 @@ extension GFSCommandCatalog {
 
     static let notifications: [CommandDefinition] = [
         CommandDefinition(
-            CommandSpec(path: ["contact-point", "list"], summary: "List contact points.", example: "contact-point list"),
+            CommandSpec(
+                path: ["contact-point", "list"],
+                summary: "List contact points.",
+                example: "contact-point list"
+            ),
             display: ResultDisplay(columns: ["uid", "name", "type", "provenance"])
         ) { host, _ in try await host.alertingList(.contactPoint) },
         CommandDefinition(
@@ -263,7 +292,9 @@ extension GFSCommandCatalog {
                 example: "mute-timing show weekends"
             )
         ) { host, call in
-            try await host.alertingRead(AlertingPaths.muteTimings + "/" + AlertingPaths.escape(try call.required("name")))
+            try await host.alertingRead(
+                AlertingPaths.muteTimings + "/" + AlertingPaths.escape(try call.required("name"))
+            )
         },
         CommandDefinition(
             CommandSpec(
@@ -460,7 +491,8 @@ extension GrafanaShellHost {
 
     func showAlertRule(_ call: CommandArguments) async throws -> Value {
         let uid = try call.required("uid")
-        guard let rule = try await alertingGet(AlertingPaths.rules + "/" + AlertingPaths.escape(uid), allowMissing: true)
+        guard
+            let rule = try await alertingGet(AlertingPaths.rules + "/" + AlertingPaths.escape(uid), allowMissing: true)
         else { throw Self.noAlertRule(uid) }
         return rule
     }
@@ -534,10 +566,11 @@ extension GrafanaShellHost {
         let folder = try await folderUID(for: try call.required("folder"))
         let name = try call.required("group")
         let editable = try call.flag("editable")
-        guard case .record(let group)? = try await alertingGet(
-            AlertingPaths.group(folderUID: folder, name: name),
-            allowMissing: true
-        ), case .list(let rules)? = group["rules"]
+        guard
+            case .record(let group)? = try await alertingGet(
+                AlertingPaths.group(folderUID: folder, name: name),
+                allowMissing: true
+            ), case .list(let rules)? = group["rules"]
         else {
             throw CommandFailure(
                 code: .grafanaNotFound,
@@ -548,7 +581,12 @@ extension GrafanaShellHost {
         var deleted: [Value] = []
         for rule in rules {
             guard case .string(let uid)? = rule["uid"] else { continue }
-            _ = try await alertingWrite(.delete, AlertingPaths.rules + "/" + AlertingPaths.escape(uid), body: nil, editable: editable)
+            _ = try await alertingWrite(
+                .delete,
+                AlertingPaths.rules + "/" + AlertingPaths.escape(uid),
+                body: nil,
+                editable: editable
+            )
             deleted.append(.string(uid))
         }
         return ["folderUid": .string(folder), "group": .string(name), "deletedRules": .list(deleted)]
@@ -567,7 +605,12 @@ extension GrafanaShellHost {
             )
         }
         for uid in uids {
-            _ = try await alertingWrite(.delete, AlertingPaths.contactPoints + "/" + AlertingPaths.escape(uid), body: nil, editable: false)
+            _ = try await alertingWrite(
+                .delete,
+                AlertingPaths.contactPoints + "/" + AlertingPaths.escape(uid),
+                body: nil,
+                editable: false
+            )
         }
         return ["name": .string(reference), "deleted": .list(uids.map(Value.string))]
     }
@@ -692,10 +735,12 @@ extension GrafanaShellHost {
                 var titles: [String: String] = [:]
                 for key in keys.sorted() {
                     let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                    guard case .record(let group)? = try await alertingGet(
-                        AlertingPaths.group(folderUID: parts[0], name: parts[1]),
-                        allowMissing: true
-                    ) else { continue }
+                    guard
+                        case .record(let group)? = try await alertingGet(
+                            AlertingPaths.group(folderUID: parts[0], name: parts[1]),
+                            allowMissing: true
+                        )
+                    else { continue }
                     if titles[parts[0]] == nil {
                         titles[parts[0]] =
                             (try await alertingGet("/api/folders/" + AlertingPaths.escape(parts[0]), allowMissing: true))?[
@@ -721,14 +766,22 @@ extension GrafanaShellHost {
     /// `alert export [--folder F] --out DIR|FILE [--format yaml|json]`.
     func exportAlerting(_ call: CommandArguments) async throws -> Value {
         guard let out = try call.option("out") else {
-            throw CommandFailure(code: .missingArgument, message: "Missing --out", hint: "Give --out DIR or --out FILE.yaml.")
+            throw CommandFailure(
+                code: .missingArgument,
+                message: "Missing --out",
+                hint: "Give --out DIR or --out FILE.yaml."
+            )
         }
         let folder = try await call.option("folder").asyncMap { try await folderUID(for: $0) }
         let kinds: [AlertingKind] = folder == nil ? AlertingKind.allCases : [.group]
         let file = try await exportedFile(folder: folder, kinds: kinds)
         let format = try call.option("format") ?? "yaml"
         guard ["yaml", "json"].contains(format) else {
-            throw CommandFailure(code: .invalidOptionValue, message: "Unknown format '\(format)'", hint: "Use yaml or json.")
+            throw CommandFailure(
+                code: .invalidOptionValue,
+                message: "Unknown format '\(format)'",
+                hint: "Use yaml or json."
+            )
         }
         var rows: [Value] = []
         let single = AlertingFiles.extensions.contains((out as NSString).pathExtension.lowercased())
@@ -737,7 +790,10 @@ extension GrafanaShellHost {
             for kind in kinds { document[kind.fileKey] = .list(file[kind] ?? []) }
             let changed = try AlertingFiles.write(.record(document), to: out)
             for kind in kinds {
-                rows.append(["file": .string(out), "kind": .string(kind.rawValue), "count": .int(file[kind]?.count ?? 0), "changed": .bool(changed)])
+                rows.append([
+                    "file": .string(out), "kind": .string(kind.rawValue), "count": .int(file[kind]?.count ?? 0),
+                    "changed": .bool(changed),
+                ])
             }
         } else {
             for kind in kinds {
@@ -745,7 +801,10 @@ extension GrafanaShellHost {
                 var document: Record = ["apiVersion": 1]
                 document[kind.fileKey] = .list(file[kind] ?? [])
                 let changed = try AlertingFiles.write(.record(document), to: path)
-                rows.append(["file": .string(path), "kind": .string(kind.rawValue), "count": .int(file[kind]?.count ?? 0), "changed": .bool(changed)])
+                rows.append([
+                    "file": .string(path), "kind": .string(kind.rawValue), "count": .int(file[kind]?.count ?? 0),
+                    "changed": .bool(changed),
+                ])
             }
         }
         return .list(rows)
@@ -756,7 +815,9 @@ extension GrafanaShellHost {
         let uid = try call.string("uid")
         let folder = try await call.option("folder").asyncMap { try await folderUID(for: $0) }
         let group = try call.option("group")
-        if let uid, try await alertingGet(AlertingPaths.rules + "/" + AlertingPaths.escape(uid), allowMissing: true) == nil {
+        if let uid,
+            try await alertingGet(AlertingPaths.rules + "/" + AlertingPaths.escape(uid), allowMissing: true) == nil
+        {
             throw Self.noAlertRule(uid)
         }
         let file = try await exportedFile(folder: folder, kinds: [.group]) { rule in
@@ -832,7 +893,9 @@ extension GrafanaShellHost {
             case .muteTiming:
                 let server = try await alertingRead(AlertingPaths.muteTimings).listValue ?? []
                 for item in mine {
-                    let wanted: Value = ["name": .string(item.name), "time_intervals": item.body["time_intervals"] ?? .list([])]
+                    let wanted: Value = [
+                        "name": .string(item.name), "time_intervals": item.body["time_intervals"] ?? .list([]),
+                    ]
                     let existing = server.first { $0["name"] == .string(item.name) }
                     let have: Value? = existing.map {
                         ["name": .string(item.name), "time_intervals": $0["time_intervals"] ?? .list([])]
@@ -946,7 +1009,9 @@ extension GrafanaShellHost {
                 let outcome = try await alertingWrite(change.method, change.path, body: change.body, editable: editable)
                 if outcome.plannedWrite != nil { status = "planned" }
             }
-            rows.append(["kind": .string(change.kind.rawValue), "name": .string(change.name), "status": .string(status)])
+            rows.append([
+                "kind": .string(change.kind.rawValue), "name": .string(change.name), "status": .string(status),
+            ])
         }
         return .list(rows)
     }
@@ -954,7 +1019,12 @@ extension GrafanaShellHost {
     /// `alert diff PATH...`: sends no write, whatever `--dry-run` says.
     func diffAlerting(_ call: CommandArguments) async throws -> Value {
         let folder = try await call.option("folder").asyncMap { try await folderUID(for: $0) }
-        let changes = try await alertingPlan(try call.strings("path"), kinds: AlertingKind.allCases, folder: folder, editable: false)
+        let changes = try await alertingPlan(
+            try call.strings("path"),
+            kinds: AlertingKind.allCases,
+            folder: folder,
+            editable: false
+        )
         return .list(
             changes.map { change in
                 [
@@ -986,7 +1056,10 @@ enum AlertingModel {
                 }
                 for entry in list {
                     guard case .record(let body) = entry else {
-                        throw CommandFailure(message: "\(file): an entry of '\(kind.fileKey)' is not a mapping", hint: "Nothing was sent.")
+                        throw CommandFailure(
+                            message: "\(file): an entry of '\(kind.fileKey)' is not a mapping",
+                            hint: "Nothing was sent."
+                        )
                     }
                     if kind == .contactPoint {
                         // A contact point of the file holds its integrations (`receivers`); the
@@ -1001,7 +1074,10 @@ enum AlertingModel {
                     }
                     let name = kind == .policy ? "policy tree" : (body["name"]?.stringValue ?? "")
                     if kind != .policy && name.isEmpty {
-                        throw CommandFailure(message: "\(file): an entry of '\(kind.fileKey)' has no name", hint: "Nothing was sent.")
+                        throw CommandFailure(
+                            message: "\(file): an entry of '\(kind.fileKey)' has no name",
+                            hint: "Nothing was sent."
+                        )
                     }
                     items.append(AlertingItem(kind: kind, name: name, body: body, source: file))
                 }
@@ -1024,7 +1100,9 @@ enum AlertingModel {
         return byName.keys.sorted().map { name in
             [
                 "orgId": .int(orgID), "name": .string(name),
-                "receivers": .list(byName[name]!.sorted { ($0["uid"]?.stringValue ?? "") < ($1["uid"]?.stringValue ?? "") }),
+                "receivers": .list(
+                    byName[name]!.sorted { ($0["uid"]?.stringValue ?? "") < ($1["uid"]?.stringValue ?? "") }
+                ),
             ]
         }
     }
@@ -1060,7 +1138,9 @@ enum AlertingModel {
         return [
             "orgId": .int(orgID), "name": group["title"] ?? "", "folder": .string(folderTitle),
             "folderUid": group["folderUid"] ?? "", "interval": .string(durationText(interval)),
-            "rules": .list((group["rules"]?.listValue ?? []).compactMap { $0.recordValue.map { .record(exportRule($0)) } }),
+            "rules": .list(
+                (group["rules"]?.listValue ?? []).compactMap { $0.recordValue.map { .record(exportRule($0)) } }
+            ),
         ]
     }
 
@@ -1093,7 +1173,9 @@ enum AlertingModel {
         if let number = value.integerValue { return Int64(number) }
         guard case .string(let text) = value else { return nil }
         if text == "0" { return 0 }
-        let units: [(String, Int64)] = [("ms", 0), ("y", 31_536_000), ("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
+        let units: [(String, Int64)] = [
+            ("ms", 0), ("y", 31_536_000), ("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60), ("s", 1),
+        ]
         var rest = Substring(text)
         var total: Int64 = 0
         guard !rest.isEmpty else { return nil }

@@ -280,7 +280,9 @@ extension AlertingController {
             ("updated", .string(RFC3339.string(from: rule.updated))), ("noDataState", .string(rule.noDataState)),
             ("execErrState", .string(rule.execErrState)), ("for", .string(PromDuration.string(rule.forSeconds))),
         ]
-        if case .record(let record) = rule.annotations, !record.isEmpty { pairs.append(("annotations", rule.annotations)) }
+        if case .record(let record) = rule.annotations, !record.isEmpty {
+            pairs.append(("annotations", rule.annotations))
+        }
         if case .record(let record) = rule.labels, !record.isEmpty { pairs.append(("labels", rule.labels)) }
         pairs.append(("provenance", .string(rule.provenance)))
         pairs.append(("isPaused", .bool(rule.isPaused)))
@@ -856,7 +858,8 @@ extension AlertingController {
         }
         let json = try await environment.store.write { state in
             let template = StoredTemplate(orgID: identity.orgID, name: name, template: text, provenance: provenance)
-            if let index = state.alerting.templates.firstIndex(where: { $0.orgID == identity.orgID && $0.name == name }) {
+            if let index = state.alerting.templates.firstIndex(where: { $0.orgID == identity.orgID && $0.name == name })
+            {
                 let stored = state.alerting.templates[index]
                 if stored.provenance != provenance && !stored.provenance.isEmpty {
                     throw Self.provenanceMismatch(from: stored.provenance, to: provenance)
