@@ -174,7 +174,7 @@ import Testing
             #expect(try await client.post(Self.rules, Self.rule()).status == .created)
             let refused = try await client.delete("/api/folders/af")
             #expect(refused.status == .badRequest)
-            #expect(refused["message"] == "folder cannot be deleted: folder contains alert rules")
+            #expect(refused.text == #"{"message":"folder cannot be deleted: folder contains alert rules"}"#)
             #expect(try await client.get(Self.rules + "/r1").status == .ok)
             #expect(try await client.delete("/api/folders/af?forceDeleteRules=true").status == .ok)
             #expect(try await client.get(Self.rules + "/r1").status == .notFound)

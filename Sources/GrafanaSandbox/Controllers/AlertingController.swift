@@ -309,7 +309,9 @@ extension AlertingController {
         return SandboxResponse.json(.ok, json)
     }
 
-    /// `models.ErrAlertRuleGroupNotFound` through `response.ErrOrFallback`: an errutil not-found.
+    /// `models.ErrAlertRuleGroupNotFound = errutil.NotFound("alerting.alert-rule.notFound")`
+    /// through `response.ErrOrFallback`; the message id is Grafana's, the public wording is
+    /// not confirmed from source.
     static let groupNotFound = GrafanaError.errutil(
         .notFound,
         messageID: "alerting.alert-rule.notFound",
@@ -900,12 +902,13 @@ extension SandboxState {
 
     /// Folder deletion and alert rules (`pkg/services/folder/folderimpl/folder.go` `Delete`):
     /// a folder tree holding rules is deleted only with `forceDeleteRules=true`, which deletes
-    /// the rules too; otherwise `folder.ErrFolderNotEmpty`-style refusal, 400
-    /// `folder cannot be deleted: folder contains alert rules`.
+    /// the rules too; otherwise 400 `{"message":"folder cannot be deleted: folder contains alert
+    /// rules"}`, the exact body Grafana's alerting integration tests (`pkg/tests/api/alerting`)
+    /// expect.
     mutating func deleteAlertRules(inFolders folderUIDs: Set<String>, orgID: Int64, force: Bool) throws {
         guard alerting.hasRules(orgID: orgID, folderUIDs: folderUIDs) else { return }
         guard force else {
-            throw GrafanaError.error(.badRequest, "folder cannot be deleted: folder contains alert rules", cause: true)
+            throw GrafanaError.error(.badRequest, "folder cannot be deleted: folder contains alert rules", cause: false)
         }
         alerting.removeRules(orgID: orgID, folderUIDs: folderUIDs)
     }
