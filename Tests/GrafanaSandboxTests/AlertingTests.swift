@@ -181,6 +181,30 @@ import Testing
         }
     }
 
+    @Test func exportsAreYAMLByDefaultAndJSONWhenAsked() async throws {
+        try await withSandbox { client in
+            let base = "/api/v1/provisioning"
+            #expect(try await client.get(base + "/alert-rules/export").status == .notFound, "no rules: empty 404")
+            try await Self.folder(client)
+            #expect(try await client.post(Self.rules, Self.rule(extra: #","isPaused":true"#)).status == .created)
+            let yaml = try await client.get(base + "/alert-rules/export")
+            #expect(yaml.status == .ok && yaml.headers[.contentType] == "text/yaml")
+            #expect(yaml.text.hasPrefix("apiVersion: 1\ngroups:\n"), "\(yaml.text)")
+            #expect(yaml.text.contains("folder: Folder af") && yaml.text.contains("interval: 1m"))
+            #expect(yaml.text.contains("for: 1m30s") && yaml.text.contains("isPaused: true"))
+            let json = try await client.send(
+                .get,
+                base + "/folder/af/rule-groups/g/export",
+                headers: ["Accept": "application/json"]
+            )
+            #expect(json["groups"]?.arrayValue?.first?["rules"]?.arrayValue?.first?["uid"] == "r1")
+            let points = try await client.get(base + "/contact-points/export?format=json")
+            #expect(points["contactPoints"]?.arrayValue?.first?["name"] == "grafana-default-email")
+            #expect(try await client.get(base + "/mute-timings/none/export").status == .notFound)
+            #expect(try await client.get(base + "/alert-rules/none/export").status == .notFound)
+        }
+    }
+
     @Test func theGroupDeleteRouteFollowsTheVersion() throws {
         let count = { (version: String) throws -> Int in
             try buildRouter(configuration: profile(version)).routes.filter {

@@ -46,6 +46,7 @@ struct AlertingController: SandboxController {
         router.get("\(base)/templates/:name", use: getTemplate)
         router.put("\(base)/templates/:name", use: putTemplate)
         router.delete("\(base)/templates/:name", use: deleteTemplate)
+        addExportRoutes(to: router)
     }
 
     // MARK: Errors
