@@ -38,7 +38,7 @@ extension GrafanaClient {
                 "change password",
                 .put,
                 ["api", "user", "password"],
-                body: Self.jsonBody(["oldPassword": old, "newPassword": new, "confirmNew": new])
+                body: Self.jsonBody(["oldPassword": old, "newPassword": new])
             )
         )
     }

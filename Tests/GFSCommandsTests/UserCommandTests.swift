@@ -163,6 +163,18 @@ import Testing
         #expect(outcome.diagnostics.first?.message == "Nothing to update")
     }
 
+    @Test func userCommandsNeedAServerAdmin() async throws {
+        let harness = try await Self.start()
+        defer { Task { await harness.stop() } }
+        _ = try await harness.adminClient().createUser(login: "bob", email: nil, name: nil, password: "bob-pw-1234")
+        let outcome = await harness.run("connect \(harness.url) --user bob --password-env BOB_PW\nuser list")
+        #expect(outcome.status == .failed)
+        let failure = try #require(outcome.diagnostics.first)
+        #expect(failure.message.contains("403"))
+        #expect(failure.hint?.hasPrefix("'user' commands act on the whole server") == true)
+        Self.expectNoPasswords(harness)
+    }
+
     // MARK: me
 
     @Test func meShowsListsAndChangesThePasswordItSignedInWith() async throws {

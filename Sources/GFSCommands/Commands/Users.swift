@@ -49,7 +49,7 @@ extension GFSCommandCatalog {
                     (marked existing: true) and its password is left alone.
                     """
             )
-        ) { try await $0.createUser($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.createUser(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "list"],
@@ -63,7 +63,7 @@ extension GFSCommandCatalog {
                 example: "user list --query ali"
             ),
             display: ResultDisplay(columns: ["id", "login", "email", "name", "isAdmin", "isDisabled"])
-        ) { try await $0.listUsers($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.listUsers(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "show"],
@@ -72,7 +72,7 @@ extension GFSCommandCatalog {
                 binds: "user",
                 example: "user show alice"
             )
-        ) { try await $0.showUser($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.showUser(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "update"],
@@ -86,7 +86,7 @@ extension GFSCommandCatalog {
                 binds: "user",
                 example: "user update alice --name 'Alice Smith'"
             )
-        ) { try await $0.updateUser($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.updateUser(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "password"],
@@ -95,7 +95,7 @@ extension GFSCommandCatalog {
                 options: passwordSources,
                 example: "user password alice --password-env ALICE_PASSWORD"
             )
-        ) { try await $0.setUserPassword($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.setUserPassword(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "delete"],
@@ -104,7 +104,7 @@ extension GFSCommandCatalog {
                 options: [OptionSpec("if-exists", summary: "Succeed when there is no such user.")],
                 example: "user delete alice --if-exists"
             )
-        ) { try await $0.deleteUser($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.deleteUser(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "orgs"],
@@ -113,7 +113,7 @@ extension GFSCommandCatalog {
                 example: "user orgs alice"
             ),
             display: ResultDisplay(columns: ["orgId", "name", "role"])
-        ) { try await $0.listUserOrgs($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.listUserOrgs(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "admin"],
@@ -121,7 +121,7 @@ extension GFSCommandCatalog {
                 arguments: [userReference, ArgumentSpec("state", summary: "on or off.")],
                 example: "user admin alice on"
             )
-        ) { try await $0.setServerAdmin($1) },
+        ) { host, call in try await host.asServerAdmin { try await host.setServerAdmin(call) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "disable"],
@@ -129,7 +129,7 @@ extension GFSCommandCatalog {
                 arguments: [userReference],
                 example: "user disable alice"
             )
-        ) { try await $0.setUserDisabled($1, true) },
+        ) { host, call in try await host.asServerAdmin { try await host.setUserDisabled(call, true) } },
         CommandDefinition(
             CommandSpec(
                 path: ["user", "enable"],
@@ -137,7 +137,7 @@ extension GFSCommandCatalog {
                 arguments: [userReference],
                 example: "user enable alice"
             )
-        ) { try await $0.setUserDisabled($1, false) },
+        ) { host, call in try await host.asServerAdmin { try await host.setUserDisabled(call, false) } },
     ]
 }
 
@@ -226,6 +226,20 @@ extension GrafanaShellHost {
     }
 
     // MARK: Commands
+
+    /// Runs a `user` command, whose routes only Grafana server admins may call: Grafana's 403
+    /// keeps its message and gets a hint saying so.
+    func asServerAdmin(_ body: () async throws -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch let error as GrafanaError where error.status == 403 {
+            var failure = CommandFailure(error)
+            failure.hint =
+                "'user' commands act on the whole server and need a Grafana server admin signed in with a password; "
+                + "tokens are never server admins."
+            throw failure
+        }
+    }
 
     /// `user create LOGIN [--email E] [--name N] --password-env V|--password-file F [--org O] [--if-missing]`.
     func createUser(_ call: CommandArguments) async throws -> Value {
