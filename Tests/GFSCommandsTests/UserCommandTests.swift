@@ -99,7 +99,9 @@ import Testing
         #expect(failure.message.contains("412"))
         #expect(failure.hint == "Use 'user create LOGIN --if-missing' to reuse it, or 'try' to carry on.")
         Self.expectSuccess(
-            await harness.run("try user create bob --password-env BOB_PW\nassert $error.code == \"grafana.precondition-failed\""),
+            await harness.run(
+                "try user create bob --password-env BOB_PW\nassert $error.code == \"grafana.precondition-failed\""
+            ),
             harness
         )
     }
@@ -119,7 +121,11 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("carol.pw").path
-        _ = FileManager.default.createFile(atPath: file, contents: Data("carol-file-pw\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(
+            atPath: file,
+            contents: Data("carol-file-pw\n".utf8),
+            attributes: [.posixPermissions: 0o644]
+        )
         Self.expectSuccess(await harness.run("user create carol --password-file \(file)"), harness)
         #expect(harness.sink.standardError.contains("accessible by other users (mode 0644)"))
         #expect(!harness.sink.standardError.contains("carol-file-pw"))
@@ -321,7 +327,9 @@ import Testing
         Self.expectSuccess(await harness.run("team create ops"), harness)
         let taken = await harness.run("team create ops")
         #expect(taken.diagnostics.first?.message.contains("Team name taken") == true)
-        #expect(taken.diagnostics.first?.hint == "Use 'team create NAME --if-missing' to reuse it, or 'try' to carry on.")
+        #expect(
+            taken.diagnostics.first?.hint == "Use 'team create NAME --if-missing' to reuse it, or 'try' to carry on."
+        )
         let typo = await harness.run("team show opz")
         #expect(typo.diagnostics.first?.message == "No team 'opz' in this org")
         #expect(typo.diagnostics.first?.hint == "Did you mean 'ops'?")

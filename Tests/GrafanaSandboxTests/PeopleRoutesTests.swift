@@ -46,7 +46,10 @@ import Testing
             let stats = try await client.get("/api/admin/stats")
             #expect(stats["users"] == 2 && stats["orgs"] == 1)
             #expect(stats["admins"] == 1 && stats["viewers"] == 1 && stats["editors"] == 0)
-            expectAccessDenied(try await client.get("/api/admin/settings", as: .basic("sam", "secret123")), "settings:read")
+            expectAccessDenied(
+                try await client.get("/api/admin/settings", as: .basic("sam", "secret123")),
+                "settings:read"
+            )
             expectAccessDenied(
                 try await client.get("/api/admin/stats", as: .basic("sam", "secret123")),
                 "server.stats:read"
@@ -88,7 +91,11 @@ import Testing
             )
             #expect(reply.status == status)
             #expect(reply["message"] == "Invalid old password")
-            if let body { #expect(reply.text == body) } else { #expect(reply["messageId"] == "user.password-missmatch") }
+            if let body {
+                #expect(reply.text == body)
+            } else {
+                #expect(reply["messageId"] == "user.password-missmatch")
+            }
         }
     }
 

@@ -98,7 +98,10 @@ extension GrafanaShellHost {
     {
         if let text = try call.option(literal) {
             guard try call.option(env) == nil, try call.option(file) == nil else {
-                throw CommandFailure(message: "Give the \(what) once", hint: "Use one of --\(literal), --\(env), --\(file).")
+                throw CommandFailure(
+                    message: "Give the \(what) once",
+                    hint: "Use one of --\(literal), --\(env), --\(file)."
+                )
             }
             remember(secret: text)
             note(

@@ -213,7 +213,10 @@ extension GrafanaShellHost {
     func users(_ call: CommandArguments) async throws -> [UserProfile] {
         let logins = try call.strings("logins")
         guard !logins.isEmpty else {
-            throw CommandFailure(message: "Missing logins", hint: "Name at least one user: 'team member add TEAM alice'.")
+            throw CommandFailure(
+                message: "Missing logins",
+                hint: "Name at least one user: 'team member add TEAM alice'."
+            )
         }
         var profiles: [UserProfile] = []
         for login in logins {

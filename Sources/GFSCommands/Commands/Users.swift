@@ -212,7 +212,10 @@ extension GrafanaShellHost {
     /// The id of a user; every user Grafana returns from `/api/users` has one.
     func userID(_ profile: UserProfile) throws -> Int64 {
         guard let id = profile.id else {
-            throw CommandFailure(message: "User '\(profile.login)' has no id", hint: "Only users, not tokens, have ids.")
+            throw CommandFailure(
+                message: "User '\(profile.login)' has no id",
+                hint: "Only users, not tokens, have ids."
+            )
         }
         return id
     }
@@ -314,7 +317,10 @@ extension GrafanaShellHost {
         }
         let page = try positive("page")
         if page != nil, try call.flag("all") {
-            throw CommandFailure(message: "Give --page or --all, not both", hint: "--all (the default) reads every page.")
+            throw CommandFailure(
+                message: "Give --page or --all, not both",
+                hint: "--all (the default) reads every page."
+            )
         }
         return (page, try positive("per-page"))
     }

@@ -35,7 +35,13 @@ struct AdminController: SandboxController {
                     ("protocol", "http"),
                 ]
             ),
-            ("users", [("allow_org_create", "false"), ("auto_assign_org", "true"), ("auto_assign_org_id", "1"), ("auto_assign_org_role", "Viewer")]),
+            (
+                "users",
+                [
+                    ("allow_org_create", "false"), ("auto_assign_org", "true"), ("auto_assign_org_id", "1"),
+                    ("auto_assign_org_role", "Viewer"),
+                ]
+            ),
         ]
         return SandboxResponse.json(
             .ok,
