@@ -337,6 +337,16 @@ import Testing
         #expect(nobody.diagnostics.first?.message == "No user 'nobody'")
     }
 
+    @Test func teamNamesCompleteFromTheServer() async throws {
+        let harness = try await Self.start()
+        defer { Task { await harness.stop() } }
+        for name in ["ops", "dev"] { _ = try await harness.adminClient().createTeam(name: name, email: nil) }
+        let names = try await GrafanaLiveNames(host: harness.host).names(for: .teamName)
+        #expect(names == ["dev", "ops"])
+        let spec = try #require(GFSCommandCatalog.table.command(["team", "member", "add"]))
+        #expect(spec.arguments.first?.completion == .teamName)
+    }
+
     @Test func teamListPagesThroughEveryTeam() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }

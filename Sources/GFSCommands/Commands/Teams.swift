@@ -4,8 +4,13 @@ import GrafanaAPI
 
 // team create|list|show|delete|rename, team member add|remove|list, team admin add|remove:
 // teams of the org requests act in, through /api/teams.
+extension CompletionKind {
+    /// Team names of the org requests act in (`GET /api/teams/search`, every page).
+    static let teamName = CompletionKind(rawValue: "team")
+}
+
 extension GFSCommandCatalog {
-    static let teamReference = ArgumentSpec("team", summary: "Team name or id.")
+    static let teamReference = ArgumentSpec("team", completion: .teamName, summary: "Team name or id.")
     static let memberLogins = ArgumentSpec(
         "logins",
         completion: .userLogin,
