@@ -232,6 +232,10 @@ import Testing
         #expect(harness.sink.standardError.contains("the new password was given on the command line"))
         #expect(!harness.sink.standardError.contains("literal-new-pw"))
         #expect(harness.host.knownSecrets.contains("literal-new-pw"))
+        // The old password equals the login, which stays readable.
+        #expect(!harness.host.knownSecrets.contains("admin"))
+        Self.expectSuccess(await harness.run("me\necho $me.login"), harness)
+        #expect(harness.sink.standardOutput.hasSuffix("admin\n"))
     }
 
     @Test func meSwitchMakesTheOrgCurrentForTheUserAndTheSession() async throws {
@@ -262,9 +266,10 @@ import Testing
         let harness = try await Self.start(version)
         defer { Task { await harness.stop() } }
         let admin = harness.adminClient()
-        _ = try await admin.createUser(login: "alice", email: nil, name: nil, password: "alice-pw")
-        _ = try await admin.createUser(login: "bob", email: nil, name: nil, password: "bob-pw-12")
+        // The people part of an onboarding runbook: every line is rerunnable.
         let script = """
+            user create alice --email alice@example.com --password-env ALICE_PW --if-missing
+            user create bob --email bob@example.com --password-env BOB_PW --if-missing
             team create platform --email platform@example.com --if-missing
             let added = (team member add platform alice bob)
             let admins = (team admin add platform alice)
@@ -284,7 +289,7 @@ import Testing
             await harness.run(
                 script + """
 
-                    assert $team.existing
+                    assert $team.existing and $user.existing
                     assert $added[0].status == "unchanged" and $added[1].status == "unchanged"
                     assert $admins[0].status == "unchanged"
                     """

@@ -103,7 +103,7 @@ extension GrafanaShellHost {
                     hint: "Use one of --\(literal), --\(env), --\(file)."
                 )
             }
-            remember(secret: text)
+            rememberPassword(text)
             note(
                 "gfs: warning: the \(what) was given on the command line\n"
                     + "hint: Pass it with --\(env) VAR or --\(file) FILE, so it stays out of scripts and the process list."

@@ -169,8 +169,14 @@ extension GrafanaShellHost {
         } else {
             return nil
         }
-        remember(secret: secret)
+        rememberPassword(secret)
         return secret
+    }
+
+    /// Masks a password from now on, unless it equals the signed-in login (`admin`/`admin`),
+    /// which is shown as the user anyway (the rule of ``GrafanaContext`` for its own password).
+    func rememberPassword(_ secret: String) {
+        if secret != context.principal { remember(secret: secret) }
     }
 
     /// Like ``password(_:env:file:what:)``, but one of the two options must be given.
