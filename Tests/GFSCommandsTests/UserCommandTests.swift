@@ -340,6 +340,12 @@ import Testing
         #expect(typo.diagnostics.first?.hint == "Did you mean 'ops'?")
         let nobody = await harness.run("team member add ops nobody")
         #expect(nobody.diagnostics.first?.message == "No user 'nobody'")
+        let admin = harness.adminClient()
+        let elsewhere = try #require(try await admin.createOrg(name: "elsewhere").answer?.orgId)
+        _ = try await admin.createUser(login: "out", email: nil, name: nil, password: "out-pw-1", orgID: elsewhere)
+        let outsider = await harness.run("team member add ops out")
+        #expect(outsider.diagnostics.first?.message.contains("Failed to add Member to Team") == true)
+        #expect(outsider.diagnostics.first?.hint?.contains("'org user add out'") == true)
     }
 
     @Test func teamNamesCompleteFromTheServer() async throws {

@@ -250,10 +250,23 @@ extension GrafanaShellHost {
                 rows.append(memberRow(target, profile.login, "unchanged"))
                 continue
             }
-            let outcome = try await client.addTeamMember(teamID: target.id, userID: id)
+            let outcome = try await addMember(target, profile)
             rows.append(memberRow(target, profile.login, outcome.plannedWrite == nil ? "added" : "planned"))
         }
         return .list(rows)
+    }
+
+    /// Adds one user; Grafana's 500 for a user outside the team's org gets a hint naming the cure.
+    @discardableResult
+    func addMember(_ team: Team, _ profile: UserProfile) async throws -> WriteOutcome<Void> {
+        do {
+            return try await client.addTeamMember(teamID: team.id, userID: try userID(profile))
+        } catch let error as GrafanaError where error.status == 500 {
+            var failure = CommandFailure(error)
+            failure.hint =
+                "A team takes only members of its org; add the user first with 'org user add \(profile.login)'."
+            throw failure
+        }
     }
 
     /// `team member remove TEAM LOGIN...`: a user not in the team is reported `absent` and the
@@ -310,7 +323,7 @@ extension GrafanaShellHost {
                     rows.append(memberRow(target, profile.login, "absent"))
                     continue
                 }
-                try await client.addTeamMember(teamID: target.id, userID: id)
+                try await addMember(target, profile)
             } else if member?.isAdmin == admin {
                 rows.append(memberRow(target, profile.login, "unchanged"))
                 continue
