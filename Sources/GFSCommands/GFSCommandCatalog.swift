@@ -8,7 +8,7 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + datasources + api
+        connection + organizations + keys + dashboards + folders + stars + datasources + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -27,5 +27,6 @@ public enum GFSCommandCatalog {
         "dashboard": "Dashboards from and to JSON files",
         "folder": "Dashboard folders",
         "datasource": "Data sources",
+        "star": "Your starred dashboards",
     ]
 }

@@ -16,6 +16,7 @@ struct DashboardsController: SandboxController {
         router.get("/api/dashboards/uid/:uid", use: get)
         router.delete("/api/dashboards/uid/:uid", use: delete)
         router.post("/api/dashboards/import", use: importDashboard)
+        addLifecycleRoutes(to: router)
     }
 
     // MARK: Errors (pkg/services/dashboards/errors.go through ToDashboardErrorResponse)
@@ -63,6 +64,8 @@ struct DashboardsController: SandboxController {
         var overwrite: Bool
         var message: String
         var pluginID: String = ""
+        /// The version a restore copies (`SaveDashboardCommand.RestoredFrom`), 0 for a plain save.
+        var restoredFrom: Int64 = 0
     }
 
     /// `PostDashboard`: answers the DynMap `{folderUid (11.x+), id, slug, status, uid, url, version}`.
@@ -366,6 +369,7 @@ extension SandboxState {
             updated.updatedBy = identity.userID
             updated.message = request.message
             dashboards.upsert(updated)
+            recordVersion(of: updated, parent: current.version, request: request, identity: identity)
             return updated
         }
         let id = allocateDashboardID()
@@ -392,7 +396,31 @@ extension SandboxState {
             message: request.message
         )
         dashboards.upsert(stored)
+        recordVersion(of: stored, parent: 0, request: request, identity: identity)
         return stored
+    }
+
+    /// The dashboard store's save writes a `dashboard_version` row with every dashboard row:
+    /// the parent is the version it replaced (0 for a new dashboard).
+    private mutating func recordVersion(
+        of dashboard: StoredDashboard,
+        parent: Int64,
+        request: DashboardsController.SaveRequest,
+        identity: Identity
+    ) {
+        dashboards.addVersion(
+            StoredDashboardVersion(
+                id: 0,
+                dashboardID: dashboard.id,
+                parentVersion: parent,
+                restoredFrom: request.restoredFrom,
+                version: dashboard.version,
+                created: dashboard.updated,
+                createdBy: identity.userID,
+                message: request.message,
+                data: dashboard.data
+            )
+        )
     }
 
     static func tags(of model: Record) -> [String] {

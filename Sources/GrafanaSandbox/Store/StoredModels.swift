@@ -119,6 +119,25 @@ struct StoredDashboard: Codable, Sendable {
     var message: String = ""
 }
 
+/// One saved version of a dashboard (`dashver.DashboardVersion`, the `dashboard_version` table).
+struct StoredDashboardVersion: Codable, Sendable {
+    var id: Int64
+    var dashboardID: Int64
+    var parentVersion: Int64
+    var restoredFrom: Int64
+    var version: Int64
+    var created: Date
+    var createdBy: Int64
+    var message: String
+    var data: Value
+}
+
+/// A dashboard starred by a user (`star.Star`).
+struct StoredStar: Codable, Sendable {
+    var userID: Int64
+    var dashboardID: Int64
+}
+
 struct StoredDataSource: Codable, Sendable {
     var id: Int64
     var uid: String
