@@ -155,3 +155,30 @@ import Testing
         }
     }
 }
+
+extension LifecycleTests {
+    @Test func theDashboardSaysWhetherYouStarredIt() async throws {
+        try await withSandbox { client in
+            _ = try await Self.save(client, title: "Starry", version: 0, message: "")
+            #expect(try await client.get("/api/dashboards/uid/life").json?["meta"]?["isStarred"] == false)
+            _ = try await client.post("/api/user/stars/dashboard/uid/life")
+            #expect(try await client.get("/api/dashboards/uid/life").json?["meta"]?["isStarred"] == true)
+        }
+    }
+
+    /// Versions need `dashboards:write`, which a Viewer lacks.
+    @Test func viewersCannotReadVersions() async throws {
+        try await withSandbox { client in
+            _ = try await Self.save(client, title: "Guarded", version: 0, message: "")
+            _ = try await client.post(
+                "/api/admin/users",
+                #"{"login":"viewer","password":"pw123456","email":"viewer@example.com"}"#
+            )
+            let viewer = Credential.basic("viewer", "pw123456")
+            #expect(try await client.get("/api/dashboards/uid/life", as: viewer).status == .ok)
+            let refused = try await client.get("/api/dashboards/uid/life/versions", as: viewer)
+            #expect(refused.status == .forbidden)
+            #expect(try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#, as: viewer).status == .forbidden)
+        }
+    }
+}

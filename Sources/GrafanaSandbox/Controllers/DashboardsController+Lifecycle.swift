@@ -151,6 +151,13 @@ extension DashboardsController {
         return stripped(lhs) == stripped(rhs)
     }
 
+    /// `GetDashboard` sets `meta.isStarred` from the caller's stars.
+    static func markStarred(_ meta: inout Value, dashboard: StoredDashboard, identity: Identity, state: SandboxState) {
+        guard case .record(var record) = meta else { return }
+        record["isStarred"] = .bool(state.dashboards.starredIDs(userID: identity.userID).contains(dashboard.id))
+        meta = .record(record)
+    }
+
     // MARK: Tags and home
 
     /// `GetDashboardTags`: `[{term, count}]` over the org's dashboards, by term

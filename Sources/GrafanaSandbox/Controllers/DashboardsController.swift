@@ -124,12 +124,9 @@ struct DashboardsController: SandboxController {
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
-            return SandboxResponse.json(
-                .ok,
-                .record([
-                    "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
-                ])
-            )
+            var meta = state.dashboardMeta(dashboard, role: identity.orgRole)
+            Self.markStarred(&meta, dashboard: dashboard, identity: identity, state: state)
+            return SandboxResponse.json(.ok, .record(["dashboard": dashboard.data, "meta": meta]))
         }
     }
 
