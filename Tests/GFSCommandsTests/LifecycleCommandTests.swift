@@ -94,9 +94,12 @@ import Testing
             assert $tree[1].path == "Teams/Team A" and $tree[1].depth == 1
             folder rename team-a "Team B"
             assert $folder.title == "Team B"
+            assert $folder.path == "Teams/Team B"
             folder move team-a
-            let moved = (folder show team-a)
-            assert $moved.path == "Team B"
+            assert $folder.path == "Team B"
+            folder create Other --uid other
+            folder move team-a --parent Other
+            assert $folder.path == "Other/Team B" and $folder.parentUid == "other"
             """
         )
         #expect(outcome.status == .success, "\(outcome.diagnostics.map(\.message)) \(harness.sink.standardError)")

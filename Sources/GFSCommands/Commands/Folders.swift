@@ -171,10 +171,14 @@ extension GrafanaShellHost {
     /// `folder show TITLE|UID`.
     func showFolder(_ call: CommandArguments) async throws -> Value {
         let uid = try await folderUID(for: try call.required("folder"))
-        let folder = try await client.folder(uid: uid)
+        return try await folderRecordWithPath(try await client.folder(uid: uid))
+    }
+
+    /// ``folderRecord(_:parents:)`` with the titles of the folder's ancestors read from the server.
+    func folderRecordWithPath(_ folder: Folder) async throws -> Value {
         var parents: [String] = []
         var next = folder.parentUid
-        var seen: Set<String> = [uid]
+        var seen: Set<String> = [folder.uid]
         while let parent = next, !parent.isEmpty, seen.insert(parent).inserted {
             let found = try await client.folder(uid: parent)
             parents.insert(found.title, at: 0)
@@ -189,11 +193,12 @@ extension GrafanaShellHost {
         let uid = try await folderUID(for: try call.required("folder"))
         let title = try call.required("title")
         let current = try await client.folder(uid: uid)
-        if current.title == title { return folderRecord(current) }
-        return result(
-            of: try await client.updateFolder(uid: uid, title: title, version: current.version),
-            planned: Record([("uid", .string(uid)), ("title", .string(title))])
-        ) { folderRecord($0) }
+        if current.title == title { return try await folderRecordWithPath(current) }
+        let outcome = try await client.updateFolder(uid: uid, title: title, version: current.version)
+        guard case .sent(let renamed) = outcome else {
+            return placeholder(Record([("uid", .string(uid)), ("title", .string(title))]))
+        }
+        return try await folderRecordWithPath(renamed)
     }
 
     /// `folder move TITLE|UID [--parent F]`.
@@ -201,11 +206,12 @@ extension GrafanaShellHost {
         let uid = try await folderUID(for: try call.required("folder"))
         let parentUID = try await call.option("parent").asyncMap { try await folderUID(for: $0) } ?? ""
         let current = try await client.folder(uid: uid)
-        if (current.parentUid ?? "") == parentUID { return folderRecord(current) }
-        return result(
-            of: try await client.moveFolder(uid: uid, parentUID: parentUID),
-            planned: Record([("uid", .string(uid)), ("parentUid", .string(parentUID))])
-        ) { folderRecord($0) }
+        if (current.parentUid ?? "") == parentUID { return try await folderRecordWithPath(current) }
+        let outcome = try await client.moveFolder(uid: uid, parentUID: parentUID)
+        guard case .sent(let moved) = outcome else {
+            return placeholder(Record([("uid", .string(uid)), ("parentUid", .string(parentUID))]))
+        }
+        return try await folderRecordWithPath(moved)
     }
 
     /// `folder delete TITLE|UID`.
