@@ -52,13 +52,19 @@ extension GrafanaClient {
 
     /// `GET /api/dashboards/tags`: every tag of the org's dashboards with its count.
     public func dashboardTags() async throws -> [DashboardTag] {
-        try await perform(APIRequest("list dashboard tags", .get, ["api", "dashboards", "tags"]), as: [DashboardTag].self)
+        try await perform(
+            APIRequest("list dashboard tags", .get, ["api", "dashboards", "tags"]),
+            as: [DashboardTag].self
+        )
     }
 
     /// `GET /api/dashboards/home`: `redirectUri` when a home dashboard is set in the
     /// preferences, otherwise Grafana's built-in home dashboard.
     public func homeDashboard() async throws -> HomeDashboard {
-        try await perform(APIRequest("get home dashboard", .get, ["api", "dashboards", "home"]), as: HomeDashboard.self)
+        try await perform(
+            APIRequest("get home dashboard", .get, ["api", "dashboards", "home"]),
+            as: HomeDashboard.self
+        )
     }
 
     /// `PATCH /api/user/preferences` with `homeDashboardUID`: the signed-in user's home dashboard.

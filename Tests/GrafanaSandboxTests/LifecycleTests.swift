@@ -32,13 +32,18 @@ import Testing
             #expect(one["message"] == "first" && one.json?["data"]?["title"] == "One")
             let missing = try await client.get("/api/dashboards/uid/life/versions/9")
             #expect(missing.status == .internalServerError)
-            #expect(missing.json?["message"]?.stringValue?.hasPrefix("Dashboard version 9 not found for dashboardId") == true)
+            #expect(
+                missing.json?["message"]?.stringValue?.hasPrefix("Dashboard version 9 not found for dashboardId")
+                    == true
+            )
 
             let restored = try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#)
             #expect(restored.status == .ok && restored["version"] == 3)
             #expect(try await client.get("/api/dashboards/uid/life").json?["dashboard"]?["title"] == "One")
             let after = try #require(try await client.get("/api/dashboards/uid/life/versions?limit=1").json?.arrayValue)
-            #expect(after.count == 1 && after[0]["message"] == "Restored from version 1" && after[0]["restoredFrom"] == 1)
+            #expect(
+                after.count == 1 && after[0]["message"] == "Restored from version 1" && after[0]["restoredFrom"] == 1
+            )
             let paged = try #require(try await client.get("/api/dashboards/uid/life/versions?start=1").json?.arrayValue)
             #expect(paged.map { $0["version"] } == [2, 1])
 
@@ -138,7 +143,8 @@ import Testing
     }
 
     @Test func versionsAndStarsSurviveARestart() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gfs-life-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gfs-life-\(UUID().uuidString).json")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var configuration = SandboxConfiguration()
         configuration.stateFile = path
@@ -178,7 +184,10 @@ extension LifecycleTests {
             #expect(try await client.get("/api/dashboards/uid/life", as: viewer).status == .ok)
             let refused = try await client.get("/api/dashboards/uid/life/versions", as: viewer)
             #expect(refused.status == .forbidden)
-            #expect(try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#, as: viewer).status == .forbidden)
+            #expect(
+                try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#, as: viewer).status
+                    == .forbidden
+            )
         }
     }
 }

@@ -40,7 +40,12 @@ extension DashboardsController {
 
     /// `strconv.ParseInt(web.Params(c.Req)[":dashboardId"], 10, 64)`: 400 "dashboardId is invalid".
     static func idReference(_ context: SandboxRequestContext) throws -> Reference {
-        .id(try context.int64Parameter("dashboardID", orAnswer: .error(.badRequest, "dashboardId is invalid", cause: true)))
+        .id(
+            try context.int64Parameter(
+                "dashboardID",
+                orAnswer: .error(.badRequest, "dashboardId is invalid", cause: true)
+            )
+        )
     }
 
     // MARK: Versions
@@ -173,7 +178,11 @@ extension DashboardsController {
         }
         return SandboxResponse.json(
             .ok,
-            .list(counts.keys.sorted().map { .record(Record([("term", .string($0)), ("count", .int(Int64(counts[$0]!)))])) })
+            .list(
+                counts.keys.sorted().map {
+                    .record(Record([("term", .string($0)), ("count", .int(Int64(counts[$0]!)))]))
+                }
+            )
         )
     }
 
@@ -222,19 +231,23 @@ extension SandboxState {
     func versionJSON(_ version: StoredDashboardVersion, dashboard: StoredDashboard, message: String, withData: Bool)
         -> Value
     {
-        .record(Record([
-            ("id", .int(version.id)), ("dashboardId", .int(version.dashboardID)), ("uid", .string(dashboard.uid)),
-            ("parentVersion", .int(version.parentVersion)), ("restoredFrom", .int(version.restoredFrom)),
-            ("version", .int(version.version)), ("created", GoTime.json(version.created)),
-            ("message", .string(message)), ("data", withData ? version.data : .null),
-            ("createdBy", .string(loginOf(version.createdBy))),
-        ]))
+        .record(
+            Record([
+                ("id", .int(version.id)), ("dashboardId", .int(version.dashboardID)), ("uid", .string(dashboard.uid)),
+                ("parentVersion", .int(version.parentVersion)), ("restoredFrom", .int(version.restoredFrom)),
+                ("version", .int(version.version)), ("created", GoTime.json(version.created)),
+                ("message", .string(message)), ("data", withData ? version.data : .null),
+                ("createdBy", .string(loginOf(version.createdBy))),
+            ])
+        )
     }
 
     /// `GetWithDefaults`: the org's preference, then each team's, then the user's; the last
     /// one set wins.
     func homeDashboardUID(for identity: Identity) -> String? {
-        let teamIDs = Set(teamMembers.filter { $0.orgID == identity.orgID && $0.userID == identity.userID }.map(\.teamID))
+        let teamIDs = Set(
+            teamMembers.filter { $0.orgID == identity.orgID && $0.userID == identity.userID }.map(\.teamID)
+        )
         var home: String?
         let layers: [(StoredPreferences) -> Bool] = [
             { $0.userID == 0 && $0.teamID == 0 },
