@@ -2,29 +2,46 @@ import Foundation
 public import GFSValue
 
 extension GrafanaClient {
-    /// `GET /api/dashboards/uid/:uid/versions`: every version, newest first, paged with `limit`
-    /// and `start` until a page comes back short. Before 12 the answer is the bare list; from
-    /// 12 it is `{continueToken, versions}`: both are read.
+    /// `GET /api/dashboards/uid/:uid/versions`: every version, newest first. Before 12 the
+    /// answer is the bare list, paged with `limit` and `start` until a page comes back short;
+    /// from 12 it is `{continueToken, versions}`, followed by its `continueToken` until that
+    /// is empty.
     public func dashboardVersions(uid: String, pageSize: Int = 1000) async throws -> [DashboardVersion] {
         var all: [DashboardVersion] = []
         var start = 0
+        var token: String?
         while true {
+            var query = [QueryItem("limit", String(pageSize))]
+            if let token {
+                query.append(QueryItem("continueToken", token))
+            } else {
+                query.append(QueryItem("start", String(start)))
+            }
             let request = APIRequest(
                 "list dashboard versions",
                 .get,
                 ["api", "dashboards", "uid", uid, "versions"],
-                query: [QueryItem("limit", String(pageSize)), QueryItem("start", String(start))]
+                query: query
             )
             let response = try await perform(request)
-            let page: [DashboardVersion]
             if let list = try? JSONDecoder().decode([DashboardVersion].self, from: response.body) {
-                page = list
-            } else {
-                page = try decode(DashboardVersionPage.self, from: response, call: request.call).versions ?? []
+                all += list
+                if list.count < pageSize { return all }
+                start += list.count
+                continue
             }
-            all += page
-            if page.count < pageSize { return all }
-            start += page.count
+            let page = try decode(DashboardVersionPage.self, from: response, call: request.call)
+            let versions = page.versions ?? []
+            all += versions
+            guard let next = page.continueToken, !next.isEmpty, !versions.isEmpty else {
+                // A server that pages by offset under the 12 shape: go on while pages are full.
+                if token == nil && page.continueToken == nil && versions.count == pageSize {
+                    start += versions.count
+                    continue
+                }
+                return all
+            }
+            token = next
         }
     }
 

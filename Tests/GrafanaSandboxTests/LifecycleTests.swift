@@ -191,3 +191,23 @@ extension LifecycleTests {
         }
     }
 }
+
+extension LifecycleTests {
+    /// From 12 a full page carries a `continueToken` that gives the next page; the last is "".
+    @Test func twelvePagesVersionsWithAContinueToken() async throws {
+        try await withSandbox(profile("12.1.0")) { client in
+            for version in 0..<3 {
+                _ = try await Self.save(client, title: "T\(version)", version: version, message: "")
+            }
+            let first = try #require(try await client.get("/api/dashboards/uid/life/versions?limit=2").json)
+            #expect(first["versions"]?.arrayValue?.map { $0["version"] } == [3, 2])
+            let token = try #require(first["continueToken"]?.stringValue)
+            #expect(!token.isEmpty)
+            let second = try #require(
+                try await client.get("/api/dashboards/uid/life/versions?limit=2&continueToken=\(token)").json
+            )
+            #expect(second["versions"]?.arrayValue?.map { $0["version"] } == [1])
+            #expect(second["continueToken"] == "")
+        }
+    }
+}

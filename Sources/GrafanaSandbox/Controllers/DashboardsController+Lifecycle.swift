@@ -60,8 +60,11 @@ extension DashboardsController {
         let identity = try await context.require(.dashboardsWrite)
         let requestedLimit = request.queryInt("limit")
         let limit = requestedLimit <= 0 ? 1000 : requestedLimit
-        let start = request.queryInt("start")
         let paged = environment.version.dashboardVersionsHaveContinueToken
+        // From 12 the list pages with an opaque `continueToken` (the storage's continue
+        // token); here it encodes the offset of the next page.
+        let token = paged ? Self.offset(fromToken: request.query("continueToken")) : nil
+        let start = token ?? request.queryInt("start")
         return try await environment.store.read { state in
             let dashboard = try state.dashboard(reference, orgID: identity.orgID)
             let versions = state.dashboards.versions(of: dashboard, start: start, limit: limit).map { version in
@@ -72,10 +75,33 @@ extension DashboardsController {
                 return state.versionJSON(version, dashboard: dashboard, message: message, withData: false)
             }
             // 12 answers `dashver.DashboardVersionResponseMeta`, earlier releases the bare list.
+            let next = start + versions.count
+            let more = versions.count == limit && Int64(next) < dashboard.version
             let body: Value =
-                paged ? .record(Record([("continueToken", ""), ("versions", .list(versions))])) : .list(versions)
+                paged
+                ? .record(
+                    Record([
+                        ("continueToken", .string(more ? Self.token(forOffset: next) : "")),
+                        ("versions", .list(versions)),
+                    ])
+                ) : .list(versions)
             return SandboxResponse.json(.ok, body)
         }
+    }
+
+    /// The token as URL-safe base64 without padding, so it travels in a query unescaped.
+    static func token(forOffset offset: Int) -> String {
+        Data("offset:\(offset)".utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func offset(fromToken token: String) -> Int? {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+            text.hasPrefix("offset:")
+        else { return nil }
+        return Int(text.dropFirst("offset:".count))
     }
 
     /// `GetDashboardVersion`: one version with its `data`; an unknown number is
