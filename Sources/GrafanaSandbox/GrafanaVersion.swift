@@ -110,6 +110,11 @@ extension GrafanaVersion {
     /// 11.x and 12.x handlers; the 9.x/10.x handlers save it again.
     var restoreRefusesIdenticalVersion: Bool { self >= .at(11, 0) }
 
+    /// The 9.x `GetDashboardVersions` and `GetDashboardVersion` look a uid up themselves and
+    /// answer an unknown one 400 "failed to get dashboard by UID"; from 10 they go through
+    /// `getDashboardHelper` (404 "Dashboard not found").
+    var versionLookupByUnknownUIDIsBadRequest: Bool { self < .at(10, 0) }
+
     /// The star routes by numeric id (`/api/user/stars/dashboard/:id`) are in the 9.x to 11.x
     /// `pkg/api/api.go`; 12 keeps only the uid routes.
     var hasDashboardIDStarRoutes: Bool { self < .at(12, 0) }

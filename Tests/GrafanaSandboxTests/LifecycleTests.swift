@@ -70,6 +70,12 @@ import Testing
                 #expect(list.json?.arrayValue?.count == 1)
                 #expect(byID.json?.arrayValue?.count == 1)
             }
+            let unknown = try await client.get("/api/dashboards/uid/nope/versions")
+            if version.hasPrefix("9") {
+                #expect(unknown.status == .badRequest && unknown.json?["message"] == "failed to get dashboard by UID")
+            } else {
+                #expect(unknown.status == .notFound && unknown.json?["message"] == "Dashboard not found")
+            }
             // Before 11 a restore of the current content is saved again.
             let same = try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#)
             #expect(same.status == (version.hasPrefix("9") ? .ok : .badRequest))

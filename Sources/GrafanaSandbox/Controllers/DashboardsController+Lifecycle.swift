@@ -60,13 +60,14 @@ extension DashboardsController {
         let identity = try await context.require(.dashboardsWrite)
         let requestedLimit = request.queryInt("limit")
         let limit = requestedLimit <= 0 ? 1000 : requestedLimit
-        let paged = environment.version.dashboardVersionsHaveContinueToken
+        let version = environment.version
+        let paged = version.dashboardVersionsHaveContinueToken
         // From 12 the list pages with an opaque `continueToken` (the storage's continue
         // token); here it encodes the offset of the next page.
         let token = paged ? Self.offset(fromToken: request.query("continueToken")) : nil
         let start = token ?? request.queryInt("start")
         return try await environment.store.read { state in
-            let dashboard = try state.dashboard(reference, orgID: identity.orgID)
+            let dashboard = try state.versionedDashboard(reference, orgID: identity.orgID, version: version)
             let versions = state.dashboards.versions(of: dashboard, start: start, limit: limit).map { version in
                 var message = version.message
                 if version.restoredFrom == version.version { message = "Initial save (created by migration)" }
@@ -108,8 +109,9 @@ extension DashboardsController {
     /// 500 "Dashboard version N not found for dashboardId ID".
     func getVersion(_ context: SandboxRequestContext, _ reference: Reference) async throws -> Response {
         let identity = try await context.require(.dashboardsWrite)
+        let grafana = environment.version
         return try await environment.store.read { state in
-            let dashboard = try state.dashboard(reference, orgID: identity.orgID)
+            let dashboard = try state.versionedDashboard(reference, orgID: identity.orgID, version: grafana)
             // `strconv.ParseInt` failing goes through `response.Err`: a plain 500.
             guard let number = Int64(context.stringParameter("versionID")) else {
                 throw GrafanaError.error(.internalServerError, "Internal server error", cause: true)
@@ -241,6 +243,19 @@ extension DashboardsController {
 }
 
 extension SandboxState {
+    /// The dashboard whose versions a route reads: before 10 an unknown uid is
+    /// 400 "failed to get dashboard by UID", later `getDashboardHelper`'s 404.
+    func versionedDashboard(_ reference: DashboardsController.Reference, orgID: Int64, version: GrafanaVersion) throws
+        -> StoredDashboard
+    {
+        if case .uid(let uid) = reference, version.versionLookupByUnknownUIDIsBadRequest,
+            dashboard(uid: uid, orgID: orgID) == nil
+        {
+            throw GrafanaError.error(.badRequest, "failed to get dashboard by UID", cause: true)
+        }
+        return try dashboard(reference, orgID: orgID)
+    }
+
     /// The dashboard a route names, or `getDashboardHelper`'s 404 "Dashboard not found".
     func dashboard(_ reference: DashboardsController.Reference, orgID: Int64) throws -> StoredDashboard {
         let found: StoredDashboard? =
