@@ -75,6 +75,7 @@ import Testing
             assert $_.changed == true
             star add rel
             assert $_.changed == false
+            assert (dashboard show rel).starred == true
             let starred = (dashboard list --starred)
             assert $starred[0].uid == "rel"
             let stars = (star list)

@@ -178,7 +178,8 @@ extension GrafanaShellHost {
                 ("folder", .string(meta.folderTitle ?? "General")), ("folderUid", .string(meta.folderUid ?? "")),
                 ("version", meta.version.value), ("created", meta.created.value), ("createdBy", meta.createdBy.value),
                 ("updated", meta.updated.value), ("updatedBy", meta.updatedBy.value), ("url", meta.url.value),
-                ("provisioned", .bool(meta.provisioned ?? false)), ("tags", .list(tags)),
+                ("provisioned", .bool(meta.provisioned ?? false)), ("starred", .bool(meta.isStarred ?? false)),
+                ("tags", .list(tags)),
             ])
         )
     }
