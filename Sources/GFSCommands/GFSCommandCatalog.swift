@@ -8,7 +8,7 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + stars + datasources + api
+        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -28,5 +28,10 @@ public enum GFSCommandCatalog {
         "folder": "Dashboard folders",
         "datasource": "Data sources",
         "star": "Your starred dashboards",
+        "user": "Users across the server (server admins)",
+        "me": "The signed-in user",
+        "team": "Teams of the current organization",
+        "team member": "Members of a team",
+        "team admin": "Team admins (members who manage the team)",
     ]
 }

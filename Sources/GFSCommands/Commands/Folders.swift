@@ -221,11 +221,3 @@ extension GrafanaShellHost {
         return .record(Record([("uid", .string(uid)), ("deleted", .bool(true))]))
     }
 }
-
-extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}
