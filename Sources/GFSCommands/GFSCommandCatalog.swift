@@ -8,7 +8,8 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + datasources + api
+        connection + organizations + keys + dashboards + folders + datasources + libraryPanels + annotations
+        + snapshots + playlists + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -27,5 +28,9 @@ public enum GFSCommandCatalog {
         "dashboard": "Dashboards from and to JSON files",
         "folder": "Dashboard folders",
         "datasource": "Data sources",
+        "library-panel": "Library panels shared between dashboards",
+        "annotation": "Annotations on dashboards and the org",
+        "snapshot": "Dashboard snapshots",
+        "playlist": "Playlists of dashboards",
     ]
 }

@@ -103,4 +103,11 @@ extension GrafanaVersion {
         let hex = String(seed, radix: 16)
         return String((String(repeating: "0", count: 16) + hex).suffix(16).prefix(10))
     }
+
+    /// `POST /api/snapshots` and `GET /api/snapshots-delete/:deleteKey` answer the snapshot's `id`
+    /// up to 11.x (`pkg/api/dashboard_snapshot.go`, the 11.4.0 spec's
+    /// `createDashboardSnapshotResponse`); 12.x answers `DashboardCreateResponse` without it
+    /// (`pkg/services/dashboardsnapshots/service.go` `saveAndRespond`). The release that changed it
+    /// is unverified, so 12.0 is assumed.
+    var snapshotCreateAnswersID: Bool { self < .at(12, 0) }
 }

@@ -49,5 +49,9 @@ var sandboxControllers: [any SandboxController.Type] {
         PermissionsController.self,
         TeamsController.self,
         PreferencesController.self,
+        LibraryElementsController.self,
+        AnnotationsController.self,
+        SnapshotsController.self,
+        PlaylistsController.self,
     ]
 }
