@@ -60,7 +60,7 @@ extension GrafanaShellHost {
     func createPlaylist(_ call: CommandArguments) async throws -> Value {
         let name = try call.required("name")
         let interval = try call.option("interval") ?? "5m"
-        guard DurationText.parse(interval) != nil else {
+        guard Self.lifetimeSeconds(interval) != nil else {
             throw CommandFailure(
                 code: .invalidOptionValue,
                 message: "Invalid --interval '\(interval)'",

@@ -58,14 +58,14 @@ extension GrafanaShellHost {
         let name = try call.option("name")
         var expires: Int?
         if let text = try call.option("expires") {
-            guard let duration = DurationText.parse(text), duration.components.seconds > 0 else {
+            guard let seconds = Self.lifetimeSeconds(text) else {
                 throw CommandFailure(
                     code: .invalidOptionValue,
                     message: "Invalid --expires '\(text)'",
                     hint: "Give a duration such as 1h, 7d or 30m."
                 )
             }
-            expires = Int(duration.components.seconds)
+            expires = seconds
         }
         if try call.flag("if-missing"), let name {
             if let found = try await client.snapshots(query: name).first(where: { $0["name"]?.stringValue == name }) {
@@ -90,6 +90,16 @@ extension GrafanaShellHost {
                 ])
             )
         }
+    }
+
+    /// A lifetime such as `90s`, `30m`, `12h`, `7d` or `2w` in whole seconds; nil for anything
+    /// else or for zero (which Grafana reads as never).
+    static func lifetimeSeconds(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
+        guard let unit = text.last, let scale = units[unit], let amount = Int(text.dropLast()), amount > 0,
+            amount <= Int.max / scale
+        else { return nil }
+        return amount * scale
     }
 
     /// `snapshot list [--query TEXT]`.
