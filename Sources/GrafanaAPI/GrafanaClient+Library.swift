@@ -17,7 +17,9 @@ extension GrafanaClient {
             var query = [QueryItem("perPage", "100"), QueryItem("page", String(page)), QueryItem("kind", "1")]
             if let searchString, !searchString.isEmpty { query.append(QueryItem("searchString", searchString)) }
             if !folderUIDs.isEmpty { query.append(QueryItem("folderFilterUIDs", folderUIDs.joined(separator: ","))) }
-            let answer = try await value(APIRequest("list library panels", .get, ["api", "library-elements"], query: query))
+            let answer = try await value(
+                APIRequest("list library panels", .get, ["api", "library-elements"], query: query)
+            )
             let result = Self.field(answer, "result")
             let batch = Self.list(Self.field(result, "elements"))
             elements += batch
@@ -45,7 +47,9 @@ extension GrafanaClient {
     {
         var body: Record = ["kind": 1, "uid": .string(uid), "name": .string(name), "model": model]
         if let folderUID { body["folderUid"] = .string(folderUID) }
-        return try await write(APIRequest("create library panel", .post, ["api", "library-elements"], body: json(body)))
+        return try await write(
+            APIRequest("create library panel", .post, ["api", "library-elements"], body: json(body))
+        )
     }
 
     /// `PATCH /api/library-elements/:uid` with the version it replaces; another version is 412.

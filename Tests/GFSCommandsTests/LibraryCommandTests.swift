@@ -17,7 +17,11 @@ import Testing
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    func expectSuccess(_ outcome: RunOutcome, _ harness: SandboxHarness, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectSuccess(
+        _ outcome: RunOutcome,
+        _ harness: SandboxHarness,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(
             outcome.status == .success,
             "\(outcome.diagnostics.map(\.message)) \(harness.sink.standardError)",

@@ -7,7 +7,8 @@ import Testing
 
 /// Library elements, annotations, snapshots and playlists, in process.
 @Suite struct LibraryTests {
-    static let panel = #"{"uid":"cpu","name":"CPU","kind":1,"model":{"type":"timeseries","title":"CPU","description":"load"}}"#
+    static let panel =
+        #"{"uid":"cpu","name":"CPU","kind":1,"model":{"type":"timeseries","title":"CPU","description":"load"}}"#
     static let dashboardUsingPanel =
         #"{"dashboard":{"uid":"d1","title":"Uses CPU","panels":[{"id":1,"libraryPanel":{"uid":"cpu","name":"CPU"}},"#
         + #"{"type":"row","panels":[{"id":3,"libraryPanel":{"uid":"cpu"}}]}]}}"#
@@ -81,7 +82,10 @@ import Testing
             try await client.post("/api/admin/users", #"{"login":"viewer","password":"pw123456"}"#)
             let refused = try await client.post("/api/library-elements", Self.panel, as: .basic("viewer", "pw123456"))
             #expect(refused.status == .forbidden)
-            #expect(refused["accessErrorId"] != nil || refused["message"]?.stringValue?.contains("library.panels:create") == true)
+            #expect(
+                refused["accessErrorId"] != nil
+                    || refused["message"]?.stringValue?.contains("library.panels:create") == true
+            )
             #expect(try await client.get("/api/library-elements", as: .basic("viewer", "pw123456")).status == .ok)
         }
     }
@@ -106,7 +110,9 @@ import Testing
             #expect(onDashboard.json?.arrayValue?.count == 1)
             #expect(try await client.get("/api/annotations?dashboardUID=nope").status == .badRequest)
             #expect(try await client.get("/api/annotations?tags=deploy&tags=ops").json?.arrayValue?.count == 0)
-            #expect(try await client.get("/api/annotations?tags=deploy&tags=ops&matchAny=true").json?.arrayValue?.count == 2)
+            #expect(
+                try await client.get("/api/annotations?tags=deploy&tags=ops&matchAny=true").json?.arrayValue?.count == 2
+            )
             #expect(try await client.get("/api/annotations?from=1500&to=3000").json?.arrayValue?.count == 1)
             #expect(try await client.get("/api/annotations?limit=1").json?.arrayValue?.count == 1)
 
@@ -125,12 +131,17 @@ import Testing
             try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
             let unknown = try await client.post("/api/snapshots", #"{"dashboard":{"uid":"nope","title":"X"}}"#)
             #expect(unknown.status == .badRequest && unknown["message"] == "Dashboard not found")
-            let created = try await client.post("/api/snapshots", #"{"dashboard":{"uid":"d1","title":"D"},"expires":3600}"#)
+            let created = try await client.post(
+                "/api/snapshots",
+                #"{"dashboard":{"uid":"d1","title":"D"},"expires":3600}"#
+            )
             let key = try #require(created["key"]?.stringValue)
             let deleteKey = try #require(created["deleteKey"]?.stringValue)
             #expect(key.count == 32 && deleteKey.count == 32 && created["id"] == 1)
             #expect(created["url"] == .string("http://localhost:3000/dashboard/snapshot/\(key)"))
-            #expect(try await client.get("/api/dashboard/snapshots").json?.arrayValue?.first?["name"] == "Unnamed snapshot")
+            #expect(
+                try await client.get("/api/dashboard/snapshots").json?.arrayValue?.first?["name"] == "Unnamed snapshot"
+            )
             let shown = try await client.get("/api/snapshots/\(key)")
             #expect(shown["dashboard"]?["uid"] == "d1" && shown["meta"]?["isSnapshot"] == true)
             let byDeleteKey = try await client.get("/api/snapshots-delete/\(deleteKey)")

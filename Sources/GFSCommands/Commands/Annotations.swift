@@ -174,7 +174,13 @@ extension GrafanaShellHost {
             for tag in tags { query.append(QueryItem("tags", tag)) }
             let wanted = Set(tags)
             let found = try await client.annotations(query: query).first { item in
-                Self.sameAnnotation(item, text: text, tags: wanted, onDashboard: dashboard != nil, onPanel: panel != nil)
+                Self.sameAnnotation(
+                    item,
+                    text: text,
+                    tags: wanted,
+                    onDashboard: dashboard != nil,
+                    onPanel: panel != nil
+                )
             }
             if let found, let id = found["id"] {
                 return .record(Record([("id", id), ("text", .string(text)), ("existing", .bool(true))]))
@@ -241,7 +247,11 @@ extension GrafanaShellHost {
         if let time = try annotationTime("time", call) { body["time"] = .int(Int(time)) }
         if let timeEnd = try annotationTime("time-end", call) { body["timeEnd"] = .int(Int(timeEnd)) }
         guard !body.isEmpty else {
-            throw CommandFailure(code: .usage, message: "Nothing to change", hint: "Give --text, --tag, --time or --time-end.")
+            throw CommandFailure(
+                code: .usage,
+                message: "Nothing to change",
+                hint: "Give --text, --tag, --time or --time-end."
+            )
         }
         let outcome = try await client.patchAnnotation(id: id, body)
         var record = Record([("id", .int(id))])

@@ -11,7 +11,12 @@ extension GFSCommandCatalog {
                 path: ["library-panel", "list"],
                 summary: "List library panels (every page).",
                 options: [
-                    OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Only those in this folder."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        completion: .folder,
+                        summary: "Only those in this folder."
+                    ),
                     OptionSpec("query", valueName: "TEXT", summary: "Only those whose name or description holds TEXT."),
                 ],
                 example: "library-panel list --folder ops"
@@ -103,7 +108,10 @@ extension GrafanaShellHost {
         do {
             try Data((Value.record(file).prettyJSON + "\n").utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw CommandFailure(message: "Cannot write \(path)", hint: "Check that the directory exists and is writable.")
+            throw CommandFailure(
+                message: "Cannot write \(path)",
+                hint: "Check that the directory exists and is writable."
+            )
         }
         return .record(
             Record([
@@ -135,7 +143,9 @@ extension GrafanaShellHost {
         }
         var results: [Value] = []
         for panel in panels {
-            var row = Record([("file", .string(panel.path)), ("uid", .string(panel.uid)), ("name", .string(panel.name))])
+            var row = Record([
+                ("file", .string(panel.path)), ("uid", .string(panel.uid)), ("name", .string(panel.name)),
+            ])
             if let existing = try await client.findLibraryElement(uid: panel.uid) {
                 let version = Int(existing["version"]?.intValue ?? 0)
                 let sameFolder = panel.folderUID == nil || existing["folderUid"]?.stringValue == panel.folderUID
@@ -146,34 +156,36 @@ extension GrafanaShellHost {
                     row["version"] = .int(version)
                 } else {
                     row["status"] = "updated"
-                    row = try result(
-                        of: try await client.updateLibraryPanel(
+                    row =
+                        try result(
+                            of: try await client.updateLibraryPanel(
+                                uid: panel.uid,
+                                name: panel.name,
+                                folderUID: panel.folderUID,
+                                model: panel.model,
+                                version: version
+                            ),
+                            planned: row
+                        ) { answer in
+                            row["version"] = answer["result"]?["version"] ?? .null
+                            return .record(row)
+                        }.recordValue ?? row
+                }
+            } else {
+                row["status"] = "created"
+                row =
+                    try result(
+                        of: try await client.createLibraryPanel(
                             uid: panel.uid,
                             name: panel.name,
                             folderUID: panel.folderUID,
-                            model: panel.model,
-                            version: version
+                            model: panel.model
                         ),
                         planned: row
                     ) { answer in
                         row["version"] = answer["result"]?["version"] ?? .null
                         return .record(row)
                     }.recordValue ?? row
-                }
-            } else {
-                row["status"] = "created"
-                row = try result(
-                    of: try await client.createLibraryPanel(
-                        uid: panel.uid,
-                        name: panel.name,
-                        folderUID: panel.folderUID,
-                        model: panel.model
-                    ),
-                    planned: row
-                ) { answer in
-                    row["version"] = answer["result"]?["version"] ?? .null
-                    return .record(row)
-                }.recordValue ?? row
             }
             results.append(.record(row))
         }
@@ -199,7 +211,8 @@ extension GrafanaShellHost {
         else {
             throw CommandFailure(
                 message: "\(path) is not a library panel file",
-                hint: "A library panel file holds {\"uid\", \"name\", \"model\"}, as 'library-panel pull --out' writes it."
+                hint:
+                    "A library panel file holds {\"uid\", \"name\", \"model\"}, as 'library-panel pull --out' writes it."
             )
         }
         let folder = value["folderUid"]?.stringValue

@@ -19,7 +19,12 @@ extension GFSCommandCatalog {
                         isRepeatable: true,
                         summary: "A dashboard, in order (repeatable)."
                     ),
-                    OptionSpec("tag", valueName: "TAG", isRepeatable: true, summary: "Every dashboard with this tag (repeatable)."),
+                    OptionSpec(
+                        "tag",
+                        valueName: "TAG",
+                        isRepeatable: true,
+                        summary: "Every dashboard with this tag (repeatable)."
+                    ),
                 ],
                 binds: "playlist",
                 example: "playlist create ops-wall --dashboard prod-overview --tag ops --interval 1m"

@@ -14,7 +14,11 @@ extension GFSCommandCatalog {
                 ],
                 options: [
                     OptionSpec("name", valueName: "NAME", summary: "The snapshot's name (Grafana: Unnamed snapshot)."),
-                    OptionSpec("expires", valueName: "DURATION", summary: "Delete it after DURATION (1h, 7d); default never."),
+                    OptionSpec(
+                        "expires",
+                        valueName: "DURATION",
+                        summary: "Delete it after DURATION (1h, 7d); default never."
+                    ),
                     OptionSpec("if-missing", summary: "Return a snapshot of the same name instead of taking another."),
                 ],
                 binds: "snapshot",

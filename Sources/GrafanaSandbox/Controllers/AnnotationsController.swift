@@ -71,7 +71,9 @@ struct AnnotationsController: SandboxController {
                 if type == "annotation" && item.alertID != 0 { return false }
                 if !tags.isEmpty {
                     let have = Set(item.tags)
-                    if matchAny ? !tags.contains(where: have.contains) : !tags.allSatisfy(have.contains) { return false }
+                    if matchAny ? !tags.contains(where: have.contains) : !tags.allSatisfy(have.contains) {
+                        return false
+                    }
                 }
                 return true
             }.sorted { ($0.time, $0.timeEnd, $0.id) > ($1.time, $1.timeEnd, $1.id) }

@@ -162,7 +162,8 @@ struct LibraryElementsController: SandboxController {
             guard let kind = try form.int("kind"), kind != 0, let version = try form.int("version"), version != 0
             else { throw RequestForm.Failure() }
             return (
-                kind, version, try form.string("name") ?? "", try form.string("uid") ?? "", try form.string("folderUid"),
+                kind, version, try form.string("name") ?? "", try form.string("uid") ?? "",
+                try form.string("folderUid"),
                 form.value("model")
             )
         }

@@ -122,7 +122,9 @@ struct PlaylistsController: SandboxController {
         return SandboxResponse.json(.ok, .string(""))
     }
 
-    static func bindPlaylist(_ form: RequestForm) throws(GrafanaError) -> (String, String, [StoredPlaylist.Item], String) {
+    static func bindPlaylist(_ form: RequestForm) throws(GrafanaError) -> (
+        String, String, [StoredPlaylist.Item], String
+    ) {
         try bind(.badRequestData) { () throws(RequestForm.Failure) in
             let items =
                 try form.array("items") { value throws(RequestForm.Failure) -> StoredPlaylist.Item in
@@ -135,7 +137,9 @@ struct PlaylistsController: SandboxController {
                     }
                     return StoredPlaylist.Item(type: type, value: text, title: value["title"]?.stringValue ?? "")
                 } ?? []
-            return (try form.string("name") ?? "", try form.string("interval") ?? "", items, try form.string("uid") ?? "")
+            return (
+                try form.string("name") ?? "", try form.string("interval") ?? "", items, try form.string("uid") ?? ""
+            )
         }
     }
 

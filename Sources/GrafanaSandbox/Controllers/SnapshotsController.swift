@@ -31,7 +31,8 @@ struct SnapshotsController: SandboxController {
             () throws(RequestForm.Failure) in
             guard let dashboard = try form.objectValue("dashboard") else { throw RequestForm.Failure() }
             return (
-                dashboard, try form.string("name") ?? "", try form.int("expires") ?? 0, try form.bool("external") ?? false,
+                dashboard, try form.string("name") ?? "", try form.int("expires") ?? 0,
+                try form.bool("external") ?? false,
                 try form.string("key") ?? "", try form.string("deleteKey") ?? ""
             )
         }
