@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import GFSValue
 
 // Library elements, annotations, snapshots and playlists. Their answers are returned as

@@ -26,7 +26,7 @@ import Testing
             #expect(again["message"] == "library element with that name or UID already exists")
 
             for index in 1...3 {
-                try await client.post(
+                _ = try await client.post(
                     "/api/library-elements",
                     #"{"uid":"p\#(index)","name":"Panel \#(index)","kind":1,"model":{}}"#
                 )
@@ -51,7 +51,7 @@ import Testing
 
     @Test func savingADashboardConnectsItsLibraryPanelsAndDeleteIsRefused() async throws {
         try await withSandbox { client in
-            try await client.post("/api/library-elements", Self.panel)
+            _ = try await client.post("/api/library-elements", Self.panel)
             #expect(try await client.post("/api/dashboards/db", Self.dashboardUsingPanel).status == .ok)
             let connections = try await client.get("/api/library-elements/cpu/connections/")
             #expect(connections["result"]?.arrayValue?.map { $0["connectionUid"] } == ["d1"])
@@ -71,7 +71,7 @@ import Testing
             #expect(try await client.get("/api/dashboards/uid/d2").status == .ok)
 
             // Deleting the dashboard frees the panel.
-            try await client.delete("/api/dashboards/uid/d1")
+            _ = try await client.delete("/api/dashboards/uid/d1")
             let deleted = try await client.delete("/api/library-elements/cpu")
             #expect(deleted.status == .ok && deleted["message"] == "Library element deleted")
         }
@@ -79,7 +79,7 @@ import Testing
 
     @Test func aViewerCannotCreateLibraryPanels() async throws {
         try await withSandbox { client in
-            try await client.post("/api/admin/users", #"{"login":"viewer","password":"pw123456"}"#)
+            _ = try await client.post("/api/admin/users", #"{"login":"viewer","password":"pw123456"}"#)
             let refused = try await client.post("/api/library-elements", Self.panel, as: .basic("viewer", "pw123456"))
             #expect(refused.status == .forbidden)
             #expect(
@@ -92,14 +92,14 @@ import Testing
 
     @Test func annotationsFilterByDashboardTagsAndTime() async throws {
         try await withSandbox { client in
-            try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
+            _ = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
             let first = try await client.post(
                 "/api/annotations",
                 #"{"dashboardUID":"d1","panelId":2,"time":1000,"timeEnd":2000,"text":"deploy","tags":["deploy","v1"]}"#
             )
             #expect(first["message"] == "Annotation added")
             let firstID = try #require(first["id"]?.integerValue)
-            try await client.post("/api/annotations", #"{"time":5000,"text":"org wide","tags":["ops"]}"#)
+            _ = try await client.post("/api/annotations", #"{"time":5000,"text":"org wide","tags":["ops"]}"#)
             let empty = try await client.post("/api/annotations", #"{"time":5000,"text":""}"#)
             #expect(empty.status == .badRequest && empty["message"] == "Failed to save annotation")
 
@@ -128,7 +128,7 @@ import Testing
 
     @Test func snapshotsByKeyAndDeleteKey() async throws {
         try await withSandbox { client in
-            try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
+            _ = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
             let unknown = try await client.post("/api/snapshots", #"{"dashboard":{"uid":"nope","title":"X"}}"#)
             #expect(unknown.status == .badRequest && unknown["message"] == "Dashboard not found")
             let created = try await client.post(
@@ -154,7 +154,7 @@ import Testing
     @Test(arguments: ["11.4.0", "12.1.0"])
     func snapshotCreateAnswersTheIDUntil12(version: String) async throws {
         try await withSandbox(SandboxConfiguration(grafanaVersion: GrafanaVersion(version)!)) { client in
-            try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
+            _ = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
             let created = try await client.post("/api/snapshots", #"{"dashboard":{"uid":"d1","title":"D"}}"#)
             #expect((created["id"] != nil) == (version == "11.4.0"))
         }
@@ -175,6 +175,32 @@ import Testing
             #expect(updated["name"] == "wall2" && updated["items"] == [])
             #expect(try await client.delete("/api/playlists/\(uid)").text == #""""#)
             #expect(try await client.get("/api/playlists/\(uid)").status == .notFound)
+        }
+    }
+
+    /// The tables of this area go through the state journal: all of them survive a restart, and
+    /// a state file written before they existed (no `libraryTables`) reads as empty tables.
+    @Test func theTablesSurviveARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("library-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = SandboxConfiguration(stateFile: directory.appendingPathComponent("state.json").path)
+        try await withSandbox(configuration) { client in
+            #expect(try await client.get("/api/library-elements")["result"]?["totalCount"] == 0)
+            _ = try await client.post("/api/library-elements", Self.panel)
+            _ = try await client.post("/api/dashboards/db", Self.dashboardUsingPanel)
+            _ = try await client.post("/api/annotations", #"{"dashboardUID":"d1","text":"deploy","time":1000}"#)
+            _ = try await client.post("/api/snapshots", #"{"dashboard":{"uid":"d1","title":"D"},"name":"s"}"#)
+            _ = try await client.post("/api/playlists", #"{"name":"wall","interval":"5m","items":[]}"#)
+        }
+        try await withSandbox(configuration) { client in
+            #expect(try await client.get("/api/library-elements/cpu")["result"]?["meta"]?["connectedDashboards"] == 1)
+            #expect(try await client.get("/api/annotations").json?.arrayValue?.first?["text"] == "deploy")
+            #expect(try await client.get("/api/dashboard/snapshots").json?.arrayValue?.first?["name"] == "s")
+            #expect(try await client.get("/api/playlists").json?.arrayValue?.first?["name"] == "wall")
+            // Ids continue after the stored ones.
+            let next = try await client.post("/api/annotations", #"{"text":"second","time":2000}"#)
+            #expect(next["id"] == 2)
         }
     }
 }

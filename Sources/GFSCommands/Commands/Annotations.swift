@@ -192,7 +192,7 @@ extension GrafanaShellHost {
         if let time { body["time"] = .int(Int(time)) }
         if let timeEnd { body["timeEnd"] = .int(Int(timeEnd)) }
         let planned = body
-        return try result(of: try await client.createAnnotation(body), planned: planned) { answer in
+        return result(of: try await client.createAnnotation(body), planned: planned) { answer in
             var record = Record([("id", answer["id"] ?? .null)])
             for (key, value) in body where key != "tags" || !tags.isEmpty { record[key] = value }
             return .record(record)

@@ -146,6 +146,7 @@ extension GrafanaShellHost {
             var row = Record([
                 ("file", .string(panel.path)), ("uid", .string(panel.uid)), ("name", .string(panel.name)),
             ])
+            let outcome: WriteOutcome<Value>
             if let existing = try await client.findLibraryElement(uid: panel.uid) {
                 let version = Int(existing["version"]?.intValue ?? 0)
                 let sameFolder = panel.folderUID == nil || existing["folderUid"]?.stringValue == panel.folderUID
@@ -154,40 +155,34 @@ extension GrafanaShellHost {
                 {
                     row["status"] = "unchanged"
                     row["version"] = .int(version)
-                } else {
-                    row["status"] = "updated"
-                    row =
-                        try result(
-                            of: try await client.updateLibraryPanel(
-                                uid: panel.uid,
-                                name: panel.name,
-                                folderUID: panel.folderUID,
-                                model: panel.model,
-                                version: version
-                            ),
-                            planned: row
-                        ) { answer in
-                            row["version"] = answer["result"]?["version"] ?? .null
-                            return .record(row)
-                        }.recordValue ?? row
+                    results.append(.record(row))
+                    continue
                 }
+                row["status"] = "updated"
+                outcome = try await client.updateLibraryPanel(
+                    uid: panel.uid,
+                    name: panel.name,
+                    folderUID: panel.folderUID,
+                    model: panel.model,
+                    version: version
+                )
             } else {
                 row["status"] = "created"
-                row =
-                    try result(
-                        of: try await client.createLibraryPanel(
-                            uid: panel.uid,
-                            name: panel.name,
-                            folderUID: panel.folderUID,
-                            model: panel.model
-                        ),
-                        planned: row
-                    ) { answer in
-                        row["version"] = answer["result"]?["version"] ?? .null
-                        return .record(row)
-                    }.recordValue ?? row
+                outcome = try await client.createLibraryPanel(
+                    uid: panel.uid,
+                    name: panel.name,
+                    folderUID: panel.folderUID,
+                    model: panel.model
+                )
             }
-            results.append(.record(row))
+            let sent = row
+            results.append(
+                result(of: outcome, planned: sent) { answer in
+                    var done = sent
+                    done["version"] = answer["result"]?["version"] ?? .null
+                    return .record(done)
+                }
+            )
         }
         return results.count == 1 ? results[0] : .list(results)
     }

@@ -257,7 +257,7 @@ extension SandboxEnvironment {
         }
         collect(dashboard.data["panels"]?.arrayValue ?? [])
         let wanted = uids
-        let connected = try? await store.write { state in
+        let stored: Void? = try? await store.write { state in
             let known = state.library.connections.contains { $0.dashboardID == dashboard.id }
             if wanted.isEmpty && !known { return }
             var elements: [Int64] = []
@@ -280,7 +280,7 @@ extension SandboxEnvironment {
                 )
             }
         }
-        if connected == nil {
+        if stored == nil {
             throw GrafanaError.error(.internalServerError, "Error while connecting library panels", cause: true)
         }
     }
