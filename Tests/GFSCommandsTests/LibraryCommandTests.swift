@@ -151,4 +151,81 @@ import Testing
             harness
         )
     }
+
+    /// A dry run sends no write of these commands; each result is the placeholder marked `dryRun`.
+    @Test func aDryRunSendsNothing() async throws {
+        let setup = try await SandboxHarness.start()
+        defer { Task { await setup.stop() } }
+        let path = SandboxHarness.repositoryFile("examples/production-overview.json")
+        expectSuccess(await setup.run("dashboard push \(path)"), setup)
+        let uid = try #require(await setup.interpreter.variable("dashboard")?.recordValue?["uid"]?.stringValue)
+        let directory = try Self.temporaryDirectory()
+        let panel = "\(directory)/cpu.json"
+        try Self.write(#"{"uid":"cpu","name":"CPU","model":{"type":"timeseries"}}"#, to: panel)
+
+        let context = try ContextResolver(environment: [:], configPath: "/nonexistent").resolve(
+            ConnectionOptions(url: setup.url, user: "admin", password: "admin")
+        )
+        let host = GrafanaShellHost(
+            context: context,
+            options: GrafanaShellHost.Options(dryRun: true, environment: [:]),
+            sink: CapturingSink()
+        )
+        let outcome = await Interpreter(host: host).run(
+            SourceFile(
+                name: "dry.gfs",
+                text: """
+                    library-panel push \(panel)
+                    assert $libraryPanel.dryRun
+                    annotation add "Deployed" --dashboard \(uid) --tag deploy
+                    assert $annotation.dryRun
+                    snapshot create \(uid) --name s
+                    assert $snapshot.dryRun
+                    playlist create wall --dashboard \(uid)
+                    assert $playlist.dryRun
+                    """
+            )
+        )
+        #expect(outcome.status == .success, "\(outcome.diagnostics.map(\.message))")
+        let admin = setup.adminClient()
+        #expect(try await admin.findLibraryElement(uid: "cpu") == nil)
+        #expect(try await admin.annotations(query: []).isEmpty)
+        #expect(try await admin.snapshots().isEmpty)
+        #expect(try await admin.playlists().isEmpty)
+    }
+
+    @Test func failuresCarryGrafanasMessageOrAHint() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let noName = await harness.run("snapshot create abc --if-missing")
+        #expect(noName.diagnostics.first?.message == "--if-missing needs --name")
+        let panelAlone = await harness.run("annotation add x --panel 2")
+        #expect(panelAlone.diagnostics.first?.message == "--panel needs --dashboard")
+        let unknown = await harness.run("library-panel pull nope")
+        #expect(unknown.diagnostics.first?.message.contains("library element could not be found") == true)
+        let badFile = try Self.temporaryDirectory() + "/bad.json"
+        try Self.write(#"{"name":"no uid","model":{}}"#, to: badFile)
+        let refused = await harness.run("library-panel push \(badFile)")
+        #expect(refused.diagnostics.first?.message == "\(badFile) is not a library panel file")
+        // A Viewer may read annotations but not write them (Grafana's basic roles).
+        expectSuccess(
+            await harness.run(
+                #"api POST /api/admin/users --body '{"login":"viewer","password":"pw123456"}'"#
+            ),
+            harness
+        )
+        let viewer = GrafanaClient(
+            configuration: .init(
+                baseURL: URL(string: harness.url)!,
+                credentials: .basic(user: "viewer", password: "pw123456")
+            )
+        )
+        #expect(try await viewer.annotations(query: []).isEmpty)
+        await #expect(throws: GrafanaError.self) {
+            _ = try await viewer.createAnnotation(["text": "nope"])
+        }
+        await #expect(throws: GrafanaError.self) {
+            _ = try await viewer.createPlaylist(name: "x", interval: "5m", items: [])
+        }
+    }
 }

@@ -71,7 +71,14 @@ extension GrafanaShellHost {
             }
             expires = seconds
         }
-        if try call.flag("if-missing"), let name {
+        if try call.flag("if-missing") {
+            guard let name else {
+                throw CommandFailure(
+                    code: .usage,
+                    message: "--if-missing needs --name",
+                    hint: "A snapshot is found again by its name: add --name NAME."
+                )
+            }
             if let found = try await client.snapshots(query: name).first(where: { $0["name"]?.stringValue == name }) {
                 return .record(
                     Record([
