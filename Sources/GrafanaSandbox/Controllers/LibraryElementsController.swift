@@ -257,19 +257,29 @@ extension SandboxEnvironment {
         }
         collect(dashboard.data["panels"]?.arrayValue ?? [])
         let wanted = uids
-        let stored: Void? = try? await store.write { state in
-            let known = state.library.connections.contains { $0.dashboardID == dashboard.id }
-            if wanted.isEmpty && !known { return }
-            var elements: [Int64] = []
+        // Most saves change no connection (most dashboards use no library panel): a read
+        // decides, so they cost no second write and no journal record.
+        let current = await store.read { state -> (connected: Set<Int64>, wanted: [Int64]?) in
+            let connected = Set(state.library.connections.filter { $0.dashboardID == dashboard.id }.map(\.elementID))
+            var ids: [Int64] = []
             for uid in wanted {
                 guard let element = state.libraryElement(uid: uid, orgID: dashboard.orgID) else {
-                    throw LibraryElementsController.notFound
+                    return (connected, nil)
                 }
-                elements.append(element.id)
+                ids.append(element.id)
+            }
+            return (connected, ids)
+        }
+        guard let ids = current.wanted else { throw Self.connectFailed }
+        if Set(ids) == current.connected { return }
+        try await store.write { state in
+            // An element deleted since the read fails the connect as an unknown uid does.
+            guard ids.allSatisfy({ id in state.library.elements.contains { $0.id == id } }) else {
+                throw Self.connectFailed
             }
             state.library.connections.removeAll { $0.dashboardID == dashboard.id }
             let now = Date()
-            for id in elements {
+            for id in ids {
                 state.library.connections.append(
                     StoredLibraryConnection(
                         elementID: id,
@@ -280,10 +290,14 @@ extension SandboxEnvironment {
                 )
             }
         }
-        if stored == nil {
-            throw GrafanaError.error(.internalServerError, "Error while connecting library panels", cause: true)
-        }
     }
+
+    /// `PostDashboard`'s answer when `ConnectLibraryPanelsForDashboard` fails.
+    static let connectFailed = GrafanaError.error(
+        .internalServerError,
+        "Error while connecting library panels",
+        cause: true
+    )
 }
 
 // MARK: - Basic roles and JSON
