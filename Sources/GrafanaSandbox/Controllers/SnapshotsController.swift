@@ -25,7 +25,9 @@ struct SnapshotsController: SandboxController {
     /// "Unnamed snapshot"; `expires` 0 is never (50 years). Answers `{key, deleteKey, url, deleteUrl}`,
     /// plus the snapshot `id` where the version sends it.
     @Sendable func create(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try context.requireBasicRole(.editor, action: "snapshots:create")
+        // `reqSnapshotPublicModeOrSignedIn` (9.x) lets any signed-in member create one; 11.x
+        // asks for `snapshots:create`, whose basic-role grant is taken to be the same (inferred).
+        let identity = try context.requireBasicRole(.viewer, action: "snapshots:create")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (dashboard, name, expires, external, key, deleteKey) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
@@ -93,9 +95,10 @@ struct SnapshotsController: SandboxController {
         return SandboxResponse.json(.ok, body)
     }
 
-    /// `GetDashboardSnapshot`: `{dashboard, meta}` with the snapshot's meta.
+    /// `GetDashboardSnapshot`: `{dashboard, meta}` with the snapshot's meta. Grafana registers
+    /// it with no auth middleware (the key is the credential), so any org's caller may read it;
+    /// the sandbox's authentication still asks for credentials before any route.
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        _ = try context.requireBasicRole(.viewer, action: "snapshots:read")
         let key = context.stringParameter("key")
         return try await environment.store.read { state in
             guard let snapshot = state.library.snapshots.first(where: { $0.key == key }) else {
@@ -110,7 +113,8 @@ struct SnapshotsController: SandboxController {
         }
     }
 
-    /// `DeleteDashboardSnapshot`: by key; answers the CDN message and the snapshot's id.
+    /// `DeleteDashboardSnapshot`: by key (`reqEditorRole` in 9.x, `snapshots:delete` later);
+    /// answers the CDN message and the snapshot's id.
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try context.requireBasicRole(.editor, action: "snapshots:delete")
         let key = context.stringParameter("key")
