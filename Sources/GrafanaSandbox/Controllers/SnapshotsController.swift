@@ -63,7 +63,7 @@ struct SnapshotsController: SandboxController {
             state.library.snapshots.append(snapshot)
             return snapshot
         }
-        let base = environment.appURL
+        let base = Self.appURL(of: request)
         var pairs: [(String, Value)] = [
             ("deleteKey", .string(snapshot.deleteKey)),
             ("deleteUrl", .string(base + "api/snapshots-delete/" + snapshot.deleteKey)),
@@ -147,7 +147,10 @@ struct SnapshotsController: SandboxController {
     static let deletedMessage = "Snapshot deleted. It might take an hour before it's cleared from any CDN caches."
 }
 
-extension SandboxEnvironment {
-    /// Grafana's `root_url` as the sandbox is reached by default (`setting.ToAbsUrl`).
-    var appURL: String { "http://localhost:3000/" }
+extension SnapshotsController {
+    /// Grafana's `root_url` (`setting.ToAbsUrl`); the sandbox's is the address the request came
+    /// to, from its `Host` header, as the org redirect infers it.
+    static func appURL(of request: Request) -> String {
+        "http://\(request.head.authority ?? "localhost:3000")/"
+    }
 }
