@@ -49,6 +49,7 @@ var sandboxControllers: [any SandboxController.Type] {
         PermissionsController.self,
         TeamsController.self,
         PreferencesController.self,
+        AdminController.self,
         LibraryElementsController.self,
         AnnotationsController.self,
         SnapshotsController.self,
