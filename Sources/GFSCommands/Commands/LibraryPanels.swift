@@ -284,11 +284,3 @@ extension GrafanaShellHost {
         return uids
     }
 }
-
-extension Optional {
-    /// Maps a present value with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}
