@@ -8,7 +8,8 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams + api
+        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
+        + libraryPanels + annotations + snapshots + playlists + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -33,5 +34,9 @@ public enum GFSCommandCatalog {
         "team": "Teams of the current organization",
         "team member": "Members of a team",
         "team admin": "Team admins (members who manage the team)",
+        "library-panel": "Library panels shared between dashboards",
+        "annotation": "Annotations on dashboards and the org",
+        "snapshot": "Dashboard snapshots",
+        "playlist": "Playlists of dashboards",
     ]
 }

@@ -146,4 +146,11 @@ extension GrafanaVersion {
     /// `user.password-missmatch` (400, `pkg/services/user/model.go`). The exact release of that
     /// change is unverified; 11.0 is assumed.
     var wrongOldPasswordIsUnauthorized: Bool { self < .at(11, 0) }
+
+    /// `POST /api/snapshots` and `GET /api/snapshots-delete/:deleteKey` answer the snapshot's `id`
+    /// up to 11.x (`pkg/api/dashboard_snapshot.go`, the 11.4.0 spec's
+    /// `createDashboardSnapshotResponse`); 12.x answers `DashboardCreateResponse` without it
+    /// (`pkg/services/dashboardsnapshots/service.go` `saveAndRespond`). The release that changed it
+    /// is unverified, so 12.0 is assumed.
+    var snapshotCreateAnswersID: Bool { self < .at(12, 0) }
 }

@@ -51,5 +51,9 @@ var sandboxControllers: [any SandboxController.Type] {
         PreferencesController.self,
         AdminController.self,
         StarsController.self,
+        LibraryElementsController.self,
+        AnnotationsController.self,
+        SnapshotsController.self,
+        PlaylistsController.self,
     ]
 }

@@ -32,6 +32,8 @@ import Testing
         "DELETE /api/folders/{uid}": [
             "$.title: required by the spec but missing or null", "$.id: required by the spec but missing or null",
         ],
+        // `deletePlaylist` documents `okResponse`; `DeletePlaylist` answers `response.JSON(200, "")`.
+        "DELETE /api/playlists/{uid}": ["$: expected object, got string"],
     ]
 
     static func routes() throws -> [(method: String, path: String)] {

@@ -196,6 +196,9 @@ extension GrafanaShellHost {
             )
         }
 
+        try await checkLibraryPanels(
+            of: plans.filter { $0.file.shape != .export }.map { ($0.file.path, $0.file.model) }
+        )
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }
         if plans.count > 1 {

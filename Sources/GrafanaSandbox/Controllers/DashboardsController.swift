@@ -104,6 +104,7 @@ struct DashboardsController: SandboxController {
         let saved = try await environment.store.write { state in
             try state.saveDashboard(saveRequest, identity: identity, version: version)
         }
+        try await environment.connectLibraryPanels(of: saved)
         return SandboxResponse.json(.ok, saveAnswer(saved))
     }
 
@@ -203,6 +204,7 @@ struct DashboardsController: SandboxController {
         let saved = try await environment.store.write { state in
             try state.saveDashboard(saveRequest, identity: identity, version: version)
         }
+        try await environment.connectLibraryPanels(of: saved)
         let folderID = await environment.store.read { state in
             saved.folderUID.flatMap { state.folder(uid: $0, orgID: saved.orgID)?.id } ?? 0
         }

@@ -20,6 +20,7 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
+    var libraryTables: LibraryTables?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
@@ -72,6 +73,7 @@ struct JournalRecord: Codable {
         let newVersions = new.dashboards.takeNewVersions()
         if !newVersions.isEmpty { record.dashboardVersions = newVersions }
         record.stars = new.dashboards.takeStarChanges()
+        if old.libraryTables != new.libraryTables { record.libraryTables = new.libraryTables }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
         for id in new.dashboards.takeChanges().sorted() {
@@ -101,6 +103,7 @@ struct JournalRecord: Codable {
         if let preferences { state.preferences = preferences }
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
+        if let libraryTables { state.libraryTables = libraryTables }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
         for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }

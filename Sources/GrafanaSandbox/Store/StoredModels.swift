@@ -254,4 +254,6 @@ struct SandboxState: Codable, Sendable {
     /// Resources whose permissions were set explicitly (`org/resource/uid`); the others list
     /// Grafana's defaults.
     var permissionsCustomised: Set<String> = []
+    /// Library elements, annotations, snapshots and playlists (`LibraryTables.swift`).
+    var libraryTables: LibraryTables?
 }
