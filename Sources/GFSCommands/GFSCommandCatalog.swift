@@ -8,8 +8,8 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + datasources + users + me + teams + alerting
-        + api
+        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
+        + libraryPanels + annotations + snapshots + playlists + alerting + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -28,11 +28,16 @@ public enum GFSCommandCatalog {
         "dashboard": "Dashboards from and to JSON files",
         "folder": "Dashboard folders",
         "datasource": "Data sources",
+        "star": "Your starred dashboards",
         "user": "Users across the server (server admins)",
         "me": "The signed-in user",
         "team": "Teams of the current organization",
         "team member": "Members of a team",
         "team admin": "Team admins (members who manage the team)",
+        "library-panel": "Library panels shared between dashboards",
+        "annotation": "Annotations on dashboards and the org",
+        "snapshot": "Dashboard snapshots",
+        "playlist": "Playlists of dashboards",
         "alert": "Alerting as code: rules, groups, export, push and diff",
         "alert rule": "Alert rules",
         "alert group": "Rule groups, as one unit",

@@ -20,11 +20,17 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
+    var libraryTables: LibraryTables?
     var alerting: AlertingState?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
     var removedDashboards: [Int64]?
+    /// Dashboard versions added (versions are never changed, only added or removed with
+    /// their dashboard).
+    var dashboardVersions: [StoredDashboardVersion]?
+    /// The whole star list, when it changed.
+    var stars: [StoredStar]?
 
     init(snapshot: SandboxState? = nil) {
         self.snapshot = snapshot
@@ -65,6 +71,10 @@ struct JournalRecord: Codable {
         if old.permissionsCustomised != new.permissionsCustomised {
             record.permissionsCustomised = new.permissionsCustomised
         }
+        let newVersions = new.dashboards.takeNewVersions()
+        if !newVersions.isEmpty { record.dashboardVersions = newVersions }
+        record.stars = new.dashboards.takeStarChanges()
+        if old.libraryTables != new.libraryTables { record.libraryTables = new.libraryTables }
         if old.alertingStore != new.alertingStore { record.alerting = new.alertingStore }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
@@ -95,9 +105,12 @@ struct JournalRecord: Codable {
         if let preferences { state.preferences = preferences }
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
+        if let libraryTables { state.libraryTables = libraryTables }
         if let alerting { state.alertingStore = alerting }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
+        for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }
+        if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
     }
 }
