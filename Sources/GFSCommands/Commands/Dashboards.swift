@@ -10,7 +10,13 @@ extension GFSCommandCatalog {
                 path: ["dashboard", "push"],
                 summary: "Save dashboards from JSON files, directories or globs.",
                 arguments: [
-                    ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Files, directories or globs.")
+                    ArgumentSpec(
+                        "path",
+                        completion: .path,
+                        isVariadic: true,
+                        readsFile: true,
+                        summary: "Files, directories or globs."
+                    )
                 ],
                 options: [
                     OptionSpec(
@@ -81,7 +87,7 @@ extension GFSCommandCatalog {
             CommandSpec(
                 path: ["dashboard", "diff"],
                 summary: "Show what pushing a file would change on the server.",
-                arguments: [ArgumentSpec("file", completion: .path, summary: "A dashboard JSON file.")],
+                arguments: [ArgumentSpec("file", completion: .path, readsFile: true, summary: "A dashboard JSON file.")],
                 example: "dashboard diff examples/production-overview.json"
             ),
             display: ResultDisplay(text: { value, formatter in value.recordValue.map(formatter.diffText) })

@@ -91,6 +91,15 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// A variable that nothing has bound (found by the checker, or at run time).
     public static let undefinedVariable = ErrorCode(.undefinedVariable)
 
+    // MARK: Warnings (`gfs check`: likely mistakes that do not stop a run)
+
+    /// A variable bound with `let` or `for` that nothing reads.
+    public static let unusedVariable = ErrorCode(.unusedVariable)
+    /// A statement after an `exit` that always runs: it can never run.
+    public static let unreachable = ErrorCode(.unreachable)
+    /// A command reads a file named literally in the script that does not exist.
+    public static let missingFile = ErrorCode(.missingFile)
+
     // MARK: Run time
 
     /// An `assert` whose condition was false.
@@ -208,6 +217,10 @@ extension ErrorCode {
         case reservedName = "reserved-name"
         case undefinedVariable = "undefined-variable"
 
+        case unusedVariable = "warning.unused-variable"
+        case unreachable = "warning.unreachable"
+        case missingFile = "warning.missing-file"
+
         case assertionFailed = "assertion-failed"
         case typeMismatch = "type-mismatch"
         case noSuchField = "no-such-field"
@@ -273,6 +286,9 @@ extension ErrorCode {
             case .expectedCommand: "A keyword or nothing where a command name belongs."
             case .reservedName: "A keyword, $_ or $error used as a name to bind."
             case .undefinedVariable: "A variable that nothing has bound (65 when the check finds it)."
+            case .unusedVariable: "Warning: a variable bound and never read."
+            case .unreachable: "Warning: a statement after an exit, which never runs."
+            case .missingFile: "Warning: a command's input file, named literally, does not exist."
             case .assertionFailed: "An assert whose condition was false."
             case .typeMismatch: "An operation on values of the wrong type."
             case .noSuchField: "A record has no field of that name."
@@ -318,7 +334,8 @@ extension ErrorCode {
             case .unexpectedCharacter, .unexpectedToken, .expectedToken, .unclosed, .invalidEscape,
                 .invalidName, .duplicateKey, .emptyExpression, .tooDeep, .invalidEncoding, .sourceTooLarge,
                 .unknownCommand, .missingSubcommand, .unknownOption, .invalidOptionValue,
-                .duplicateOption, .missingArgument, .tooManyArguments, .expectedCommand, .reservedName:
+                .duplicateOption, .missingArgument, .tooManyArguments, .expectedCommand, .reservedName,
+                .unusedVariable, .unreachable, .missingFile:
                 .invalidScript
             case .grafanaUnauthorized, .grafanaForbidden: .auth
             case .partialFailure: .partialFailure
