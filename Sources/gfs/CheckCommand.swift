@@ -47,7 +47,10 @@ struct CheckCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("var"),
-        help: ArgumentHelp("Treat $NAME as bound, as 'gfs --var NAME=VALUE' would (repeatable).", valueName: "name=value")
+        help: ArgumentHelp(
+            "Treat $NAME as bound, as 'gfs --var NAME=VALUE' would (repeatable).",
+            valueName: "name=value"
+        )
     )
     var variables: [String] = []
 

@@ -82,7 +82,10 @@ import Testing
             ) == true,
             "\(lines)"
         )
-        #expect(lines.last?.contains(",line=4,col=16,") == true && lines.last?.contains("title=warning.missing-file::No such file 'missing-") == true)
+        #expect(
+            lines.last?.contains(",line=4,col=16,") == true
+                && lines.last?.contains("title=warning.missing-file::No such file 'missing-") == true
+        )
 
         let strict = try await GFSBinaryTests.gfs(["check", "--strict", path])
         #expect(strict.status == 65)
@@ -121,11 +124,16 @@ import Testing
         #expect(text.standardError.contains("\(directory)/c.gfs:1:5: error: Unknown subcommand 'lst' for 'org'"))
     }
 
-    @Test func checksTheFilesASciptSources() async throws {
-        let directory = try Self.scripts(["main.gfs": "source lib.gfs\necho $shared\n", "lib.gfs": "let shared = 1\norg lst\n"])
+    @Test func checksTheFilesAScriptSources() async throws {
+        let directory = try Self.scripts([
+            "main.gfs": "source lib.gfs\necho $shared\n", "lib.gfs": "let shared = 1\norg lst\n",
+        ])
         let run = try await GFSBinaryTests.gfs(["check", "--format", "json", directory + "/main.gfs"])
         #expect(run.status == 65)
-        #expect(run.standardOutput.contains(#""file":"\#(directory)/lib.gfs","line":2,"column":5"#), "\(run.standardOutput)")
+        #expect(
+            run.standardOutput.contains(#""file":"\#(directory)/lib.gfs","line":2,"column":5"#),
+            "\(run.standardOutput)"
+        )
     }
 
     @Test func anUnreadableFileExits66() async throws {

@@ -87,7 +87,9 @@ extension GFSCommandCatalog {
             CommandSpec(
                 path: ["dashboard", "diff"],
                 summary: "Show what pushing a file would change on the server.",
-                arguments: [ArgumentSpec("file", completion: .path, readsFile: true, summary: "A dashboard JSON file.")],
+                arguments: [
+                    ArgumentSpec("file", completion: .path, readsFile: true, summary: "A dashboard JSON file.")
+                ],
                 example: "dashboard diff examples/production-overview.json"
             ),
             display: ResultDisplay(text: { value, formatter in value.recordValue.map(formatter.diffText) })

@@ -207,7 +207,8 @@ private struct LinterPass {
             warn(
                 .missingFile,
                 "No such file '\(path)'",
-                hint: "'\(spec.name)' reads \(argumentSpec.name.uppercased()); check the path, which is relative to the working directory.",
+                hint: "'\(spec.name)' reads \(argumentSpec.name.uppercased()); check the path, which is relative "
+                    + "to the working directory.",
                 at: argument.range
             )
         }
