@@ -153,4 +153,13 @@ import Testing
             #expect(flag.standardOutput.isEmpty && command.standardOutput.isEmpty)
         }
     }
+
+    @Test func theCheckFlagMarksWarningsInJSONOutput() async throws {
+        let directory = try Self.scripts(["warned.gfs": Self.warned])
+        let run = try await GFSBinaryTests.gfs(["--check", "--output", "json", directory + "/warned.gfs"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let lines = run.standardError.split(separator: "\n")
+        #expect(lines.count == 2, "\(run.standardError)")
+        #expect(lines.allSatisfy { $0.contains(#""severity":"warning""#) }, "\(run.standardError)")
+    }
 }
