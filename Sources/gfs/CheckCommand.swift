@@ -54,11 +54,20 @@ struct CheckCommand: AsyncParsableCommand {
     )
     var variables: [String] = []
 
+    @Option(
+        name: .customLong("args"),
+        help: ArgumentHelp("Treat $1 to $N as bound, as for a script given N arguments.", valueName: "n")
+    )
+    var argumentCount = 0
+
     @Argument(help: ArgumentHelp("The scripts to check.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Give at least one script to check.") }
+        guard (0...1000).contains(argumentCount) else {
+            throw ValidationError("--args expects a number from 0 to 1000, not \(argumentCount).")
+        }
         for variable in variables {
             let name = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
             if let problem = GFSCommandLine.parameterNameProblem(String(name)) {
@@ -70,6 +79,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         var status = ExitStatus.success
         let knownVariables = Set(variables.map { String($0.prefix { $0 != "=" }) }).union(["args"])
+            .union((0..<argumentCount).map { String($0 + 1) })
         for path in files {
             let source: SourceFile
             do {

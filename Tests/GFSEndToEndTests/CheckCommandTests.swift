@@ -162,4 +162,19 @@ import Testing
         #expect(lines.count == 2, "\(run.standardError)")
         #expect(lines.allSatisfy { $0.contains(#""severity":"warning""#) }, "\(run.standardError)")
     }
+
+    @Test func argsAndVarBindWhatTheScriptWouldBeGiven() async throws {
+        let directory = try Self.scripts(["params.gfs": "echo $1 $2 $env\n"])
+        let path = directory + "/params.gfs"
+        let bare = try await GFSBinaryTests.gfs(["check", "--format", "json", path])
+        #expect(bare.status == 65)
+        #expect(bare.standardOutput.split(separator: "\n").count == 3, "\(bare.standardOutput)")
+        let one = try await GFSBinaryTests.gfs(["check", "--format", "json", "--args", "1", "--var", "env=x", path])
+        #expect(one.status == 65)
+        #expect(one.standardOutput.contains(#""message":"Undefined variable '$2'""#), "\(one.standardOutput)")
+        #expect(one.standardOutput.split(separator: "\n").count == 1, "\(one.standardOutput)")
+        let both = try await GFSBinaryTests.gfs(["check", "--args", "2", "--var", "env=x", path])
+        #expect(both.status == 0, "\(both.standardError)")
+        #expect(both.standardError.isEmpty)
+    }
 }
