@@ -26,6 +26,8 @@ struct FailureReporter {
             for key in ["status", "messageId"] {
                 if let value = diagnostic.details[key] { record[key] = value }
             }
+            // `gfs --check` shows warnings too; a tool must not take them for errors.
+            if diagnostic.severity != .error { record["severity"] = .string(diagnostic.severity.rawValue) }
             record["file"] = .string(diagnostic.sourceName)
             record["line"] = .int(diagnostic.range.start.line)
             record["column"] = .int(diagnostic.range.start.column)

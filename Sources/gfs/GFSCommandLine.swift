@@ -31,6 +31,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             lists the error codes.
 
             'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
+            'gfs check FILE...' checks scripts for CI (see 'gfs check --help').
             """
     )
 
@@ -40,6 +41,8 @@ struct GFSCommandLine: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "sandbox" {
             await SandboxCommand.main(Array(arguments.dropFirst()))
+        } else if arguments.first == "check" {
+            await CheckCommand.main(Array(arguments.dropFirst()))
         } else {
             prepareTerminal(for: arguments)
             await run(arguments)
@@ -272,7 +275,12 @@ struct GFSCommandLine: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.invalidScript.rawValue)
             }
             checked = script
-            if checkOnly { return }
+            if checkOnly {
+                for warning in CheckCommand.warnings(for: script) {
+                    reporter.report(warning, in: script.sources.first { $0.name == warning.sourceName })
+                }
+                return
+            }
         }
         var sandboxRun: SandboxRun?
         if sandbox {

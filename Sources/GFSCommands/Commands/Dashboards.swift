@@ -12,7 +12,13 @@ extension GFSCommandCatalog {
                 path: ["dashboard", "push"],
                 summary: "Save dashboards from JSON files, directories or globs.",
                 arguments: [
-                    ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Files, directories or globs.")
+                    ArgumentSpec(
+                        "path",
+                        completion: .path,
+                        isVariadic: true,
+                        readsFile: true,
+                        summary: "Files, directories or globs."
+                    )
                 ],
                 options: [
                     OptionSpec(

@@ -41,7 +41,13 @@ extension GFSCommandCatalog {
                 path: ["library-panel", "push"],
                 summary: "Create or update library panels from files; unchanged ones are not sent.",
                 arguments: [
-                    ArgumentSpec("path", completion: .path, isVariadic: true, summary: "Library panel JSON files.")
+                    ArgumentSpec(
+                        "path",
+                        completion: .path,
+                        isVariadic: true,
+                        readsFile: true,
+                        summary: "Library panel JSON files."
+                    )
                 ],
                 options: [
                     OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Put them in this folder.")

@@ -94,6 +94,15 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// A variable that nothing has bound (found by the checker, or at run time).
     public static let undefinedVariable = ErrorCode(.undefinedVariable)
 
+    // MARK: Warnings (`gfs check`: likely mistakes that do not stop a run)
+
+    /// A variable bound with `let` or `for` that nothing reads.
+    public static let unusedVariable = ErrorCode(.unusedVariable)
+    /// A statement after an `exit` that always runs: it can never run.
+    public static let unreachable = ErrorCode(.unreachable)
+    /// A command reads a file named literally in the script that does not exist.
+    public static let missingFile = ErrorCode(.missingFile)
+
     // MARK: Run time
 
     /// An `assert` whose condition was false.
@@ -212,6 +221,10 @@ extension ErrorCode {
         case reservedName = "reserved-name"
         case undefinedVariable = "undefined-variable"
 
+        case unusedVariable = "warning.unused-variable"
+        case unreachable = "warning.unreachable"
+        case missingFile = "warning.missing-file"
+
         case assertionFailed = "assertion-failed"
         case typeMismatch = "type-mismatch"
         case noSuchField = "no-such-field"
@@ -278,6 +291,9 @@ extension ErrorCode {
             case .expectedCommand: "A keyword or nothing where a command name belongs."
             case .reservedName: "A keyword, $_ or $error used as a name to bind."
             case .undefinedVariable: "A variable that nothing has bound (65 when the check finds it)."
+            case .unusedVariable: "A variable bound and never read (a warning; 65 with --strict)."
+            case .unreachable: "A statement after an exit (a warning; 65 with --strict)."
+            case .missingFile: "A literal input file that does not exist (a warning; 65 with --strict)."
             case .assertionFailed: "An assert whose condition was false."
             case .typeMismatch: "An operation on values of the wrong type."
             case .noSuchField: "A record has no field of that name."
@@ -324,7 +340,8 @@ extension ErrorCode {
                 .invalidName, .duplicateKey, .emptyExpression, .tooDeep, .invalidEncoding, .literalOutOfRange,
                 .sourceTooLarge,
                 .unknownCommand, .missingSubcommand, .unknownOption, .invalidOptionValue,
-                .duplicateOption, .missingArgument, .tooManyArguments, .expectedCommand, .reservedName:
+                .duplicateOption, .missingArgument, .tooManyArguments, .expectedCommand, .reservedName,
+                .unusedVariable, .unreachable, .missingFile:
                 .invalidScript
             case .grafanaUnauthorized, .grafanaForbidden: .auth
             case .partialFailure: .partialFailure

@@ -89,6 +89,9 @@ public struct ArgumentSpec: Sendable {
     public var isOptional: Bool
     /// Takes every remaining positional value (`dashboard push PATH...`).
     public var isVariadic: Bool
+    /// The command reads the file it names, so `gfs check` warns when a literal path does not
+    /// exist (`dashboard push`), unlike a path it writes or a glob.
+    public var readsFile: Bool
     public var summary: String
 
     public init(
@@ -96,12 +99,14 @@ public struct ArgumentSpec: Sendable {
         completion: CompletionKind = .none,
         isOptional: Bool = false,
         isVariadic: Bool = false,
+        readsFile: Bool = false,
         summary: String = ""
     ) {
         self.name = name
         self.completion = completion
         self.isOptional = isOptional
         self.isVariadic = isVariadic
+        self.readsFile = readsFile
         self.summary = summary
     }
 }
