@@ -9,6 +9,7 @@ public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
         connection + organizations + keys + dashboards + folders + datasources + api
+        + serviceAccounts + permissions + preferences
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -27,5 +28,9 @@ public enum GFSCommandCatalog {
         "dashboard": "Dashboards from and to JSON files",
         "folder": "Dashboard folders",
         "datasource": "Data sources",
+        "sa": "Service accounts and their tokens",
+        "sa token": "Tokens of a service account",
+        "permission": "Who may view, edit or administer a dashboard or folder",
+        "preferences": "Theme, home dashboard, timezone and week start",
     ]
 }

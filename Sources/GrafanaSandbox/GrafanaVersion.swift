@@ -103,4 +103,10 @@ extension GrafanaVersion {
         let hex = String(seed, radix: 16)
         return String((String(repeating: "0", count: 16) + hex).suffix(16).prefix(10))
     }
+
+    /// A dashboard or folder created by a service account makes it Admin of it from 11
+    /// (`setDefaultPermissions`: `dto.User.IsIdentityType(claims.TypeUser, claims.TypeServiceAccount)`);
+    /// before, only a user of the `user` namespace was (`namespaceID == identity.NamespaceUser`;
+    /// the release of the switch is inferred as 11.0).
+    var serviceAccountCreatorIsAdmin: Bool { self >= .at(11, 0) }
 }

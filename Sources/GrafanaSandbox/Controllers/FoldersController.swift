@@ -51,6 +51,7 @@ struct FoldersController: SandboxController {
         let hits = await environment.store.read { state in
             state.folders.filter { folder in
                 folder.orgID == identity.orgID && (folder.parentUID ?? "") == parent
+                    && state.canRead(identity, folderUID: folder.uid, version: environment.version)
             }.sorted { $0.title.lowercased() < $1.title.lowercased() }
         }
         let slice = hits.dropFirst((page - 1) * limit).prefix(limit)
@@ -70,7 +71,7 @@ struct FoldersController: SandboxController {
 
     /// `CreateFolder`: binds `folder.CreateFolderCommand{uid, title, description, parentUid}`.
     @Sendable func create(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersCreate)
+        let identity = try await context.requireAnywhere([.foldersCreate], in: environment)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (uidField, titleField, description, parentField) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
@@ -94,6 +95,7 @@ struct FoldersController: SandboxController {
                 throw Self.sameUID
             }
             if !parentField.isEmpty && state.folder(uid: parentField, orgID: orgID) == nil { throw Self.notFound }
+            try state.checkCanCreateFolder(identity, parentUID: parentField, version: environment.version)
             let now = Date()
             let folder = StoredFolder(
                 id: state.allocateDashboardID(),
@@ -115,7 +117,11 @@ struct FoldersController: SandboxController {
     }
 
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersRead)
+        let identity = try await context.requireFolder(
+            .foldersRead,
+            uid: context.stringParameter("uid"),
+            in: environment
+        )
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let folder = state.folder(uid: uid, orgID: identity.orgID) else { throw Self.notFound }
@@ -139,7 +145,11 @@ struct FoldersController: SandboxController {
     /// the version must be the stored one (412 version-mismatch, grafana-client
     /// `test_update_folder_conflict`); the version then goes up by one.
     @Sendable func update(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersWrite)
+        let identity = try await context.requireFolder(
+            .foldersWrite,
+            uid: context.stringParameter("uid"),
+            in: environment
+        )
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (title, description, version, overwrite) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
@@ -168,7 +178,11 @@ struct FoldersController: SandboxController {
     /// `DeleteFolder`: removes the folder, its subfolders and their dashboards; 11.x answers
     /// `{"message":"Folder deleted"}` (API-NOTES §2.8).
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersDelete)
+        let identity = try await context.requireFolder(
+            .foldersDelete,
+            uid: context.stringParameter("uid"),
+            in: environment
+        )
         let uid = context.stringParameter("uid")
         try await environment.store.write { state in
             guard state.folder(uid: uid, orgID: identity.orgID) != nil else { throw Self.notFound }
@@ -193,7 +207,11 @@ struct FoldersController: SandboxController {
     /// `MoveFolder`: binds `{parentUid}` ("" = root). Moving a folder below itself is the errutil
     /// `folder.circular-reference` (`pkg/services/folder/model.go`; wording inferred).
     @Sendable func move(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersWrite)
+        let identity = try await context.requireFolder(
+            .foldersWrite,
+            uid: context.stringParameter("uid"),
+            in: environment
+        )
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let parent = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.string("parentUid") ?? "" }

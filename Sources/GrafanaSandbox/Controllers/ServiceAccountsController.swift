@@ -85,7 +85,7 @@ struct ServiceAccountsController: SandboxController {
             guard !state.users.contains(where: { $0.login.lowercased() == login.lowercased() }) else {
                 throw Self.alreadyExists
             }
-            let now = Date()
+            let now = environment.now()
             let account = StoredUser(
                 id: state.allocateUserID(),
                 uid: KeyGenerator.shortUID(),
@@ -131,7 +131,7 @@ struct ServiceAccountsController: SandboxController {
         let onlyDisabled = request.queryBool("disabled")
         let onlyExpired = request.queryBool("expiredTokens")
         let body = await environment.store.read { state -> Value in
-            let now = Date()
+            let now = environment.now()
             let all = state.serviceAccounts(in: identity.orgID).filter { account in
                 (query.isEmpty || account.name.lowercased().contains(query)
                     || account.login.lowercased().contains(query))
@@ -181,6 +181,7 @@ struct ServiceAccountsController: SandboxController {
         }
         let role = parsedRole
         let orgID = identity.orgID
+        let now = environment.now()
         let body = try await environment.store.write { state -> Value in
             guard let account = state.serviceAccount(id, in: orgID), let index = state.userIndex(account.id) else {
                 throw Self.notFound
@@ -198,7 +199,7 @@ struct ServiceAccountsController: SandboxController {
             {
                 state.memberships[membership].role = role
             }
-            state.users[index].updated = Date()
+            state.users[index].updated = now
             let updated = state.users[index]
             return .map([
                 ("message", "Service account updated"), ("id", .int(updated.id)), ("name", .string(updated.name)),
@@ -230,7 +231,7 @@ struct ServiceAccountsController: SandboxController {
     @Sendable func listTokens(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.serviceAccountsRead)
         let id = try context.int64Parameter("serviceAccountId", orAnswer: Self.invalidID)
-        let now = Date()
+        let now = environment.now()
         let tokens = await environment.store.read { state in
             state.apiKeys.filter { $0.serviceAccountID == id && $0.orgID == identity.orgID }.sorted {
                 $0.name < $1.name
@@ -273,7 +274,7 @@ struct ServiceAccountsController: SandboxController {
             guard let account = state.serviceAccount(id, in: orgID) else { throw Self.notFound }
             if state.apiKeys.contains(where: { $0.orgID == orgID && $0.name == name }) { throw Self.tokenExists }
             let (clientSecret, secret) = KeyGenerator.serviceAccountToken()
-            let now = Date()
+            let now = environment.now()
             let tokenID = state.allocateAPIKeyID()
             state.apiKeys.append(
                 StoredAPIKey(
