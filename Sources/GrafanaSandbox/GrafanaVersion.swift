@@ -109,4 +109,10 @@ extension GrafanaVersion {
     /// before, only a user of the `user` namespace was (`namespaceID == identity.NamespaceUser`;
     /// the release of the switch is inferred as 11.0).
     var serviceAccountCreatorIsAdmin: Bool { self >= .at(11, 0) }
+
+    /// `fixed:serviceaccounts:writer`, which basic Admin holds, gained
+    /// `serviceaccounts.permissions:read` and `:write` with the service-account permission
+    /// pages (`pkg/services/serviceaccounts/manager/roles.go`; the 9.x role lists only read,
+    /// write, create and delete; the release of the change is inferred as 10.0).
+    var serviceAccountWriterManagesPermissions: Bool { self >= .at(10, 0) }
 }

@@ -152,6 +152,24 @@ import Testing
         }
     }
 
+    /// `?accesscontrol=true` adds the caller's actions on each account; without it the field is absent.
+    @Test(arguments: [("11.4.0", 5), ("9.5.0", 3)]) func accessControlMetadata(version: String, actions: Int)
+        async throws
+    {
+        try await withSandbox(profile(version)) { client in
+            let id = try #require(try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue)
+            let plain = try await client.get("/api/serviceaccounts/search")
+            #expect(plain["serviceAccounts"]?.arrayValue?.first?["accessControl"] == nil)
+            let search = try await client.get("/api/serviceaccounts/search?accesscontrol=true")
+            let metadata = try #require(search["serviceAccounts"]?.arrayValue?.first?["accessControl"]?.objectValue)
+            #expect(metadata.count == actions)
+            #expect(metadata["serviceaccounts:write"] == true && metadata["serviceaccounts:create"] == nil)
+            let single = try await client.get("/api/serviceaccounts/\(id)?accesscontrol=true")
+            #expect(single["accessControl"]?.objectValue?.count == actions)
+            #expect(single["avatarUrl"]?.stringValue?.hasPrefix("/avatar/") == true)
+        }
+    }
+
     @Test func searchGetUpdateDelete() async throws {
         try await withSandbox { client in
             for name in ["alpha", "beta", "gamma"] {

@@ -164,7 +164,7 @@ extension GrafanaShellHost {
         let version = try await serverVersion()
         var rows: [Value] = []
         if version?.hasServiceAccounts ?? true {
-            for account in try await client.searchServiceAccounts().serviceAccounts {
+            for account in try await client.allServiceAccounts() {
                 for token in try await client.serviceAccountTokens(serviceAccountID: account.id) {
                     rows.append(
                         .record(
@@ -205,7 +205,7 @@ extension GrafanaShellHost {
         let version = try await serverVersion()
         var candidates: [String] = []
         if version?.hasServiceAccounts ?? true {
-            let accounts = try await client.searchServiceAccounts().serviceAccounts
+            let accounts = try await client.allServiceAccounts()
                 .sorted { ($0.name == name ? 0 : 1) < ($1.name == name ? 0 : 1) }
             for account in accounts {
                 let tokens = try await client.serviceAccountTokens(serviceAccountID: account.id)
