@@ -196,6 +196,15 @@ import Testing
             )
             #expect(elsewhere.status == .forbidden)
             #expect(elsewhere["message"]?.stringValue == Self.saveDenied)
+            // The answers' flags follow the grants too.
+            let meta = try await client.get("/api/dashboards/uid/d-granted", as: viewer)["meta"]
+            #expect(meta?["canSave"] == true && meta?["canAdmin"] == false)
+            let teamMeta = try await client.get("/api/dashboards/uid/d-granted", as: Who.teamMember.credential)["meta"]
+            #expect(teamMeta?["canAdmin"] == true)
+            let otherMeta = try await client.get("/api/dashboards/uid/d-other", as: viewer)["meta"]
+            #expect(otherMeta?["canSave"] == false)
+            #expect(try await client.get("/api/folders/granted", as: viewer)["canSave"] == true)
+            #expect(try await client.get("/api/folders/other", as: viewer)["canSave"] == false)
             // Only Admin on the folder shows its permissions.
             let list = try await client.get("/api/folders/granted/permissions", as: Who.teamMember.credential)
             #expect(list.status == .ok)

@@ -117,18 +117,14 @@ struct DashboardsController: SandboxController {
 
     /// `GetDashboard`: `{dashboard, meta}` (`dtos.DashboardFullWithMeta`).
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireDashboard(
-            .dashboardsRead,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireDashboard(.dashboardsRead, in: environment)
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
             return SandboxResponse.json(
                 .ok,
                 .record([
-                    "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
+                    "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.resourceRole),
                 ])
             )
         }
@@ -137,11 +133,7 @@ struct DashboardsController: SandboxController {
     /// `DeleteDashboardByUID`: 11.x answers `{message, title, uid}`, 10.x `{id, message, title}`;
     /// a folder's uid is 400 "Use folders endpoint for deleting folders."
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireDashboard(
-            .dashboardsDelete,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireDashboard(.dashboardsDelete, in: environment)
         let uid = context.stringParameter("uid")
         let deleted = try await environment.store.write { state -> StoredDashboard in
             if state.folder(uid: uid, orgID: identity.orgID) != nil {

@@ -117,15 +117,11 @@ struct FoldersController: SandboxController {
     }
 
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireFolder(
-            .foldersRead,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireFolder(.foldersRead, in: environment)
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let folder = state.folder(uid: uid, orgID: identity.orgID) else { throw Self.notFound }
-            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.orgRole))
+            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.resourceRole))
         }
     }
 
@@ -137,7 +133,7 @@ struct FoldersController: SandboxController {
             guard let folder = state.folders.first(where: { $0.id == id && $0.orgID == identity.orgID }) else {
                 throw Self.notFound
             }
-            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.orgRole))
+            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.resourceRole))
         }
     }
 
@@ -145,11 +141,7 @@ struct FoldersController: SandboxController {
     /// the version must be the stored one (412 version-mismatch, grafana-client
     /// `test_update_folder_conflict`); the version then goes up by one.
     @Sendable func update(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireFolder(
-            .foldersWrite,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireFolder(.foldersWrite, in: environment)
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (title, description, version, overwrite) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
@@ -178,11 +170,7 @@ struct FoldersController: SandboxController {
     /// `DeleteFolder`: removes the folder, its subfolders and their dashboards; 11.x answers
     /// `{"message":"Folder deleted"}` (API-NOTES §2.8).
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireFolder(
-            .foldersDelete,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireFolder(.foldersDelete, in: environment)
         let uid = context.stringParameter("uid")
         try await environment.store.write { state in
             guard state.folder(uid: uid, orgID: identity.orgID) != nil else { throw Self.notFound }
@@ -207,11 +195,7 @@ struct FoldersController: SandboxController {
     /// `MoveFolder`: binds `{parentUid}` ("" = root). Moving a folder below itself is the errutil
     /// `folder.circular-reference` (`pkg/services/folder/model.go`; wording inferred).
     @Sendable func move(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.requireFolder(
-            .foldersWrite,
-            uid: context.stringParameter("uid"),
-            in: environment
-        )
+        let identity = try await context.requireFolder(.foldersWrite, in: environment)
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let parent = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.string("parentUid") ?? "" }

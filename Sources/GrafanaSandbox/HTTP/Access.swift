@@ -104,6 +104,30 @@ extension SandboxState {
         (accessLevel(identity, .folder, uid: folderUID, version: version) ?? AccessLevel.none) >= AccessLevel.view
     }
 
+    /// Whether the caller may read the dashboard, for lists that show only what the caller can
+    /// see (`pkg/services/search` filters hits by `dashboards:read` / `folders:read`).
+    func canRead(_ identity: Identity, dashboardUID: String, version: GrafanaVersion) -> Bool {
+        (accessLevel(identity, .dashboard, uid: dashboardUID, version: version) ?? AccessLevel.none) >= AccessLevel.view
+    }
+
+    /// The caller's grant on a dashboard or folder as the role whose rights it carries, for
+    /// the `canSave`/`canEdit`/`canAdmin` flags of the dashboard and folder answers, which
+    /// Grafana computes from the same permissions (`dashboards:write`, `dashboards.permissions:write`
+    /// on the resource, `pkg/api/dashboard.go` `getDashboardHelper` and `pkg/api/folder.go`).
+    func grantedRole(
+        _ identity: Identity,
+        _ resource: StoredPermission.Resource,
+        uid: String,
+        version: GrafanaVersion
+    ) -> OrgRole {
+        switch accessLevel(identity, resource, uid: uid, version: version) ?? AccessLevel.none {
+        case AccessLevel.admin...: .admin
+        case AccessLevel.edit...: .editor
+        case AccessLevel.view...: .viewer
+        default: .none
+        }
+    }
+
     /// The strongest level the caller holds on any folder or dashboard of the org: what an
     /// unscoped `authorize(ac.EvalPermission(action))` asks (does the caller have the action on
     /// any scope at all).
@@ -169,19 +193,24 @@ extension SandboxState {
 }
 
 extension SandboxRequestContext {
-    /// `authorize(ac.EvalPermission(action, dashboardScope))` for the dashboard `uid`: the 403
-    /// `Access denied` naming the action when the caller's grants do not reach it. An unknown
-    /// dashboard passes, so the handler answers its own 404.
+    /// `authorize(ac.EvalPermission(action, dashboardScope))` for the dashboard `uid` (by default
+    /// the route's `:uid`): the 403 `Access denied` naming the action when the caller's grants do
+    /// not reach it. An unknown dashboard passes, so the handler answers its own 404. The
+    /// identity returned carries the caller's grant there as ``Identity/resourceRole``.
     @discardableResult
-    func requireDashboard(_ action: Action, uid: String, in environment: SandboxEnvironment) async throws -> Identity {
-        try await requireResource(action, .dashboard, uid: uid, in: environment)
+    func requireDashboard(_ action: Action, uid: String? = nil, in environment: SandboxEnvironment) async throws
+        -> Identity
+    {
+        try await requireResource(action, .dashboard, uid: uid ?? stringParameter("uid"), in: environment)
     }
 
-    /// `authorize(ac.EvalPermission(action, folderScope))` for the folder `uid`, as
-    /// ``requireDashboard(_:uid:in:)``.
+    /// `authorize(ac.EvalPermission(action, folderScope))` for the folder `uid` (by default the
+    /// route's `:uid`), as ``requireDashboard(_:uid:in:)``.
     @discardableResult
-    func requireFolder(_ action: Action, uid: String, in environment: SandboxEnvironment) async throws -> Identity {
-        try await requireResource(action, .folder, uid: uid, in: environment)
+    func requireFolder(_ action: Action, uid: String? = nil, in environment: SandboxEnvironment) async throws
+        -> Identity
+    {
+        try await requireResource(action, .folder, uid: uid ?? stringParameter("uid"), in: environment)
     }
 
     private func requireResource(
@@ -190,11 +219,19 @@ extension SandboxRequestContext {
         uid: String,
         in environment: SandboxEnvironment
     ) async throws -> Identity {
-        let identity = try caller()
+        let caller = try caller()
         let version = environment.version
-        let level = await environment.store.read { $0.accessLevel(identity, resource, uid: uid, version: version) }
-        guard let level, level < action.requiredLevel else { return identity }
-        throw GrafanaError.accessDenied(action.rawValue)
+        let (level, role) = await environment.store.read { state in
+            (
+                state.accessLevel(caller, resource, uid: uid, version: version),
+                state.grantedRole(caller, resource, uid: uid, version: version)
+            )
+        }
+        guard let level else { return caller }
+        guard level >= action.requiredLevel else { throw GrafanaError.accessDenied(action.rawValue) }
+        var identity = caller
+        identity.grantedRole = role
+        return identity
     }
 
     /// An unscoped `authorize(ac.EvalAny(...))` for dashboard and folder actions: the caller's
