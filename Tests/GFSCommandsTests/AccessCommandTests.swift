@@ -178,4 +178,54 @@ import Testing
         let badTheme = await harness.run("preferences set --org --theme purple")
         #expect(badTheme.diagnostics.first?.message.contains("Invalid theme") == true)
     }
+
+    /// A rerun that has nothing to do sends no write: under `--dry-run` it plans none, while a
+    /// real change is planned and shown as curl.
+    @Test func unchangedWritesPlanNothing() async throws {
+        let harness = try await SandboxHarness.start(options: .init(dryRun: true, environment: [:]))
+        defer { Task { await harness.stop() } }
+        let admin = harness.adminClient()
+        _ = try await admin.createFolder(title: "ops", uid: "ops")
+        _ = try await admin.createServiceAccount(name: "deployer", role: .editor)
+        _ = try await admin.replacePreferences(of: .org, with: Preferences(theme: "dark"))
+        _ = try await admin.send(
+            RawRequest(
+                method: .post,
+                path: "/api/admin/users",
+                body: Data(#"{"login":"ann","password":"secret-ann"}"#.utf8)
+            )
+        )
+        expectSuccess(
+            await harness.run(
+                """
+                permission set folder ops --role Editor --level edit
+                assert $_.status == "unchanged"
+                permission remove folder ops --user ann
+                assert $_.status == "unchanged"
+                sa role deployer Editor
+                assert $_.status == "unchanged"
+                sa create deployer Editor --if-missing
+                assert $_.status == "unchanged"
+                preferences set --org --theme dark
+                assert $_.status == "unchanged"
+                """
+            ),
+            harness
+        )
+        #expect(!harness.sink.standardError.contains("dry run:"), "\(harness.sink.standardError)")
+        expectSuccess(
+            await harness.run(
+                """
+                permission set folder ops --role Viewer --level edit
+                assert $_.status == "planned"
+                """
+            ),
+            harness
+        )
+        #expect(harness.sink.standardError.contains("dry run: update folder permissions: curl"))
+        // Nothing was written.
+        let roles = try await admin.permissions(of: .folder, uid: "ops").compactMap(\.role).filter { !$0.isEmpty }
+        #expect(roles == ["Editor", "Viewer"])
+        #expect(try await admin.permissions(of: .folder, uid: "ops").first { $0.role == "Viewer" }?.permission == 1)
+    }
 }
