@@ -49,12 +49,6 @@ public struct PermissionItem: Sendable, Hashable, Codable {
     }
 }
 
-/// A team as `GET /api/teams/search` lists it.
-public struct TeamSummary: Sendable, Hashable, Codable {
-    public var id: Int64
-    public var name: String
-}
-
 extension GrafanaClient {
     /// `GET /api/dashboards/uid/:uid/permissions` or `GET /api/folders/:uid/permissions`.
     public func permissions(of resource: PermissionResource, uid: String) async throws -> [PermissionEntry] {
@@ -79,15 +73,5 @@ extension GrafanaClient {
                 body: Self.jsonBody(Body(items: items))
             )
         )
-    }
-
-    /// `GET /api/teams/search?name=NAME`: the team of exactly that name in the current org.
-    public func team(named name: String) async throws -> TeamSummary? {
-        struct Page: Decodable { var teams: [TeamSummary] }
-        let page = try await perform(
-            APIRequest("search teams", .get, ["api", "teams", "search"], query: [QueryItem("name", name)]),
-            as: Page.self
-        )
-        return page.teams.first { $0.name == name }
     }
 }

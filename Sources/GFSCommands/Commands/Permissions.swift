@@ -159,9 +159,8 @@ extension GrafanaShellHost {
             return .user(found.userId, found.login)
         }
         if let team {
-            if let found = try await client.team(named: team) { return .team(found.id, found.name) }
-            if let id = Int64(team) { return .team(id, team) }
-            throw CommandFailure(message: "No team '\(team)' in this org", hint: "Create it first, or check its name.")
+            let found = try await self.team(team)
+            return .team(found.id, found.name)
         }
         let parsed = try call.role(role ?? "")
         guard parsed == .viewer || parsed == .editor else {

@@ -60,9 +60,7 @@ extension GrafanaShellHost {
         }
         if org { return .org }
         guard let team else { return .user }
-        if let found = try await client.team(named: team) { return .team(found.id) }
-        if let id = Int64(team) { return .team(id) }
-        throw CommandFailure(message: "No team '\(team)' in this org", hint: "Check the team's name.")
+        return .team(try await self.team(team).id)
     }
 
     static func record(_ preferences: Preferences) -> Record {
