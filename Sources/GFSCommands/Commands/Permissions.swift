@@ -50,7 +50,7 @@ extension GFSCommandCatalog {
             completion: .userLogin,
             summary: "A user of the org (login, e-mail or id)."
         ),
-        OptionSpec("team", valueName: "NAME", summary: "A team of the org (name or id)."),
+        OptionSpec("team", valueName: "NAME", completion: .teamName, summary: "A team of the org (name or id)."),
         OptionSpec("role", valueName: "ROLE", completion: .role, summary: "Every Viewer or every Editor."),
     ]
 }

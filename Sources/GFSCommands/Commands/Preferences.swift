@@ -41,7 +41,7 @@ extension GFSCommandCatalog {
 
     private static let ownerOptions = [
         OptionSpec("org", summary: "The current org's preferences."),
-        OptionSpec("team", valueName: "TEAM", summary: "A team's preferences (name or id)."),
+        OptionSpec("team", valueName: "TEAM", completion: .teamName, summary: "A team's preferences (name or id)."),
         OptionSpec("user", summary: "The signed-in user's preferences (the default)."),
     ]
 }
