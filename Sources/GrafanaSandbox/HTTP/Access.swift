@@ -8,7 +8,7 @@ import Hummingbird
 // and the folder and dashboard permission services of `pkg/services/accesscontrol/ossaccesscontrol`).
 // Org Admins hold every dashboard and folder action on every scope (basic Admin role); Editors
 // may also create dashboards and folders under the root folder (`fixed:dashboards:creator`,
-// `fixed:folders:creator`, granted to Editor in `pkg/services/dashboards/accesscontrol.go`).
+// `fixed:folders:creator`, granted to Editor by `declareFixedRoles` in `pkg/api/accesscontrol.go`).
 // Everything else comes from the stored grants, so a Viewer granted Edit on one folder can save
 // dashboards there and nowhere else, and a team's grant reaches its members.
 
@@ -26,8 +26,8 @@ enum AccessLevel {
 }
 
 extension Action {
-    /// The level whose action set holds this action (`ossaccesscontrol` `getDashboardAdminActions`,
-    /// `getDashboardEditActions`, `getDashboardViewActions` and their folder counterparts):
+    /// The level whose action set holds this action (`DashboardViewActions`, `DashboardEditActions`,
+    /// `DashboardAdminActions` and their folder counterparts in `ossaccesscontrol`):
     /// View reads, Edit writes, creates inside a folder and deletes, Admin reads and changes
     /// the permissions.
     var requiredLevel: Int64 {
