@@ -114,25 +114,6 @@ extension GrafanaShellHost {
         }
     }
 
-    /// A dashboard's uid from its uid or its title (which must be unique).
-    func dashboardUID(for reference: String) async throws -> String {
-        if try await client.findDashboard(uid: reference) != nil { return reference }
-        let hits = try await client.search(SearchQuery(query: reference, type: .dashboard)).filter {
-            $0.title == reference
-        }
-        if hits.count == 1 { return hits[0].uid }
-        if hits.count > 1 {
-            throw CommandFailure(
-                message: "\(hits.count) dashboards are titled '\(reference)'",
-                hint: "Name it by UID: \(hits.map(\.uid).joined(separator: ", "))."
-            )
-        }
-        throw CommandFailure(
-            message: "No dashboard '\(reference)'",
-            hint: "Give its UID or its exact title; 'dashboard list' shows them."
-        )
-    }
-
     /// The one subject named by `--user`, `--team` or `--role`.
     func permissionSubject(_ call: CommandArguments) async throws -> PermissionSubject {
         let user = try call.option("user")
