@@ -36,24 +36,24 @@ struct PermissionsController: SandboxController {
         }
         // The deprecated id routes (`GetDashboardPermissionListByID`, `UpdateDashboardPermissionsByID`):
         // a malformed id is 400 "dashboardId is invalid" (`pkg/api/dashboard_permission.go`).
-        router.get("/api/dashboards/id/:dashboardId/permissions") { _, context in
+        router.get("/api/dashboards/id/:dashboardID/permissions") { _, context in
             let uid = try await dashboardUID(context)
             let identity = try await context.requireDashboard(.dashboardsPermissionsRead, uid: uid, in: environment)
             return try await list(.dashboard, uid: uid, identity: identity)
         }
-        router.post("/api/dashboards/id/:dashboardId/permissions") { request, context in
+        router.post("/api/dashboards/id/:dashboardID/permissions") { request, context in
             let uid = try await dashboardUID(context)
             let identity = try await context.requireDashboard(.dashboardsPermissionsWrite, uid: uid, in: environment)
             return try await update(.dashboard, uid: uid, identity: identity, request: request, context: context)
         }
     }
 
-    /// The uid of the dashboard named by `:dashboardId` in the caller's org; an unknown id is
+    /// The uid of the dashboard named by `:dashboardID` in the caller's org; an unknown id is
     /// the dashboard lookup's 404.
     private func dashboardUID(_ context: SandboxRequestContext) async throws -> String {
         let identity = try context.caller()
         let id = try context.int64Parameter(
-            "dashboardId",
+            "dashboardID",
             orAnswer: .error(.badRequest, "dashboardId is invalid", cause: true)
         )
         let uid = await environment.store.read { state in
