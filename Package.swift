@@ -86,6 +86,7 @@ let package = Package(
                 // `HTTPParserError`, to answer a head over the parser's limit with JSON.
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -9,7 +9,7 @@ public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
         connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
-        + libraryPanels + annotations + snapshots + playlists + api
+        + libraryPanels + annotations + snapshots + playlists + alerting + api
         + serviceAccounts + permissions + preferences
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
@@ -39,6 +39,13 @@ public enum GFSCommandCatalog {
         "annotation": "Annotations on dashboards and the org",
         "snapshot": "Dashboard snapshots",
         "playlist": "Playlists of dashboards",
+        "alert": "Alerting as code: rules, groups, export, push and diff",
+        "alert rule": "Alert rules",
+        "alert group": "Rule groups, as one unit",
+        "contact-point": "Alerting contact points",
+        "notification-policy": "The alerting notification policy tree",
+        "mute-timing": "Alerting mute timings",
+        "alert-template": "Alerting notification templates",
         "sa": "Service accounts and their tokens",
         "sa token": "Tokens of a service account",
         "permission": "Who may view, edit or administer a dashboard or folder",

@@ -154,6 +154,11 @@ extension GrafanaVersion {
     /// is unverified, so 12.0 is assumed.
     var snapshotCreateAnswersID: Bool { self < .at(12, 0) }
 
+    /// `DELETE /api/v1/provisioning/folder/:uid/rule-groups/:group` (`RouteDeleteAlertRuleGroup`)
+    /// was added for grafana/grafana#81860 (2024); release 11.0 assumed. Before it, the
+    /// route is unknown (404) and a group goes when its last rule is deleted.
+    var provisioningDeletesRuleGroups: Bool { self >= .at(11, 0) }
+
     /// A dashboard or folder created by a service account makes it Admin of it from 11
     /// (`setDefaultPermissions`: `dto.User.IsIdentityType(claims.TypeUser, claims.TypeServiceAccount)`);
     /// before, only a user of the `user` namespace was (`namespaceID == identity.NamespaceUser`;

@@ -55,5 +55,6 @@ var sandboxControllers: [any SandboxController.Type] {
         AnnotationsController.self,
         SnapshotsController.self,
         PlaylistsController.self,
+        AlertingController.self,
     ]
 }

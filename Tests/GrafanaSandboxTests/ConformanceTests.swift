@@ -29,6 +29,22 @@ import Testing
         "POST /api/dashboards/uid/{uid}/restore": ["$.title: required by the spec but missing or null"],
         "POST /api/dashboards/id/{dashboardID}/restore": ["$.title: required by the spec but missing or null"],
         // `deleteFolderResponse` still describes `{id, title, message}`; 11.x sends `{message}`.
+        // `AlertRuleGroupExport.interval` and `AlertRuleExport.for` are `model.Duration`s,
+        // which marshal as "1m" (`prometheus/common/model`); the spec calls them integers.
+        "GET /api/v1/provisioning/alert-rules/export": [
+            "$.groups[0].interval: expected integer, got string",
+            "$.groups[0].rules[0].for: expected integer, got string",
+            "$.groups[0].rules[1].for: expected integer, got string",
+        ],
+        "GET /api/v1/provisioning/alert-rules/{uid}/export": [
+            "$.groups[0].interval: expected integer, got string",
+            "$.groups[0].rules[0].for: expected integer, got string",
+        ],
+        "GET /api/v1/provisioning/folder/{folderUid}/rule-groups/{group}/export": [
+            "$.groups[0].interval: expected integer, got string",
+            "$.groups[0].rules[0].for: expected integer, got string",
+            "$.groups[0].rules[1].for: expected integer, got string",
+        ],
         "DELETE /api/folders/{uid}": [
             "$.title: required by the spec but missing or null", "$.id: required by the spec but missing or null",
         ],

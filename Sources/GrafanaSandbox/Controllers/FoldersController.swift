@@ -195,6 +195,11 @@ struct FoldersController: SandboxController {
                     $0.orgID == identity.orgID && $0.folderUID.map(doomed.contains) == true
                 }.map(\.uid)
             )
+            try state.deleteAlertRules(
+                inFolders: doomed,
+                orgID: identity.orgID,
+                force: request.queryBool("forceDeleteRules")
+            )
             state.folders.removeAll { $0.orgID == identity.orgID && doomed.contains($0.uid) }
             state.dashboards.removeAll { $0.orgID == identity.orgID && doomedDashboards.contains($0.uid) }
             state.permissions.removeAll { permission in

@@ -21,6 +21,7 @@ struct JournalRecord: Codable {
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
     var libraryTables: LibraryTables?
+    var alerting: AlertingState?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
@@ -74,6 +75,7 @@ struct JournalRecord: Codable {
         if !newVersions.isEmpty { record.dashboardVersions = newVersions }
         record.stars = new.dashboards.takeStarChanges()
         if old.libraryTables != new.libraryTables { record.libraryTables = new.libraryTables }
+        if old.alertingStore != new.alertingStore { record.alerting = new.alertingStore }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
         for id in new.dashboards.takeChanges().sorted() {
@@ -104,6 +106,7 @@ struct JournalRecord: Codable {
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
         if let libraryTables { state.libraryTables = libraryTables }
+        if let alerting { state.alertingStore = alerting }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
         for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }

@@ -256,4 +256,7 @@ struct SandboxState: Codable, Sendable {
     var permissionsCustomised: Set<String> = []
     /// Library elements, annotations, snapshots and playlists (`LibraryTables.swift`).
     var libraryTables: LibraryTables?
+    /// Alerting rules and notification settings (`AlertingState.swift`); optional so state
+    /// files written before alerting existed still load.
+    var alertingStore: AlertingState?
 }
