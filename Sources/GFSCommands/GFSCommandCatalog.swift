@@ -10,6 +10,7 @@ public enum GFSCommandCatalog {
     public static let definitions: [CommandDefinition] =
         connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
         + libraryPanels + annotations + snapshots + playlists + alerting + api
+        + serviceAccounts + permissions + preferences
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -45,5 +46,9 @@ public enum GFSCommandCatalog {
         "notification-policy": "The alerting notification policy tree",
         "mute-timing": "Alerting mute timings",
         "alert-template": "Alerting notification templates",
+        "sa": "Service accounts and their tokens",
+        "sa token": "Tokens of a service account",
+        "permission": "Who may view, edit or administer a dashboard or folder",
+        "preferences": "Theme, home dashboard, timezone and week start",
     ]
 }

@@ -99,3 +99,34 @@ extension GrafanaClient {
         return jsonBody(Body(name: name, secondsToLive: secondsToLive))
     }
 }
+
+extension GrafanaClient {
+    /// Every service account of the current org, page after page of
+    /// `GET /api/serviceaccounts/search` until `totalCount` is reached.
+    public func allServiceAccounts(pageSize: Int = 100) async throws -> [ServiceAccount] {
+        var accounts: [ServiceAccount] = []
+        var page = 1
+        while true {
+            let answer = try await searchServiceAccounts(page: page, perPage: pageSize)
+            accounts += answer.serviceAccounts
+            if answer.serviceAccounts.isEmpty || accounts.count >= answer.totalCount { return accounts }
+            page += 1
+        }
+    }
+
+    /// `PATCH /api/serviceaccounts/:id`: changes only what is given.
+    @discardableResult
+    public func updateServiceAccount(id: Int64, name: String? = nil, role: OrgRole? = nil, isDisabled: Bool? = nil)
+        async throws -> WriteOutcome<Void>
+    {
+        struct Body: Encodable { var name: String?; var role: String?; var isDisabled: Bool? }
+        return try await performWrite(
+            APIRequest(
+                "update service account",
+                .patch,
+                ["api", "serviceaccounts", String(id)],
+                body: Self.jsonBody(Body(name: name, role: role?.rawValue, isDisabled: isDisabled))
+            )
+        )
+    }
+}

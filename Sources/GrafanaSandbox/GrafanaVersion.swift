@@ -158,4 +158,16 @@ extension GrafanaVersion {
     /// was added for grafana/grafana#81860 (2024); release 11.0 assumed. Before it, the
     /// route is unknown (404) and a group goes when its last rule is deleted.
     var provisioningDeletesRuleGroups: Bool { self >= .at(11, 0) }
+
+    /// A dashboard or folder created by a service account makes it Admin of it from 11
+    /// (`setDefaultPermissions`: `dto.User.IsIdentityType(claims.TypeUser, claims.TypeServiceAccount)`);
+    /// before, only a user of the `user` namespace was (`namespaceID == identity.NamespaceUser`;
+    /// the release of the switch is inferred as 11.0).
+    var serviceAccountCreatorIsAdmin: Bool { self >= .at(11, 0) }
+
+    /// `fixed:serviceaccounts:writer`, which basic Admin holds, gained
+    /// `serviceaccounts.permissions:read` and `:write` with the service-account permission
+    /// pages (`pkg/services/serviceaccounts/manager/roles.go`; the 9.x role lists only read,
+    /// write, create and delete; the release of the change is inferred as 10.0).
+    var serviceAccountWriterManagesPermissions: Bool { self >= .at(10, 0) }
 }

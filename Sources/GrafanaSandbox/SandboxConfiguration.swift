@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 
 /// How to run a sandbox: where it listens, which Grafana it pretends to be, who may sign in,
@@ -54,6 +55,10 @@ public struct SandboxConfiguration: Sendable {
     /// `.critical`, because stopping an in-process server makes Hummingbird log an error for
     /// each open connection it cancels (`Waiting on child channel: CancellationError()`).
     public var logLevel: Logger.Level
+    /// The sandbox's wall clock, read wherever it stamps or compares a time (token expiry, last
+    /// use, creation and update times of service accounts, keys and permissions). `Date()` by
+    /// default; tests pass a clock they move themselves, so an expiry needs no sleep.
+    public var now: @Sendable () -> Date
 
     /// A configuration with Grafana's defaults: `127.0.0.1:3000`, Grafana 11.4.0, `admin`/`admin`.
     public init(
@@ -69,7 +74,8 @@ public struct SandboxConfiguration: Sendable {
         maximumBodySize: Int = 32 * 1024 * 1024,
         maximumHeaderSize: Int = 1 << 20,
         headerTimeout: Duration? = .seconds(30),
-        logLevel: Logger.Level = .warning
+        logLevel: Logger.Level = .warning,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
         self.port = port
@@ -84,5 +90,6 @@ public struct SandboxConfiguration: Sendable {
         self.maximumHeaderSize = maximumHeaderSize
         self.headerTimeout = headerTimeout
         self.logLevel = logLevel
+        self.now = now
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GFSValue
 import HTTPTypes
+import Synchronization
 import Testing
 
 @testable import GrafanaSandbox
@@ -126,7 +127,10 @@ import Testing
     }
 
     @Test func expiredTokensAreRejected() async throws {
-        try await withSandbox { client in
+        let clock = TestWallClock()
+        var configuration = SandboxConfiguration()
+        configuration.now = { clock.now }
+        try await withSandbox(configuration) { client in
             let account = try #require(
                 try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue
             )
@@ -135,7 +139,9 @@ import Testing
                 #"{"name":"short","secondsToLive":1}"#
             )
             let key = try #require(created["key"]?.stringValue)
-            try await Task.sleep(for: .milliseconds(1100))
+            // Still valid within its second; expired once the sandbox's clock has passed it.
+            #expect(try await client.get("/api/org", as: .bearer(key)).status == .ok)
+            clock.advance(by: 1)
             let reply = try await client.get("/api/org", as: .bearer(key))
             #expect(reply.status == .unauthorized)
             #expect(
@@ -143,6 +149,24 @@ import Testing
                     == #"{"extra":null,"message":"Expired API key","messageId":"api-key.expired","statusCode":401,"traceID":""}"#
                     + "\n"
             )
+        }
+    }
+
+    /// `?accesscontrol=true` adds the caller's actions on each account; without it the field is absent.
+    @Test(arguments: [("11.4.0", 5), ("9.5.0", 3)]) func accessControlMetadata(version: String, actions: Int)
+        async throws
+    {
+        try await withSandbox(profile(version)) { client in
+            let id = try #require(try await client.post("/api/serviceaccounts", #"{"name":"ci"}"#)["id"]?.integerValue)
+            let plain = try await client.get("/api/serviceaccounts/search")
+            #expect(plain["serviceAccounts"]?.arrayValue?.first?["accessControl"] == nil)
+            let search = try await client.get("/api/serviceaccounts/search?accesscontrol=true")
+            let metadata = try #require(search["serviceAccounts"]?.arrayValue?.first?["accessControl"]?.objectValue)
+            #expect(metadata.count == actions)
+            #expect(metadata["serviceaccounts:write"] == true && metadata["serviceaccounts:create"] == nil)
+            let single = try await client.get("/api/serviceaccounts/\(id)?accesscontrol=true")
+            #expect(single["accessControl"]?.objectValue?.count == actions)
+            #expect(single["avatarUrl"]?.stringValue?.hasPrefix("/avatar/") == true)
         }
     }
 
@@ -277,4 +301,13 @@ import Testing
             expectAccessDenied(try await client.get("/api/auth/keys", as: .basic("v", "secret123")), "apikeys:read")
         }
     }
+}
+
+/// A wall clock for the sandbox that moves only when the test moves it.
+final class TestWallClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_767_225_600))
+
+    var now: Date { current.withLock { $0 } }
+
+    func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
 }

@@ -87,19 +87,7 @@ extension GrafanaShellHost {
                 ])
             )
         }
-        remember(secret: created.key)
-        if let saveFile {
-            do {
-                try saveFile.commit(created.key)
-                note("Saved the key to \(saveFile.path) (mode 0600).")
-            } catch {
-                try await keepOrDelete(created, after: error, saving: saveFile.path)
-            }
-        } else if !options.showSecrets, !(options.isTerminal && options.output == .text) {
-            note(
-                "The key's secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once."
-            )
-        }
+        try await keepSecret(of: created, in: saveFile, noun: "key")
         return .record(
             Record(dropping: [
                 ("name", .string(created.name)), ("key", .string(created.key)), ("role", .string(created.role)),
@@ -109,6 +97,25 @@ extension GrafanaShellHost {
                 ("id", created.id.value), ("serviceAccountId", created.serviceAccountID.map { $0.value }),
             ])
         )
+    }
+
+    /// Remembers a new secret (so it is masked everywhere) and keeps it: written to `--save`'s
+    /// file, or hidden with a note saying how to keep it where it would not be shown. Shared by
+    /// `key create` and `sa token add`.
+    func keepSecret(of created: CreatedKey, in saveFile: SecretFile?, noun: String) async throws {
+        remember(secret: created.key)
+        if let saveFile {
+            do {
+                try saveFile.commit(created.key)
+                note("Saved the \(noun) to \(saveFile.path) (mode 0600).")
+            } catch {
+                try await keepOrDelete(created, after: error, saving: saveFile.path)
+            }
+        } else if !options.showSecrets, !(options.isTerminal && options.output == .text) {
+            note(
+                "The \(noun)'s secret is hidden; pass --save FILE or --show-secrets to keep it. Grafana shows it only once."
+            )
+        }
     }
 
     /// `30d`, `12h`, `90m`, `45s`, `2w`, or plain seconds.
@@ -158,7 +165,7 @@ extension GrafanaShellHost {
         let version = try await serverVersion()
         var rows: [Value] = []
         if version?.hasServiceAccounts ?? true {
-            for account in try await client.searchServiceAccounts().serviceAccounts {
+            for account in try await client.allServiceAccounts() {
                 for token in try await client.serviceAccountTokens(serviceAccountID: account.id) {
                     rows.append(
                         .record(
@@ -199,7 +206,7 @@ extension GrafanaShellHost {
         let version = try await serverVersion()
         var candidates: [String] = []
         if version?.hasServiceAccounts ?? true {
-            let accounts = try await client.searchServiceAccounts().serviceAccounts
+            let accounts = try await client.allServiceAccounts()
                 .sorted { ($0.name == name ? 0 : 1) < ($1.name == name ? 0 : 1) }
             for account in accounts {
                 let tokens = try await client.serviceAccountTokens(serviceAccountID: account.id)

@@ -70,7 +70,7 @@ struct DashboardsController: SandboxController {
 
     /// `PostDashboard`: answers the DynMap `{folderUid (11.x+), id, slug, status, uid, url, version}`.
     @Sendable func save(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(anyOf: [.dashboardsCreate, .dashboardsWrite])
+        let identity = try await context.requireAnywhere([.dashboardsCreate, .dashboardsWrite], in: environment)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (dashboard, folderUIDField, folderID, overwrite, message, isFolder) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
@@ -121,11 +121,11 @@ struct DashboardsController: SandboxController {
 
     /// `GetDashboard`: `{dashboard, meta}` (`dtos.DashboardFullWithMeta`).
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.dashboardsRead)
+        let identity = try await context.requireDashboard(.dashboardsRead, in: environment)
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
-            var meta = state.dashboardMeta(dashboard, role: identity.orgRole)
+            var meta = state.dashboardMeta(dashboard, role: identity.resourceRole)
             Self.markStarred(&meta, dashboard: dashboard, identity: identity, state: state)
             return SandboxResponse.json(.ok, .record(["dashboard": dashboard.data, "meta": meta]))
         }
@@ -134,7 +134,7 @@ struct DashboardsController: SandboxController {
     /// `DeleteDashboardByUID`: 11.x answers `{message, title, uid}`, 10.x `{id, message, title}`;
     /// a folder's uid is 400 "Use folders endpoint for deleting folders."
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.dashboardsDelete)
+        let identity = try await context.requireDashboard(.dashboardsDelete, in: environment)
         let uid = context.stringParameter("uid")
         let deleted = try await environment.store.write { state -> StoredDashboard in
             if state.folder(uid: uid, orgID: identity.orgID) != nil {
@@ -164,7 +164,7 @@ struct DashboardsController: SandboxController {
     /// declared in `__inputs` are replaced from `inputs` (`utils/dash_template_evaluator.go`),
     /// `__inputs` is dropped, and the result is saved with the request's `overwrite`.
     @Sendable func importDashboard(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.dashboardsCreate)
+        let identity = try await context.requireAnywhere([.dashboardsCreate], in: environment)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (template, inputs, overwrite, folderUID, pluginID) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
@@ -350,6 +350,7 @@ extension SandboxState {
             modelVersion = sameTitle.version
         }
 
+        try checkCanSave(identity, existing: existing, folderUID: folderUID, version: version)
         let now = Date()
         let slug = GrafanaFormat.slug(title)
         if let current = existing, var updated = dashboards[id: current.id] {

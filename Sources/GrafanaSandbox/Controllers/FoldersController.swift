@@ -60,6 +60,7 @@ struct FoldersController: SandboxController {
         let hits = await environment.store.read { state in
             state.folders.filter { folder in
                 folder.orgID == identity.orgID && (folder.parentUID ?? "") == parent
+                    && state.canRead(identity, folderUID: folder.uid, version: environment.version)
             }.sorted { $0.title.lowercased() < $1.title.lowercased() }
         }
         let slice = hits.dropFirst((page - 1) * limit).prefix(limit)
@@ -79,7 +80,7 @@ struct FoldersController: SandboxController {
 
     /// `CreateFolder`: binds `folder.CreateFolderCommand{uid, title, description, parentUid}`.
     @Sendable func create(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersCreate)
+        let identity = try await context.requireAnywhere([.foldersCreate], in: environment)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (uidField, titleField, description, requestedParent) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
@@ -109,6 +110,7 @@ struct FoldersController: SandboxController {
                 // `folderimpl` `Create`: the parent and its ancestors may number at most 3.
                 if state.ancestors(of: parent).count + 1 >= Self.maxDepth { throw Self.maximumDepth }
             }
+            try state.checkCanCreateFolder(identity, parentUID: parentField, version: environment.version)
             let now = Date()
             let folder = StoredFolder(
                 id: state.allocateDashboardID(),
@@ -130,11 +132,11 @@ struct FoldersController: SandboxController {
     }
 
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersRead)
+        let identity = try await context.requireFolder(.foldersRead, in: environment)
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let folder = state.folder(uid: uid, orgID: identity.orgID) else { throw Self.notFound }
-            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.orgRole))
+            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.resourceRole))
         }
     }
 
@@ -146,7 +148,7 @@ struct FoldersController: SandboxController {
             guard let folder = state.folders.first(where: { $0.id == id && $0.orgID == identity.orgID }) else {
                 throw Self.notFound
             }
-            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.orgRole))
+            return SandboxResponse.json(.ok, state.folderJSON(folder, role: identity.resourceRole))
         }
     }
 
@@ -154,7 +156,7 @@ struct FoldersController: SandboxController {
     /// the version must be the stored one (412 version-mismatch, grafana-client
     /// `test_update_folder_conflict`); the version then goes up by one.
     @Sendable func update(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersWrite)
+        let identity = try await context.requireFolder(.foldersWrite, in: environment)
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (title, description, version, overwrite) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
@@ -183,7 +185,7 @@ struct FoldersController: SandboxController {
     /// `DeleteFolder`: removes the folder, its subfolders and their dashboards; 11.x answers
     /// `{"message":"Folder deleted"}` (API-NOTES §2.8).
     @Sendable func delete(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersDelete)
+        let identity = try await context.requireFolder(.foldersDelete, in: environment)
         let uid = context.stringParameter("uid")
         try await environment.store.write { state in
             guard state.folder(uid: uid, orgID: identity.orgID) != nil else { throw Self.notFound }
@@ -213,7 +215,7 @@ struct FoldersController: SandboxController {
     /// `MoveFolder`: binds `{parentUid}` ("" = root). Moving a folder below itself is the errutil
     /// `folder.circular-reference` (`pkg/services/folder/model.go`; wording inferred).
     @Sendable func move(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let identity = try await context.require(.foldersWrite)
+        let identity = try await context.requireFolder(.foldersWrite, in: environment)
         let uid = context.stringParameter("uid")
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let parent = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.string("parentUid") ?? "" }

@@ -4,42 +4,63 @@ import Hummingbird
 
 /// Folder and dashboard permissions in the legacy ACL shape, `GET/POST
 /// /api/folders/:uid/permissions` and `/api/dashboards/uid/:uid/permissions`
-/// (`pkg/api/folder_permission.go`, `pkg/api/dashboard_permission.go`). The entries are stored
-/// and listed; access decisions stay with the basic roles (a modelled simplification).
+/// (`pkg/api/folder_permission.go`, `pkg/api/dashboard_permission.go`). The entries are stored,
+/// listed, and decide access to the resources (`HTTP/Access.swift`).
 struct PermissionsController: SandboxController {
     let environment: SandboxEnvironment
 
     init(environment: SandboxEnvironment) { self.environment = environment }
 
     func addRoutes(to router: Router<SandboxRequestContext>) {
+        // `pkg/api/api.go`: each route is authorised on the resource's own scope
+        // (`folders.permissions:read` on `folders:uid:<uid>` and so on), so the grants decide.
         router.get("/api/folders/:uid/permissions") { _, context in
-            let identity = try await context.require(.foldersPermissionsRead)
-            return try await list(.folder, uid: context.stringParameter("uid"), identity: identity)
+            let uid = context.stringParameter("uid")
+            let identity = try await context.requireFolder(.foldersPermissionsRead, uid: uid, in: environment)
+            return try await list(.folder, uid: uid, identity: identity)
         }
         router.post("/api/folders/:uid/permissions") { request, context in
-            let identity = try await context.require(.foldersPermissionsWrite)
-            return try await update(
-                .folder,
-                uid: context.stringParameter("uid"),
-                identity: identity,
-                request: request,
-                context: context
-            )
+            let uid = context.stringParameter("uid")
+            let identity = try await context.requireFolder(.foldersPermissionsWrite, uid: uid, in: environment)
+            return try await update(.folder, uid: uid, identity: identity, request: request, context: context)
         }
         router.get("/api/dashboards/uid/:uid/permissions") { _, context in
-            let identity = try await context.require(.dashboardsPermissionsRead)
-            return try await list(.dashboard, uid: context.stringParameter("uid"), identity: identity)
+            let uid = context.stringParameter("uid")
+            let identity = try await context.requireDashboard(.dashboardsPermissionsRead, uid: uid, in: environment)
+            return try await list(.dashboard, uid: uid, identity: identity)
         }
         router.post("/api/dashboards/uid/:uid/permissions") { request, context in
-            let identity = try await context.require(.dashboardsPermissionsWrite)
-            return try await update(
-                .dashboard,
-                uid: context.stringParameter("uid"),
-                identity: identity,
-                request: request,
-                context: context
-            )
+            let uid = context.stringParameter("uid")
+            let identity = try await context.requireDashboard(.dashboardsPermissionsWrite, uid: uid, in: environment)
+            return try await update(.dashboard, uid: uid, identity: identity, request: request, context: context)
         }
+        // The deprecated id routes (`GetDashboardPermissionListByID`, `UpdateDashboardPermissionsByID`):
+        // a malformed id is 400 "dashboardId is invalid" (`pkg/api/dashboard_permission.go`).
+        router.get("/api/dashboards/id/:dashboardID/permissions") { _, context in
+            let uid = try await dashboardUID(context)
+            let identity = try await context.requireDashboard(.dashboardsPermissionsRead, uid: uid, in: environment)
+            return try await list(.dashboard, uid: uid, identity: identity)
+        }
+        router.post("/api/dashboards/id/:dashboardID/permissions") { request, context in
+            let uid = try await dashboardUID(context)
+            let identity = try await context.requireDashboard(.dashboardsPermissionsWrite, uid: uid, in: environment)
+            return try await update(.dashboard, uid: uid, identity: identity, request: request, context: context)
+        }
+    }
+
+    /// The uid of the dashboard named by `:dashboardID` in the caller's org; an unknown id is
+    /// the dashboard lookup's 404.
+    private func dashboardUID(_ context: SandboxRequestContext) async throws -> String {
+        let identity = try context.caller()
+        let id = try context.int64Parameter(
+            "dashboardID",
+            orAnswer: .error(.badRequest, "dashboardId is invalid", cause: true)
+        )
+        let uid = await environment.store.read { state in
+            state.dashboards[id: id].flatMap { $0.orgID == identity.orgID ? $0.uid : nil }
+        }
+        guard let uid else { throw DashboardsController.lookupNotFound }
+        return uid
     }
 
     /// One bound `dtos.DashboardACLUpdateItem`.
@@ -57,11 +78,12 @@ struct PermissionsController: SandboxController {
     /// `GetDashboardPermissionList` / `GetFolderPermissionList`: `[]DashboardACLInfoDTO`.
     /// Resources start with Grafana's defaults: the creator as Admin, Editor Edit, Viewer View.
     private func list(_ resource: StoredPermission.Resource, uid: String, identity: Identity) async throws -> Response {
+        let version = environment.version
         let body = try await environment.store.read { state -> Value in
             guard let target = state.permissionTarget(resource, uid: uid, orgID: identity.orgID) else {
                 throw notFound(resource)
             }
-            let entries = state.permissions(resource, uid: uid, orgID: identity.orgID, target: target)
+            let entries = state.permissions(resource, uid: uid, orgID: identity.orgID, target: target, version: version)
             return .list(entries.map { state.aclJSON($0, target: target) })
         }
         return SandboxResponse.json(.ok, body)
@@ -133,7 +155,7 @@ struct PermissionsController: SandboxController {
                     throw GrafanaError.error(.internalServerError, "Failed to create permission", cause: true)
                 }
             }
-            let now = Date()
+            let now = environment.now()
             state.permissions.removeAll {
                 $0.orgID == identity.orgID && $0.resource == resource && $0.resourceUID == uid
             }
@@ -202,17 +224,25 @@ extension SandboxState {
         }
     }
 
-    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set:
-    /// the creator Admin, Editor Edit, Viewer View (the legacy default ACL; inferred for 11.x,
-    /// where resource permissions replaced it).
-    func permissions(_ resource: StoredPermission.Resource, uid: String, orgID: Int64, target: PermissionTarget)
-        -> [StoredPermission]
-    {
+    /// The stored entries, or Grafana's defaults for a resource whose permissions were never set
+    /// (`setDefaultPermissions` in `pkg/services/dashboards/service/dashboard_service.go`): the
+    /// creator Admin (a service account too from 11, `IsIdentityType(TypeUser, TypeServiceAccount)`),
+    /// and for a resource in the root folder only, Editor Edit and Viewer View; a dashboard or
+    /// folder inside a folder inherits the rest from it.
+    func permissions(
+        _ resource: StoredPermission.Resource,
+        uid: String,
+        orgID: Int64,
+        target: PermissionTarget,
+        version: GrafanaVersion
+    ) -> [StoredPermission] {
         if permissionsCustomised.contains("\(orgID)/\(resource.rawValue)/\(uid)") {
             return permissions.filter { $0.orgID == orgID && $0.resource == resource && $0.resourceUID == uid }
         }
         var defaults: [StoredPermission] = []
-        if let creator = user(target.createdBy), !creator.isServiceAccount {
+        if let creator = user(target.createdBy),
+            !creator.isServiceAccount || version.serviceAccountCreatorIsAdmin
+        {
             defaults.append(
                 StoredPermission(
                     orgID: orgID,
@@ -225,6 +255,7 @@ extension SandboxState {
                 )
             )
         }
+        guard target.folderUID.isEmpty else { return defaults }
         defaults.append(
             StoredPermission(
                 orgID: orgID,

@@ -62,6 +62,29 @@ struct ServiceAccountsController: SandboxController {
     static let badRequestData = GrafanaError.error(.badRequest, "Bad request data", cause: true)
     static let invalidID = GrafanaError.error(.badRequest, "Service Account ID is invalid", cause: true)
 
+    // MARK: Access-control metadata
+
+    /// `getAccessControlMetadata` (`pkg/services/serviceaccounts/api/api.go`): with
+    /// `?accesscontrol=true`, each account carries `accessControl`, the caller's actions on
+    /// `serviceaccounts:id:<id>` (`accesscontrol.GetResourcesMetadata`). Only org Admins reach
+    /// these routes, and they hold them through `fixed:serviceaccounts:writer`
+    /// (`pkg/services/serviceaccounts/manager/roles.go`); `serviceaccounts:create` has no scope,
+    /// so it is not listed. Without the parameter the field is left out (`omitempty`).
+    private func accessControlMetadata(_ request: Request, _ identity: Identity) -> Value? {
+        guard request.queryBool("accesscontrol"), identity.orgRole == .admin else { return nil }
+        var actions = ["serviceaccounts:read", "serviceaccounts:write", "serviceaccounts:delete"]
+        if environment.version.serviceAccountWriterManagesPermissions {
+            actions += ["serviceaccounts.permissions:read", "serviceaccounts.permissions:write"]
+        }
+        return .record(Record(actions.sorted().map { ($0, Value.bool(true)) }))
+    }
+
+    private func adding(_ accessControl: Value?, to account: Value) -> Value {
+        guard let accessControl, case .record(var object) = account else { return account }
+        object["accessControl"] = accessControl
+        return .record(object)
+    }
+
     // MARK: Accounts
 
     /// `CreateServiceAccount`: 201 with `ServiceAccountDTO`. `name` is required; `role`
@@ -85,7 +108,7 @@ struct ServiceAccountsController: SandboxController {
             guard !state.users.contains(where: { $0.login.lowercased() == login.lowercased() }) else {
                 throw Self.alreadyExists
             }
-            let now = Date()
+            let now = environment.now()
             let account = StoredUser(
                 id: state.allocateUserID(),
                 uid: KeyGenerator.shortUID(),
@@ -130,8 +153,9 @@ struct ServiceAccountsController: SandboxController {
         let query = request.query("query").lowercased()
         let onlyDisabled = request.queryBool("disabled")
         let onlyExpired = request.queryBool("expiredTokens")
+        let accessControl = accessControlMetadata(request, identity)
         let body = await environment.store.read { state -> Value in
-            let now = Date()
+            let now = environment.now()
             let all = state.serviceAccounts(in: identity.orgID).filter { account in
                 (query.isEmpty || account.name.lowercased().contains(query)
                     || account.login.lowercased().contains(query))
@@ -143,7 +167,8 @@ struct ServiceAccountsController: SandboxController {
             }
             let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
             return .record([
-                "totalCount": .int(all.count), "serviceAccounts": .list(slice.map(state.serviceAccountJSON)),
+                "totalCount": .int(all.count),
+                "serviceAccounts": .list(slice.map { adding(accessControl, to: state.serviceAccountJSON($0)) }),
                 "page": .int(page), "perPage": .int(perPage),
             ])
         }
@@ -156,7 +181,8 @@ struct ServiceAccountsController: SandboxController {
         let id = try context.int64Parameter("serviceAccountId", orAnswer: Self.invalidID)
         return try await environment.store.read { state in
             guard let account = state.serviceAccount(id, in: identity.orgID) else { throw Self.notFound }
-            return SandboxResponse.json(.ok, state.serviceAccountProfileJSON(account))
+            let profile = state.serviceAccountProfileJSON(account)
+            return SandboxResponse.json(.ok, adding(accessControlMetadata(request, identity), to: profile))
         }
     }
 
@@ -181,6 +207,8 @@ struct ServiceAccountsController: SandboxController {
         }
         let role = parsedRole
         let orgID = identity.orgID
+        let now = environment.now()
+        let accessControl = accessControlMetadata(request, identity)
         let body = try await environment.store.write { state -> Value in
             guard let account = state.serviceAccount(id, in: orgID), let index = state.userIndex(account.id) else {
                 throw Self.notFound
@@ -198,11 +226,11 @@ struct ServiceAccountsController: SandboxController {
             {
                 state.memberships[membership].role = role
             }
-            state.users[index].updated = Date()
+            state.users[index].updated = now
             let updated = state.users[index]
             return .map([
                 ("message", "Service account updated"), ("id", .int(updated.id)), ("name", .string(updated.name)),
-                ("serviceaccount", state.serviceAccountProfileJSON(updated)),
+                ("serviceaccount", adding(accessControl, to: state.serviceAccountProfileJSON(updated))),
             ])
         }
         return SandboxResponse.json(.ok, body)
@@ -230,7 +258,7 @@ struct ServiceAccountsController: SandboxController {
     @Sendable func listTokens(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.serviceAccountsRead)
         let id = try context.int64Parameter("serviceAccountId", orAnswer: Self.invalidID)
-        let now = Date()
+        let now = environment.now()
         let tokens = await environment.store.read { state in
             state.apiKeys.filter { $0.serviceAccountID == id && $0.orgID == identity.orgID }.sorted {
                 $0.name < $1.name
@@ -273,7 +301,7 @@ struct ServiceAccountsController: SandboxController {
             guard let account = state.serviceAccount(id, in: orgID) else { throw Self.notFound }
             if state.apiKeys.contains(where: { $0.orgID == orgID && $0.name == name }) { throw Self.tokenExists }
             let (clientSecret, secret) = KeyGenerator.serviceAccountToken()
-            let now = Date()
+            let now = environment.now()
             let tokenID = state.allocateAPIKeyID()
             state.apiKeys.append(
                 StoredAPIKey(

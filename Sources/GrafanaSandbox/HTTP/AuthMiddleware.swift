@@ -172,12 +172,13 @@ struct AuthMiddleware: RouterMiddleware {
                 message: "Invalid username or password"
             )
         }
+        let now = store.now()
         return try await store.write(persist: false) { state in
             guard let found = state.user(loginOrEmail: login),
                 KeyGenerator.hash(password, salt: found.salt) == found.passwordHash, !found.isDisabled,
                 let index = state.userIndex(found.id)
             else { throw GrafanaError.badPassword }
-            state.users[index].lastSeen = Date()
+            state.users[index].lastSeen = now
             let user = state.users[index]
             let orgID = requestedOrg != 0 ? requestedOrg : user.currentOrgID
             // A user asking for an org they do not belong to gets no role there (inferred:
@@ -198,6 +199,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     private func authenticateToken(_ token: String, requestedOrg: Int64) async throws -> Identity {
         let allowPlainKeys = version.plainKeysAuthenticate
+        let now = store.now()
         return try await store.write(persist: false) { state in
             let key: StoredAPIKey
             if token.hasPrefix("gl") {
@@ -218,12 +220,12 @@ struct AuthMiddleware: RouterMiddleware {
                 key = found
             }
             // `validateApiKey`: expiry, then revocation, then the org.
-            if let expires = key.expires, expires <= Date() { throw GrafanaError.expiredAPIKey }
+            if let expires = key.expires, expires <= now { throw GrafanaError.expiredAPIKey }
             if key.isRevoked { throw GrafanaError.revokedAPIKey }
             let orgID = requestedOrg == 0 ? key.orgID : requestedOrg
             if orgID != key.orgID { throw GrafanaError.organizationMismatch }
             if let index = state.apiKeys.firstIndex(where: { $0.id == key.id }) {
-                state.apiKeys[index].lastUsed = Date()
+                state.apiKeys[index].lastUsed = now
             }
             guard let accountID = key.serviceAccountID else {
                 // PR grafana/grafana#105998: from 12.x only keys owned by a service account work.

@@ -18,8 +18,15 @@ struct Identity: Sendable {
     /// The role in ``orgID``; `.none` when the caller is not a member of it.
     var orgRole: OrgRole
     var isServerAdmin: Bool
+    /// The caller's grant on the dashboard or folder a route acts on, as the role whose rights
+    /// it carries; set by the resource checks of `Access.swift`.
+    var grantedRole: OrgRole? = nil
 
     var isUser: Bool { kind == .user }
+
+    /// The role the answer's `canSave`/`canEdit`/`canAdmin` flags follow: the grant on the
+    /// resource when a resource check set it, else the org role.
+    var resourceRole: OrgRole { grantedRole ?? orgRole }
 }
 
 /// Grafana's RBAC actions the sandbox evaluates, granted by basic role as Grafana's fixed

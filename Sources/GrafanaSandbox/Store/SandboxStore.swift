@@ -8,6 +8,9 @@ import Foundation
 actor SandboxStore {
     private(set) var state: SandboxState
     private let persistence: StatePersistence?
+    /// The configured clock (``SandboxConfiguration/now``), for code that has the store but
+    /// not the configuration, such as authentication.
+    nonisolated let now: @Sendable () -> Date
 
     /// A store seeded as a fresh Grafana: org 1 "Main Org." and the server admin (user 1),
     /// Admin of org 1 (Grafana's first-start migration, `pkg/services/sqlstore/sqlstore.go`
@@ -16,6 +19,7 @@ actor SandboxStore {
         // An empty password is refused rather than seeded: it is a mistake (an unset variable,
         // an empty file), not a choice.
         guard !configuration.adminPassword.isEmpty else { throw EmptyAdminPassword() }
+        now = configuration.now
         guard let path = configuration.stateFile else {
             persistence = nil
             state = Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
