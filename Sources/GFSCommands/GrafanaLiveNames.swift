@@ -34,6 +34,8 @@ public struct GrafanaLiveNames: Sendable {
             return Array(Set(folders.map(\.title) + folders.map(\.uid))).sorted()
         case .datasourceName:
             return try await client.dataSources().map(\.name).sorted()
+        case .teamName:
+            return try await client.allTeams().map(\.name).sorted()
         case .serviceAccount:
             return try await client.searchServiceAccounts(perPage: 1000).serviceAccounts.map(\.name).sorted()
         case .keyName:

@@ -103,4 +103,19 @@ extension GrafanaVersion {
         let hex = String(seed, radix: 16)
         return String((String(repeating: "0", count: 16) + hex).suffix(16).prefix(10))
     }
+
+    /// An update with neither login nor email: before 10, `handleUpdateUser` answered the plain
+    /// 400 "Validation error, need to specify either username or email" (`pkg/api/user.go`);
+    /// from 10 the user service raises the errutil `user.empty-username-and-email`
+    /// "Need to specify either username or email" (`pkg/services/user/model.go`; grafana-client
+    /// `test_update_user_empty` checks the wording per version).
+    var emptyUserUpdateIsErrutil: Bool { self >= .at(10, 0) }
+
+    /// A wrong old password in `PUT /api/user/password`: `ChangeUserPassword` compares the hash
+    /// itself and answers 401 "Invalid old password" in 9.x and 10.x (`pkg/api/user.go`); the
+    /// later handler (the one whose `hs.getUserID` answers 304, which the 11.x profile follows
+    /// throughout) passes `OldPassword` to `userService.Update`, which raises the errutil
+    /// `user.password-missmatch` (400, `pkg/services/user/model.go`). The exact release of that
+    /// change is unverified; 11.0 is assumed.
+    var wrongOldPasswordIsUnauthorized: Bool { self < .at(11, 0) }
 }

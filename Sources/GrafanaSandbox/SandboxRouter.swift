@@ -49,5 +49,6 @@ var sandboxControllers: [any SandboxController.Type] {
         PermissionsController.self,
         TeamsController.self,
         PreferencesController.self,
+        AdminController.self,
     ]
 }

@@ -152,7 +152,7 @@ import Testing
             let members = try #require(try await client.get("/api/teams/\(id)/members").json?.arrayValue)
             #expect(members.compactMap { $0["login"]?.stringValue }.sorted() == ["admin", "lee"])
             let removed = try await client.delete("/api/teams/\(id)/members/\(user)")
-            #expect(removed.text == #"{"message":"Team member removed"}"#)
+            #expect(removed.text == #"{"message":"Team Member removed"}"#)
             #expect(try await client.delete("/api/teams/\(id)/members/\(user)").status == .notFound)
 
             #expect(

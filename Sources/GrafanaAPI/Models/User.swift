@@ -55,3 +55,43 @@ public struct UserOrg: Sendable, Hashable, Codable {
     /// The user's role in the org: `Admin`, `Editor`, `Viewer` or `None`.
     public var role: String
 }
+
+/// One hit of `GET /api/users/search` (`user.UserSearchHitDTO`).
+public struct UserSearchHit: Sendable, Hashable, Codable {
+    /// The user id.
+    public var id: Int64
+    /// The user uid (absent before Grafana 10).
+    public var uid: String?
+    /// The login name.
+    public var login: String
+    /// The e-mail address.
+    public var email: String?
+    /// The display name.
+    public var name: String?
+    /// Whether the user is a Grafana server admin.
+    public var isAdmin: Bool?
+    /// Whether the user is disabled.
+    public var isDisabled: Bool?
+    /// When the user was last seen, as Grafana formats it (`10 minutes`).
+    public var lastSeenAtAge: String?
+}
+
+/// One page of `GET /api/users/search` (`user.SearchUserQueryResult`).
+public struct UserSearchPage: Sendable, Hashable, Codable {
+    /// How many users match, over all pages.
+    public var totalCount: Int
+    /// This page's users.
+    public var users: [UserSearchHit]
+    /// The page number, from 1.
+    public var page: Int
+    /// The page size asked for.
+    public var perPage: Int
+}
+
+/// `POST /api/admin/users`: the new user's id (`user.AdminCreateUserResponse`).
+public struct CreatedUser: Sendable, Hashable, Codable {
+    /// The new user's id.
+    public var id: Int64
+    /// Grafana's message: `User created`.
+    public var message: String?
+}

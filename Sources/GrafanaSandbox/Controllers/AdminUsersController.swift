@@ -16,6 +16,24 @@ struct AdminUsersController: SandboxController {
         router.delete("/api/admin/users/:id", use: delete)
         router.post("/api/admin/users/:id/disable", use: disable)
         router.post("/api/admin/users/:id/enable", use: enable)
+        router.post("/api/admin/users/:id/logout", use: logout)
+    }
+
+    /// `AdminLogoutUser`: 400 `id is invalid`, 400 "You cannot logout yourself"; otherwise
+    /// `logoutUserFromAllDevicesInternal` looks the user up (404 "User not found") and revokes
+    /// its sessions, of which the sandbox keeps none (basic auth has no session tokens), and
+    /// answers "User logged out". `users.logout` is held by Grafana Admin only.
+    @Sendable func logout(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let identity = try context.caller()
+        guard identity.isServerAdmin else { throw GrafanaError.accessDenied("users.logout") }
+        let id = try context.int64Parameter("id", orAnswer: Self.invalidID)
+        if identity.userID == id { throw GrafanaError.error(.badRequest, "You cannot logout yourself", cause: false) }
+        try await environment.store.read { state in
+            guard let user = state.user(id), !user.isServiceAccount else {
+                throw GrafanaError.error(.notFound, "User not found", cause: true)
+            }
+        }
+        return SandboxResponse.success("User logged out")
     }
 
     static let invalidID = GrafanaError.error(.badRequest, "id is invalid", cause: true)
@@ -40,6 +58,10 @@ struct AdminUsersController: SandboxController {
                 messageID: "user.empty-username-and-email",
                 message: "Need to specify either username or email"
             )
+        }
+        // `AdminCreateUser`: `len(cmd.Password) < 4`.
+        guard password.count >= 4 else {
+            throw GrafanaError.error(.badRequest, "Password is missing or too short", cause: false)
         }
         let id = try await environment.store.write { state in
             let taken = state.users.contains { user in
@@ -91,6 +113,10 @@ struct AdminUsersController: SandboxController {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let password = try bind(.badRequestData) { () throws(RequestForm.Failure) in try form.required("password") }
         let id = try context.int64Parameter("id", orAnswer: Self.invalidID)
+        // `AdminUpdateUserPassword`: `len(form.Password) < 4`.
+        guard password.count >= 4 else {
+            throw GrafanaError.error(.badRequest, "New password too short", cause: false)
+        }
         try await environment.store.write { state in
             guard let index = state.userIndex(id), !state.users[index].isServiceAccount else {
                 throw GrafanaError.error(.internalServerError, "Failed to update user password", cause: true)

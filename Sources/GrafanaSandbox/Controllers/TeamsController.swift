@@ -17,7 +17,36 @@ struct TeamsController: SandboxController {
         router.delete("/api/teams/:teamId", use: delete)
         router.get("/api/teams/:teamId/members", use: members)
         router.post("/api/teams/:teamId/members", use: addMember)
+        router.put("/api/teams/:teamId/members/:userId", use: updateMember)
         router.delete("/api/teams/:teamId/members/:userId", use: removeMember)
+    }
+
+    /// `updateTeamMember`: binds `team.UpdateTeamMemberCommand{permission}`; 400 `teamId is
+    /// invalid` / `userId is invalid`; a non-member is 404 "Team member not found." (with the
+    /// full stop); otherwise the member's permission becomes Admin (4) or Member (anything
+    /// else, as `PermissionType.String()` maps it) and the answer is "Team member updated".
+    /// This is how both 9.5 and 11.x make a team admin (`pkg/api/team_members.go`).
+    @Sendable func updateMember(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let identity = try await context.require(.teamsPermissionsWrite)
+        let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
+        let permission = try bind(.badRequestData) { () throws(RequestForm.Failure) in
+            try form.int("permission") ?? 0
+        }
+        let teamID = try context.int64Parameter("teamId", orAnswer: Self.invalidTeamID)
+        let userID = try context.int64Parameter(
+            "userId",
+            orAnswer: .error(.badRequest, "userId is invalid", cause: true)
+        )
+        try await environment.store.write { state in
+            guard state.team(teamID, orgID: identity.orgID) != nil else { throw Self.teamNotFound }
+            guard
+                let index = state.teamMembers.firstIndex(where: { $0.teamID == teamID && $0.userID == userID })
+            else {
+                throw GrafanaError.error(.notFound, "Team member not found.", cause: false)
+            }
+            state.teamMembers[index].permission = permission == 4 ? 4 : 0
+        }
+        return SandboxResponse.success("Team member updated")
     }
 
     static let invalidTeamID = GrafanaError.error(.badRequest, "teamId is invalid", cause: true)
@@ -177,7 +206,8 @@ struct TeamsController: SandboxController {
         return SandboxResponse.json(.ok, .map([("message", "Member added to Team")]))
     }
 
-    /// `removeTeamMember`: 404 "Team not found" / "Team member not found".
+    /// `removeTeamMember`: 404 "Team not found" / "Team member not found"; success is
+    /// "Team Member removed" (capital M, as `pkg/api/team_members.go` spells it).
     @Sendable func removeMember(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.teamsPermissionsWrite)
         let teamID = try context.int64Parameter("teamId", orAnswer: Self.invalidTeamID)
@@ -194,7 +224,7 @@ struct TeamsController: SandboxController {
             }
             state.teamMembers.removeAll { $0.teamID == teamID && $0.userID == userID }
         }
-        return SandboxResponse.success("Team member removed")
+        return SandboxResponse.success("Team Member removed")
     }
 }
 

@@ -16,6 +16,33 @@ struct UserController: SandboxController {
         router.post("/api/user/using/:id", use: setUsingOrg)
         router.put("/api/user/password", use: changePassword)
         router.get("/api/user/teams", use: signedInUserTeams)
+        router.put("/api/user/helpflags/:id", use: setHelpFlag)
+        router.get("/api/user/helpflags/clear", use: clearHelpFlags)
+    }
+
+    /// `SetHelpFlag`: ORs flag `id` into the user's `helpFlags1` bitmask; 400 `id is invalid`;
+    /// answers the DynMap `{message: "Help flag set", helpFlags1}`.
+    @Sendable func setHelpFlag(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let flag = try context.int64Parameter("id", orAnswer: AdminUsersController.invalidID)
+        let userID = try Self.requireUserID(try context.caller())
+        let flags = try await environment.store.write { state -> Int64 in
+            guard let index = state.userIndex(userID) else {
+                throw GrafanaError.error(.internalServerError, "Failed to get user", cause: true)
+            }
+            let flags = (state.users[index].helpFlags1 ?? 0) | flag
+            state.users[index].helpFlags1 = flags
+            return flags
+        }
+        return SandboxResponse.json(.ok, .map([("helpFlags1", .int(Int(flags))), ("message", "Help flag set")]))
+    }
+
+    /// `ClearHelpFlags`: resets the bitmask to 0, with the same answer as `SetHelpFlag`.
+    @Sendable func clearHelpFlags(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let userID = try Self.requireUserID(try context.caller())
+        try await environment.store.write { state in
+            if let index = state.userIndex(userID) { state.users[index].helpFlags1 = 0 }
+        }
+        return SandboxResponse.json(.ok, .map([("helpFlags1", 0), ("message", "Help flag set")]))
     }
 
     /// `GetSignedInUserTeamList`: the user's teams in the request's org (`[]team.TeamDTO`).
@@ -74,7 +101,9 @@ struct UserController: SandboxController {
         let identity = try context.caller()
         let userID = try Self.requireUserID(identity)
         let update = try UserUpdate(form: form)
-        try await environment.store.write { state in try update.apply(to: userID, in: &state) }
+        try await environment.store.write { [environment] state in
+            try update.apply(to: userID, in: &state, version: environment.version)
+        }
         return SandboxResponse.success("User updated")
     }
 
@@ -98,22 +127,27 @@ struct UserController: SandboxController {
         return SandboxResponse.success("Active organization changed")
     }
 
-    /// `ChangeUserPassword`: a wrong old password is the errutil `user.password-missmatch`
-    /// "Invalid old password" (400, `pkg/services/user/model.go`); a new password under 4
-    /// characters is 400 "New password is too short" (`models.Password.IsWeak` in the older
-    /// `pkg/api/user.go`; the 11.x wording of this check is assumed unchanged).
+    /// `ChangeUserPassword`: a wrong old password is 401 "Invalid old password" before 11 and
+    /// the errutil `user.password-missmatch` (400) from 11 (see
+    /// ``GrafanaVersion/wrongOldPasswordIsUnauthorized``); it is checked before the new one. A
+    /// new password under 4 characters is 400 "New password is too short"
+    /// (`user.Password.IsWeak` in `pkg/api/user.go`).
     @Sendable func changePassword(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let (oldPassword, newPassword) = try bind(.badRequestData) { () throws(RequestForm.Failure) in
             (try form.string("oldPassword") ?? "", try form.string("newPassword") ?? "")
         }
         let userID = try Self.requireUserID(try context.caller())
+        let version = environment.version
         try await environment.store.write { state in
             guard let index = state.userIndex(userID) else {
                 throw GrafanaError.error(.notFound, "user not found", cause: false)
             }
             let user = state.users[index]
             guard KeyGenerator.hash(oldPassword, salt: user.salt) == user.passwordHash else {
+                if version.wrongOldPasswordIsUnauthorized {
+                    throw GrafanaError.error(.unauthorized, "Invalid old password", cause: false)
+                }
                 throw GrafanaError.errutil(
                     .badRequest,
                     messageID: "user.password-missmatch",
@@ -148,9 +182,16 @@ struct UserUpdate: Sendable {
         }
     }
 
-    func apply(to userID: Int64, in state: inout SandboxState) throws {
+    func apply(to userID: Int64, in state: inout SandboxState, version: GrafanaVersion) throws {
         let login = login.isEmpty ? email : login
         guard !login.isEmpty else {
+            guard version.emptyUserUpdateIsErrutil else {
+                throw GrafanaError.error(
+                    .badRequest,
+                    "Validation error, need to specify either username or email",
+                    cause: false
+                )
+            }
             // `user.ErrEmptyUsernameAndEmail` (`pkg/services/user/model.go`).
             throw GrafanaError.errutil(
                 .badRequest,

@@ -100,7 +100,9 @@ struct UsersController: SandboxController {
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         let update = try UserUpdate(form: form)
         let id = try context.int64Parameter("id", orAnswer: AdminUsersController.invalidID)
-        try await environment.store.write { state in try update.apply(to: id, in: &state) }
+        try await environment.store.write { [environment] state in
+            try update.apply(to: id, in: &state, version: environment.version)
+        }
         return SandboxResponse.success("User updated")
     }
 

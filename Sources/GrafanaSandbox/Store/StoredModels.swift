@@ -59,6 +59,8 @@ struct StoredUser: Codable, Sendable {
     var created: Date
     var updated: Date
     var lastSeen: Date?
+    /// The UI's help-flag bitmask (`user.help_flags1`); optional so older state files load.
+    var helpFlags1: Int64?
 }
 
 /// Membership of a user (or service account) in an org (`org_user`).
