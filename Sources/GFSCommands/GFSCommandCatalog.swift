@@ -8,7 +8,8 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + datasources + users + me + teams + api
+        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
+        + libraryPanels + annotations + snapshots + playlists + api
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -27,10 +28,15 @@ public enum GFSCommandCatalog {
         "dashboard": "Dashboards from and to JSON files",
         "folder": "Dashboard folders",
         "datasource": "Data sources",
+        "star": "Your starred dashboards",
         "user": "Users across the server (server admins)",
         "me": "The signed-in user",
         "team": "Teams of the current organization",
         "team member": "Members of a team",
         "team admin": "Team admins (members who manage the team)",
+        "library-panel": "Library panels shared between dashboards",
+        "annotation": "Annotations on dashboards and the org",
+        "snapshot": "Dashboard snapshots",
+        "playlist": "Playlists of dashboards",
     ]
 }

@@ -95,6 +95,34 @@ extension GrafanaVersion {
         self < .at(12, 0) ? "Can not delete org for current user" : "Cannot delete your active organization"
     }
 
+    /// `GET /api/dashboards/uid/:uid/versions` answers `dashver.DashboardVersionResponseMeta`
+    /// (`{continueToken, versions}`) in the 12.x `GetDashboardVersions`; the 11.4 spec and the
+    /// 9.x/10.x handlers answer the bare list. The release of the change is unverified, so 12.0
+    /// is assumed.
+    var dashboardVersionsHaveContinueToken: Bool { self >= .at(12, 0) }
+
+    /// The id-based version routes (`/api/dashboards/id/:dashboardId/versions…`, `/restore`)
+    /// are in the 9.x to 11.x `pkg/api/api.go`; the 12.x handlers read only `:uid`.
+    var hasDashboardIDVersionRoutes: Bool { self < .at(12, 0) }
+
+    /// `RestoreDashboardVersion` refuses a version identical to the current dashboard (400
+    /// "Current dashboard is identical to the specified version", `compareDashboardData`) in the
+    /// 11.x and 12.x handlers; the 9.x/10.x handlers save it again.
+    var restoreRefusesIdenticalVersion: Bool { self >= .at(11, 0) }
+
+    /// The 9.x `GetDashboardVersions` and `GetDashboardVersion` look a uid up themselves and
+    /// answer an unknown one 400 "failed to get dashboard by UID"; from 10 they go through
+    /// `getDashboardHelper` (404 "Dashboard not found").
+    var versionLookupByUnknownUIDIsBadRequest: Bool { self < .at(10, 0) }
+
+    /// The star routes by numeric id (`/api/user/stars/dashboard/:id`) are in the 9.x to 11.x
+    /// `pkg/api/api.go`; 12 keeps only the uid routes.
+    var hasDashboardIDStarRoutes: Bool { self < .at(12, 0) }
+
+    /// Nested folders (`parentUid`) exist from 10.x (feature toggle `nestedFolders`, on by
+    /// default from 11.0); a 9.5 server ignores `parentUid` and lists every folder at the root.
+    var hasNestedFolders: Bool { self >= .at(11, 0) }
+
     /// A stable 10-character pseudo commit for health and build info; Grafana shows its git commit.
     var commitShort: String {
         let seed = "\(major)\(minor)\(patch)\(suffix)".unicodeScalars.reduce(UInt64(1469598103934665603)) {
@@ -118,4 +146,11 @@ extension GrafanaVersion {
     /// `user.password-missmatch` (400, `pkg/services/user/model.go`). The exact release of that
     /// change is unverified; 11.0 is assumed.
     var wrongOldPasswordIsUnauthorized: Bool { self < .at(11, 0) }
+
+    /// `POST /api/snapshots` and `GET /api/snapshots-delete/:deleteKey` answer the snapshot's `id`
+    /// up to 11.x (`pkg/api/dashboard_snapshot.go`, the 11.4.0 spec's
+    /// `createDashboardSnapshotResponse`); 12.x answers `DashboardCreateResponse` without it
+    /// (`pkg/services/dashboardsnapshots/service.go` `saveAndRespond`). The release that changed it
+    /// is unverified, so 12.0 is assumed.
+    var snapshotCreateAnswersID: Bool { self < .at(12, 0) }
 }

@@ -50,5 +50,10 @@ var sandboxControllers: [any SandboxController.Type] {
         TeamsController.self,
         PreferencesController.self,
         AdminController.self,
+        StarsController.self,
+        LibraryElementsController.self,
+        AnnotationsController.self,
+        SnapshotsController.self,
+        PlaylistsController.self,
     ]
 }

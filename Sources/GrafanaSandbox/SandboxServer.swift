@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A Grafana-compatible HTTP server, in process.
 ///
@@ -41,16 +42,24 @@ public final class SandboxServer: Sendable {
     public func start() async throws {
         guard state.port == nil else { return }
         let (application, listening) = try makeApplication(onListening: nil)
-        // Cancelling the task shuts the application's service group (and the server) down.
+        // ``stop()`` shuts the group down gracefully rather than cancelling the task: on
+        // cancellation Hummingbird stops taking the connections already accepted, and NIO
+        // traps on each one dropped that way ("Deinited NIOAsyncWriter without calling
+        // finish()"). Gracefully, the listening socket is closed first and every accepted
+        // connection is served or closed; requests still running after a second (a long
+        // `delay` or `trickle`) are then cancelled.
+        var group = ServiceGroupConfiguration(services: [application], logger: application.logger)
+        group.maximumGracefulShutdownDuration = .seconds(1)
+        let serviceGroup = ServiceGroup(configuration: group)
         let task = Task {
             do {
-                try await application.run()
+                try await serviceGroup.run()
                 listening.fail(ServerStopped())
             } catch {
                 listening.fail(error)
             }
         }
-        state.setRunning(task: task)
+        state.setRunning((task, serviceGroup))
         do {
             state.setPort(try await listening.wait())
         } catch {
@@ -61,8 +70,8 @@ public final class SandboxServer: Sendable {
 
     /// Stops a server started with ``start()`` and waits until it has shut down.
     public func stop() async {
-        guard let task = state.takeRunning() else { return }
-        task.cancel()
+        guard let (task, group) = state.takeRunning() else { return }
+        await group.triggerGracefulShutdown()
         _ = await task.result
         state.setPort(nil)
     }
@@ -86,7 +95,9 @@ public final class SandboxServer: Sendable {
         let parserLimit = RequestHeadLimitMiddleware.parserLimit(for: configuration.maximumHeaderSize)
         // Hummingbird's idle timeout counts from the last complete request part, so it also
         // closes a connection whose headers never finish arriving (slowloris).
+        let headLimit = configuration.maximumHeaderSize
         let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [HeaderOverflowHandler(limit: headLimit)],
             idleTimeout: configuration.headerTimeout.map { .nanoseconds(Int64($0 / .nanoseconds(1))) },
             httpDecoderConfiguration: .init(maxHeaderFieldSize: parserLimit, maxHeaderListSize: parserLimit)
         )

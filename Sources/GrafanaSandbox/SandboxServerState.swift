@@ -1,19 +1,23 @@
+import ServiceLifecycle
 import Synchronization
 
 /// The mutable part of ``SandboxServer``, behind a lock so the server stays `Sendable`.
 final class SandboxServerState: Sendable {
-    private let running = Mutex<Task<Void, Never>?>(nil)
+    /// The task serving and the service group that runs the application in it.
+    typealias Running = (task: Task<Void, Never>, group: ServiceGroup)
+
+    private let running = Mutex<Running?>(nil)
     private let boundPort = Mutex<Int?>(nil)
 
     var port: Int? { boundPort.withLock { $0 } }
 
     func setPort(_ port: Int?) { boundPort.withLock { $0 = port } }
 
-    func setRunning(task: Task<Void, Never>) {
-        running.withLock { $0 = task }
+    func setRunning(_ serving: Running) {
+        running.withLock { $0 = serving }
     }
 
-    func takeRunning() -> Task<Void, Never>? {
+    func takeRunning() -> Running? {
         running.withLock { current in
             defer { current = nil }
             return current

@@ -44,8 +44,47 @@ struct GFSCommandLine: AsyncParsableCommand {
             return
         } else {
             prepareTerminal(for: arguments)
-            await Self.main(arguments)
+            await run(arguments)
         }
+    }
+
+    /// swift-argument-parser's `main`, except that a usage error under `--output json` is
+    /// reported as JSON like every other failure, so a program reading stderr gets one shape.
+    static func run(_ arguments: [String]) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let message = Self.message(for: error)
+            guard exitCode(for: error).rawValue == ExitStatus.usage.rawValue, !message.isEmpty,
+                wantsJSON(arguments)
+            else { exit(withError: error) }
+            FailureReporter(json: true, usesColor: false).report(
+                .usage,
+                message: message,
+                hint: "Run 'gfs --help' for the options."
+            )
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// Whether the command line asks for `--output json`, read from the words themselves: the
+    /// parse that failed may not have got as far as the option.
+    static func wantsJSON(_ arguments: [String]) -> Bool {
+        var words = arguments[...]
+        var asked = false
+        while let word = words.popFirst(), word != "--" {
+            if word == "--output" {
+                asked = words.popFirst() == "json"
+            } else if word.hasPrefix("--output=") {
+                asked = word == "--output=json"
+            }
+        }
+        return asked
     }
 
     @Option(
@@ -243,7 +282,11 @@ struct GFSCommandLine: AsyncParsableCommand {
         var sandboxRun: SandboxRun?
         if sandbox {
             do {
-                let started = try await SandboxRun.start(version: sandboxVersion, delays: shell.parsedSandboxDelays())
+                let started = try await SandboxRun.start(
+                    version: sandboxVersion,
+                    delays: shell.parsedSandboxDelays(),
+                    verbose: verbose
+                )
                 sandboxRun = started
                 connection = ConnectionOptions(url: started.url, user: "admin", password: "admin")
                 Console.standard.write(

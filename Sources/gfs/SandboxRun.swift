@@ -1,3 +1,5 @@
+import GFSCommands
+import GFSLanguage
 import GrafanaSandbox
 import Logging
 
@@ -7,7 +9,11 @@ struct SandboxRun {
     let server: SandboxServer
     let url: String
 
-    static func start(version: String, delays: [String: Duration] = [:]) async throws -> SandboxRun {
+    /// With `verbose`, each wait of a `--sandbox-delay` is noted on stderr once it is over, so
+    /// a user (and a test) sees the delay happen without timing it.
+    static func start(version: String, delays: [String: Duration] = [:], verbose: Bool = false) async throws
+        -> SandboxRun
+    {
         guard let grafanaVersion = GrafanaSandbox.GrafanaVersion(version) else {
             throw SandboxRunError(description: "unknown Grafana version '\(version)'")
         }
@@ -18,6 +24,12 @@ struct SandboxRun {
                 port: 0,
                 grafanaVersion: grafanaVersion,
                 delays: delays,
+                pause: { delay in
+                    try await Task.sleep(for: delay)
+                    if verbose {
+                        Console.standard.write("gfs: sandbox: waited \(delay) before answering\n", to: .standardError)
+                    }
+                },
                 logLevel: .critical
             )
         )

@@ -163,6 +163,10 @@ import Testing
         expectSuccess(await harness.run("datasource delete logs"), harness)
         let gone = await harness.run("datasource show logs")
         #expect(gone.diagnostics.first?.message == "No data source 'logs'")
+        // Grafana's 404 keeps its code and request details under the command's own wording.
+        #expect(gone.diagnostics.first?.code == .grafanaNotFound)
+        #expect(gone.diagnostics.first?.details["status"] == 404)
+        #expect(gone.diagnostics.first?.details["path"] == "/api/datasources/uid/logs")
     }
 
     @Test func aFileWithSecureJSONDataIsRefused() async throws {

@@ -19,6 +19,26 @@ import Testing
             .write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    @Test func aUsageErrorIsJSONUnderOutputJSON() async throws {
+        let json = try await GFSBinaryTests.gfs(["--output", "json", "--no-such-flag", "-c", "echo hi"])
+        #expect(json.status == 64)
+        #expect(json.standardOutput.isEmpty)
+        let lines = json.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(json.standardError)")
+        let failure = try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: String]
+        #expect(
+            failure == [
+                "code": "usage", "message": "Unknown option '--no-such-flag'",
+                "hint": "Run 'gfs --help' for the options.",
+            ]
+        )
+
+        // As text, swift-argument-parser's own message and usage, as before.
+        let text = try await GFSBinaryTests.gfs(["--no-such-flag", "-c", "echo hi"])
+        #expect(text.status == 64)
+        #expect(text.standardError.hasPrefix("Error: Unknown option '--no-such-flag'"), "\(text.standardError)")
+    }
+
     @Test func wrongCredentialsExit3() async throws {
         let (server, url) = try await GFSBinaryTests.sandbox()
         defer { Task { await server.stop() } }

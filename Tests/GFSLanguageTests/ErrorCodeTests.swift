@@ -41,6 +41,28 @@ import Testing
         #expect(ErrorCode.grafanaNotFound.exitStatus == .failure)
         #expect(ErrorCode.unreadable.exitStatus == .noInput)
         #expect(ErrorCode.writeFailed.exitStatus == .ioError)
+        // A literal out of range is found before anything runs; arithmetic out of range only
+        // while the script runs.
+        #expect(ErrorCode.literalOutOfRange.exitStatus == .invalidScript)
+        #expect(ErrorCode.numberOutOfRange.exitStatus == .failure)
+    }
+
+    @Test func aLiteralOutOfRangeIsACheckErrorAndArithmeticARunTimeOne() async {
+        for literal in ["1e999", "99999999999999999999"] {
+            do {
+                _ = try parse(SourceFile(name: "t.gfs", text: "let x = \(literal)"))
+                Issue.record("\(literal) parsed")
+            } catch {
+                #expect(error.code == .literalOutOfRange)
+                #expect(error.code.name == "syntax.number-out-of-range")
+            }
+        }
+        let outcome = await Interpreter(host: Self.host()).run(
+            SourceFile(name: "t.gfs", text: "let x = 1e308\necho ($x + $x)")
+        )
+        #expect(outcome.diagnostics.map(\.code) == [.numberOutOfRange])
+        #expect(outcome.status == .failed)
+        #expect(outcome.exitStatus == 1)
     }
 
     @Test(arguments: [

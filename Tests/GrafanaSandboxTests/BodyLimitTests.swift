@@ -111,3 +111,29 @@ import Testing
         }
     }
 }
+
+/// Heads past the HTTP parser's own limit, which the router never sees.
+@Suite struct HeaderOverflowTests {
+    @Test func headersOverTwiceTheLimitAreStillRefusedWith431AndJSON() async throws {
+        var configuration = SandboxConfiguration(port: 0)
+        configuration.maximumHeaderSize = 4096
+        try await withLiveSandbox(configuration) { server, _ in
+            let port = try #require(server.port)
+            // Past the parser's limit (twice the sandbox's plus 64 KiB), in several fields.
+            let fillers = (1...40).map { "X-Filler-\($0): " + String(repeating: "f", count: 4000) }
+            let seen = try await rawExchange(port: port, rawRequest("GET", "/api/org", extraHeaders: fillers))
+            #expect(seen.statusLine == "HTTP/1.1 431 Request Header Fields Too Large")
+            let answer = try Value(jsonUTF8: seen.body)
+            #expect(
+                answer
+                    == .map([
+                        ("message", "Request header fields too large: over 73728 bytes, the limit is 4096 bytes"),
+                        ("limit", 4096),
+                    ])
+            )
+            // The server is still serving.
+            let fine = try await rawExchange(port: port, rawRequest("GET", "/api/org"))
+            #expect(fine.statusLine == "HTTP/1.1 200 OK")
+        }
+    }
+}

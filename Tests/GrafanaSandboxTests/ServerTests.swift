@@ -124,3 +124,36 @@ import Testing
         }
     }
 }
+
+/// Stopping a server while connections keep arriving: every accepted connection is closed,
+/// none is dropped half set up (NIO traps on an async channel dropped unfinished), and the
+/// clients see answers or refusals, never a hang.
+@Suite struct StopUnderLoadTests {
+    @Test func stoppingWhileRequestsArriveEndsCleanly() async throws {
+        for _ in 1...10 {
+            let server = SandboxServer(configuration: SandboxConfiguration(port: 0))
+            try await server.start()
+            let port = try #require(server.port)
+            let (answered, answer) = AsyncStream.makeStream(of: Void.self)
+            let clients = (0..<8).map { _ in
+                Task {
+                    // Until the server is gone: a refused connection ends the loop.
+                    while true {
+                        do {
+                            _ = try await rawExchange(port: port, rawRequest("GET", "/api/org"))
+                            answer.yield()
+                        } catch let error as RawSocketError where error.step == "connect" {
+                            return
+                        } catch {}
+                    }
+                }
+            }
+            // Stop only once requests are being answered, so some are in flight.
+            var iterator = answered.makeAsyncIterator()
+            _ = await iterator.next()
+            await server.stop()
+            #expect(server.url == nil)
+            for client in clients { await client.value }
+        }
+    }
+}

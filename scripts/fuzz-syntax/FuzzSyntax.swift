@@ -1,8 +1,10 @@
-// The libFuzzer entry for the gfs front end, built by `scripts/fuzz` together with the
-// GFSLanguage sources (not part of the package, so `swift build` never sees it).
+// The libFuzzer entry for the gfs front end, built by `scripts/fuzz` (not part of the
+// package, so `swift build` never sees it).
 //
 // Arbitrary bytes go through `tokenize`, `parse`, `needsContinuation`, the AST printer and
 // the diagnostic renderer. Syntax errors are expected; a crash, a trap or a hang is a bug.
+
+import GFSLanguage
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSyntax(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -2,9 +2,11 @@ import Foundation
 import GFSLanguage
 import GrafanaAPI
 
-// dashboard push|pull|list|delete|diff.
+// dashboard push|pull|list|delete|diff (and, in Dashboards+Lifecycle.swift, the history).
 extension GFSCommandCatalog {
-    static let dashboards: [CommandDefinition] = [
+    static let dashboards: [CommandDefinition] = dashboardFiles + dashboardLifecycle
+
+    static let dashboardFiles: [CommandDefinition] = [
         CommandDefinition(
             CommandSpec(
                 path: ["dashboard", "push"],
@@ -62,10 +64,15 @@ extension GFSCommandCatalog {
                 summary: "Search dashboards.",
                 options: [
                     OptionSpec("folder", valueName: "FOLDER", completion: .folder, summary: "Only in this folder."),
-                    OptionSpec("tag", valueName: "TAG", isRepeatable: true, summary: "Only with this tag."),
+                    OptionSpec("tag", valueName: "TAG", isRepeatable: true, summary: "Only with this tag (all given)."),
                     OptionSpec("query", valueName: "TEXT", summary: "Only with titles matching TEXT."),
+                    OptionSpec("starred", summary: "Only dashboards you starred."),
                 ],
-                example: "dashboard list --tag production"
+                example: "dashboard list --tag production",
+                discussion: """
+                    Pages through every result. --folder takes a title or a UID, nested folders
+                    included; a title held by several folders must be given by UID.
+                    """
             ),
             display: ResultDisplay(columns: ["uid", "title", "folder", "tags"])
         ) { try await $0.listDashboards($1) },
@@ -80,9 +87,24 @@ extension GFSCommandCatalog {
         CommandDefinition(
             CommandSpec(
                 path: ["dashboard", "diff"],
-                summary: "Show what pushing a file would change on the server.",
-                arguments: [ArgumentSpec("file", completion: .path, summary: "A dashboard JSON file.")],
-                example: "dashboard diff examples/production-overview.json"
+                summary: "Show what pushing a file would change, or how two versions differ.",
+                arguments: [
+                    ArgumentSpec(
+                        "target",
+                        completion: .path,
+                        summary: "A dashboard JSON file, or a dashboard UID with --from/--to."
+                    )
+                ],
+                options: [
+                    OptionSpec("from", valueName: "N", summary: "The older version (default: the one before --to)."),
+                    OptionSpec("to", valueName: "M", summary: "The newer version (default: the current one)."),
+                ],
+                example: "dashboard diff examples/production-overview.json",
+                discussion: """
+                    A file without a uid is compared with the dashboard of the same title in the
+                    same folder, as Grafana matches it when saving. With --from or --to the
+                    argument is a UID and two saved versions are compared.
+                    """
             ),
             display: ResultDisplay(text: { value, formatter in value.recordValue.map(formatter.diffText) })
         ) { try await $0.diffDashboard($1) },
@@ -174,6 +196,9 @@ extension GrafanaShellHost {
             )
         }
 
+        try await checkLibraryPanels(
+            of: plans.filter { $0.file.shape != .export }.map { ($0.file.path, $0.file.model) }
+        )
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }
         if plans.count > 1 {
@@ -450,7 +475,8 @@ extension GrafanaShellHost {
     func listDashboards(_ call: CommandArguments) async throws -> Value {
         var query = try SearchQuery(query: call.option("query"), tags: call.options("tag"), type: .dashboard)
         if let folder = try call.option("folder") { query.folderUIDs = [try await folderUID(for: folder)] }
-        let hits = try await client.search(query)
+        if try call.flag("starred") { query.starred = true }
+        let hits = try await client.searchAll(query)
         return .list(
             hits.map { hit in
                 .record(
@@ -478,32 +504,42 @@ extension GrafanaShellHost {
 
     /// `dashboard diff FILE`: what pushing the file would change, ignoring `id` and `version`.
     func diffDashboard(_ call: CommandArguments) async throws -> Value {
-        let path = try call.required("file")
+        let path = try call.required("target")
+        if try call.option("from") != nil || call.option("to") != nil {
+            return try await diffVersions(uid: path, from: call.option("from"), to: call.option("to"))
+        }
         let file: DashboardFile
         do {
             file = try DashboardFile.load(path)
         } catch {
             throw CommandFailure(message: error.description, hint: error.hint)
         }
-        guard let uid = file.uid else {
-            throw CommandFailure(
-                message: "\(path): the dashboard has no uid",
-                hint: "Without a uid the server would create a new dashboard each time."
-            )
-        }
-        let local = Self.comparable(.record(file.model)).prettyJSON.split(
-            separator: "\n",
-            omittingEmptySubsequences: false
-        ).map(String.init)
-        guard let existing = try await Self.existingDashboard(uid: uid, client: client) else {
+        var localModel = file.model
+        // A file without a uid matches the dashboard of its title in its folder (Grafana's
+        // rule when saving); the uid the server gave it is then not part of the comparison.
+        guard let found = try await Self.existingDashboard(for: file, folderUID: file.folderUID, client: client) else {
+            let local = Self.comparable(.record(localModel)).prettyJSON.split(
+                separator: "\n",
+                omittingEmptySubsequences: false
+            ).map(String.init)
             return .record(
                 Record([
-                    ("file", .string(path)), ("uid", .string(uid)), ("status", .string("new")),
+                    ("file", .string(path)), ("uid", file.uid.value), ("status", .string("new")),
                     ("diff", .list(local.map { .string("+ " + $0) })),
                 ])
             )
         }
-        let serverModel = existing.model
+        let uid = found.uid
+        var serverModel = found.document.model
+        if file.uid == nil, var record = serverModel.recordValue {
+            record["uid"] = nil
+            serverModel = .record(record)
+            localModel["uid"] = nil
+        }
+        let local = Self.comparable(.record(localModel)).prettyJSON.split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        ).map(String.init)
         let server = Self.comparable(serverModel).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init)
         let lines = LineDiff.lines(from: server, to: local, context: 2)
@@ -521,8 +557,16 @@ extension GrafanaShellHost {
         do {
             return try await client.folder(uid: reference).uid
         } catch let error as GrafanaError where error.status == 404 {}
-        let folders = try await client.folders()
-        if let folder = folders.first(where: { $0.title == reference }) { return folder.uid }
+        // Nested folders are not all at the root: search finds folders at every level.
+        let folders = try await client.searchAll(SearchQuery(query: reference, type: .folder))
+        let titled = folders.filter { $0.title == reference }
+        if titled.count > 1 {
+            throw CommandFailure(
+                message: "Several folders are titled '\(reference)'",
+                hint: "Give the folder's UID: \(titled.map(\.uid).joined(separator: ", "))."
+            )
+        }
+        if let folder = titled.first { return folder.uid }
         if options.dryRun {
             // An earlier line of the same dry run only planned to create it.
             note("dry run: no folder '\(reference)' yet; assuming an earlier line creates it with that uid")
@@ -532,6 +576,45 @@ extension GrafanaShellHost {
             message: "No folder '\(reference)'",
             hint: reference.bestMatch(in: folders.map(\.title)).map { "Did you mean '\($0)'?" }
                 ?? "'folder create \(reference)' makes it."
+        )
+    }
+}
+
+extension GrafanaShellHost {
+    /// `dashboard diff UID --from N --to M`: the two saved models, compared as a file is.
+    func diffVersions(uid: String, from: String?, to: String?) async throws -> Value {
+        func number(_ text: String, _ option: String) throws -> Int64 {
+            guard let value = Int64(text), value > 0 else {
+                throw CommandFailure(message: "Invalid --\(option) '\(text)'", hint: "Give a version number.")
+            }
+            return value
+        }
+        let newer: Int64
+        if let to {
+            newer = try number(to, "to")
+        } else {
+            guard let current = try await client.dashboard(uid: uid).meta.version else {
+                throw CommandFailure(message: "The server did not say the version of '\(uid)'")
+            }
+            newer = current
+        }
+        let older = try from.map { try number($0, "from") } ?? newer - 1
+        guard older >= 1 else {
+            throw CommandFailure(message: "No version before \(newer)", hint: "Give --from explicitly.")
+        }
+        async let oldVersion = client.dashboardVersion(uid: uid, version: older)
+        async let newVersion = client.dashboardVersion(uid: uid, version: newer)
+        func lines(_ version: DashboardVersion) -> [String] {
+            Self.comparable(version.data ?? .null).prettyJSON.split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init)
+        }
+        let diff = LineDiff.lines(from: lines(try await oldVersion), to: lines(try await newVersion), context: 2)
+        return .record(
+            Record([
+                ("file", .string("\(uid) \(older)..\(newer)")), ("uid", .string(uid)), ("from", .int(Int(older))),
+                ("to", .int(Int(newer))), ("status", .string(diff.isEmpty ? "identical" : "changed")),
+                ("diff", .list(diff.map(Value.string))),
+            ])
         )
     }
 }

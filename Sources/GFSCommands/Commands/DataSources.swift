@@ -199,11 +199,12 @@ extension GrafanaShellHost {
             return try await client.dataSource(uid: reference)
         } catch let error as GrafanaError where error.status == 404 {
             let names = (try? await client.dataSources().map(\.name)) ?? []
-            throw CommandFailure(
-                message: "No data source '\(reference)'",
-                hint: reference.bestMatch(in: names).map { "Did you mean '\($0)'?" } ?? "'datasource list' shows them.",
-                details: Record([("status", .int(404))])
-            )
+            // Grafana's 404 with our wording: its code and details (status, request) stay.
+            var failure = CommandFailure(error)
+            failure.message = "No data source '\(reference)'"
+            failure.hint =
+                reference.bestMatch(in: names).map { "Did you mean '\($0)'?" } ?? "'datasource list' shows them."
+            throw failure
         }
     }
 

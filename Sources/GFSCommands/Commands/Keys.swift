@@ -140,10 +140,11 @@ extension GrafanaShellHost {
                 try await client.deleteAPIKey(id: created.id)
             }
         } catch {
-            throw CommandFailure(
-                message: "\(reason); deleting the key '\(created.name)' again failed too",
-                hint: "Its secret is lost: delete it with 'key delete \(created.name)', then create it again."
-            )
+            // The code and details of the failed delete (Grafana's status, or the connection).
+            var failure = (error as? GrafanaError).map { CommandFailure($0) } ?? CommandFailure(message: "")
+            failure.message = "\(reason); deleting the key '\(created.name)' again failed too"
+            failure.hint = "Its secret is lost: delete it with 'key delete \(created.name)', then create it again."
+            throw failure
         }
         throw CommandFailure(
             message: "\(reason); the key '\(created.name)' was deleted again",

@@ -62,8 +62,11 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let tooDeep = ErrorCode(.tooDeep)
     /// The script is not valid UTF-8.
     public static let invalidEncoding = ErrorCode(.invalidEncoding)
-    /// A number literal beyond the integers' or floating point's range (`1e999`), or
-    /// arithmetic on doubles that overflowed to infinity.
+    /// A number literal beyond the integers' or floating point's range (`1e999`), found
+    /// before anything runs.
+    public static let literalOutOfRange = ErrorCode(.literalOutOfRange)
+    /// Arithmetic on doubles that overflowed to infinity, or on a number kept as written
+    /// because no integer or double holds it; found while the script runs.
     public static let numberOutOfRange = ErrorCode(.numberOutOfRange)
     /// A script or sourced file larger than gfs reads.
     public static let sourceTooLarge = ErrorCode(.sourceTooLarge)
@@ -194,6 +197,7 @@ extension ErrorCode {
         case emptyExpression = "syntax.empty"
         case tooDeep = "syntax.too-deep"
         case invalidEncoding = "syntax.invalid-encoding"
+        case literalOutOfRange = "syntax.number-out-of-range"
         case numberOutOfRange = "number.out-of-range"
         case sourceTooLarge = "source.too-large"
 
@@ -261,7 +265,8 @@ extension ErrorCode {
             case .emptyExpression: "Empty parentheses or an empty ${}."
             case .tooDeep: "Brackets or interpolations nested too deeply."
             case .invalidEncoding: "The script is not valid UTF-8."
-            case .numberOutOfRange: "A number beyond the integers' or floating point's range."
+            case .literalOutOfRange: "A number literal beyond the integers' or floating point's range."
+            case .numberOutOfRange: "Arithmetic beyond floating point's range, or on a number too large for it."
             case .sourceTooLarge: "A script or sourced file larger than 64 MiB."
             case .unknownCommand: "No command has this name."
             case .missingSubcommand: "A command group without one of its subcommands."
@@ -316,7 +321,8 @@ extension ErrorCode {
         var exitStatus: ExitStatus {
             switch self {
             case .unexpectedCharacter, .unexpectedToken, .expectedToken, .unclosed, .invalidEscape,
-                .invalidName, .duplicateKey, .emptyExpression, .tooDeep, .invalidEncoding, .sourceTooLarge,
+                .invalidName, .duplicateKey, .emptyExpression, .tooDeep, .invalidEncoding, .literalOutOfRange,
+                .sourceTooLarge,
                 .unknownCommand, .missingSubcommand, .unknownOption, .invalidOptionValue,
                 .duplicateOption, .missingArgument, .tooManyArguments, .expectedCommand, .reservedName:
                 .invalidScript

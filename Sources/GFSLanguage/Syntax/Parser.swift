@@ -993,7 +993,7 @@ struct Parser {
         if let value = inRangeNumberValue(text) { return value }
         let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
         throw Diagnostic(
-            code: .numberOutOfRange,
+            code: .literalOutOfRange,
             message: "Number '\(text)' is out of range",
             hint: isInteger
                 ? "Integers run from \(Int.min) to \(Int.max); write a fraction or exponent (1e20) for an inexact floating-point number."

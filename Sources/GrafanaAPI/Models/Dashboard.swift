@@ -75,6 +75,8 @@ public struct DashboardMeta: Sendable, Hashable, Codable {
     public var folderUrl: String?
     /// Whether it is provisioned from files (then it cannot be saved).
     public var provisioned: Bool?
+    /// Whether the signed-in user starred the dashboard.
+    public var isStarred: Bool?
 }
 
 /// `DELETE /api/dashboards/uid/:uid` answer (11.x+): `{"message","title","uid"}`; 10.x sent `id`.

@@ -16,6 +16,7 @@ struct DashboardsController: SandboxController {
         router.get("/api/dashboards/uid/:uid", use: get)
         router.delete("/api/dashboards/uid/:uid", use: delete)
         router.post("/api/dashboards/import", use: importDashboard)
+        addLifecycleRoutes(to: router)
     }
 
     // MARK: Errors (pkg/services/dashboards/errors.go through ToDashboardErrorResponse)
@@ -63,6 +64,8 @@ struct DashboardsController: SandboxController {
         var overwrite: Bool
         var message: String
         var pluginID: String = ""
+        /// The version a restore copies (`SaveDashboardCommand.RestoredFrom`), 0 for a plain save.
+        var restoredFrom: Int64 = 0
     }
 
     /// `PostDashboard`: answers the DynMap `{folderUid (11.x+), id, slug, status, uid, url, version}`.
@@ -101,6 +104,7 @@ struct DashboardsController: SandboxController {
         let saved = try await environment.store.write { state in
             try state.saveDashboard(saveRequest, identity: identity, version: version)
         }
+        try await environment.connectLibraryPanels(of: saved)
         return SandboxResponse.json(.ok, saveAnswer(saved))
     }
 
@@ -121,12 +125,9 @@ struct DashboardsController: SandboxController {
         let uid = context.stringParameter("uid")
         return try await environment.store.read { state in
             guard let dashboard = state.dashboard(uid: uid, orgID: identity.orgID) else { throw Self.lookupNotFound }
-            return SandboxResponse.json(
-                .ok,
-                .record([
-                    "dashboard": dashboard.data, "meta": state.dashboardMeta(dashboard, role: identity.orgRole),
-                ])
-            )
+            var meta = state.dashboardMeta(dashboard, role: identity.orgRole)
+            Self.markStarred(&meta, dashboard: dashboard, identity: identity, state: state)
+            return SandboxResponse.json(.ok, .record(["dashboard": dashboard.data, "meta": meta]))
         }
     }
 
@@ -203,6 +204,7 @@ struct DashboardsController: SandboxController {
         let saved = try await environment.store.write { state in
             try state.saveDashboard(saveRequest, identity: identity, version: version)
         }
+        try await environment.connectLibraryPanels(of: saved)
         let folderID = await environment.store.read { state in
             saved.folderUID.flatMap { state.folder(uid: $0, orgID: saved.orgID)?.id } ?? 0
         }
@@ -366,6 +368,7 @@ extension SandboxState {
             updated.updatedBy = identity.userID
             updated.message = request.message
             dashboards.upsert(updated)
+            recordVersion(of: updated, parent: current.version, request: request, identity: identity)
             return updated
         }
         let id = allocateDashboardID()
@@ -392,7 +395,31 @@ extension SandboxState {
             message: request.message
         )
         dashboards.upsert(stored)
+        recordVersion(of: stored, parent: 0, request: request, identity: identity)
         return stored
+    }
+
+    /// The dashboard store's save writes a `dashboard_version` row with every dashboard row:
+    /// the parent is the version it replaced (0 for a new dashboard).
+    private mutating func recordVersion(
+        of dashboard: StoredDashboard,
+        parent: Int64,
+        request: DashboardsController.SaveRequest,
+        identity: Identity
+    ) {
+        dashboards.addVersion(
+            StoredDashboardVersion(
+                id: 0,
+                dashboardID: dashboard.id,
+                parentVersion: parent,
+                restoredFrom: request.restoredFrom,
+                version: dashboard.version,
+                created: dashboard.updated,
+                createdBy: identity.userID,
+                message: request.message,
+                data: dashboard.data
+            )
+        )
     }
 
     static func tags(of model: Record) -> [String] {

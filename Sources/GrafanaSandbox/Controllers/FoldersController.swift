@@ -38,6 +38,15 @@ struct FoldersController: SandboxController {
     /// `DashboardErr` values go through `response.Error(status, err.Error(), err)`.
     static let invalidUID = GrafanaError.error(.badRequest, "uid contains illegal characters", cause: true)
     static let uidTooLong = GrafanaError.error(.badRequest, "uid too long, max 40 characters", cause: true)
+    /// `folder.ErrMaximumDepthReached` (`pkg/services/folder/model.go`), raised by
+    /// `folderimpl` when a folder would sit below `folder.MaxNestedFolderDepth` (4) ancestors.
+    static let maximumDepth = GrafanaError.errutil(
+        .badRequest,
+        messageID: "folder.maximum-depth-reached",
+        message: "Maximum nested folder depth reached"
+    )
+    /// `folder.MaxNestedFolderDepth`.
+    static let maxDepth = 4
 
     // MARK: Routes
 
@@ -45,7 +54,7 @@ struct FoldersController: SandboxController {
     /// (`parentUid`, default root), `limit` (default 1000) and `page` (default 1).
     @Sendable func list(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.foldersRead)
-        let parent = request.query("parentUid")
+        let parent = environment.version.hasNestedFolders ? request.query("parentUid") : ""
         let limit = request.queryInt("limit") > 0 ? request.queryInt("limit") : 1000
         let page = max(request.queryInt("page"), 1)
         let hits = await environment.store.read { state in
@@ -72,7 +81,7 @@ struct FoldersController: SandboxController {
     @Sendable func create(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try await context.require(.foldersCreate)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
-        let (uidField, titleField, description, parentField) = try bind(.badRequestData) {
+        let (uidField, titleField, description, requestedParent) = try bind(.badRequestData) {
             () throws(RequestForm.Failure) in
             (
                 try form.string("uid") ?? "", try form.string("title") ?? "", try form.string("description") ?? "",
@@ -81,6 +90,8 @@ struct FoldersController: SandboxController {
         }
         let title = titleField.trimmingCharacters(in: .whitespaces)
         guard !title.isEmpty else { throw Self.titleEmpty }
+        // Without nested folders `parentUid` is not a field of the command and is ignored.
+        let parentField = environment.version.hasNestedFolders ? requestedParent : ""
         if !uidField.isEmpty {
             guard UIDRules.isValid(uidField) else { throw Self.invalidUID }
             guard !UIDRules.isTooLong(uidField) else { throw Self.uidTooLong }
@@ -93,7 +104,11 @@ struct FoldersController: SandboxController {
             {
                 throw Self.sameUID
             }
-            if !parentField.isEmpty && state.folder(uid: parentField, orgID: orgID) == nil { throw Self.notFound }
+            if !parentField.isEmpty {
+                guard let parent = state.folder(uid: parentField, orgID: orgID) else { throw Self.notFound }
+                // `folderimpl` `Create`: the parent and its ancestors may number at most 3.
+                if state.ancestors(of: parent).count + 1 >= Self.maxDepth { throw Self.maximumDepth }
+            }
             let now = Date()
             let folder = StoredFolder(
                 id: state.allocateDashboardID(),
@@ -207,6 +222,14 @@ struct FoldersController: SandboxController {
                         messageID: "folder.circular-reference",
                         message: "Circular reference detected"
                     )
+                }
+                // `folderimpl` `Move`: the new parent's depth plus the moved subtree's height
+                // may not pass `MaxNestedFolderDepth`.
+                if let newParent = state.folder(uid: parent, orgID: identity.orgID),
+                    state.ancestors(of: newParent).count + 1 + state.height(of: uid, orgID: identity.orgID)
+                        > Self.maxDepth
+                {
+                    throw Self.maximumDepth
                 }
             }
             state.folders[index].parentUID = parent.isEmpty ? nil : parent

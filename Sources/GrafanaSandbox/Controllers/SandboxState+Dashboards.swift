@@ -48,6 +48,22 @@ extension SandboxState {
         return result
     }
 
+    /// How many levels a folder spans: 1 for a folder without subfolders.
+    func height(of uid: String, orgID: Int64) -> Int {
+        var level = [uid]
+        var height = 0
+        var seen: Set<String> = []
+        while !level.isEmpty {
+            height += 1
+            seen.formUnion(level)
+            let parents = Set(level)
+            level = folders.filter {
+                $0.orgID == orgID && $0.parentUID.map(parents.contains) == true && !seen.contains($0.uid)
+            }.map(\.uid)
+        }
+        return height
+    }
+
     /// `dtos.Folder` as `hs.newToFolderDto` fills it for a caller with full rights.
     func folderJSON(_ folder: StoredFolder, role: OrgRole) -> Value {
         let canEdit = role.includes(.editor)

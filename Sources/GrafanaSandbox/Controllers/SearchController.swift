@@ -26,6 +26,8 @@ struct SearchController: SandboxController {
         var limit: Int
         var page: Int
         var sort: String
+        /// The caller, whose stars `starred` and `isStarred` read.
+        var userID: Int64 = 0
 
         init(_ request: Request) {
             query = request.query("query")
@@ -46,7 +48,9 @@ struct SearchController: SandboxController {
 
     @Sendable func search(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try context.caller()
-        let filters = Filters(request)
+        var unfiltered = Filters(request)
+        unfiltered.userID = identity.userID
+        let filters = unfiltered
         if !filters.type.isEmpty && filters.type != "dash-db" && filters.type != "dash-folder"
             && environment.version.rejectsUnknownSearchType
         {
@@ -65,8 +69,7 @@ extension SandboxState {
     /// `model.Hit` rows: folders first, then dashboards, each by case-insensitive title
     /// (`model.HitList.Less`), unless `sort=alpha-desc` asks otherwise.
     func searchHits(orgID: Int64, filters: SearchController.Filters) -> [Value] {
-        // Stars are not modelled, so `starred=true` matches nothing.
-        if filters.starred { return [] }
+        let starred = dashboards.starredIDs(userID: filters.userID)
         let query = filters.query.lowercased()
         var rows: [(isFolder: Bool, title: String, hit: Value)] = []
 
@@ -75,7 +78,8 @@ extension SandboxState {
         // Tag filters and dashboard id/uid filters only ever match dashboards.
         let dashboardOnly = !filters.tags.isEmpty || !filters.dashboardUIDs.isEmpty || !filters.dashboardIDs.isEmpty
 
-        if wantFolders && !dashboardOnly {
+        // `starred` keeps only the caller's starred dashboards, which folders never are.
+        if wantFolders && !dashboardOnly && !filters.starred {
             for folder in folders where folder.orgID == orgID {
                 guard query.isEmpty || folder.title.lowercased().contains(query) else { continue }
                 let parent = folder.parentUID.flatMap { self.folder(uid: $0, orgID: orgID) }
@@ -99,6 +103,7 @@ extension SandboxState {
                 guard filters.tags.allSatisfy(dashboard.tags.contains) else { continue }
                 if !filters.dashboardUIDs.isEmpty && !filters.dashboardUIDs.contains(dashboard.uid) { continue }
                 if !filters.dashboardIDs.isEmpty && !filters.dashboardIDs.contains(dashboard.id) { continue }
+                if filters.starred && !starred.contains(dashboard.id) { continue }
                 let folder = dashboard.folderUID.flatMap { self.folder(uid: $0, orgID: orgID) }
                 // `folderUIDs` / `folderIds`: "" and 0 mean the root (General) folder.
                 if !filters.folderUIDs.isEmpty && !filters.folderUIDs.contains(folder?.uid ?? "") { continue }
@@ -106,7 +111,8 @@ extension SandboxState {
                 var hit: Record = [
                     "id": .int(dashboard.id), "uid": .string(dashboard.uid), "title": .string(dashboard.title),
                     "uri": .string("db/\(dashboard.slug)"), "url": .string(dashboardURL(dashboard)), "slug": "",
-                    "type": "dash-db", "tags": .list(dashboard.tags.sorted().map { .string($0) }), "isStarred": false,
+                    "type": "dash-db", "tags": .list(dashboard.tags.sorted().map { .string($0) }),
+                    "isStarred": .bool(starred.contains(dashboard.id)),
                 ]
                 if let folder { addFolderFields(&hit, folder) }
                 hit["sortMeta"] = 0

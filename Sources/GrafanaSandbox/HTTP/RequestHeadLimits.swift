@@ -1,6 +1,8 @@
 import GFSValue
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// Limits on a request's URL and headers (``SandboxConfiguration/maximumHeaderSize``).
 ///
@@ -47,5 +49,60 @@ struct RequestHeadLimitMiddleware: RouterMiddleware {
             status: status,
             body: .map([("message", .string(message)), ("size", .int(Int64(size))), ("limit", .int(Int64(limit)))])
         )
+    }
+}
+
+/// Answers a request head the HTTP parser refused as too large (past
+/// ``RequestHeadLimitMiddleware/parserLimit(for:)``) with the same 431 and JSON body as
+/// below that point, instead of Hummingbird's bare 400.
+///
+/// The parser stops at its limit, so the router never sees the request: this handler sits
+/// after the HTTP codec, catches the parser's `headerOverflow`, writes the answer as bytes
+/// straight below the HTTP encoder (no response head was begun), half-closes the connection
+/// so the client reads the answer before the end of the stream, and drops the rest of the
+/// head as it arrives. Go's `net/http` also answers 431 here, whatever the size.
+final class HeaderOverflowHandler: ChannelInboundHandler, RemovableChannelHandler {
+    // Requests pass through unread.
+    typealias InboundIn = Never
+
+    let limit: Int
+    let parserLimit: Int
+    private var answered = false
+
+    init(limit: Int) {
+        self.limit = limit
+        self.parserLimit = RequestHeadLimitMiddleware.parserLimit(for: limit)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if answered { return }  // The decoder's later complaints about the rest of the head.
+        guard let parserError = error as? HTTPParserError, parserError == .headerOverflow,
+            let encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        else {
+            context.fireErrorCaught(error)
+            return
+        }
+        answered = true
+        let body = Value.map([
+            (
+                "message",
+                .string("Request header fields too large: over \(parserLimit) bytes, the limit is \(limit) bytes")
+            ),
+            ("limit", .int(Int64(limit))),
+        ]).compactJSON
+        let head = [
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "Content-Type: application/json",
+            "Content-Length: \(body.utf8.count)",
+            "Connection: close",
+            "Cache-Control: no-store",
+            "X-Content-Type-Options: nosniff",
+            "X-Frame-Options: deny",
+            "X-Xss-Protection: 1; mode=block",
+        ]
+        let bytes = ByteBuffer(string: head.joined(separator: "\r\n") + "\r\n\r\n" + body)
+        // The few hundred bytes go out at the flush, before the half-close.
+        encoder.writeAndFlush(NIOAny(bytes), promise: nil)
+        context.close(mode: .output, promise: nil)
     }
 }

@@ -37,11 +37,36 @@ struct DashboardTable: Sendable {
     /// Ids inserted, replaced or removed since ``takeChanges()``, for the journal.
     private var changed: Set<Int64> = []
 
+    /// Every saved version of every dashboard (Grafana's `dashboard_version` table), keyed by
+    /// dashboard and version number. Each save adds one entry to the trie, so a save costs the
+    /// same with 1,000 versions as with one; a dashboard's versions are the numbers 1 to its
+    /// current version, so a listing reads only the keys it returns.
+    private var versions: TreeDictionary<VersionKey, StoredDashboardVersion> = [:]
+    private var nextVersionID: Int64 = 1
+    /// Versions added since ``takeChanges()``, for the journal.
+    private var addedVersions: [StoredDashboardVersion] = []
+
+    /// Dashboards starred by users (Grafana's `star` table, `user_id` and `dashboard_id`).
+    private(set) var stars: [StoredStar] = []
+    private var starsChanged = false
+
     init() {}
 
-    init(_ dashboards: some Sequence<StoredDashboard>) {
+    init(
+        _ dashboards: some Sequence<StoredDashboard>,
+        versions: some Sequence<StoredDashboardVersion> = [],
+        stars: [StoredStar] = []
+    ) {
         for dashboard in dashboards { upsert(dashboard) }
+        for version in versions { addVersion(version) }
+        self.stars = stars
         changed = []
+        addedVersions = []
+    }
+
+    struct VersionKey: Hashable, Sendable {
+        var dashboardID: Int64
+        var version: Int64
     }
 
     var count: Int { rows.count }
@@ -70,13 +95,88 @@ struct DashboardTable: Sendable {
         changed.insert(dashboard.id)
     }
 
-    /// Removes the dashboard with `id`, if any, and returns it.
+    /// Removes the dashboard with `id`, if any, with its versions and stars, and returns it.
     @discardableResult
     mutating func remove(id: Int64) -> StoredDashboard? {
         guard let old = rows.removeValue(forKey: id) else { return nil }
         unindex(old)
         changed.insert(id)
+        if old.version >= 1 {
+            for number in 1...old.version { versions[VersionKey(dashboardID: id, version: number)] = nil }
+        }
+        if stars.contains(where: { $0.dashboardID == id }) {
+            stars.removeAll { $0.dashboardID == id }
+            starsChanged = true
+        }
         return old
+    }
+
+    // MARK: Versions
+
+    /// Records a version; the id is assigned here (Grafana's auto-increment) when it is 0.
+    @discardableResult
+    mutating func addVersion(_ version: StoredDashboardVersion) -> StoredDashboardVersion {
+        var version = version
+        if version.id == 0 { version.id = nextVersionID }
+        nextVersionID = Swift.max(nextVersionID, version.id + 1)
+        versions[VersionKey(dashboardID: version.dashboardID, version: version.version)] = version
+        addedVersions.append(version)
+        return version
+    }
+
+    func version(_ number: Int64, of dashboardID: Int64) -> StoredDashboardVersion? {
+        versions[VersionKey(dashboardID: dashboardID, version: number)]
+    }
+
+    /// The versions of `dashboard`, newest first, skipping `start` and returning at most `limit`
+    /// (`ListDashboardVersions`: `ORDER BY version DESC LIMIT limit OFFSET start`).
+    func versions(of dashboard: StoredDashboard, start: Int, limit: Int) -> [StoredDashboardVersion] {
+        var result: [StoredDashboardVersion] = []
+        var number = dashboard.version - Int64(Swift.max(start, 0))
+        while number >= 1 && result.count < limit {
+            if let version = versions[VersionKey(dashboardID: dashboard.id, version: number)] {
+                result.append(version)
+            }
+            number -= 1
+        }
+        return result
+    }
+
+    /// The versions added since the last call, and forgets them (for the journal).
+    mutating func takeNewVersions() -> [StoredDashboardVersion] {
+        defer { addedVersions = [] }
+        return addedVersions
+    }
+
+    // MARK: Stars
+
+    /// Stars `dashboardID` for `userID`; false when it was already starred (the star table's
+    /// unique index on `user_id, dashboard_id`).
+    mutating func star(userID: Int64, dashboardID: Int64) -> Bool {
+        guard !stars.contains(where: { $0.userID == userID && $0.dashboardID == dashboardID }) else { return false }
+        stars.append(StoredStar(userID: userID, dashboardID: dashboardID))
+        starsChanged = true
+        return true
+    }
+
+    mutating func unstar(userID: Int64, dashboardID: Int64) {
+        guard stars.contains(where: { $0.userID == userID && $0.dashboardID == dashboardID }) else { return }
+        stars.removeAll { $0.userID == userID && $0.dashboardID == dashboardID }
+        starsChanged = true
+    }
+
+    func starredIDs(userID: Int64) -> Set<Int64> {
+        Set(stars.filter { $0.userID == userID }.map(\.dashboardID))
+    }
+
+    /// The whole star list when it changed since the last call (for the journal).
+    mutating func takeStarChanges() -> [StoredStar]? {
+        defer { starsChanged = false }
+        return starsChanged ? stars : nil
+    }
+
+    mutating func replaceStars(_ stars: [StoredStar]) {
+        self.stars = stars
     }
 
     /// Removes every dashboard that `shouldRemove` selects.
@@ -87,7 +187,11 @@ struct DashboardTable: Sendable {
     /// The ids changed since the last call, and forgets them: the journal writes the current
     /// row of each (or its removal).
     mutating func takeChanges() -> Set<Int64> {
-        defer { changed = [] }
+        defer {
+            changed = []
+            addedVersions = []
+            starsChanged = false
+        }
         return changed
     }
 
@@ -110,12 +214,27 @@ extension DashboardTable: Sequence {
 }
 
 extension DashboardTable: Codable {
-    /// Stored as the plain list of dashboards; the indexes are rebuilt on load.
+    private enum CodingKeys: String, CodingKey { case dashboards, versions, stars }
+
+    /// Stored as `{dashboards, versions, stars}`; the indexes are rebuilt on load. State files
+    /// written before versions were kept hold the plain list of dashboards, which still loads.
     init(from decoder: any Decoder) throws {
-        self.init(try [StoredDashboard](from: decoder))
+        if let list = try? [StoredDashboard](from: decoder) {
+            self.init(list)
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try container.decode([StoredDashboard].self, forKey: .dashboards),
+            versions: try container.decodeIfPresent([StoredDashboardVersion].self, forKey: .versions) ?? [],
+            stars: try container.decodeIfPresent([StoredStar].self, forKey: .stars) ?? []
+        )
     }
 
     func encode(to encoder: any Encoder) throws {
-        try Array(self).encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Array(self), forKey: .dashboards)
+        try container.encode(versions.values.sorted { $0.id < $1.id }, forKey: .versions)
+        try container.encode(stars, forKey: .stars)
     }
 }

@@ -20,10 +20,16 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
+    var libraryTables: LibraryTables?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
     var removedDashboards: [Int64]?
+    /// Dashboard versions added (versions are never changed, only added or removed with
+    /// their dashboard).
+    var dashboardVersions: [StoredDashboardVersion]?
+    /// The whole star list, when it changed.
+    var stars: [StoredStar]?
 
     init(snapshot: SandboxState? = nil) {
         self.snapshot = snapshot
@@ -64,6 +70,10 @@ struct JournalRecord: Codable {
         if old.permissionsCustomised != new.permissionsCustomised {
             record.permissionsCustomised = new.permissionsCustomised
         }
+        let newVersions = new.dashboards.takeNewVersions()
+        if !newVersions.isEmpty { record.dashboardVersions = newVersions }
+        record.stars = new.dashboards.takeStarChanges()
+        if old.libraryTables != new.libraryTables { record.libraryTables = new.libraryTables }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
         for id in new.dashboards.takeChanges().sorted() {
@@ -93,8 +103,11 @@ struct JournalRecord: Codable {
         if let preferences { state.preferences = preferences }
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
+        if let libraryTables { state.libraryTables = libraryTables }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
+        for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }
+        if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
     }
 }

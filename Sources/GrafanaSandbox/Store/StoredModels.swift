@@ -121,6 +121,25 @@ struct StoredDashboard: Codable, Sendable {
     var message: String = ""
 }
 
+/// One saved version of a dashboard (`dashver.DashboardVersion`, the `dashboard_version` table).
+struct StoredDashboardVersion: Codable, Sendable {
+    var id: Int64
+    var dashboardID: Int64
+    var parentVersion: Int64
+    var restoredFrom: Int64
+    var version: Int64
+    var created: Date
+    var createdBy: Int64
+    var message: String
+    var data: Value
+}
+
+/// A dashboard starred by a user (`star.Star`).
+struct StoredStar: Codable, Sendable {
+    var userID: Int64
+    var dashboardID: Int64
+}
+
 struct StoredDataSource: Codable, Sendable {
     var id: Int64
     var uid: String
@@ -235,4 +254,6 @@ struct SandboxState: Codable, Sendable {
     /// Resources whose permissions were set explicitly (`org/resource/uid`); the others list
     /// Grafana's defaults.
     var permissionsCustomised: Set<String> = []
+    /// Library elements, annotations, snapshots and playlists (`LibraryTables.swift`).
+    var libraryTables: LibraryTables?
 }

@@ -11,7 +11,8 @@ import sys
 # Path prefixes (below basePath /api) of the areas the sandbox serves.
 AREAS = ["/health", "/user", "/users", "/admin/users", "/org", "/orgs", "/auth/keys", "/serviceaccounts",
          "/dashboards/db", "/dashboards/uid", "/dashboards/import", "/search", "/folders", "/datasources", "/teams",
-         "/admin/settings", "/admin/stats"]
+         "/admin/settings", "/admin/stats", "/dashboards/id", "/dashboards/tags", "/dashboards/home",
+         "/library-elements", "/annotations", "/snapshots", "/snapshots-delete", "/dashboard/snapshots", "/playlists"]
 
 spec = json.load(open(sys.argv[1]))
 paths = {p: v for p, v in spec["paths"].items() if any(p == a or p.startswith(a + "/") for a in AREAS)}
