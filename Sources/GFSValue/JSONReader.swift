@@ -113,6 +113,9 @@ private struct Parser {
     var line = 1
     var lineStart = 0
     var depth = 0
+    /// The keys and values of the objects and arrays still open, innermost last.
+    var pendingKeys: [String] = []
+    var pendingValues: [Value] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONReadingOptions) {
         self.bytes = bytes
@@ -146,13 +149,15 @@ private struct Parser {
     private mutating func parseObject() throws(JSONSyntaxError) -> Value {
         try enterNesting()
         index += 1
-        var record = Record()
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .record(record)
+            return .record(Record())
         }
+        // Arrays still open keep their elements on the same value stack, so each stack has
+        // its own base.
+        let base = (keys: pendingKeys.count, values: pendingValues.count)
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else {
@@ -163,9 +168,9 @@ private struct Parser {
             guard peek == UInt8(ascii: ":") else { throw error("Expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
-            // A repeated key keeps its first position and takes the last value, as Go's
-            // decoder does.
-            record.entries[key] = try parseValue()
+            let value = try parseValue()
+            pendingKeys.append(key)
+            pendingValues.append(value)
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","):
@@ -175,26 +180,68 @@ private struct Parser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .record(record)
+                return .record(takeRecord(from: base))
             default:
                 throw error("Expected ',' or '}' in object, found \(describeCurrent())")
             }
         }
     }
 
+    /// The members parsed since `base` (a depth on each stack), taken off the pending stacks
+    /// into a record.
+    ///
+    /// Members wait on stacks shared by the whole document and the record is built once at
+    /// its full size: inserting one at a time grew its key and value storage (1, 2, 4, 8, ...
+    /// elements), a reallocation and copy at each step, for every object of the document.
+    private mutating func takeRecord(from base: (keys: Int, values: Int)) -> Record {
+        defer {
+            pendingKeys.removeSubrange(base.keys...)
+            pendingValues.removeSubrange(base.values...)
+        }
+        let count = pendingKeys.count - base.keys
+        if count <= Self.uniquenessScanLimit, !hasRepeatedKey(from: base.keys) {
+            return Record(
+                OrderedDictionary(
+                    uncheckedUniqueKeys: pendingKeys[base.keys...],
+                    values: pendingValues[base.values...]
+                )
+            )
+        }
+        // A repeated key keeps its first position and takes the last value, as Go's decoder
+        // does.
+        var entries = OrderedDictionary<String, Value>(minimumCapacity: count)
+        for offset in 0..<count { entries[pendingKeys[base.keys + offset]] = pendingValues[base.values + offset] }
+        return Record(entries)
+    }
+
+    /// Up to this many members, comparing every pair of keys costs no more than the lookup
+    /// per member an `OrderedDictionary` that small makes anyway (it has no hash table).
+    private static let uniquenessScanLimit = 15
+
+    private func hasRepeatedKey(from base: Int) -> Bool {
+        var later = base + 1
+        while later < pendingKeys.count {
+            for earlier in base..<later where pendingKeys[earlier] == pendingKeys[later] { return true }
+            later += 1
+        }
+        return false
+    }
+
     private mutating func parseArray() throws(JSONSyntaxError) -> Value {
         try enterNesting()
         index += 1
-        var elements: [Value] = []
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .list(elements)
+            return .list([])
         }
+        // Elements wait on the shared stack, so the list is allocated once at its size.
+        let base = pendingValues.count
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            pendingValues.append(element)
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","):
@@ -204,6 +251,8 @@ private struct Parser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
+                let elements = Array(pendingValues[base...])
+                pendingValues.removeSubrange(base...)
                 return .list(elements)
             default:
                 throw error("Expected ',' or ']' in array, found \(describeCurrent())")
@@ -310,6 +359,10 @@ private struct Parser {
         _ run: UnsafeBufferPointer<UInt8>,
         stringStart: Int
     ) throws(JSONSyntaxError) -> String {
+        // ASCII needs no validation: `String(decoding:)` is specialised for a byte buffer,
+        // while `String(validating:as:)` runs as unspecialised generic code, looking up type
+        // metadata on each call (a tenth of the CPU time of a dashboard push).
+        if Self.isASCII(run) { return String(decoding: run, as: UTF8.self) }
         if let text = String(validating: run, as: UTF8.self) { return text }
         if options.replacesInvalidUTF8 { return String(decoding: run, as: UTF8.self) }
         let end = index
@@ -321,6 +374,24 @@ private struct Parser {
         }
         index = position
         throw error("Invalid UTF-8 in string")
+    }
+
+    /// Whether every byte is ASCII, tested eight bytes at a time.
+    private static func isASCII(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = run.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        let count = run.count
+        var combined: UInt64 = 0
+        while offset + 8 <= count {
+            combined |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            combined |= UInt64(run[offset])
+            offset += 1
+        }
+        return combined & 0x8080_8080_8080_8080 == 0
     }
 
     /// The length of the well-formed UTF-8 sequence at `position`, or 0 if it is malformed.

@@ -168,11 +168,17 @@ public struct JSONWriter: Sendable {
     private mutating func writeEscaped(_ source: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         let go = options.goEscaping
+        let special = go ? Self.specialInGo : Self.special
         var runStart = 0
         var position = 0
         let count = source.count
         while position < count {
             let byte = source[position]
+            // Most bytes need nothing: one table lookup decides, before the switch below.
+            guard special[Int(byte)] else {
+                position += 1
+                continue
+            }
             let escape: StaticString?
             var length = 1
             switch byte {
@@ -218,6 +224,13 @@ public struct JSONWriter: Sendable {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The bytes `writeEscaped` may have to escape: `"`, `\\` and control characters, and
+    /// with Go's escaping also `<`, `>`, `&` and 0xE2 (the lead byte of U+2028 and U+2029).
+    private static let special: [Bool] = (0...255).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    private static let specialInGo: [Bool] = (0...255).map {
+        $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2
+    }
 }
 
 /// Go's float64 formatting in `encoding/json` (`floatEncoder.encode`): the shortest digits

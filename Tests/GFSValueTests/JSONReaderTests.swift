@@ -25,6 +25,43 @@ import Testing
         #expect(value.compactJSON == #"{"a":3,"b":2}"#)
     }
 
+    /// Objects and arrays nested in each other's members come out whole, each with its own
+    /// members only (the reader keeps the open ones' members on shared stacks).
+    @Test func nestedObjectsAndArraysKeepTheirOwnMembers() throws {
+        let text = #"{"a":[{"b":1,"c":[2,{"d":[]}]},[],{}],"e":{"f":{"g":[3,4]},"h":5},"i":[[1],[2,[3]]]}"#
+        #expect(try Value(json: text).compactJSON == text)
+        let list = #"[{"x":1},{"x":2,"y":[{"x":3}]},4]"#
+        #expect(try Value(json: list).compactJSON == list)
+    }
+
+    /// Repeated keys keep their first place and last value in small objects (checked pair by
+    /// pair) and large ones (more than 15 members, through a hashed insert).
+    @Test(arguments: [3, 15, 16, 40])
+    func repeatedKeysInObjectsOfAnySize(members: Int) throws {
+        let keys = (0..<members).map { "k\($0)" }
+        let text = "{" + keys.map { "\"\($0)\":0" }.joined(separator: ",") + #","k1":"last","k0":true}"#
+        guard case .record(let record) = try Value(json: text) else {
+            Issue.record("not a record")
+            return
+        }
+        #expect(record.keys == keys)
+        #expect(record["k0"] == true)
+        #expect(record["k1"] == "last")
+        let unique = "{" + keys.map { "\"\($0)\":0" }.joined(separator: ",") + "}"
+        #expect(try Value(json: unique).compactJSON == unique)
+    }
+
+    /// ASCII and other text both read back exactly, and invalid UTF-8 is still refused.
+    @Test func readsASCIIAndOtherUTF8() throws {
+        let text =
+            #"{"plain ascii key of some length":"value \"quoted\" and more","é":"naïve ✓ 😀","mixed":"abcdefgh€"}"#
+        #expect(try Value(json: text).compactJSON == text)
+        var bytes = Array(#"{"a":"abcdefghij"#.utf8)
+        bytes.append(0xFF)
+        bytes.append(contentsOf: Array(#""}"#.utf8))
+        #expect(throws: JSONSyntaxError.self) { try Value(jsonUTF8: bytes) }
+    }
+
     @Test(arguments: [
         // Errors after a line break count lines and columns from 1.
         ("{\n  \"a\": 1\n  \"b\": 2\n}", 3, 3, "Expected ',' or '}' in object, found '\"'"),

@@ -70,6 +70,12 @@ extension SourceFile {
     /// Throws a `syntax.invalid-encoding` diagnostic at the first byte that is not UTF-8.
     public init(name: String, bytes: some Collection<UInt8>) throws(Diagnostic) {
         let bytes = Array(bytes)
+        // The standard library's validation is the fast path (it checks ASCII a word at a
+        // time); the scalar-by-scalar scan below only runs to locate a bad byte.
+        if #available(macOS 15, *), let text = String(validating: bytes, as: UTF8.self) {
+            self.init(name: name, text: text)
+            return
+        }
         guard let offset = Self.firstInvalidUTF8Offset(in: bytes) else {
             self.init(name: name, text: String(decoding: bytes, as: UTF8.self))
             return

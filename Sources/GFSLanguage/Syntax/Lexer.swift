@@ -196,7 +196,7 @@ struct Lexer {
             case .leftParenthesis, .leftBracket, .leftBrace:
                 advance()
                 brackets.append(byte)
-                append(.punctuation(Punctuation(rawValue: String(UnicodeScalar(byte)))!), from: start)
+                append(.punctuation(Punctuation(openingBracket: byte)), from: start)
                 if byte == .leftBrace { atStatementStart = true }
             case .rightParenthesis, .rightBracket, .rightBrace:
                 advance()
@@ -204,7 +204,7 @@ struct Lexer {
                     byte == .rightParenthesis ? .leftParenthesis : byte == .rightBracket ? .leftBracket : .leftBrace
                 // A stray closer leaves the stack alone; the parser reports it.
                 if let match = brackets.lastIndex(of: opener) { brackets.removeSubrange(match...) }
-                append(.punctuation(Punctuation(rawValue: String(UnicodeScalar(byte)))!), from: start)
+                append(.punctuation(Punctuation(closingBracket: byte)), from: start)
                 if byte == .rightBrace { atStatementStart = true }
             case .comma:
                 advance()
@@ -348,6 +348,10 @@ struct Lexer {
             return self.byte(at: offset + 1) != .equals
         case .backslash:
             return !isLineContinuation(at: offset)
+        case 0x21...0x7E:
+            // Printable ASCII not listed above continues a word; only control characters and
+            // some characters beyond ASCII need `unexpectedCharacter`'s closer look.
+            return true
         default:
             return unexpectedCharacter(at: offset) == nil
         }
@@ -657,6 +661,18 @@ struct Lexer {
         guard let first = byte(at: offset) else { return false }
         if isDigit(first) { return true }
         return first == .dot && byte(at: offset + 1).map(isDigit) == true
+    }
+}
+
+extension Punctuation {
+    /// The token of `(`, `[` or `{`, without building a string to look up its raw value.
+    init(openingBracket byte: UInt8) {
+        self = byte == .leftParenthesis ? .leftParenthesis : byte == .leftBracket ? .leftBracket : .leftBrace
+    }
+
+    /// The token of `)`, `]` or `}`.
+    init(closingBracket byte: UInt8) {
+        self = byte == .rightParenthesis ? .rightParenthesis : byte == .rightBracket ? .rightBracket : .rightBrace
     }
 }
 
