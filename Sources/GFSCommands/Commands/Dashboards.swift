@@ -289,8 +289,13 @@ extension GrafanaShellHost {
             ("file", .string(file.path)), ("title", file.title.map(Value.string)), ("uid", file.uid.map(Value.string)),
         ])
         do {
+            // The uid a file without one takes over when it replaces the dashboard of its title:
+            // from 12 Grafana no longer refuses a second dashboard of that title in the folder,
+            // so without it an overwrite would add a copy instead of a new version.
+            var matchedUID: String?
             if let existing = try await existingDashboard(for: file, folderUID: plan.folderUID, client: client) {
                 let uid = existing.uid
+                if file.uid == nil { matchedUID = uid }
                 var local = file.shape == .export ? file.importedModel(plan.inputs) : file.model
                 // The client already parsed the answer once; the model is read from that.
                 var serverModel = existing.document.model.recordValue ?? Record()
@@ -339,8 +344,10 @@ extension GrafanaShellHost {
                 result["folderUid"] = imported.folderUid.value
             } else {
                 // The model goes into the body as a value: written once, never re-read from text.
+                var model = file.model
+                if let matchedUID { model["uid"] = .string(matchedUID) }
                 let outcome = try await client.saveDashboard(
-                    model: .record(file.model),
+                    model: .record(model),
                     folderUID: plan.folderUID,
                     overwrite: plan.overwrite,
                     message: plan.message
