@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GFSCommands
 import GFSLanguage
+import GFSShell
 
 /// `gfs`: runs gfs scripts in batch mode, or the interactive shell on a terminal.
 ///
@@ -465,20 +466,28 @@ struct GFSCommandLine: AsyncParsableCommand {
     /// produces from then on would be lost.
     static func runInterruptibly(_ body: @escaping @Sendable () async -> RunOutcome) async -> RunOutcome {
         // The handler is in place before the script starts: a Control-C just after its first
-        // output must cancel it, not kill the process with SIGINT's default action.
+        // output must cancel it, not kill the process with SIGINT's default action. It is the
+        // shell's counting `sigaction` handler, not `SIG_IGN` with a dispatch source: once
+        // threads exist, Linux may discard an ignored SIGINT before the source sees it, and
+        // the run then carries on as if nothing was typed.
         let running = RunningTask()
         Console.onStandardOutputFailure { _ in running.cancel() }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { running.cancel() }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        Terminal.installInterruptHandler()
+        let before = Terminal.interruptCount
         let task = Task { await body() }
         running.set(task)
-        return await task.value
+        let watcher = Task.detached {
+            while !Task.isCancelled {
+                if Terminal.interruptCount != before {
+                    running.cancel()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let outcome = await task.value
+        watcher.cancel()
+        return outcome
     }
 
     /// The script's task, once started, for the signal handler to cancel.
