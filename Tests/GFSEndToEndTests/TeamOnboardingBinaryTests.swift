@@ -28,6 +28,9 @@ import Testing
         let folder = try #require(try await admin.folders().first { $0.title == "Platform" })
         let grants = try await admin.permissions(of: .folder, uid: folder.uid)
         #expect(grants.contains { $0.team == "platform" && $0.permission == 2 })
+        let starred = try await admin.search(SearchQuery(starred: true))
+        #expect(starred.map(\.title) == ["Production Overview"])
+        #expect(starred.first?.folderUid == folder.uid)
 
         let second = try await GFSBinaryTests.gfs(["--dry-run"] + arguments, environment: environment)
         #expect(second.status == 0, "\(second.standardError)")
