@@ -173,6 +173,16 @@ import Testing
             // The folder list leaves out what the caller cannot read.
             let listed = try await client.get("/api/folders", as: Who.editor.credential)
             #expect(listed.json?.arrayValue?.compactMap { $0["uid"]?.stringValue } == ["granted", "other"])
+            // So does search, folders and dashboards alike, before paging.
+            let searched = try await client.get("/api/search", as: Who.editor.credential)
+            #expect(
+                searched.json?.arrayValue?.compactMap { $0["uid"]?.stringValue }
+                    == ["granted", "other", "d-granted", "d-other"]
+            )
+            let firstPage = try await client.get("/api/search?type=dash-db&limit=1&page=2", as: Who.editor.credential)
+            #expect(firstPage.json?.arrayValue?.compactMap { $0["uid"]?.stringValue } == ["d-other"])
+            let all = try await client.get("/api/search?type=dash-db")
+            #expect(all.json?.arrayValue?.count == 3)
             let hidden = try await client.get("/api/folders/restricted", as: Who.editor.credential)
             #expect(hidden.status == .forbidden)
             #expect(hidden["message"]?.stringValue == Self.denied + "folders:read")

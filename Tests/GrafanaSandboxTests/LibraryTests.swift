@@ -144,6 +144,11 @@ import Testing
                 try await client.get("/api/dashboard/snapshots").json?.arrayValue?.first?["name"] == "Unnamed snapshot"
             )
             let shown = try await client.get("/api/snapshots/\(key)")
+            // The key is the credential: Grafana serves the snapshot to anyone holding it.
+            let anonymous = try await client.get("/api/snapshots/\(key)", as: .none)
+            #expect(anonymous.status == .ok, "\(anonymous.text)")
+            #expect(anonymous["meta"]?["isSnapshot"] == true)
+            #expect(try await client.get("/api/dashboard/snapshots", as: .none).status == .unauthorized)
             #expect(shown["dashboard"]?["uid"] == "d1" && shown["meta"]?["isSnapshot"] == true)
             let byDeleteKey = try await client.get("/api/snapshots-delete/\(deleteKey)")
             #expect(byDeleteKey["message"]?.stringValue?.hasPrefix("Snapshot deleted.") == true)

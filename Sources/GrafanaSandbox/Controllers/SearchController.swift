@@ -60,15 +60,29 @@ struct SearchController: SandboxController {
         guard Action.dashboardsRead.isGranted(to: identity, role: identity.orgRole, scope: .requestOrg) else {
             return SandboxResponse.json(.ok, [])
         }
-        let hits = await environment.store.read { state in state.searchHits(orgID: identity.orgID, filters: filters) }
+        let version = environment.version
+        let hits = await environment.store.read { state in
+            state.searchHits(orgID: identity.orgID, filters: filters) { isFolder, uid in
+                isFolder
+                    ? state.canRead(identity, folderUID: uid, version: version)
+                    : state.canRead(identity, dashboardUID: uid, version: version)
+            }
+        }
         return SandboxResponse.json(.ok, .list(hits))
     }
 }
 
 extension SandboxState {
     /// `model.Hit` rows: folders first, then dashboards, each by case-insensitive title
-    /// (`model.HitList.Less`), unless `sort=alpha-desc` asks otherwise.
-    func searchHits(orgID: Int64, filters: SearchController.Filters) -> [Value] {
+    /// (`model.HitList.Less`), unless `sort=alpha-desc` asks otherwise. Only what `canRead`
+    /// lets the caller see is listed, before paging, as Grafana's search filters by
+    /// `dashboards:read` and `folders:read` in the query itself (`pkg/services/search`
+    /// `SearchHandler`, the permission filter of `sqlstore/searchstore`).
+    func searchHits(
+        orgID: Int64,
+        filters: SearchController.Filters,
+        canRead: (_ isFolder: Bool, _ uid: String) -> Bool = { _, _ in true }
+    ) -> [Value] {
         let starred = dashboards.starredIDs(userID: filters.userID)
         let query = filters.query.lowercased()
         var rows: [(isFolder: Bool, title: String, hit: Value)] = []
@@ -82,6 +96,7 @@ extension SandboxState {
         if wantFolders && !dashboardOnly && !filters.starred {
             for folder in folders where folder.orgID == orgID {
                 guard query.isEmpty || folder.title.lowercased().contains(query) else { continue }
+                guard canRead(true, folder.uid) else { continue }
                 let parent = folder.parentUID.flatMap { self.folder(uid: $0, orgID: orgID) }
                 if !filters.folderUIDs.isEmpty && !filters.folderUIDs.contains(parent?.uid ?? "") { continue }
                 if !filters.folderIDs.isEmpty && !filters.folderIDs.contains(parent?.id ?? 0) { continue }
@@ -104,6 +119,7 @@ extension SandboxState {
                 if !filters.dashboardUIDs.isEmpty && !filters.dashboardUIDs.contains(dashboard.uid) { continue }
                 if !filters.dashboardIDs.isEmpty && !filters.dashboardIDs.contains(dashboard.id) { continue }
                 if filters.starred && !starred.contains(dashboard.id) { continue }
+                guard canRead(false, dashboard.uid) else { continue }
                 let folder = dashboard.folderUID.flatMap { self.folder(uid: $0, orgID: orgID) }
                 // `folderUIDs` / `folderIds`: "" and 0 mean the root (General) folder.
                 if !filters.folderUIDs.isEmpty && !filters.folderUIDs.contains(folder?.uid ?? "") { continue }

@@ -96,8 +96,8 @@ struct SnapshotsController: SandboxController {
     }
 
     /// `GetDashboardSnapshot`: `{dashboard, meta}` with the snapshot's meta. Grafana registers
-    /// it with no auth middleware (the key is the credential), so any org's caller may read it;
-    /// the sandbox's authentication still asks for credentials before any route.
+    /// it with no auth middleware (the key is the credential), so any caller may read it, with
+    /// or without credentials (`AuthMiddleware` lets it through).
     @Sendable func get(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let key = context.stringParameter("key")
         return try await environment.store.read { state in

@@ -27,6 +27,12 @@ struct AuthMiddleware: RouterMiddleware {
         if Self.isUnauthenticatedRoute(path: path, method: request.method) {
             return try await next(request, context)
         }
+        // A snapshot's key is its credential: `pkg/api/api.go` registers
+        // `GET /api/snapshots/:key` with no sign-in middleware, so a caller without
+        // credentials gets it; one with credentials is still checked as everywhere else.
+        if request.method == .get, request.headers[.authorization] == nil, Self.isSnapshotByKey(path) {
+            return try await next(request, context)
+        }
         var context = context
         do {
             context.identity = try await authenticate(request)
@@ -94,6 +100,12 @@ struct AuthMiddleware: RouterMiddleware {
 
     static func isUnauthenticatedRoute(path: String, method: HTTPRequest.Method) -> Bool {
         (method == .get || method == .head) && (normalised(path) == "/api/health" || normalised(path) == "/healthz")
+    }
+
+    /// `/api/snapshots/KEY`, the one snapshot route open to callers without credentials.
+    static func isSnapshotByKey(_ path: String) -> Bool {
+        let segments = normalised(path).split(separator: "/")
+        return segments.count == 3 && segments[0] == "api" && segments[1] == "snapshots"
     }
 
     /// `ReqContext.IsApiRequest`: the path starts with `/api`.
