@@ -77,6 +77,27 @@ import Testing
         }
     }
 
+    /// `DeleteFolder` deals with the folder's library panels first: one in use refuses the
+    /// whole deletion; unused ones go with the folder.
+    @Test func deletingAFolderDeletesItsUnusedLibraryPanelsOnly() async throws {
+        try await withSandbox { client in
+            #expect(try await client.post("/api/folders", #"{"uid":"lib","title":"Lib"}"#).status == .ok)
+            let inFolder = #"{"uid":"cpu","name":"CPU","kind":1,"folderUid":"lib","model":{"type":"timeseries"}}"#
+            #expect(try await client.post("/api/library-elements", inFolder).status == .ok)
+            #expect(try await client.post("/api/dashboards/db", Self.dashboardUsingPanel).status == .ok)
+
+            let refused = try await client.delete("/api/folders/lib")
+            #expect(refused.status == .forbidden)
+            #expect(refused["message"] == "Folder could not be deleted because it contains library elements in use")
+            #expect(try await client.get("/api/folders/lib").status == .ok)
+
+            _ = try await client.delete("/api/dashboards/uid/d1")
+            let deleted = try await client.delete("/api/folders/lib")
+            #expect(deleted.status == .ok, "\(deleted.text)")
+            #expect(try await client.get("/api/library-elements/cpu").status == .notFound)
+        }
+    }
+
     @Test func aViewerCannotCreateLibraryPanels() async throws {
         try await withSandbox { client in
             _ = try await client.post("/api/admin/users", #"{"login":"viewer","password":"pw123456"}"#)

@@ -195,6 +195,15 @@ struct FoldersController: SandboxController {
                     $0.orgID == identity.orgID && $0.folderUID.map(doomed.contains) == true
                 }.map(\.uid)
             )
+            try state.deleteLibraryElements(
+                inFolders: doomed,
+                orgID: identity.orgID,
+                dashboardIDs: Set(
+                    state.dashboards.filter { $0.orgID == identity.orgID && doomedDashboards.contains($0.uid) }.map(
+                        \.id
+                    )
+                )
+            )
             try state.deleteAlertRules(
                 inFolders: doomed,
                 orgID: identity.orgID,

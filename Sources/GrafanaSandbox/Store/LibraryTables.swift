@@ -1,5 +1,6 @@
 import Foundation
 import GFSValue
+import HTTPTypes
 
 // The sandbox's tables for library elements (`library_element`, `library_element_connection`),
 // annotations (`annotation`, `annotation_tag`), dashboard snapshots (`dashboard_snapshot`) and
@@ -106,5 +107,35 @@ extension SandboxState {
     var library: LibraryTables {
         get { libraryTables ?? LibraryTables() }
         set { libraryTables = newValue }
+    }
+}
+
+extension SandboxState {
+    /// What deleting folders does to the library panels in them, before anything else goes
+    /// (`pkg/api/folder.go` `DeleteFolder` calls `DeleteLibraryElementsInFolder` first): a panel
+    /// any dashboard still uses refuses the whole deletion with 403 "Folder could not be
+    /// deleted because it contains library elements in use"
+    /// (`model.ErrFolderHasConnectedLibraryElements`); otherwise the folders' panels are
+    /// deleted, and the deleted dashboards' connections with them.
+    mutating func deleteLibraryElements(
+        inFolders folderUIDs: Set<String>,
+        orgID: Int64,
+        dashboardIDs deletedDashboards: Set<Int64>
+    ) throws {
+        guard libraryTables != nil else { return }
+        let elements = library.elements.filter { $0.orgID == orgID && folderUIDs.contains($0.folderUID) }
+        // A connection counts while its dashboard exists (``connectedDashboards(of:)``).
+        if elements.contains(where: { !connectedDashboards(of: $0).isEmpty }) {
+            throw GrafanaError.error(
+                .forbidden,
+                "Folder could not be deleted because it contains library elements in use",
+                cause: true
+            )
+        }
+        let doomed = Set(elements.map(\.id))
+        guard !doomed.isEmpty || library.connections.contains(where: { deletedDashboards.contains($0.dashboardID) })
+        else { return }
+        library.elements.removeAll { doomed.contains($0.id) }
+        library.connections.removeAll { doomed.contains($0.elementID) || deletedDashboards.contains($0.dashboardID) }
     }
 }
