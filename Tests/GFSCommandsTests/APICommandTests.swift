@@ -8,18 +8,6 @@ import Testing
 /// `api METHOD PATH` through the host against the sandbox: every method, the three kinds of
 /// body, Grafana's errors with `$error.status`, and dry runs.
 @Suite(.serialized) struct APICommandTests {
-    func expectSuccess(
-        _ outcome: RunOutcome,
-        _ harness: SandboxHarness,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation
-        )
-    }
-
     func temporaryFile(_ text: String) throws -> String {
         let path = NSTemporaryDirectory() + "gfs-api-\(UUID().uuidString).json"
         try text.write(toFile: path, atomically: true, encoding: .utf8)

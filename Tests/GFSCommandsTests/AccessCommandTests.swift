@@ -8,18 +8,6 @@ import Testing
 /// `sa`, `permission` and `preferences` against the sandbox: each write, its idempotent rerun
 /// (which sends nothing and says unchanged), and the usual failures.
 @Suite(.serialized) struct AccessCommandTests {
-    func expectSuccess(
-        _ outcome: RunOutcome,
-        _ harness: SandboxHarness,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation
-        )
-    }
-
     @Test(arguments: ["9.5.0", "11.4.0", "12.1.0"]) func serviceAccountsAndTokens(version: String) async throws {
         let harness = try await SandboxHarness.start(version: version)
         defer { Task { await harness.stop() } }

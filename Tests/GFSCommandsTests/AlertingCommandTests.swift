@@ -9,18 +9,6 @@ import Testing
 @Suite(.serialized) struct AlertingCommandTests {
     static let examples = SandboxHarness.repositoryFile("examples/alerting")
 
-    func expectSuccess(
-        _ outcome: RunOutcome,
-        _ harness: SandboxHarness,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation
-        )
-    }
-
     func directory() throws -> String {
         let path = NSTemporaryDirectory() + "gfs-alerting-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -13,18 +13,6 @@ import Testing
         return path
     }
 
-    func expectSuccess(
-        _ outcome: RunOutcome,
-        _ harness: SandboxHarness,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation
-        )
-    }
-
     @Test func orgsAndTheirUsers() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }

@@ -17,18 +17,6 @@ import Testing
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    func expectSuccess(
-        _ outcome: RunOutcome,
-        _ harness: SandboxHarness,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map(\.message)) \(harness.sink.standardError)",
-            sourceLocation: sourceLocation
-        )
-    }
-
     @Test func libraryPanelsPushIdempotentlyAndGuardDashboards() async throws {
         let harness = try await SandboxHarness.start()
         defer { Task { await harness.stop() } }

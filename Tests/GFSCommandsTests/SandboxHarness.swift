@@ -3,6 +3,7 @@ import GFSLanguage
 import GrafanaAPI
 import GrafanaSandbox
 import Synchronization
+import Testing
 
 @testable import GFSCommands
 
@@ -16,6 +17,20 @@ final class CapturingSink: OutputSink {
 
     var standardOutput: String { streams.withLock { $0[.standardOutput] ?? "" } }
     var standardError: String { streams.withLock { $0[.standardError] ?? "" } }
+}
+
+/// Expects a script run to have succeeded, showing its diagnostics and hints and what the host
+/// wrote to standard error when it did not.
+func expectSuccess(
+    _ outcome: RunOutcome,
+    _ harness: SandboxHarness,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(
+        outcome.status == .success,
+        "\(outcome.diagnostics.map { "\($0.message) \($0.hint ?? "")" }) \(harness.sink.standardError)",
+        sourceLocation: sourceLocation
+    )
 }
 
 /// A sandbox on a real port, a host connected to it as admin/admin, and a way to run scripts.

@@ -20,13 +20,6 @@ import Testing
         )
     }
 
-    static func expectSuccess(_ outcome: RunOutcome, _ harness: SandboxHarness, line: Int = #line) {
-        #expect(
-            outcome.status == .success,
-            "\(outcome.diagnostics.map { "\($0.message) / \($0.hint ?? "")" }) \(harness.sink.standardError)"
-        )
-    }
-
     /// No password read from the environment reaches standard output or standard error.
     static func expectNoPasswords(_ harness: SandboxHarness) {
         for password in environment.values where password != "admin" {
@@ -64,7 +57,7 @@ import Testing
             user password alice --password-env ALICE_PW2
             """
         )
-        Self.expectSuccess(outcome, harness)
+        expectSuccess(outcome, harness)
         let alice = GrafanaClient(
             configuration: .init(
                 baseURL: URL(string: harness.url)!,
@@ -81,7 +74,7 @@ import Testing
             assert $_.deleted == false
             """
         )
-        Self.expectSuccess(deleted, harness)
+        expectSuccess(deleted, harness)
         let gone = await harness.run("user show alice")
         #expect(gone.status == .failed)
         #expect(gone.diagnostics.first?.message.contains("user not found") == true)
@@ -91,14 +84,14 @@ import Testing
     @Test func aTakenLoginFailsWithGrafanasAnswerUnlessIfMissing() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(await harness.run("user create bob --password-env BOB_PW"), harness)
+        expectSuccess(await harness.run("user create bob --password-env BOB_PW"), harness)
         let again = await harness.run("user create bob --password-env BOB_PW")
         #expect(again.status == .failed)
         let failure = try #require(again.diagnostics.first)
         #expect(failure.message.contains("User with email '' or username 'bob' already exists"))
         #expect(failure.message.contains("412"))
         #expect(failure.hint == "Use 'user create LOGIN --if-missing' to reuse it, or 'try' to carry on.")
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 "try user create bob --password-env BOB_PW\nassert $error.code == \"grafana.precondition-failed\""
             ),
@@ -126,7 +119,7 @@ import Testing
             contents: Data("carol-file-pw\n".utf8),
             attributes: [.posixPermissions: 0o644]
         )
-        Self.expectSuccess(await harness.run("user create carol --password-file \(file)"), harness)
+        expectSuccess(await harness.run("user create carol --password-file \(file)"), harness)
         #expect(harness.sink.standardError.contains("accessible by other users (mode 0644)"))
         #expect(!harness.sink.standardError.contains("carol-file-pw"))
         let carol = GrafanaClient(
@@ -145,7 +138,7 @@ import Testing
         for index in 1...5 {
             _ = try await admin.createUser(login: "u\(index)", email: nil, name: nil, password: "pw-\(index)-pw")
         }
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 let all = (user list --per-page 2)
@@ -186,7 +179,7 @@ import Testing
     @Test func meShowsListsAndChangesThePasswordItSignedInWith() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 me
@@ -221,27 +214,27 @@ import Testing
             assert $error.status == \(status) and $error.code == "\(code)"
             """
         )
-        Self.expectSuccess(outcome, harness)
+        expectSuccess(outcome, harness)
         Self.expectNoPasswords(harness)
     }
 
     @Test func aLiteralPasswordWorksButIsWarnedAbout() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(await harness.run("me password --old admin --new literal-new-pw"), harness)
+        expectSuccess(await harness.run("me password --old admin --new literal-new-pw"), harness)
         #expect(harness.sink.standardError.contains("the new password was given on the command line"))
         #expect(!harness.sink.standardError.contains("literal-new-pw"))
         #expect(harness.host.knownSecrets.contains("literal-new-pw"))
         // The old password equals the login, which stays readable.
         #expect(!harness.host.knownSecrets.contains("admin"))
-        Self.expectSuccess(await harness.run("me\necho $me.login"), harness)
+        expectSuccess(await harness.run("me\necho $me.login"), harness)
         #expect(harness.sink.standardOutput.hasSuffix("admin\n"))
     }
 
     @Test func meSwitchMakesTheOrgCurrentForTheUserAndTheSession() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 org create elsewhere
@@ -275,7 +268,7 @@ import Testing
             let admins = (team admin add platform alice)
             let members = (team member list platform)
             """
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 script + """
 
@@ -285,7 +278,7 @@ import Testing
             ),
             harness
         )
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 script + """
 
@@ -302,7 +295,7 @@ import Testing
         #expect(members.first { $0.login == "alice" }?.isAdmin == true)
         #expect(members.first { $0.login == "bob" }?.isAdmin == false)
 
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 let demoted = (team admin remove platform alice bob)
@@ -329,7 +322,7 @@ import Testing
     @Test func aTakenTeamNameAndUnknownNamesAreExplained() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(await harness.run("team create ops"), harness)
+        expectSuccess(await harness.run("team create ops"), harness)
         let taken = await harness.run("team create ops")
         #expect(taken.diagnostics.first?.message.contains("Team name taken") == true)
         #expect(
@@ -363,7 +356,7 @@ import Testing
         defer { Task { await harness.stop() } }
         let admin = harness.adminClient()
         for index in 1...5 { _ = try await admin.createTeam(name: "t\(index)", email: nil) }
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 let all = (team list --per-page 2)
@@ -381,7 +374,7 @@ import Testing
             options: GrafanaShellHost.Options(dryRun: true, environment: Self.environment)
         )
         defer { Task { await harness.stop() } }
-        Self.expectSuccess(
+        expectSuccess(
             await harness.run(
                 """
                 user create dave --password-env BOB_PW
