@@ -218,142 +218,147 @@ extension GFSCommandCatalog {
         ) { try await $0.diffAlerting($1) },
     ]
 
-    static let notifications: [CommandDefinition] = [
-        CommandDefinition(
-            CommandSpec(
-                path: ["contact-point", "list"],
-                summary: "List contact points.",
-                example: "contact-point list"
-            ),
-            display: ResultDisplay(columns: ["uid", "name", "type", "provenance"])
-        ) { host, _ in try await host.alertingList(.contactPoint) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["contact-point", "show"],
-                summary: "Show a contact point.",
-                arguments: [ArgumentSpec("contact-point", summary: "UID or name.")],
-                binds: "contactPoint",
-                example: "contact-point show ops-email"
-            )
-        ) { try await $0.showContactPoint($1) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["contact-point", "push"],
-                summary: "Create or update the contact points of provisioning files.",
-                arguments: [pathsArgument],
-                options: [editableOption],
-                example: "contact-point push alerting/contact-points.yaml"
-            ),
-            display: ResultDisplay(columns: ["kind", "name", "status"])
-        ) { try await $0.pushAlerting($1, kinds: [.contactPoint]) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["contact-point", "delete"],
-                summary: "Delete a contact point.",
-                arguments: [ArgumentSpec("contact-point", summary: "UID or name (every integration of that name).")],
-                example: "contact-point delete ops-email"
-            )
-        ) { try await $0.deleteContactPoint($1) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["notification-policy", "show"],
-                summary: "Show the notification policy tree.",
-                binds: "policy",
-                example: "notification-policy show"
-            )
-        ) { host, _ in try await host.alertingRead(AlertingPaths.policies) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["notification-policy", "push"],
-                summary: "Replace the notification policy tree, showing the diff first.",
-                arguments: [pathsArgument],
-                options: [editableOption],
-                example: "notification-policy push alerting/policies.yaml"
-            ),
-            display: ResultDisplay(columns: ["kind", "name", "status"])
-        ) { try await $0.pushAlerting($1, kinds: [.policy]) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["notification-policy", "reset"],
-                summary: "Reset the notification policy tree to Grafana's default.",
-                example: "notification-policy reset"
-            )
-        ) { host, _ in try await host.resetPolicy() },
-        CommandDefinition(
-            CommandSpec(path: ["mute-timing", "list"], summary: "List mute timings.", example: "mute-timing list"),
-            display: ResultDisplay(columns: ["name", "provenance"])
-        ) { host, _ in try await host.alertingList(.muteTiming) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["mute-timing", "show"],
-                summary: "Show a mute timing.",
-                arguments: [ArgumentSpec("name", summary: "The mute timing's name.")],
-                binds: "muteTiming",
-                example: "mute-timing show weekends"
-            )
-        ) { host, call in
-            try await host.alertingRead(
-                AlertingPaths.muteTimings + "/" + AlertingPaths.escape(try call.required("name"))
-            )
-        },
-        CommandDefinition(
-            CommandSpec(
-                path: ["mute-timing", "push"],
-                summary: "Create or update the mute timings of provisioning files.",
-                arguments: [pathsArgument],
-                options: [editableOption],
-                example: "mute-timing push alerting/mute-timings.yaml"
-            ),
-            display: ResultDisplay(columns: ["kind", "name", "status"])
-        ) { try await $0.pushAlerting($1, kinds: [.muteTiming]) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["mute-timing", "delete"],
-                summary: "Delete a mute timing.",
-                arguments: [ArgumentSpec("name", summary: "The mute timing's name.")],
-                options: [editableOption],
-                example: "mute-timing delete weekends"
-            )
-        ) { try await $0.deleteNamed($1, base: AlertingPaths.muteTimings, kind: "mute timing") },
-        CommandDefinition(
-            CommandSpec(
-                path: ["alert-template", "list"],
-                summary: "List notification templates.",
-                example: "alert-template list"
-            ),
-            display: ResultDisplay(columns: ["name", "provenance"])
-        ) { host, _ in try await host.alertingList(.template) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["alert-template", "show"],
-                summary: "Show a notification template.",
-                arguments: [ArgumentSpec("name", summary: "The template's name.")],
-                binds: "template",
-                example: "alert-template show ops.message"
-            )
-        ) { host, call in
-            try await host.alertingRead(AlertingPaths.templates + "/" + AlertingPaths.escape(try call.required("name")))
-        },
-        CommandDefinition(
-            CommandSpec(
-                path: ["alert-template", "push"],
-                summary: "Create or update the notification templates of provisioning files.",
-                arguments: [pathsArgument],
-                options: [editableOption],
-                example: "alert-template push alerting/templates.yaml"
-            ),
-            display: ResultDisplay(columns: ["kind", "name", "status"])
-        ) { try await $0.pushAlerting($1, kinds: [.template]) },
-        CommandDefinition(
-            CommandSpec(
-                path: ["alert-template", "delete"],
-                summary: "Delete a notification template.",
-                arguments: [ArgumentSpec("name", summary: "The template's name.")],
-                options: [editableOption],
-                example: "alert-template delete ops.message"
-            )
-        ) { try await $0.deleteNamed($1, base: AlertingPaths.templates, kind: "template") },
-    ]
+    static let notifications: [CommandDefinition] =
+        [
+            CommandDefinition(
+                CommandSpec(
+                    path: ["contact-point", "list"],
+                    summary: "List contact points.",
+                    example: "contact-point list"
+                ),
+                display: ResultDisplay(columns: ["uid", "name", "type", "provenance"])
+            ) { host, _ in try await host.alertingList(.contactPoint) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["contact-point", "show"],
+                    summary: "Show a contact point.",
+                    arguments: [ArgumentSpec("contact-point", summary: "UID or name.")],
+                    binds: "contactPoint",
+                    example: "contact-point show ops-email"
+                )
+            ) { try await $0.showContactPoint($1) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["contact-point", "push"],
+                    summary: "Create or update the contact points of provisioning files.",
+                    arguments: [pathsArgument],
+                    options: [editableOption],
+                    example: "contact-point push alerting/contact-points.yaml"
+                ),
+                display: ResultDisplay(columns: ["kind", "name", "status"])
+            ) { try await $0.pushAlerting($1, kinds: [.contactPoint]) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["contact-point", "delete"],
+                    summary: "Delete a contact point.",
+                    arguments: [
+                        ArgumentSpec("contact-point", summary: "UID or name (every integration of that name).")
+                    ],
+                    example: "contact-point delete ops-email"
+                )
+            ) { try await $0.deleteContactPoint($1) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["notification-policy", "show"],
+                    summary: "Show the notification policy tree.",
+                    binds: "policy",
+                    example: "notification-policy show"
+                )
+            ) { host, _ in try await host.alertingRead(AlertingPaths.policies) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["notification-policy", "push"],
+                    summary: "Replace the notification policy tree, showing the diff first.",
+                    arguments: [pathsArgument],
+                    options: [editableOption],
+                    example: "notification-policy push alerting/policies.yaml"
+                ),
+                display: ResultDisplay(columns: ["kind", "name", "status"])
+            ) { try await $0.pushAlerting($1, kinds: [.policy]) },
+            CommandDefinition(
+                CommandSpec(
+                    path: ["notification-policy", "reset"],
+                    summary: "Reset the notification policy tree to Grafana's default.",
+                    example: "notification-policy reset"
+                )
+            ) { host, _ in try await host.resetPolicy() },
+        ]
+        + namedResourceCommands(
+            group: "mute-timing",
+            kind: .muteTiming,
+            base: AlertingPaths.muteTimings,
+            plural: "mute timings",
+            singular: "a mute timing",
+            nameSummary: "The mute timing's name.",
+            deletedKind: "mute timing",
+            binds: "muteTiming",
+            exampleName: "weekends",
+            exampleFile: "alerting/mute-timings.yaml"
+        )
+        + namedResourceCommands(
+            group: "alert-template",
+            kind: .template,
+            base: AlertingPaths.templates,
+            plural: "notification templates",
+            singular: "a notification template",
+            nameSummary: "The template's name.",
+            deletedKind: "template",
+            binds: "template",
+            exampleName: "ops.message",
+            exampleFile: "alerting/templates.yaml"
+        )
+
+    /// `list`, `show`, `push` and `delete` of an alerting resource the provisioning API keeps
+    /// by name under `base` (mute timings, notification templates).
+    static func namedResourceCommands(
+        group: String,
+        kind: AlertingKind,
+        base: String,
+        plural: String,
+        singular: String,
+        nameSummary: String,
+        deletedKind: String,
+        binds: String,
+        exampleName: String,
+        exampleFile: String
+    ) -> [CommandDefinition] {
+        [
+            CommandDefinition(
+                CommandSpec(path: [group, "list"], summary: "List \(plural).", example: "\(group) list"),
+                display: ResultDisplay(columns: ["name", "provenance"])
+            ) { host, _ in try await host.alertingList(kind) },
+            CommandDefinition(
+                CommandSpec(
+                    path: [group, "show"],
+                    summary: "Show \(singular).",
+                    arguments: [ArgumentSpec("name", summary: nameSummary)],
+                    binds: binds,
+                    example: "\(group) show \(exampleName)"
+                )
+            ) { host, call in
+                try await host.alertingRead(base + "/" + AlertingPaths.escape(try call.required("name")))
+            },
+            CommandDefinition(
+                CommandSpec(
+                    path: [group, "push"],
+                    summary: "Create or update the \(plural) of provisioning files.",
+                    arguments: [pathsArgument],
+                    options: [editableOption],
+                    example: "\(group) push \(exampleFile)"
+                ),
+                display: ResultDisplay(columns: ["kind", "name", "status"])
+            ) { try await $0.pushAlerting($1, kinds: [kind]) },
+            CommandDefinition(
+                CommandSpec(
+                    path: [group, "delete"],
+                    summary: "Delete \(singular).",
+                    arguments: [ArgumentSpec("name", summary: nameSummary)],
+                    options: [editableOption],
+                    example: "\(group) delete \(exampleName)"
+                )
+            ) { try await $0.deleteNamed($1, base: base, kind: deletedKind) },
+        ]
+    }
 }
 
 /// The provisioning API's paths.
