@@ -157,3 +157,27 @@ import Testing
         }
     }
 }
+
+/// The journal writes the library and alerting tables only when a write touched them, found
+/// by their storage rather than by comparing every row.
+@Suite struct JournalTableChangeTests {
+    @Test func untouchedTablesAreLeftOutAndTouchedOnesWritten() {
+        var state = SandboxState()
+        state.library.annotations = []
+        state.alertingStore = AlertingState()
+        let persisted = state
+
+        var untouched = persisted
+        untouched.nextTeamID += 1
+        let quiet = JournalRecord.changes(from: persisted, to: &untouched)
+        #expect(quiet.libraryTables == nil && quiet.alerting == nil)
+
+        var annotated = persisted
+        annotated.library.nextAnnotationID += 1
+        #expect(JournalRecord.changes(from: persisted, to: &annotated).libraryTables != nil)
+
+        var templated = persisted
+        templated.alertingStore?.nextRuleID += 1
+        #expect(JournalRecord.changes(from: persisted, to: &templated).alerting != nil)
+    }
+}

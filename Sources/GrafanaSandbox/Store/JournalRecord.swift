@@ -51,12 +51,7 @@ struct JournalRecord: Codable {
         record.nextDataSourceID = new.nextDataSourceID
         record.nextTeamID = new.nextTeamID
         func changed<T>(_ lhs: [T], _ rhs: [T]) -> [T]? {
-            let same = lhs.withUnsafeBufferPointer { left in
-                rhs.withUnsafeBufferPointer { right in
-                    left.baseAddress == right.baseAddress && left.count == right.count
-                }
-            }
-            return same ? nil : rhs
+            sharesStorage(lhs, rhs) ? nil : rhs
         }
         record.orgs = changed(old.orgs, new.orgs)
         record.users = changed(old.users, new.users)
@@ -74,8 +69,14 @@ struct JournalRecord: Codable {
         let newVersions = new.dashboards.takeNewVersions()
         if !newVersions.isEmpty { record.dashboardVersions = newVersions }
         record.stars = new.dashboards.takeStarChanges()
-        if old.libraryTables != new.libraryTables { record.libraryTables = new.libraryTables }
-        if old.alertingStore != new.alertingStore { record.alerting = new.alertingStore }
+        // The same test for the library and alerting tables, so a dashboard save does not
+        // compare every annotation and rule it did not touch.
+        if !sharesStorage(old.libraryTables, new.libraryTables, by: LibraryTables.sharesStorage) {
+            record.libraryTables = new.libraryTables
+        }
+        if !sharesStorage(old.alertingStore, new.alertingStore, by: AlertingState.sharesStorage) {
+            record.alerting = new.alertingStore
+        }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
         for id in new.dashboards.takeChanges().sorted() {
@@ -112,5 +113,48 @@ struct JournalRecord: Codable {
         for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }
         if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
+    }
+}
+
+/// Whether two arrays are one storage: a copy of a persisted table that was mutated had to copy
+/// its storage first, so sharing it means unchanged, found in O(1).
+func sharesStorage<T>(_ lhs: [T], _ rhs: [T]) -> Bool {
+    lhs.withUnsafeBufferPointer { left in
+        rhs.withUnsafeBufferPointer { right in left.baseAddress == right.baseAddress && left.count == right.count }
+    }
+}
+
+/// ``sharesStorage(_:_:)`` for an optional group of tables, compared by `same`.
+func sharesStorage<T>(_ lhs: T?, _ rhs: T?, by same: (T, T) -> Bool) -> Bool {
+    switch (lhs, rhs) {
+    case (nil, nil): true
+    case (let lhs?, let rhs?): same(lhs, rhs)
+    default: false
+    }
+}
+
+extension LibraryTables {
+    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters).
+    static func sharesStorage(_ old: LibraryTables, _ new: LibraryTables) -> Bool {
+        old.nextElementID == new.nextElementID && old.nextAnnotationID == new.nextAnnotationID
+            && old.nextSnapshotID == new.nextSnapshotID && old.nextPlaylistID == new.nextPlaylistID
+            && GrafanaSandbox.sharesStorage(old.elements, new.elements)
+            && GrafanaSandbox.sharesStorage(old.connections, new.connections)
+            && GrafanaSandbox.sharesStorage(old.annotations, new.annotations)
+            && GrafanaSandbox.sharesStorage(old.snapshots, new.snapshots)
+            && GrafanaSandbox.sharesStorage(old.playlists, new.playlists)
+    }
+}
+
+extension AlertingState {
+    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters and orgs).
+    static func sharesStorage(_ old: AlertingState, _ new: AlertingState) -> Bool {
+        old.nextRuleID == new.nextRuleID && old.configuredOrgs == new.configuredOrgs
+            && GrafanaSandbox.sharesStorage(old.rules, new.rules)
+            && GrafanaSandbox.sharesStorage(old.groups, new.groups)
+            && GrafanaSandbox.sharesStorage(old.contactPoints, new.contactPoints)
+            && GrafanaSandbox.sharesStorage(old.policies, new.policies)
+            && GrafanaSandbox.sharesStorage(old.muteTimings, new.muteTimings)
+            && GrafanaSandbox.sharesStorage(old.templates, new.templates)
     }
 }
