@@ -13,26 +13,33 @@ import Testing
 
     /// One line of `tplJSONDiffLine` inside the wrapper's range, written out by hand from the
     /// template text.
-    static func jsonLine(_ number: Int, _ change: String, _ left: String, _ right: String, _ indent: Int,
-        _ text: String, _ symbol: String) -> String
-    {
+    static func jsonLine(
+        _ number: Int,
+        _ change: String,
+        _ left: String,
+        _ right: String,
+        _ indent: Int,
+        _ text: String,
+        _ symbol: String
+    ) -> String {
         "\n\t\t<p id=\"l\(number)\" class=\"diff-line diff-json-\(change)\">\n\t<span class=\"diff-line-number\">\n\t\t\(left)\n\t</span>\n\t<span class=\"diff-line-number\">\n\t\t\(right)\n\t</span>\n\t<span class=\"diff-value diff-indent-\(indent)\" title=\"\(text)\" ng-non-bindable>\n\t\t\(text)\n\t</span>\n\t<span class=\"diff-line-icon\">\(symbol)</span>\n</p>\n\n\t"
     }
 
     @Test func jsonDiffNumbersTheLinesOfBothSides() throws {
         let html = try DashboardDiff.html(from: Self.base, to: Self.new, format: .json)
-        let expected = [
-            Self.jsonLine(1, "same", "1", "1", 0, "{", ""),
-            Self.jsonLine(2, "old", "2", "", 1, "&#34;a&#34;: 1,", "-"),
-            Self.jsonLine(3, "new", "", "2", 1, "&#34;a&#34;: 2,", "&#43;"),
-            Self.jsonLine(4, "", "3", "3", 1, "&#34;b&#34;: &#34;x&#34;,", ""),
-            Self.jsonLine(5, "", "4", "4", 1, "&#34;c&#34;: [", ""),
-            Self.jsonLine(6, "", "5", "5", 2, "1,", ""),
-            Self.jsonLine(7, "", "6", "6", 2, "2", ""),
-            Self.jsonLine(8, "", "7", "7", 1, "]", ""),
-            Self.jsonLine(9, "added", "", "8", 1, "&#34;d&#34;: true", "&#43;"),
-            Self.jsonLine(10, "same", "8", "9", 0, "}", ""),
-        ].joined() + "\n"
+        let expected =
+            [
+                Self.jsonLine(1, "same", "1", "1", 0, "{", ""),
+                Self.jsonLine(2, "old", "2", "", 1, "&#34;a&#34;: 1,", "-"),
+                Self.jsonLine(3, "new", "", "2", 1, "&#34;a&#34;: 2,", "&#43;"),
+                Self.jsonLine(4, "", "3", "3", 1, "&#34;b&#34;: &#34;x&#34;,", ""),
+                Self.jsonLine(5, "", "4", "4", 1, "&#34;c&#34;: [", ""),
+                Self.jsonLine(6, "", "5", "5", 2, "1,", ""),
+                Self.jsonLine(7, "", "6", "6", 2, "2", ""),
+                Self.jsonLine(8, "", "7", "7", 1, "]", ""),
+                Self.jsonLine(9, "added", "", "8", 1, "&#34;d&#34;: true", "&#43;"),
+                Self.jsonLine(10, "same", "8", "9", 0, "}", ""),
+            ].joined() + "\n"
         #expect(html == expected)
     }
 

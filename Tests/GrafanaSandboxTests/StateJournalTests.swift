@@ -218,7 +218,6 @@ import Testing
         #expect(TableSplice(from: base, to: Array(0..<1000)) == nil)
     }
 
-
     @Test func untouchedTablesAreLeftOutAndTouchedOnesWritten() {
         var state = SandboxState()
         state.library.annotations = []

@@ -39,7 +39,11 @@ import Testing
             #expect(try await Self.versions(client) == [7, 6, 5, 4])
             clock.advance(by: 600)
             #expect(try await Self.versions(client) == [7, 6, 5])
-            #expect(try await client.get("/api/dashboards/uid/life/versions?start=1&limit=1").json?.arrayValue?.first?["version"] == 6)
+            #expect(
+                try await client.get("/api/dashboards/uid/life/versions?start=1&limit=1").json?.arrayValue?.first?[
+                    "version"
+                ] == 6
+            )
         }
     }
 

@@ -692,7 +692,9 @@ enum GrafanaDiffHTML {
     /// html/template's escapes, undone.
     static func unescape(_ text: String) -> String {
         var result = text
-        for (escaped, plain) in [("&#34;", "\""), ("&#39;", "'"), ("&#43;", "+"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+        for (escaped, plain) in [
+            ("&#34;", "\""), ("&#39;", "'"), ("&#43;", "+"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"),
+        ] {
             result = result.replacingOccurrences(of: escaped, with: plain)
         }
         return result

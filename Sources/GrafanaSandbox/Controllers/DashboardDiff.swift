@@ -602,8 +602,14 @@ enum DashboardDiff {
             }
             lines.append(
                 Line(
-                    number: lineCount, leftLine: left, rightLine: right, indent: current.indent,
-                    text: current.text, change: current.change, key: current.key, value: current.value
+                    number: lineCount,
+                    leftLine: left,
+                    rightLine: right,
+                    indent: current.indent,
+                    text: current.text,
+                    change: current.change,
+                    key: current.key,
+                    value: current.value
                 )
             )
         }
@@ -756,7 +762,12 @@ enum DashboardDiff {
                             BasicChange(key: line.key, new: line.value, change: line.change, lineStart: line.number)
                         )
                     case .old:
-                        change = BasicChange(key: line.key, old: line.value, change: line.change, lineStart: line.number)
+                        change = BasicChange(
+                            key: line.key,
+                            old: line.value,
+                            change: line.change,
+                            lineStart: line.number
+                        )
                     case .new:
                         if let change {
                             change.new = line.value
@@ -835,8 +846,10 @@ enum DashboardDiff {
         for line in lines {
             let text = escape(line.text)
             html += "\n\t\t<p id=\"l\(line.number)\" class=\"diff-line diff-json-\(line.change.name)\">\n"
-            html += "\t<span class=\"diff-line-number\">\n\t\t\(line.leftLine != 0 ? String(line.leftLine) : "")\n\t</span>\n"
-            html += "\t<span class=\"diff-line-number\">\n\t\t\(line.rightLine != 0 ? String(line.rightLine) : "")\n\t</span>\n"
+            html +=
+                "\t<span class=\"diff-line-number\">\n\t\t\(line.leftLine != 0 ? String(line.leftLine) : "")\n\t</span>\n"
+            html +=
+                "\t<span class=\"diff-line-number\">\n\t\t\(line.rightLine != 0 ? String(line.rightLine) : "")\n\t</span>\n"
             html += "\t<span class=\"diff-value diff-indent-\(line.indent)\" title=\"\(text)\" ng-non-bindable>\n"
             html += "\t\t\(text)\n\t</span>\n"
             html += "\t<span class=\"diff-line-icon\">\(escape(line.change.symbol))</span>\n</p>\n\n\t"
@@ -848,7 +861,8 @@ enum DashboardDiff {
     private static func link(_ start: Int, _ end: Int, view: String, tabs: Int) -> String {
         let indent = String(repeating: "\t", count: tabs)
         let display = "\(start)" + (end != 0 ? " - \(end)" : "")
-        return "\n\(indent)\t<diff-link-json\n\(indent)\t\tline-link=\"\(start)\"\n\(indent)\t\tline-display=\"\(display)\"\n"
+        return
+            "\n\(indent)\t<diff-link-json\n\(indent)\t\tline-link=\"\(start)\"\n\(indent)\t\tline-display=\"\(display)\"\n"
             + "\(indent)\t\tswitch-view=\"ctrl.getDiff('\(view)')\"\n\(indent)\t/>\n\(indent)"
     }
 
@@ -860,7 +874,8 @@ enum DashboardDiff {
             let state = block.change.basicName
             html += "\n<div class=\"diff-group\">\n\t<div class=\"diff-block\">\n\t\t<h2 class=\"diff-block-title\">\n"
             html += "\t\t\t<i class=\"diff-circle diff-circle-\(state) fa fa-circle\"></i>\n"
-            html += "\t\t\t<strong class=\"diff-title\">\(escape(block.title))</strong> \(state)\n\t\t</h2>\n\n\n\t\t\n\t\t"
+            html +=
+                "\t\t\t<strong class=\"diff-title\">\(escape(block.title))</strong> \(state)\n\t\t</h2>\n\n\n\t\t\n\t\t"
             if let old = block.old, old.isTruthy {
                 html += "\n\t\t\t<div class=\"diff-label\">\(escape(old.text))</div>\n"
                 html += "\t\t\t<i class=\"diff-arrow fa fa-long-arrow-right\"></i>\n\t\t"
@@ -886,7 +901,8 @@ enum DashboardDiff {
 
     private static func renderChange(_ change: BasicChange) -> String {
         var html = "<li class=\"diff-change-group\">\n\t<span class=\"bullet-position-container\">\n"
-        html += "\t\t<div class=\"diff-change-item diff-change-title\">\(change.change.basicName) \(escape(change.key))</div>\n\n"
+        html +=
+            "\t\t<div class=\"diff-change-item diff-change-title\">\(change.change.basicName) \(escape(change.key))</div>\n\n"
         html += "\t\t<div class=\"diff-change-item\">\n\t\t\t"
         if let old = change.old, old.isTruthy {
             html += "\n\t\t\t\t<div class=\"diff-label\">\(escape(old.text))</div>\n"

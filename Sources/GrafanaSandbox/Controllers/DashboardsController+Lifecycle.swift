@@ -189,7 +189,8 @@ extension DashboardsController {
         let identity = try await context.require(.dashboardsWrite)
         let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
         typealias Target = (dashboardID: Int64, version: Int64, unsaved: Bool)
-        let (base, new, diffType) = try bind(.badRequestData) { () throws(RequestForm.Failure) -> (Target, Target, String) in
+        let (base, new, diffType) = try bind(.badRequestData) {
+            () throws(RequestForm.Failure) -> (Target, Target, String) in
             func target(_ key: String) throws(RequestForm.Failure) -> Target {
                 let object = RequestForm(object: try form.objectValue(key) ?? Record(), document: .null)
                 let unsaved = object.value("unsavedDashboard").map { $0 != .null } ?? false
