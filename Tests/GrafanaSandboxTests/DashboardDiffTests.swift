@@ -74,6 +74,59 @@ import Testing
         #expect(html.contains("<div class=\"diff-label\">now-6h</div>"))
     }
 
+    /// The documents and expected counts of Grafana's own `pkg/components/dashdiffs`
+    /// `formatter_test.go` (`TestDiff`): how many lines of each change type the JSON formatter
+    /// makes, and how many blocks, changes and summaries of each the basic one.
+    @Test func grafanasFormatterTestCountsHold() throws {
+        let left: Value = [
+            "key": "value",
+            "object": [
+                "key": "value",
+                "anotherObject": [
+                    "same": "this field is the same in rightJSON",
+                    "change": "this field should change in rightJSON",
+                    "delete": "this field doesn't appear in rightJSON",
+                ],
+            ],
+            "array": ["same", "change", "delete"],
+            "embeddedArray": ["array": ["same", "change", "delete"]],
+        ]
+        let right: Value = [
+            "key": "differentValue",
+            "object": [
+                "key": "value",
+                "newKey": "value",
+                "anotherObject": [
+                    "same": "this field is the same in rightJSON",
+                    "change": "this field should change in rightJSON",
+                    "add": "this field is added",
+                ],
+            ],
+            "array": ["same", "changed!", "add"],
+            "embeddedArray": ["array": ["same", "changed!", "add"]],
+        ]
+        guard case .object(let leftObject) = DashboardDiff.Node(left),
+            case .object(let rightObject) = DashboardDiff.Node(right)
+        else {
+            Issue.record("not objects")
+            return
+        }
+        var formatter = DashboardDiff.LineFormatter()
+        try formatter.formatObject(leftObject, DashboardDiff.Differ().compareMaps(leftObject, rightObject))
+        var lines: [String: Int] = [:]
+        for line in formatter.lines { lines["\(line.change)", default: 0] += 1 }
+        #expect(lines == ["none": 12, "added": 2, "deleted": 1, "old": 5, "new": 5, "unchanged": 5])
+
+        var builder = DashboardDiff.BasicBuilder()
+        var basic: [String: Int] = [:]
+        for block in builder.blocks(formatter.lines) {
+            for change in block.changes { basic["\(change.change)", default: 0] += 1 }
+            for summary in block.summaries { basic["\(summary.change)", default: 0] += 1 }
+            basic["\(block.change)", default: 0] += 1
+        }
+        #expect(basic == ["none": 3, "added": 2, "deleted": 1, "old": 3])
+    }
+
     @Test func goPrintsFloatsShortestWithExponentsFromSix() {
         #expect(goFloat(1) == "1" && goFloat(0.5) == "0.5" && goFloat(-3) == "-3")
         #expect(goFloat(123_456) == "123456" && goFloat(1_000_000) == "1e+06" && goFloat(1_234_567) == "1.234567e+06")
