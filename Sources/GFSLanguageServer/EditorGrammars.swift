@@ -56,7 +56,7 @@ public enum EditorGrammars {
     static func regexEscaped(_ text: String) -> String {
         var escaped = ""
         for character in text {
-            if "\\^$.|?*+()[]{}-".contains(character) { escaped.append("\\") }
+            if "\\^$.|?*+()[]{}".contains(character) { escaped.append("\\") }
             escaped.append(character)
         }
         return escaped
@@ -83,7 +83,7 @@ public enum EditorGrammars {
                 "let": [
                     "comment": "let NAME = and for NAME: the name, then a command may follow '='.",
                     "match": .string(
-                        statementStart + "(let|for)\\s+(" + identifier + ")(?:\\s*(=)\\s*(?:(try)\\s+)?(?:" + commands + ")?)?"
+                        statementStart + "(let|for)\\s+(?!(?:" + keywords(Keyword.allCases) + ")" + wordBoundary + ")(" + identifier + ")(?:\\s*(=)\\s*(?:(try)\\s+)?(?:" + commands + ")?)?"
                     ),
                     "captures": [
                         "1": ["name": "keyword.control.gfs"],
@@ -172,13 +172,13 @@ public enum EditorGrammars {
             "",
             "syn match gfsWord /" + vimWordStart + #"[^[:space:]"'$()\[\]{},:;<>`=!+#-]\%([^[:space:]"'$()\[\]{},:;<>`]\)*/"#
                 + " contains=NONE",
-            "syn match gfsNumber /" + vimWordStart + #"-\=\d\+\%(\.\d\+\)\=\%([eE][+-]\=\d\+\)\="# + vimWordBoundary + "/",
+            "syn match gfsNumber /" + #"-\=\d\+\%(\.\d\+\)\=\%([eE][+-]\=\d\+\)\="# + vimWordBoundary + "/",
             "syn match gfsKeyword /" + vimWordStart + #"\%("# + keywords(controlKeywords) + #"\)"# + vimWordBoundary + "/",
             "syn match gfsOperatorWord /" + vimWordStart + #"\%("# + keywords(operatorKeywords) + #"\)"# + vimWordBoundary
                 + "/",
             "syn match gfsConstant /" + vimWordStart + #"\%("# + keywords(constants) + #"\)"# + vimWordBoundary + "/",
             "syn match gfsCommand /" + vimStatementStart + #"\%("# + commands + #"\)"# + vimWordBoundary + "/",
-            #"syn match gfsDefinition /\%(\<\%(let\|for\)\s\+\)\@<=\h\w*/"#,
+            #"syn match gfsDefinition /\%(\<\%(let\|for\)\s\+\)\@<=\%(\%("# + keywords(Keyword.allCases) + #"\)\>\)\@!\h\w*/"#,
             #"syn match gfsOption /"# + vimWordStart + #"--\=\a[[:alnum:]_.-]*/"#,
             #"syn match gfsVariable /\$\%(\h\w*\|\d\+\)/"#,
             #"syn match gfsMember /\%([[:alnum:]_)\]}]\)\@<=\.\h\w*/"#,

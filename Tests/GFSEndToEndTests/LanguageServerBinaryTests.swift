@@ -7,7 +7,7 @@ import Testing
 @Suite struct LanguageServerBinaryTests {
     /// A document whose third line holds an unknown command after an emoji, so its range in
     /// UTF-16 columns (what LSP counts) differs from its bytes and its Unicode scalars.
-    static let text = "let a = 1\norg list\necho \"😀 $a\"; dashbord list\n"
+    static let text = "let a = 1\norg list\necho \"😀\" $a; dashbord list\n"
     static let uri = "file:///tmp/gfs-lsp-test/deploy.gfs"
 
     @Test func aScriptedSessionGetsDiagnosticsCompletionHoverAndExitsCleanly() async throws {
@@ -53,7 +53,7 @@ import Testing
         // A variable the script binds is offered after `$`.
         let variables = try await client.request(
             "textDocument/completion",
-            ["textDocument": ["uri": .string(Self.uri)], "position": ["line": 2, "character": 10]]
+            ["textDocument": ["uri": .string(Self.uri)], "position": ["line": 2, "character": 11]]
         )
         guard case .list(let variableItems)? = variables.field("result")?.field("items") else {
             Issue.record("No completion items in \(variables)")

@@ -223,7 +223,8 @@ import Testing
     }
 
     /// Whether the word at `index` is one of a command's path words: the words from where a
-    /// statement starts that the catalog matches (longest first), not a record key before `:`.
+    /// statement starts that the catalog matches (longest first), not a record key (one word
+    /// before `:`).
     static func isCommandWord(at index: Int, in tokens: [Token]) -> Bool {
         var first = index
         while first > 0, case .word = tokens[first - 1].kind { first -= 1 }
@@ -234,7 +235,7 @@ import Testing
             words.append(text)
             last += 1
         }
-        if last < tokens.count, tokens[last].kind == .punctuation(.colon) { return false }
+        if words.count == 1, last < tokens.count, tokens[last].kind == .punctuation(.colon) { return false }
         guard let match = table.longestMatch(words) else { return false }
         return index - first < match.wordCount
     }
