@@ -1,6 +1,6 @@
+public import Foundation
 public import GFSLanguage
 public import GFSShell
-public import Foundation
 
 // MARK: Public interface
 
@@ -10,7 +10,7 @@ public import Foundation
 /// Transport-free: `handle(_:)` takes one decoded JSON-RPC message and returns the messages
 /// to send back (a response, notifications), so tests drive it without a process.
 /// `LanguageServer.serve(input:output:)` runs it over byte streams (stdio for `gfs lsp`).
-public final class LanguageServer: @unchecked Sendable {
+public actor LanguageServer {
     /// Checks one document the way `gfs check` does: its diagnostics, errors or warnings.
     public typealias Check = @Sendable (SourceFile) async -> [Diagnostic]
 
@@ -39,7 +39,9 @@ public final class LanguageServer: @unchecked Sendable {
     /// The messages to send in answer to `message`, in order.
     public func handle(_ message: Value) async -> [Value] {
         guard case .record(let record) = message else {
-            return [Self.errorResponse(id: .null, code: ErrorCodes.invalidRequest, message: "A message must be an object")]
+            return [
+                Self.errorResponse(id: .null, code: ErrorCodes.invalidRequest, message: "A message must be an object")
+            ]
         }
         let id = record["id"]
         let params = record["params"] ?? .null
@@ -62,7 +64,11 @@ public final class LanguageServer: @unchecked Sendable {
             return Self.response(id: id, result: Self.initializeResult)
         }
         guard isInitialized else {
-            return Self.errorResponse(id: id, code: ErrorCodes.serverNotInitialized, message: "The server is not initialized")
+            return Self.errorResponse(
+                id: id,
+                code: ErrorCodes.serverNotInitialized,
+                message: "The server is not initialized"
+            )
         }
         guard !isShuttingDown else {
             return Self.errorResponse(id: id, code: ErrorCodes.invalidRequest, message: "The server is shutting down")
@@ -138,9 +144,15 @@ public final class LanguageServer: @unchecked Sendable {
             let range: Value =
                 inThisFile
                 ? document.range(diagnostic.range)
-                : document.range(SourceRange(start: .init(offset: 0, line: 1, column: 1), end: .init(offset: 0, line: 1, column: 1)))
+                : document.range(
+                    SourceRange(start: .init(offset: 0, line: 1, column: 1), end: .init(offset: 0, line: 1, column: 1))
+                )
             var message = diagnostic.message
-            if !inThisFile { message = "\(diagnostic.sourceName):\(diagnostic.range.start.line):\(diagnostic.range.start.column): " + message }
+            if !inThisFile {
+                message =
+                    "\(diagnostic.sourceName):\(diagnostic.range.start.line):\(diagnostic.range.start.column): "
+                    + message
+            }
             if let hint = diagnostic.hint { message += "\n" + hint }
             return [
                 "range": range,
@@ -217,7 +229,10 @@ public final class LanguageServer: @unchecked Sendable {
             return .null
         }
         let help = HelpFormatter(table: table).help(for: topic)
-        let range = document.range(offsets: tokens[first].range.start.offset, tokens[first + min(topic.count, words.count) - 1].range.end.offset)
+        let range = document.range(
+            offsets: tokens[first].range.start.offset,
+            tokens[first + min(topic.count, words.count) - 1].range.end.offset
+        )
         return ["contents": ["kind": "markdown", "value": .string("```text\n" + help + "```")], "range": range]
     }
 
@@ -283,7 +298,9 @@ extension LanguageServer {
                     do {
                         answers = await handle(try Value(json: String(decoding: body, as: UTF8.self)))
                     } catch {
-                        answers = [Self.errorResponse(id: .null, code: ErrorCodes.parseError, message: "Parse error: \(error)")]
+                        answers = [
+                            Self.errorResponse(id: .null, code: ErrorCodes.parseError, message: "Parse error: \(error)")
+                        ]
                     }
                     for answer in answers { output.write(Data(MessageFraming.frame(answer))) }
                 }

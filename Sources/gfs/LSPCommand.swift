@@ -25,13 +25,18 @@ struct LSPCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("print-grammar"),
-        help: ArgumentHelp("Print the editor file at this path under editors/ (for scripts/generate-editors).", visibility: .hidden)
+        help: ArgumentHelp(
+            "Print the editor file at this path under editors/ (for scripts/generate-editors).",
+            visibility: .hidden
+        )
     )
     var grammarPath: String?
 
     func run() async throws {
         if let grammarPath {
-            guard let file = EditorGrammars.files(table: GFSCommandCatalog.table).first(where: { $0.path == grammarPath }) else {
+            guard
+                let file = EditorGrammars.files(table: GFSCommandCatalog.table).first(where: { $0.path == grammarPath })
+            else {
                 throw ValidationError("No generated editor file '\(grammarPath)'.")
             }
             Console.standard.write(file.text, to: .standardOutput)

@@ -12,7 +12,10 @@ import Testing
 
     @Test func aScriptedSessionGetsDiagnosticsCompletionHoverAndExitsCleanly() async throws {
         let client = try LSPClient()
-        let initialized = try await client.request("initialize", ["processId": .null, "rootUri": .null, "capabilities": [:]])
+        let initialized = try await client.request(
+            "initialize",
+            ["processId": .null, "rootUri": .null, "capabilities": [:]]
+        )
         let capabilities = initialized.field("result")?.field("capabilities")
         #expect(capabilities?.field("textDocumentSync")?.field("change") == .int(1), "full sync")
         #expect(capabilities?.field("hoverProvider") == .bool(true))
@@ -68,7 +71,10 @@ import Testing
         )
         let help = try await GFSBinaryTests.gfs(["-c", "help org list"])
         #expect(help.status == 0)
-        #expect(hover.field("result")?.field("contents")?.field("value") == .string("```text\n" + help.standardOutput + "```"))
+        #expect(
+            hover.field("result")?.field("contents")?.field("value")
+                == .string("```text\n" + help.standardOutput + "```")
+        )
         #expect(hover.field("result")?.field("range") == Self.range(line: 1, from: 0, to: 8))
 
         // Fixing the command clears the diagnostic.
@@ -76,7 +82,9 @@ import Testing
             "textDocument/didChange",
             [
                 "textDocument": ["uri": .string(Self.uri), "version": 2],
-                "contentChanges": [["text": .string(Self.text.replacingOccurrences(of: "dashbord", with: "dashboard"))]],
+                "contentChanges": [
+                    ["text": .string(Self.text.replacingOccurrences(of: "dashbord", with: "dashboard"))]
+                ],
             ]
         )
         let changed = try await client.notification("textDocument/publishDiagnostics")
@@ -109,7 +117,10 @@ import Testing
     }
 
     static func range(line: Int, from start: Int, to end: Int) -> Value {
-        ["start": ["line": .int(line), "character": .int(start)], "end": ["line": .int(line), "character": .int(end)]]
+        [
+            "start": ["line": .int(line), "character": .int(start)],
+            "end": ["line": .int(line), "character": .int(end)],
+        ]
     }
 }
 
@@ -161,7 +172,8 @@ final class LSPClient: @unchecked Sendable {
     /// One framed body and what follows it, once a whole message has arrived.
     static func split(_ bytes: [UInt8]) -> ([UInt8], [UInt8])? {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
-        guard let headerEnd = (0..<max(0, bytes.count - 3)).first(where: { Array(bytes[$0..<$0 + 4]) == separator }) else {
+        guard let headerEnd = (0..<max(0, bytes.count - 3)).first(where: { Array(bytes[$0..<$0 + 4]) == separator })
+        else {
             return nil
         }
         let header = String(decoding: bytes[..<headerEnd], as: UTF8.self)

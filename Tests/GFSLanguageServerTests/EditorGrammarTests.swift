@@ -75,7 +75,8 @@ import Testing
         for (index, path) in Self.scripts.enumerated() {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             guard let expectations = Self.expectations(for: text) else { continue }
-            let lineStarts = [0] + text.utf8.enumerated().filter { $0.element == UInt8(ascii: "\n") }.map { $0.offset + 1 }
+            let lineStarts =
+                [0] + text.utf8.enumerated().filter { $0.element == UInt8(ascii: "\n") }.map { $0.offset + 1 }
             let positions = expectations.map { expectation -> String in
                 let line = lineStarts.lastIndex { $0 <= expectation.offset } ?? 0
                 return "\(line + 1) \(expectation.offset - lineStarts[line] + 1)"
@@ -83,7 +84,11 @@ import Testing
             // A copy named .gfs, so file type detection (ftdetect) is what picks the syntax.
             let copy = directory + "/script\(index).gfs"
             try text.write(toFile: copy, atomically: true, encoding: .utf8)
-            try positions.joined(separator: "\n").write(toFile: directory + "/positions", atomically: true, encoding: .utf8)
+            try positions.joined(separator: "\n").write(
+                toFile: directory + "/positions",
+                atomically: true,
+                encoding: .utf8
+            )
             let output = directory + "/groups"
             let query = """
                 set nocompatible
@@ -108,8 +113,11 @@ import Testing
             process.standardError = FileHandle.nullDevice
             try process.run()
             process.waitUntilExit()
-            let groups = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-                .map(String.init)
+            let groups = try String(contentsOfFile: output, encoding: .utf8).split(
+                separator: "\n",
+                omittingEmptySubsequences: false
+            )
+            .map(String.init)
             #expect(groups.first == "gfs", "\(path): file type \(groups.first ?? "none")")
             for (expectation, (position, group)) in zip(expectations, zip(positions, groups.dropFirst())) {
                 let actual = Self.vimScopes[group] ?? nil
@@ -175,10 +183,19 @@ import Testing
         return expectations
     }
 
-    static func expectations(for token: Token, at index: Int, in tokens: [Token], insideInterpolation: Bool) -> [Expectation] {
+    static func expectations(for token: Token, at index: Int, in tokens: [Token], insideInterpolation: Bool)
+        -> [Expectation]
+    {
         let offset = token.range.start.offset
         func expect(_ scope: String?) -> [Expectation] {
-            [Expectation(offset: offset, scope: scope, what: token.displayName, insideInterpolation: insideInterpolation)]
+            [
+                Expectation(
+                    offset: offset,
+                    scope: scope,
+                    what: token.displayName,
+                    insideInterpolation: insideInterpolation
+                )
+            ]
         }
         switch token.kind {
         case .keyword(let keyword):
@@ -194,7 +211,13 @@ import Testing
                 switch segment {
                 case .text: break
                 case .variable(let name, let range):
-                    found.append(Expectation(offset: range.start.offset, scope: "variable.other.gfs", what: "$\(name) in a string"))
+                    found.append(
+                        Expectation(
+                            offset: range.start.offset,
+                            scope: "variable.other.gfs",
+                            what: "$\(name) in a string"
+                        )
+                    )
                 case .interpolation(let inner, _):
                     for (innerIndex, innerToken) in inner.enumerated() {
                         found += expectations(for: innerToken, at: innerIndex, in: inner, insideInterpolation: true)
@@ -203,13 +226,17 @@ import Testing
             }
             return found
         case .operator(let op):
-            return expect(op == .plus || op == .minus ? "keyword.operator.arithmetic.gfs" : "keyword.operator.comparison.gfs")
+            return expect(
+                op == .plus || op == .minus ? "keyword.operator.arithmetic.gfs" : "keyword.operator.comparison.gfs"
+            )
         case .name:
             if index > 0, tokens[index - 1].kind == .punctuation(.dot) { return expect("variable.other.member.gfs") }
             return expect("variable.other.definition.gfs")
         case .word(let text):
             // Inside `${ }` stands an expression, never a command.
-            if !insideInterpolation, isCommandWord(at: index, in: tokens) { return expect("support.function.command.gfs") }
+            if !insideInterpolation, isCommandWord(at: index, in: tokens) {
+                return expect("support.function.command.gfs")
+            }
             if isNumber(text) { return expect("constant.numeric.gfs") }
             return expect(nil)
         case .punctuation, .newline, .end:
@@ -245,7 +272,8 @@ import Testing
     static func startsStatement(_ tokens: [Token], at index: Int) -> Bool {
         guard index > 0 else { return true }
         switch tokens[index - 1].kind {
-        case .newline, .punctuation(.semicolon), .punctuation(.leftBrace), .punctuation(.leftParenthesis), .keyword(.try):
+        case .newline, .punctuation(.semicolon), .punctuation(.leftBrace), .punctuation(.leftParenthesis),
+            .keyword(.try):
             return true
         case .punctuation(.equals):
             guard index >= 3, case .name = tokens[index - 2].kind else { return false }

@@ -32,7 +32,9 @@ import Testing
     static func open(_ server: LanguageServer, _ text: String, uri: String = "file:///tmp/doc.gfs") async -> [Value] {
         await server.handle([
             "jsonrpc": "2.0", "method": "textDocument/didOpen",
-            "params": ["textDocument": ["uri": .string(uri), "languageId": "gfs", "version": 1, "text": .string(text)]],
+            "params": [
+                "textDocument": ["uri": .string(uri), "languageId": "gfs", "version": 1, "text": .string(text)]
+            ],
         ])
     }
 
@@ -42,7 +44,10 @@ import Testing
     }
 
     static func range(_ line: Int, _ start: Int, _ end: Int) -> Value {
-        ["start": ["line": .int(line), "character": .int(start)], "end": ["line": .int(line), "character": .int(end)]]
+        [
+            "start": ["line": .int(line), "character": .int(start)],
+            "end": ["line": .int(line), "character": .int(end)],
+        ]
     }
 
     @Test func framesSplitAnywhereAndBackToBackAreRead() throws {
@@ -52,7 +57,9 @@ import Testing
         var bodies: [Value] = []
         for byte in one + two {
             buffer.append([byte])
-            while let body = try buffer.nextBody() { bodies.append(try Value(json: String(decoding: body, as: UTF8.self))) }
+            while let body = try buffer.nextBody() {
+                bodies.append(try Value(json: String(decoding: body, as: UTF8.self)))
+            }
         }
         #expect(bodies.map { $0.field("method") } == ["a", "b"])
         #expect(bodies.last?.field("params")?.field("text") == "é😀")
@@ -86,11 +93,18 @@ import Testing
         try "org list\ndashbord list\n".write(toFile: directory + "/lib.gfs", atomically: true, encoding: .utf8)
         let server = await Self.server()
         let diagnostics = Self.diagnostics(
-            await Self.open(server, "source lib.gfs\n", uri: URL(fileURLWithPath: directory + "/main.gfs").absoluteString)
+            await Self.open(
+                server,
+                "source lib.gfs\n",
+                uri: URL(fileURLWithPath: directory + "/main.gfs").absoluteString
+            )
         )
         #expect(diagnostics.count == 1)
         #expect(diagnostics.first?.field("range") == Self.range(0, 0, 0))
-        #expect(diagnostics.first?.field("message")?.text?.hasPrefix(directory + "/lib.gfs:2:1: Unknown command 'dashbord'") == true)
+        #expect(
+            diagnostics.first?.field("message")?.text?.hasPrefix(directory + "/lib.gfs:2:1: Unknown command 'dashbord'")
+                == true
+        )
     }
 
     @Test func optionsAndSubcommandsComplete() async {
@@ -99,7 +113,10 @@ import Testing
         let labels = { (line: Int, character: Int) async -> [String] in
             let answer = await server.handle([
                 "jsonrpc": "2.0", "id": 1, "method": "textDocument/completion",
-                "params": ["textDocument": ["uri": "file:///tmp/doc.gfs"], "position": ["line": .int(line), "character": .int(character)]],
+                "params": [
+                    "textDocument": ["uri": "file:///tmp/doc.gfs"],
+                    "position": ["line": .int(line), "character": .int(character)],
+                ],
             ])
             guard case .list(let items)? = answer.first?.field("result")?.field("items") else { return [] }
             return items.compactMap { $0.field("label")?.text }
@@ -114,12 +131,19 @@ import Testing
         let hover = { (line: Int, character: Int) async -> Value? in
             let answer = await server.handle([
                 "jsonrpc": "2.0", "id": 1, "method": "textDocument/hover",
-                "params": ["textDocument": ["uri": "file:///tmp/doc.gfs"], "position": ["line": .int(line), "character": .int(character)]],
+                "params": [
+                    "textDocument": ["uri": "file:///tmp/doc.gfs"],
+                    "position": ["line": .int(line), "character": .int(character)],
+                ],
             ])
             return answer.first?.field("result")
         }
         let onList = try #require(await hover(0, 13))
-        #expect(onList.field("contents")?.field("value")?.text?.contains(HelpFormatter(table: GFSCommandCatalog.table).help(for: ["org", "list"])) == true)
+        #expect(
+            onList.field("contents")?.field("value")?.text?.contains(
+                HelpFormatter(table: GFSCommandCatalog.table).help(for: ["org", "list"])
+            ) == true
+        )
         #expect(onList.field("range") == Self.range(0, 8, 16))
         // `org` as echo's argument is a plain word.
         #expect(await hover(1, 6) == .null)
@@ -130,7 +154,8 @@ import Testing
         let server = await Self.server()
         _ = await Self.open(server, "dashbord list\n")
         let closed = await server.handle([
-            "jsonrpc": "2.0", "method": "textDocument/didClose", "params": ["textDocument": ["uri": "file:///tmp/doc.gfs"]],
+            "jsonrpc": "2.0", "method": "textDocument/didClose",
+            "params": ["textDocument": ["uri": "file:///tmp/doc.gfs"]],
         ])
         #expect(closed.first?.field("method") == "textDocument/publishDiagnostics")
         #expect(closed.first?.field("params")?.field("diagnostics") == .list([]))

@@ -48,7 +48,11 @@ struct TextMateEvaluator {
     static func rule(_ value: Value) throws -> Rule {
         if case .string(let include)? = value.field("include") { return .include(include) }
         if case .string(let match)? = value.field("match") {
-            return .match(try regex(match), name: value.field("name")?.text, captures: captures(value.field("captures")))
+            return .match(
+                try regex(match),
+                name: value.field("name")?.text,
+                captures: captures(value.field("captures"))
+            )
         }
         if case .string(let begin)? = value.field("begin"), case .string(let end)? = value.field("end") {
             return .region(
@@ -130,7 +134,9 @@ struct TextMateEvaluator {
                 let candidates = expanded(stack.last?.patterns ?? patterns)
                 let searchRange = NSRange(location: position, length: length - position)
                 var best: (match: NSTextCheckingResult, rule: Rule?)?
-                if let frame = stack.last, let end = frame.end.firstMatch(in: line, options: options, range: searchRange) {
+                if let frame = stack.last,
+                    let end = frame.end.firstMatch(in: line, options: options, range: searchRange)
+                {
                     best = (end, nil)
                 }
                 for rule in candidates {
@@ -152,7 +158,9 @@ struct TextMateEvaluator {
                     for (group, name) in frame.endCaptures { add(name, over: match.range(at: group)) }
                 case .match(_, let name, let captures)?:
                     fill(match.range, with: base + (name.map { [$0] } ?? []))
-                    for (group, name) in captures.sorted(by: { $0.key < $1.key }) { add(name, over: match.range(at: group)) }
+                    for (group, name) in captures.sorted(by: { $0.key < $1.key }) {
+                        add(name, over: match.range(at: group))
+                    }
                 case .region(_, let end, let name, let beginCaptures, let endCaptures, let inner)?:
                     fill(match.range, with: base + (name.map { [$0] } ?? []))
                     for (group, name) in beginCaptures { add(name, over: match.range(at: group)) }
@@ -164,7 +172,9 @@ struct TextMateEvaluator {
                 // A zero-length match must not stall the scan.
                 position = next > position ? next : position + 1
             }
-            if position < length { fill(NSRange(location: position, length: length - position), with: stack.compactMap(\.name)) }
+            if position < length {
+                fill(NSRange(location: position, length: length - position), with: stack.compactMap(\.name))
+            }
             result.append(scopes)
         }
         return result
