@@ -36,6 +36,19 @@ public enum EditorGrammars {
             .sorted { ($0.count, $1.joined(separator: " ")) > ($1.count, $0.joined(separator: " ")) }
     }
 
+    /// Every option name of `table` (long names and one-letter short names), and `help`,
+    /// which any command takes (`org create --help`); longest first for an alternation.
+    public static func optionNames(_ table: CommandTable) -> [String] {
+        var names: Set<String> = ["help"]
+        for spec in table.commands {
+            for option in spec.options {
+                names.insert(option.name)
+                if let short = option.shortName { names.insert(String(short)) }
+            }
+        }
+        return names.sorted { ($0.count, $1) > ($1.count, $0) }
+    }
+
     // MARK: TextMate
 
     /// Characters that end a WORD (white space and the characters that are tokens of their
@@ -115,7 +128,19 @@ public enum EditorGrammars {
                             "match": .string("(?<=[A-Za-z0-9_)\\]}])(\\.)(" + identifier + ")"),
                             "captures": ["2": ["name": "variable.other.member.gfs"]],
                         ],
-                        ["name": "variable.parameter.option.gfs", "match": "--?[A-Za-z][A-Za-z0-9_.\\-]*"],
+                        [
+                            "comment": "An option some command of the catalog takes.",
+                            "name": "variable.parameter.option.gfs",
+                            "match": .string(
+                                "--?(?:" + optionNames(table).map(regexEscaped).joined(separator: "|")
+                                    + ")(?![A-Za-z0-9_.\\-])"
+                            ),
+                        ],
+                        [
+                            "comment": "An option no command takes.",
+                            "name": "invalid.illegal.unknown-option.gfs",
+                            "match": "--?[A-Za-z][A-Za-z0-9_.\\-]*",
+                        ],
                         [
                             "name": "constant.numeric.gfs",
                             "match": .string("-?[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?" + wordBoundary),
@@ -199,7 +224,9 @@ public enum EditorGrammars {
             "syn match gfsCommand /" + vimStatementStart + #"\%("# + commands + #"\)"# + vimWordBoundary + "/",
             #"syn match gfsDefinition /\%(\<\%(let\|for\)\s\+\)\@<=\%(\%("# + keywords(Keyword.allCases)
                 + #"\)\>\)\@!\h\w*/"#,
-            #"syn match gfsOption /"# + vimWordStart + #"--\=\a[[:alnum:]_.-]*/"#,
+            #"syn match gfsUnknownOption /"# + vimWordStart + #"--\=\a[[:alnum:]_.-]*/"#,
+            #"syn match gfsOption /"# + vimWordStart + #"--\=\%("# + optionNames(table).joined(separator: #"\|"#)
+                + #"\)[[:alnum:]_.-]\@!/"#,
             #"syn match gfsVariable /\$\%(\h\w*\|\d\+\)/"#,
             #"syn match gfsMember /\%([[:alnum:]_)\]}]\)\@<=\.\h\w*/"#,
             #"syn match gfsOperator /==\|!=\|<=\|>=\|<\|>\|+\|-\%([[:alnum:].-]\)\@!/"#,
@@ -217,6 +244,7 @@ public enum EditorGrammars {
             "hi def link gfsCommand Function",
             "hi def link gfsDefinition Identifier",
             "hi def link gfsOption Special",
+            "hi def link gfsUnknownOption Error",
             "hi def link gfsVariable Identifier",
             "hi def link gfsMember Identifier",
             "hi def link gfsOperator Operator",

@@ -138,7 +138,8 @@ import Testing
         "gfsNumber": "constant.numeric.gfs", "gfsKeyword": "keyword.control.gfs",
         "gfsOperatorWord": "keyword.operator.word.gfs", "gfsConstant": "constant.language.gfs",
         "gfsCommand": "support.function.command.gfs", "gfsDefinition": "variable.other.definition.gfs",
-        "gfsOption": "variable.parameter.option.gfs", "gfsVariable": "variable.other.gfs",
+        "gfsOption": "variable.parameter.option.gfs", "gfsUnknownOption": "invalid.illegal.unknown-option.gfs",
+        "gfsVariable": "variable.other.gfs",
         "gfsMember": "variable.other.member.gfs", "gfsOperator": "keyword.operator",
         "gfsString": "string.quoted.double.gfs", "gfsRawString": "string.quoted.single.gfs",
         "gfsComment": "comment.line.number-sign.gfs",
@@ -203,7 +204,10 @@ import Testing
             if EditorGrammars.constants.contains(keyword) { return expect("constant.language.gfs") }
             return expect("keyword.control.gfs")
         case .variable: return expect("variable.other.gfs")
-        case .option: return expect("variable.parameter.option.gfs")
+        case .option(let text):
+            // Known to some command of the catalog, or to none.
+            let isKnown = EditorGrammars.optionNames(table).contains(String(text.drop { $0 == "-" }))
+            return expect(isKnown ? "variable.parameter.option.gfs" : "invalid.illegal.unknown-option.gfs")
         case .rawString: return expect("string.quoted.single.gfs")
         case .string(let segments):
             var found = expect("string.quoted.double.gfs")
