@@ -178,7 +178,10 @@ public actor LanguageServer {
     private func completion(_ params: Value) async -> Value {
         guard let (document, line, offset) = location(params) else { return .list([]) }
         let lineText = document.positions.lineText(line: line, upTo: offset)
-        completer.updateVariables(Dictionary(document.boundVariables(in: table).map { ($0, Value.null) }) { a, _ in a })
+        // Found once per version of the document: typing in a long script asks again and again.
+        let bound = document.variables ?? document.boundVariables(in: table)
+        documents[document.uri]?.variables = bound
+        completer.updateVariables(Dictionary(uniqueKeysWithValues: bound.map { ($0, Value.null) }))
         let found = await completer.complete(line: lineText, cursor: lineText.utf8.count)
         let lineStart = document.positions.lineStarts[line]
         let start = document.range(offsets: lineStart + found.wordStart, offset)
@@ -321,6 +324,8 @@ struct Document: Sendable {
     var uri: String
     var text: String
     var positions: TextPositions
+    /// What `boundVariables(in:)` found in this text, once asked.
+    var variables: Set<String>?
 
     init(uri: String, text: String) {
         self.uri = uri
