@@ -101,6 +101,8 @@ public actor LanguageServer {
     // MARK: Notifications
 
     private func notify(_ method: String, params: Value) async -> [Value] {
+        // Before `initialize` the protocol drops every notification but `exit`.
+        guard isInitialized || method == "exit" else { return [] }
         switch method {
         case "exit":
             exitStatus = isShuttingDown ? 0 : 1
