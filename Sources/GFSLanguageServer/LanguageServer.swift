@@ -143,12 +143,7 @@ public actor LanguageServer {
         let items = found.map { diagnostic -> Value in
             // A mistake in a sourced file is shown at the start of this one, naming the file.
             let inThisFile = diagnostic.sourceName == document.path
-            let range: Value =
-                inThisFile
-                ? document.range(diagnostic.range)
-                : document.range(
-                    SourceRange(start: .init(offset: 0, line: 1, column: 1), end: .init(offset: 0, line: 1, column: 1))
-                )
+            let range = inThisFile ? document.range(diagnostic.range) : document.range(offsets: 0, 0)
             var message = diagnostic.message
             if !inThisFile {
                 message =
