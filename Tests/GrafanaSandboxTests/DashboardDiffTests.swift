@@ -127,6 +127,47 @@ import Testing
         #expect(basic == ["none": 3, "added": 2, "deleted": 1, "old": 3])
     }
 
+    @Test func deltaIsJSONDiffPatchsFormat() throws {
+        let delta = try DashboardDiff.html(
+            from: ["a": 1, "b": [1, 2, 3], "c": "x", "d": true],
+            to: ["a": 2, "b": [1, 3], "c": "x", "e": "<new>"],
+            format: .delta
+        )
+        let expected = """
+            {
+              "a": [
+                1,
+                2
+              ],
+              "b": {
+                "_1": [
+                  2,
+                  0,
+                  0
+                ],
+                "_t": "a"
+              },
+              "d": [
+                true,
+                0,
+                0
+              ],
+              "e": [
+                "\\u003cnew\\u003e"
+              ]
+            }
+            """
+        #expect(delta == expected)
+        // A long string's change would be a diff-match-patch patch, which is not reproduced.
+        #expect(throws: DashboardDiff.Failure.self) {
+            try DashboardDiff.html(
+                from: ["t": "a string of thirty characters or more"],
+                to: ["t": "a string of thirty characters or less"],
+                format: .delta
+            )
+        }
+    }
+
     @Test func goPrintsFloatsShortestWithExponentsFromSix() {
         #expect(goFloat(1) == "1" && goFloat(0.5) == "0.5" && goFloat(-3) == "-3")
         #expect(goFloat(123_456) == "123456" && goFloat(1_000_000) == "1e+06" && goFloat(1_234_567) == "1.234567e+06")
@@ -160,8 +201,11 @@ import Testing
             #expect(json.text.contains("title=\"&#34;title&#34;: &#34;Two&#34;,\""))
             let basic = try await diff(1, 2, "basic")
             #expect(basic.status == .ok && basic.text.contains("<strong class=\"diff-title\">title</strong> changed"))
-            // Any other type is basic (`ParseDiffType`).
+            // Any other type is basic (`ParseDiffType`); `delta` is JSON.
             #expect(try await diff(1, 2, "other").text == basic.text)
+            let delta = try await diff(1, 2, "delta")
+            #expect(delta.status == .ok && delta.contentType == "application/json")
+            #expect(delta.json?["title"] == ["One", "Two"])
 
             let same = try await diff(2, 2)
             #expect(same.status == .internalServerError && same.json?["message"] == "Unable to compute diff")

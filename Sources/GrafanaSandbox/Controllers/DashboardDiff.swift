@@ -32,7 +32,8 @@ enum DashboardDiff {
         case identical
         /// The formatter met a delta it has no case for (`Moved`), or a type mismatch.
         case unformattable
-        /// `delta` output (jsondiffpatch's format) is not produced by the sandbox.
+        /// A `delta` with a long string changed: gojsondiff writes diff-match-patch patch text
+        /// there, which the sandbox does not produce.
         case unsupportedFormat
     }
 
@@ -52,8 +53,42 @@ enum DashboardDiff {
         case .basic:
             var builder = BasicBuilder()
             return renderBasic(builder.blocks(formatter.lines))
-        case .delta: throw .unsupportedFormat
+        case .delta:
+            let delta = try deltaJSON(deltas, inArray: false)
+            return delta.jsonString(
+                options: JSONWritingOptions(pretty: true, goEscaping: true, goFloats: true, sortsKeys: true)
+            )
         }
+    }
+
+    /// gojsondiff's `formatter.DeltaFormatter` (jsondiffpatch's delta format), written with
+    /// `json.MarshalIndent(v, "", "  ")`: per position `[new]` added, `[old, new]` modified,
+    /// `[old, 0, 0]` deleted (`_N` in arrays, which carry `"_t": "a"`), `["", N, 3]` moved in an
+    /// array; a move in an object is an error. A long string's text diff (`[patch, 0, 2]`) is
+    /// not reproduced.
+    static func deltaJSON(_ deltas: [Delta], inArray: Bool) throws(Failure) -> Value {
+        var record = Record()
+        if inArray { record["_t"] = "a" }
+        for delta in deltas {
+            switch delta {
+            case .object(let position, let inner):
+                record[position.text] = try deltaJSON(inner, inArray: false)
+            case .array(let position, let inner):
+                record[position.text] = try deltaJSON(inner, inArray: true)
+            case .added(let position, let value):
+                record[position.text] = .list([value.json])
+            case .modified(let position, let old, let new):
+                record[position.text] = .list([old.json, new.json])
+            case .textDiff:
+                throw .unsupportedFormat
+            case .deleted(let position, let value):
+                record[(inArray ? "_" : "") + position.text] = .list([value.json, 0, 0])
+            case .moved(let from, let to, _):
+                guard inArray, case .index(let index) = to else { throw .unformattable }
+                record["_" + from.text] = .list(["", .int(index), 3])
+            }
+        }
+        return .record(record)
     }
 
     // MARK: JSON as Go's encoding/json decodes it into `any`
@@ -81,6 +116,18 @@ enum DashboardDiff {
                 var object: [String: Node] = [:]
                 for (key, item) in record { object[key] = Node(item) }
                 self = .object(object)
+            }
+        }
+
+        /// The value back as JSON, numbers as float64.
+        var json: Value {
+            switch self {
+            case .null: .null
+            case .bool(let flag): .bool(flag)
+            case .number(let number): .double(number)
+            case .string(let text): .string(text)
+            case .array(let items): .list(items.map(\.json))
+            case .object(let object): .record(Record(object.map { ($0.key, $0.value.json) }))
             }
         }
 

@@ -212,8 +212,10 @@ extension DashboardsController {
             return (try data(base), try data(new))
         }
         do {
-            let html = try DashboardDiff.html(from: baseData, to: newData, format: DashboardDiff.Format(diffType))
-            return SandboxResponse.raw(.ok, html, contentType: "text/html")
+            let format = DashboardDiff.Format(diffType)
+            let body = try DashboardDiff.html(from: baseData, to: newData, format: format)
+            // `delta` is answered as JSON, the others as HTML.
+            return SandboxResponse.raw(.ok, body, contentType: format == .delta ? "application/json" : "text/html")
         } catch {
             throw GrafanaError.error(.internalServerError, "Unable to compute diff", cause: true)
         }
