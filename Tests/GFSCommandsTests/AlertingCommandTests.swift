@@ -319,4 +319,36 @@ import Testing
             try await client.send(RawRequest(method: .get, path: "/api/v1/provisioning/alert-rules/extra-1")).get()
         }
     }
+
+    @Test func aContactPointWithASecretPushesOnceAndThenIsUnchanged() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let folder = try directory()
+        try """
+        apiVersion: 1
+        contactPoints:
+          - orgId: 1
+            name: ops-slack
+            receivers:
+              - uid: ops-slack
+                type: slack
+                settings:
+                  recipient: "#ops"
+                  token: xoxb-not-a-real-token
+        """.write(toFile: folder + "/contact-points.yaml", atomically: true, encoding: .utf8)
+        let export = try directory()
+        expectSuccess(
+            await harness.run(
+                """
+                assert (contact-point push \(folder))[0].status == "created"
+                assert (contact-point push \(folder))[0].status == "unchanged" "the redacted token counts as the file's"
+                assert (contact-point show ops-slack).settings.token == "[REDACTED]"
+                alert export --out \(export)
+                for change in (alert diff \(export)) { assert $change.change == "unchanged" "${change.name}" }
+                """
+            ),
+            harness
+        )
+        #expect(!harness.sink.standardOutput.contains("xoxb-not-a-real-token"))
+    }
 }

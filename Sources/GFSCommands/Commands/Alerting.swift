@@ -884,7 +884,7 @@ extension GrafanaShellHost {
                             ? point["name"] == item.body["name"] && point["type"] == item.body["type"]
                             : point["uid"] == .string(uid)
                     }
-                    let have = existing.map(AlertingModel.comparableContactPoint)
+                    let have = existing.map { AlertingModel.comparableContactPoint($0, secretsFrom: wanted) }
                     let action: AlertingChange.Action = have == nil ? .create : (have == wanted ? .unchanged : .update)
                     let existingUID = existing?["uid"]?.stringValue ?? uid
                     changes.append(
@@ -1240,6 +1240,21 @@ enum AlertingModel {
                 ),
             ]
         }
+    }
+
+    /// A contact point of the server as compared with a file's: Grafana answers each secret
+    /// setting as `[REDACTED]`, which cannot be compared, so the file's value stands in for it
+    /// (a changed secret alone is therefore not seen as a change; a file holding `[REDACTED]`,
+    /// as exports do, keeps the stored secret when sent).
+    static func comparableContactPoint(_ point: Value, secretsFrom file: Value) -> Value {
+        guard case .record(var record) = comparableContactPoint(point),
+            case .record(var settings)? = record["settings"], case .record(let wanted)? = file["settings"]
+        else { return comparableContactPoint(point) }
+        for entry in settings where entry.value == .string("[REDACTED]") {
+            if let value = wanted[entry.key] { settings[entry.key] = value }
+        }
+        record["settings"] = .record(settings)
+        return .record(record)
     }
 
     static func comparableContactPoint(_ point: Value) -> Value {
