@@ -188,8 +188,9 @@ extension GrafanaVersion {
     var notificationErrorsAreErrutil: Bool { self >= .at(11, 0) }
 
     /// Contact-point setting errors name the integration with its UID
-    /// (`IntegrationValidationError` in `github.com/grafana/alerting/notify`); before, the
-    /// receiver (`ReceiverValidationError`/`receiverInitError`: `failed to validate receiver
-    /// "NAME" of type "T": …`). The release is not confirmed; 11.0 is assumed.
+    /// (`IntegrationValidationError` in `github.com/grafana/alerting/notify`); before,
+    /// `EmbeddedContactPoint.Valid` (`tooling/definitions/provisioning_contactpoints.go`) said
+    /// `unknown type 'T'` and the factory's `ReceiverInitError` named no receiver (`failed to
+    /// validate receiver of type "T": …`). The release is not confirmed; 11.0 is assumed.
     var contactPointValidationNamesIntegration: Bool { self >= .at(11, 0) }
 }

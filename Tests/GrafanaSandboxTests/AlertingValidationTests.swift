@@ -41,8 +41,10 @@ import Testing
             let reply = try await client.post(Self.base + "/contact-points", Self.point("email", "{}"))
             #expect(
                 reply["message"]
-                    == "invalid object specification: failed to validate receiver \"ops\" of type \"email\": could not find addresses in settings"
+                    == "invalid object specification: failed to validate receiver of type \"email\": could not find addresses in settings"
             )
+            let unknown = try await client.post(Self.base + "/contact-points", Self.point("pigeon", "{}"))
+            #expect(unknown["message"] == "invalid object specification: unknown type 'pigeon'")
             let untyped = try await client.post(Self.base + "/contact-points", Self.point("", "{}"))
             #expect(untyped["message"] == "invalid object specification: type should not be an empty string")
         }

@@ -62,19 +62,20 @@ extension AlertingController {
     }
 
     /// `ValidateContactPoint` wrapped by `CreateContactPoint`/`UpdateContactPoint` in
-    /// `provisioning.ErrValidation` (400 `invalid object specification: …`). The factory's
-    /// error is wrapped as the alerting package words it: `IntegrationValidationError`
-    /// (`failed to validate integration "NAME" (UID U) of type "T": …`) from 11, and
-    /// `ReceiverValidationError` (`failed to validate receiver "NAME" of type "T": …`) before.
-    /// The UID is the one sent: `CreateContactPoint` validates before it makes one.
+    /// `provisioning.ErrValidation` (400 `invalid object specification: …`). From 11 the
+    /// factory's error is an `IntegrationValidationError` (`failed to validate integration
+    /// "NAME" (UID U) of type "T": …`; the UID is the one sent, as `CreateContactPoint`
+    /// validates before it makes one). Before, `EmbeddedContactPoint.Valid` refused an unknown
+    /// type itself (`unknown type 'T'`) and built the factory's config without the name, so
+    /// `ReceiverInitError` reads `failed to validate receiver of type "T": …`.
     func validateSettings(name: String, uid: String, type: String, settings: Record) throws {
         guard let problem = Self.settingsProblem(type: type, settings: settings) else { return }
+        guard environment.version.contactPointValidationNamesIntegration else {
+            guard Self.contactPointTypes.contains(type) else { throw Self.invalidObject("unknown type '\(type)'") }
+            throw Self.invalidObject("failed to validate receiver of type \"\(type)\": \(problem)")
+        }
         let named = name.isEmpty ? "" : "\"\(name)\" "
-        let wrapped =
-            environment.version.contactPointValidationNamesIntegration
-            ? "failed to validate integration \(named)(UID \(uid)) of type \"\(type)\": \(problem)"
-            : "failed to validate receiver \(named)of type \"\(type)\": \(problem)"
-        throw Self.invalidObject(wrapped)
+        throw Self.invalidObject("failed to validate integration \(named)(UID \(uid)) of type \"\(type)\": \(problem)")
     }
 
     /// A contact point as answered: its secret settings as `[REDACTED]` when set.
