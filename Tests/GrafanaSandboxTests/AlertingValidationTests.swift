@@ -199,4 +199,14 @@ import Testing
             #expect(reply.status == .created, "\(reply.text)")
         }
     }
+
+    /// `AlertRuleService.ensureNamespace`.
+    @Test func aRuleNeedsAFolderThatExists() async throws {
+        try await withSandbox { client in
+            let none = try await client.post(AlertingTests.rules, AlertingTests.rule(folder: ""))
+            #expect(none.status == .badRequest && none["message"] == "invalid alert rule: folderUID must be set")
+            let missing = try await client.post(AlertingTests.rules, AlertingTests.rule(folder: "nowhere"))
+            #expect(missing["message"] == "invalid alert rule: folder does not exist")
+        }
+    }
 }

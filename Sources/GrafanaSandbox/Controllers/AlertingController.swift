@@ -134,9 +134,7 @@ extension AlertingController {
         let provenance = Self.provenance(of: request)
         let json = try await environment.store.write { state in
             var rule = try Self.bindRule(object, orgID: identity.orgID, provenance: provenance)
-            guard state.folder(uid: rule.folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(rule.folderUID, orgID: identity.orgID, in: state)
             if rule.uid.isEmpty { rule.uid = KeyGenerator.shortUID() }
             if state.alerting.rules.contains(where: { $0.orgID == identity.orgID && $0.uid == rule.uid }) {
                 throw Self.duplicateTitle
@@ -164,9 +162,7 @@ extension AlertingController {
             if stored.provenance != provenance && !stored.provenance.isEmpty {
                 throw Self.provenanceMismatch(from: stored.provenance, to: provenance)
             }
-            guard state.folder(uid: rule.folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(rule.folderUID, orgID: identity.orgID, in: state)
             rule.uid = uid
             rule.id = stored.id
             try Self.checkTitle(rule, in: state.alerting)
@@ -195,6 +191,12 @@ extension AlertingController {
             state.alerting.dropEmptyGroups()
         }
         return Response(status: .noContent)
+    }
+
+    /// `AlertRuleService.ensureNamespace`: a rule needs a folder UID, of a folder that exists.
+    static func ensureNamespace(_ folderUID: String, orgID: Int64, in state: SandboxState) throws {
+        guard !folderUID.isEmpty else { throw invalidRule("folderUID must be set") }
+        guard state.folder(uid: folderUID, orgID: orgID) != nil else { throw invalidRule("folder does not exist") }
     }
 
     /// A rule title is unique within its folder (`alert_rule` unique index on org, namespace
@@ -353,9 +355,7 @@ extension AlertingController {
             )
         }
         let json = try await environment.store.write { state in
-            guard state.folder(uid: folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(folderUID, orgID: identity.orgID, in: state)
             var incoming: [StoredAlertRule] = []
             for object in ruleObjects {
                 var fields = object
