@@ -180,7 +180,7 @@ import Testing
         )
         #expect(harness.sink.standardOutput.contains(#"{{ define "ops.message" }}{{ len .Alerts }} alerts{{ end }}"#))
         let gone = await harness.run("alert-template show ops.message")
-        #expect(gone.diagnostics.first?.message.contains("Template not found") == true)
+        #expect(gone.diagnostics.first?.message.contains("Not found (404 Not Found") == true, "\(gone.diagnostics)")
     }
 
     @Test func aDryRunPlansWritesAndSendsNone() async throws {

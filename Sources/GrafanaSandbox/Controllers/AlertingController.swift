@@ -755,12 +755,13 @@ extension AlertingController {
         ]
     }
 
-    /// `ErrTimeIntervalNotFound`: errutil 404 `alerting.notifications.time-intervals.notFound`
-    /// (`pkg/services/ngalert/provisioning/errors.go`).
+    /// `ErrTimeIntervalNotFound = errutil.NotFound("alerting.notifications.time-intervals.notFound")`
+    /// (`pkg/services/ngalert/provisioning/errors.go`): no public message, so errutil answers
+    /// the status text.
     static let muteTimingNotFound = GrafanaError.errutil(
         .notFound,
         messageID: "alerting.notifications.time-intervals.notFound",
-        message: "time interval not found"
+        message: "Not found"
     )
 
     @Sendable func getMuteTiming(_ request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -786,7 +787,7 @@ extension AlertingController {
         return StoredMuteTiming(orgID: orgID, name: name, timeIntervals: intervals, provenance: provenance)
     }
 
-    /// `RoutePostMuteTiming`: 201; an existing name is `ErrTimeIntervalExists` (409).
+    /// `RoutePostMuteTiming`: 201; an existing name is `ErrTimeIntervalExists` (400).
     @Sendable func createMuteTiming(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: true)
         let object = try await body(request, context: context)
@@ -794,10 +795,11 @@ extension AlertingController {
         let json = try await environment.store.write { state in
             let timing = try Self.bindMuteTiming(object, orgID: identity.orgID, provenance: provenance)
             if state.alerting.muteTimings.contains(where: { $0.orgID == identity.orgID && $0.name == timing.name }) {
+                // `ErrTimeIntervalExists`: `errutil.BadRequest`, with its public message.
                 throw GrafanaError.errutil(
-                    .conflict,
+                    .badRequest,
                     messageID: "alerting.notifications.time-intervals.nameExists",
-                    message: "time interval with this name already exists. Use a different name or update existing one."
+                    message: "Time interval with this name already exists. Use a different name or update existing one."
                 )
             }
             state.alerting.muteTimings.append(timing)
@@ -880,11 +882,12 @@ extension AlertingController {
         ]
     }
 
-    /// `ErrTemplateNotFound`: errutil 404 `alerting.notifications.templates.notFound`.
+    /// `ErrTemplateNotFound = errutil.NotFound("alerting.notifications.templates.notFound")`:
+    /// no public message, so errutil answers the status text.
     static let templateNotFound = GrafanaError.errutil(
         .notFound,
         messageID: "alerting.notifications.templates.notFound",
-        message: "Template not found"
+        message: "Not found"
     )
 
     @Sendable func getTemplate(_ request: Request, context: SandboxRequestContext) async throws -> Response {
