@@ -278,8 +278,8 @@ import Testing
             ),
             harness
         )
-        // Resources the export does not hold: another group in the same folder, a mute timing
-        // and a contact point.
+        // Resources the export does not hold: another group in the same folder, a mute timing,
+        // a contact point and a template (the export's templates.yaml holds `templates: []`).
         let client = try await harness.adminClient()
         let extraGroup =
             #"{"interval":60,"rules":[{"uid":"extra-1","title":"Extra","condition":"A","#
@@ -288,6 +288,10 @@ import Testing
         for (method, path, body) in [
             (TransportRequest.Method.put, "/api/v1/provisioning/folder/alerts-demo/rule-groups/extra", extraGroup),
             (.post, "/api/v1/provisioning/mute-timings", #"{"name":"holidays","time_intervals":[]}"#),
+            (
+                .put, "/api/v1/provisioning/templates/spare.message",
+                #"{"template":"{{ define \"spare.message\" }}x{{ end }}"}"#
+            ),
             (
                 .post, "/api/v1/provisioning/contact-points",
                 #"{"uid":"spare","name":"spare","type":"webhook","settings":{"url":"http://x"}}"#
@@ -304,12 +308,12 @@ import Testing
                   if $change.change == "delete" { let gone = $gone + ["${change.kind} ${change.name}"] }
                   else { assert $change.change == "unchanged" "${change.kind} ${change.name} unchanged" }
                 }
-                assert $gone == ["contact-point spare (spare)", "mute-timing holidays", "rule-group alerts-demo/extra"] "$gone"
+                assert $gone == ["template spare.message", "contact-point spare (spare)", "mute-timing holidays", "rule-group alerts-demo/extra"] "$gone"
                 let pushed = (alert push \(folder))
                 for row in $pushed { assert $row.status == "unchanged" "a push without --prune deletes nothing" }
                 let pruned = 0
                 for row in (alert push \(folder) --prune) { if $row.status == "deleted" { let pruned = $pruned + 1 } }
-                assert $pruned == 3 "$pruned"
+                assert $pruned == 4 "$pruned"
                 for change in (alert diff \(folder)) { assert $change.change == "unchanged" "${change.name}" }
                 """
             ),

@@ -1004,9 +1004,12 @@ extension GrafanaShellHost {
     /// What the server has and the files do not, for each kind the files hold: templates,
     /// contact points (by UID, or by name and type for an integration without one) and mute
     /// timings of the org, and the rule groups of the folders the files' groups are in.
-    func alertingServerOnly(items: [AlertingItem], planned: [AlertingChange]) async throws -> [AlertingChange] {
+    /// A kind counts when a file has its key, even with an empty list (`templates: []` means
+    /// the org should have none).
+    func alertingServerOnly(paths: [String], planned: [AlertingChange]) async throws -> [AlertingChange] {
         var changes: [AlertingChange] = []
-        let kinds = Set(items.map(\.kind))
+        let items = try AlertingModel.items(in: paths)
+        let kinds = try AlertingModel.kinds(in: paths)
         func missing(_ kind: AlertingKind, _ name: String, _ path: String, body: Value = .null, old: Value) {
             changes.append(
                 AlertingChange(
@@ -1100,8 +1103,7 @@ extension GrafanaShellHost {
         if prune {
             // After every create and update (the policy tree no longer names what goes), in the
             // reverse order: rules before the contact points and mute timings they use.
-            let items = try AlertingModel.items(in: paths)
-            changes += try await alertingServerOnly(items: items, planned: changes).reversed()
+            changes += try await alertingServerOnly(paths: paths, planned: changes).reversed()
         }
         var rows: [Value] = []
         for change in changes {
@@ -1138,7 +1140,7 @@ extension GrafanaShellHost {
         let folder = try await call.option("folder").asyncMap { try await folderUID(for: $0) }
         let paths = try call.strings("path")
         var changes = try await alertingPlan(paths, kinds: AlertingKind.allCases, folder: folder, editable: false)
-        changes += try await alertingServerOnly(items: try AlertingModel.items(in: paths), planned: changes)
+        changes += try await alertingServerOnly(paths: paths, planned: changes)
         return .list(
             changes.map { change in
                 [
@@ -1153,6 +1155,16 @@ extension GrafanaShellHost {
 /// Conversions between the provisioning API's shapes and the file format, and the forms
 /// compared to decide whether a push changes anything.
 enum AlertingModel {
+    /// The kinds whose key some file has.
+    static func kinds(in paths: [String]) throws -> Set<AlertingKind> {
+        var kinds = Set<AlertingKind>()
+        for file in try AlertingFiles.expand(paths) {
+            guard case .record(let document) = try AlertingFiles.read(file) else { continue }
+            for kind in AlertingKind.allCases where document[kind.fileKey] != nil { kinds.insert(kind) }
+        }
+        return kinds
+    }
+
     /// Every resource of the files, read and checked before anything is sent.
     static func items(in paths: [String]) throws -> [AlertingItem] {
         var items: [AlertingItem] = []

@@ -105,8 +105,10 @@ extension AlertingController {
 /// Go's `text/template` parser, as far as Grafana's template check reaches: the structure of
 /// actions, comments and quoted strings and the nesting of `if`/`range`/`with`/`define`/`block`
 /// with `else` and `end` (`definitions.NotificationTemplate.Validate` parses the template and
-/// refuses it on a parse error). Function names are not checked: the set Grafana registers
-/// changes between releases.
+/// refuses it on a parse error; so does `TemplateDefinition.Validate` in grafana/alerting).
+/// Parsing does not resolve `{{ template "x" }}`, so Grafana accepts a name no template defines
+/// (Go reports it only when a notification is rendered). Function names are not checked: the
+/// set Grafana registers changes between releases.
 enum GoTemplateSyntax {
     /// The first parse error as Go words it (`template: NAME:LINE: message`), or nil.
     static func firstError(in text: String, name: String) -> String? {
