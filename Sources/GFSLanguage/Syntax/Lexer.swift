@@ -677,14 +677,28 @@ extension Punctuation {
 }
 
 extension Keyword {
-    /// The keyword `text` spells, if any: `init(rawValue:)` behind a cheap test of length
-    /// and first letter, since most words (names, numbers, paths) are not keywords.
+    /// The keyword `text` spells, if any. Most words (names, numbers, paths) are not
+    /// keywords, and names such as `a12` pass any test of length and first letter, so this
+    /// compares the word's bytes packed into one integer against each keyword's instead of
+    /// `init(rawValue:)`, whose string switch hashes the word.
     init?(spelling text: String) {
         let utf8 = text.utf8
-        guard utf8.count >= 2, utf8.count <= 6, let first = utf8.first, first >= UInt8(ascii: "a"),
-            first <= UInt8(ascii: "t")
-        else { return nil }
-        self.init(rawValue: text)
+        guard utf8.count >= 2, utf8.count <= 6 else { return nil }
+        let packed = Self.pack(utf8)
+        guard let match = Self.packedSpellings.first(where: { $0.packed == packed }) else { return nil }
+        self = match.keyword
+    }
+
+    /// Up to eight bytes in one integer, first byte highest; distinct for distinct words of
+    /// at most eight bytes.
+    private static func pack(_ bytes: String.UTF8View) -> UInt64 {
+        var packed: UInt64 = 0
+        for byte in bytes { packed = packed << 8 | UInt64(byte) }
+        return packed
+    }
+
+    private static let packedSpellings: [(packed: UInt64, keyword: Keyword)] = allCases.map {
+        (pack($0.rawValue.utf8), $0)
     }
 }
 
