@@ -1005,9 +1005,15 @@ struct Parser {
 
     // MARK: Token access
 
-    private var peek: Token { tokens[index] }
+    // Read in place (`_read`) rather than returned as a copy: the parser looks at the current
+    // token several times per token, and each copy retains and releases its text.
+    private var peek: Token {
+        _read { yield tokens[index] }
+    }
 
-    private var previous: Token { tokens[max(index - 1, 0)] }
+    private var previous: Token {
+        _read { yield tokens[max(index - 1, 0)] }
+    }
 
     @discardableResult
     private mutating func advance() -> Token {
