@@ -68,8 +68,16 @@ extension WriteRecordingTransport.Write {
         transport: any HTTPTransport,
         options: GrafanaShellHost.Options = GrafanaShellHost.Options(environment: [:])
     ) throws -> (Interpreter, CapturingSink) {
+        try host(url: harness.url, transport: transport, options: options)
+    }
+
+    static func host(
+        url: String,
+        transport: any HTTPTransport,
+        options: GrafanaShellHost.Options = GrafanaShellHost.Options(environment: [:])
+    ) throws -> (Interpreter, CapturingSink) {
         let context = try ContextResolver(environment: [:], configPath: "/nonexistent").resolve(
-            ConnectionOptions(url: harness.url, user: "admin", password: "admin")
+            ConnectionOptions(url: url, user: "admin", password: "admin")
         )
         let sink = CapturingSink()
         let host = GrafanaShellHost(context: context, options: options, sink: sink, transport: transport)
@@ -310,5 +318,162 @@ extension WriteRecordingTransport.Write {
         let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory) \(secret)"))
         #expect(again.status == .success, "\(again.diagnostics) \(sink.standardError)")
         #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(3))")
+    }
+
+    @Test func pruneDeletesWhatTheTreeLacksAndUpdatesWhatDiffers() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        try await Self.fill(harness.adminClient(), dashboards: 10)
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        // The org drifts: a dashboard changes, a folder with a dashboard, a library panel and
+        // a data source are added.
+        let client = harness.adminClient()
+        try await Self.send(
+            client,
+            .post,
+            "/api/dashboards/db",
+            ["dashboard": ["uid": "dash-1", "title": "Renamed"], "folderUid": "teams", "overwrite": true]
+        )
+        try await Self.send(client, .post, "/api/folders", ["uid": "extra", "title": "Extra", "parentUid": "team-a"])
+        try await Self.send(
+            client,
+            .post,
+            "/api/dashboards/db",
+            ["dashboard": ["uid": "extra-dash", "title": "Extra"], "folderUid": "extra"]
+        )
+        try await Self.send(
+            client,
+            .post,
+            "/api/library-elements",
+            ["kind": 1, "uid": "extra-panel", "name": "Extra", "model": ["type": "text"], "folderUid": "extra"]
+        )
+        try await Self.send(
+            client,
+            .post,
+            "/api/datasources",
+            ["uid": "extra-ds", "name": "Extra", "type": "loki", "access": "proxy", "url": "http://x"]
+        )
+
+        // Without --prune the additions stay; with it they go, children before parents.
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(
+            harness,
+            transport: transport,
+            options: GrafanaShellHost.Options(output: .json, environment: [:])
+        )
+        let kept = await interpreter.run(SourceFile(name: "keep.gfs", text: "org import \(directory)"))
+        #expect(kept.status == .success, "\(kept.diagnostics) \(sink.standardError)")
+        #expect(
+            transport.recorded.map { "\($0.method) \($0.url.split(separator: "/", maxSplits: 3).last ?? "")" } == [
+                "POST dashboards/db"
+            ]
+        )
+        transport.reset()
+        let pruned = await interpreter.run(SourceFile(name: "prune.gfs", text: "org import \(directory) --prune"))
+        #expect(pruned.status == .success, "\(pruned.diagnostics) \(sink.standardError)")
+        let deletes = transport.recorded.map { "\($0.method) \($0.url.split(separator: "/", maxSplits: 3).last ?? "")" }
+        #expect(
+            deletes == [
+                "DELETE dashboards/uid/extra-dash", "DELETE library-elements/extra-panel",
+                "DELETE datasources/uid/extra-ds", "DELETE folders/extra",
+            ]
+        )
+        let summary = try Value(json: String(sink.standardOutput.split(separator: "\n").last ?? ""))
+        #expect(
+            summary
+                == [
+                    ["kind": "folders", "created": 0, "updated": 0, "unchanged": 4, "deleted": 1, "failed": 0],
+                    ["kind": "datasources", "created": 0, "updated": 0, "unchanged": 2, "deleted": 1, "failed": 0],
+                    ["kind": "library-panels", "created": 0, "updated": 0, "unchanged": 2, "deleted": 1, "failed": 0],
+                    ["kind": "dashboards", "created": 0, "updated": 0, "unchanged": 10, "deleted": 1, "failed": 0],
+                    ["kind": "preferences", "created": 0, "updated": 0, "unchanged": 1, "deleted": 0, "failed": 0],
+                ]
+        )
+        transport.reset()
+        let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory) --prune"))
+        #expect(again.status == .success)
+        #expect(transport.recorded.isEmpty)
+    }
+
+    @Test func oneFailedWriteLeavesTheOthersAndExitsWithPartialFailure() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        try await Self.fill(harness.adminClient(), dashboards: 10)
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        let target = SandboxServer(
+            configuration: SandboxConfiguration(
+                port: 0,
+                faults: [try SandboxFault(parsing: "POST /api/datasources=503x1")]
+            )
+        )
+        try await target.start()
+        defer { Task { await target.stop() } }
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(url: try #require(target.url), transport: transport)
+        let partial = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
+        #expect(partial.exitStatus == 4, "\(partial.diagnostics)")
+        #expect(partial.diagnostics.first?.code == .partialFailure)
+        #expect(partial.diagnostics.first?.message.hasPrefix("1 of 19 writes failed: datasources/") == true)
+        #expect(sink.standardError.contains("datasources: 1 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
+        #expect(sink.standardError.contains("dashboards: 10 created"), "\(sink.standardError)")
+
+        // The rerun sends only what is still missing.
+        transport.reset()
+        let rerun = await interpreter.run(SourceFile(name: "rerun.gfs", text: "org import \(directory)"))
+        #expect(rerun.status == .success, "\(rerun.diagnostics)")
+        #expect(transport.recorded.count == 1 && transport.recorded.first?.method == "POST")
+    }
+
+    @Test func failFastStopsBeforeTheNextKind() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        try await Self.fill(harness.adminClient(), dashboards: 10)
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        let target = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, faults: [try SandboxFault(parsing: "POST /api/folders=503x1")])
+        )
+        try await target.start()
+        defer { Task { await target.stop() } }
+        let transport = WriteRecordingTransport()
+        let (interpreter, _) = try Self.host(url: try #require(target.url), transport: transport)
+        let stopped = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory) --fail-fast"))
+        #expect(stopped.status != .success)
+        // Only the root folders (the first stage) were sent.
+        #expect(transport.recorded.allSatisfy { $0.url.hasSuffix("/api/folders") }, "\(transport.recorded)")
+        #expect(transport.recorded.count <= 2)
+    }
+
+    @Test func nestedFoldersLandAtTheRootOfAServerWithoutNesting() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        try await Self.fill(harness.adminClient(), dashboards: 10)
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        let old = try await SandboxHarness.start(version: "9.5.0")
+        defer { Task { await old.stop() } }
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(old, transport: transport)
+        let imported = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
+        #expect(imported.status == .success, "\(imported.diagnostics) \(sink.standardError)")
+        #expect(
+            sink.standardError.contains(
+                "folders: Grafana 9.5.0 has no nested folders: 2 folders inside others are created at the root"
+            ),
+            "\(sink.standardError)"
+        )
+        let dashboard = try await old.adminClient().send(RawRequest(method: .get, path: "/api/dashboards/uid/dash-3"))
+        let meta = try Value(jsonUTF8: try #require(dashboard.answer).body)["meta"]
+        #expect(meta?["folderUid"] == "team-a-db")
+        transport.reset()
+        let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory)"))
+        #expect(again.status == .success)
+        #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(2))")
     }
 }
