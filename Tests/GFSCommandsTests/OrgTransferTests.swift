@@ -407,25 +407,32 @@ extension WriteRecordingTransport.Write {
         let target = SandboxServer(
             configuration: SandboxConfiguration(
                 port: 0,
-                faults: [try SandboxFault(parsing: "POST /api/datasources=503x1")]
+                faults: [try SandboxFault(parsing: "POST /api/dashboards/db=500x1")]
             )
         )
         try await target.start()
         defer { Task { await target.stop() } }
         let transport = WriteRecordingTransport()
-        let (interpreter, sink) = try Self.host(url: try #require(target.url), transport: transport)
+        let (interpreter, sink) = try Self.host(
+            url: try #require(target.url),
+            transport: transport,
+            options: GrafanaShellHost.Options(showsProgress: true, environment: ["COLUMNS": "100"])
+        )
         let partial = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
         #expect(partial.exitStatus == 4, "\(partial.diagnostics)")
         #expect(partial.diagnostics.first?.code == .partialFailure)
-        #expect(partial.diagnostics.first?.message.hasPrefix("1 of 19 writes failed: datasources/") == true)
-        #expect(sink.standardError.contains("datasources: 1 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
-        #expect(sink.standardError.contains("dashboards: 10 created"), "\(sink.standardError)")
+        #expect(partial.diagnostics.first?.message.hasPrefix("1 of 19 writes failed: dashboards/") == true)
+        #expect(sink.standardError.contains("dashboards: 9 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
+        #expect(sink.standardError.contains("datasources: 2 created"), "\(sink.standardError)")
+        // On a terminal the bar counts the writes, redrawn in place, and is cleared at the end.
+        #expect(sink.standardError.contains("\r[") && sink.standardError.contains("] 19/19 "))
+        #expect(sink.standardError.contains(ProgressBar.clear))
 
         // The rerun sends only what is still missing.
         transport.reset()
         let rerun = await interpreter.run(SourceFile(name: "rerun.gfs", text: "org import \(directory)"))
         #expect(rerun.status == .success, "\(rerun.diagnostics)")
-        #expect(transport.recorded.count == 1 && transport.recorded.first?.method == "POST")
+        #expect(transport.recorded.count == 1 && transport.recorded.first?.method == "POST", "\(transport.recorded)")
     }
 
     @Test func failFastStopsBeforeTheNextKind() async throws {

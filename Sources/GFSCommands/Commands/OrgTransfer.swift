@@ -157,7 +157,13 @@ extension GrafanaShellHost {
                 sink.write(ProgressBar.redraw(done: done, total: total, label: path, width: width), to: .standardError)
             }
         }
+        let recordedBefore = recorder.writes.count
         let report = await runner.apply(plan)
+        if dryRun, !options.dryRun {
+            // Under gfs's own --dry-run the host prints the planned writes after the command;
+            // the command's flag prints them here, credentials and secret fields masked.
+            for write in recorder.writes.dropFirst(recordedBefore) { note("dry run: \(write.curlCommand)") }
+        }
         if runner.progress != nil { sink.write(ProgressBar.clear, to: .standardError) }
         let rows = report.rows
         guard report.failures.isEmpty else {
