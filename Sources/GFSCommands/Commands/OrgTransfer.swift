@@ -171,7 +171,10 @@ extension GrafanaShellHost {
             for failure in report.failures {
                 note("  failed  \(failure.action.rawValue) \(failure.path): \(failure.error.message)")
             }
-            let written = plan.writes.count - report.failures.count
+            if !report.skipped.isEmpty {
+                note("gfs: \(report.skipped.count) writes not sent after the first failure (--fail-fast)")
+            }
+            let written = plan.writes.count - report.failures.count - report.skipped.count
             throw CommandFailure(
                 code: written > 0 ? .partialFailure : .commandFailed,
                 message: "\(report.failures.count) of \(plan.writes.count) writes failed: "
