@@ -107,6 +107,13 @@ extension WriteRecordingTransport.Write {
         expectSuccess(await harness.run("org export \(directory)"), harness)
         #expect(try Self.snapshot(directory) == first)
 
+        // A folder deleted on the server loses its file at the next export.
+        expectSuccess(await harness.run("folder delete slashed\norg export \(directory)"), harness)
+        #expect(harness.sink.standardError.contains("removed folders/a%2Fb/folder.json"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/folders/a%2Fb"))
+        expectSuccess(await harness.run("folder create \"a/b\" --uid slashed\norg export \(directory)"), harness)
+        #expect(try Self.snapshot(directory) == first)
+
         let transport = WriteRecordingTransport()
         let (interpreter, sink) = try Self.host(harness, transport: transport)
         let imported = await interpreter.run(
