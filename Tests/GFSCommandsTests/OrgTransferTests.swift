@@ -107,6 +107,13 @@ extension WriteRecordingTransport.Write {
         expectSuccess(await harness.run("org export \(directory)"), harness)
         #expect(try Self.snapshot(directory) == first)
 
+        // A directory that is not an export is refused, and nothing in it is touched.
+        let other = try Self.temporaryDirectory()
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: other + "/notes.json"))
+        let refused = await harness.run("org export \(other)")
+        #expect(refused.diagnostics.first?.message == "'\(other)' is not empty and holds no manifest.json")
+        #expect(try Self.snapshot(other).keys.sorted() == ["notes.json"])
+
         // A folder deleted on the server loses its file at the next export.
         expectSuccess(await harness.run("folder delete slashed\norg export \(directory)"), harness)
         #expect(harness.sink.standardError.contains("removed folders/a%2Fb/folder.json"))

@@ -41,6 +41,15 @@ public struct TransferRunner: Sendable {
     public func export(selected: [String], to tree: TransferTree, context: TransferContext) async throws
         -> TransferExport
     {
+        // An export rewrites and removes files under the kinds' paths: a directory that holds
+        // other things and no manifest is not one, and is left alone.
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: tree.root.path)) ?? []
+        if !existing.isEmpty, !tree.exists(TransferTree.manifestPath) {
+            throw CommandFailure(
+                message: "'\(tree.root.path)' is not empty and holds no \(TransferTree.manifestPath)",
+                hint: "Export into an empty or new directory, or into an earlier export."
+            )
+        }
         var context = context
         let needed = closure(of: selected)
         for kind in kinds where needed.contains(kind.name) {
