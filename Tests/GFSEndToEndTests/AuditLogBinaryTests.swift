@@ -108,4 +108,38 @@ import Testing
         #expect(!run.standardOutput.contains("ran"))
         #expect(run.standardError.contains("Cannot open the log /nonexistent/dir/log"))
     }
+
+    @Test func aRetriedRequestIsOneEntryWithItsRetries() async throws {
+        let server = SandboxServer(
+            configuration: SandboxConfiguration(port: 0, faults: [try SandboxFault(parsing: "GET /api/search=503x1")])
+        )
+        try await server.start()
+        defer { Task { await server.stop() } }
+        let log = Self.temporaryPath("retry.ndjson")
+        let run = try await GFSBinaryTests.gfs(
+            GFSBinaryTests.connect(server.url!) + ["--log", log, "-c", "dashboard list"],
+            environment: GFSBinaryTests.password
+        )
+        try #require(run.status == 0, "\(run.standardError)")
+        let line = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first ?? ""
+        let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        let requests = record?["requests"] as? [[String: Any]] ?? []
+        try #require(requests.count == 1, "\(line)")
+        #expect(requests[0]["path"] as? String == "/api/search")
+        #expect(requests[0]["status"] as? Int == 200)
+        #expect(requests[0]["retries"] as? Int == 1)
+    }
+
+    @Test func theConfigFileNamesTheLog() async throws {
+        let home = Self.temporaryPath("config")
+        try FileManager.default.createDirectory(atPath: home + "/gfs", withIntermediateDirectories: true)
+        let log = home + "/audit.ndjson"
+        try "log: \(log)\n".write(toFile: home + "/gfs/config.yaml", atomically: true, encoding: .utf8)
+        let run = try await GFSBinaryTests.gfs(["-c", "echo configured"], environment: ["XDG_CONFIG_HOME": home])
+        #expect(run.status == 0, "\(run.standardError)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains(#""command":"echo configured""#), "\(text)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: log)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
 }
