@@ -34,6 +34,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
             'gfs check FILE...' checks scripts for CI (see 'gfs check --help').
             'gfs replay LOG --dry-run' prints an audit log (--log) as a script.
+            'gfs lsp' serves the Language Server Protocol to editors (see 'gfs lsp --help').
             """,
         version: GFSVersion.description
     )
@@ -54,6 +55,8 @@ struct GFSCommandLine: AsyncParsableCommand {
             let script = ShellCompletion.script(for: arguments[1])
         {
             Console.standard.write(script, to: .standardOutput)
+        } else if arguments.first == "lsp" {
+            await LSPCommand.main(Array(arguments.dropFirst()))
         } else if await runParsedDirectly(arguments) {
             return
         } else {

@@ -21,6 +21,7 @@ enum ManualPage {
             ("gfs sandbox", SandboxCommand.helpMessage(columns: 4000)),
             ("gfs check", CheckCommand.helpMessage(columns: 4000)),
             ("gfs replay", ReplayCommand.helpMessage(columns: 4000)),
+            ("gfs lsp", LSPCommand.helpMessage(columns: 4000)),
         ] {
             page += section(for: help, synopsisTitle: nil, name: name)
         }

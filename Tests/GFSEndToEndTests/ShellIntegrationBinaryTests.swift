@@ -175,7 +175,7 @@ import Testing
         // Every root option, each subcommand and every language command is on the page.
         #expect(page.contains(#"\fB\-\-output <format>\fR"#), "\(page)")
         #expect(page.contains(#"\fB\-\-log <file>\fR"#))
-        for name in ["gfs sandbox", "gfs check", "gfs replay"] { #expect(page.contains(".SS \(name)")) }
+        for name in ["gfs sandbox", "gfs check", "gfs replay", "gfs lsp"] { #expect(page.contains(".SS \(name)")) }
         #expect(page.contains(#"\fBorg create"#))
         // groff reads it without a warning.
         let file = NSTemporaryDirectory() + "gfs-\(UUID().uuidString).1"
