@@ -108,6 +108,12 @@ public struct ContextResolver: Sendable {
         return home + "/.config/gfs/config.yaml"
     }
 
+    /// The audit log the config file names (`log: FILE`, `~` expanded), if it can be read and
+    /// names one; `--log` takes precedence.
+    public func configuredLogPath() -> String? {
+        (try? loadConfig())?.flatMap(\.log).map(expandingTilde)
+    }
+
     /// Resolves the context for `options`.
     public func resolve(_ options: ConnectionOptions) throws(ContextError) -> GrafanaContext {
         try resolve(options, config: loadConfig())
@@ -367,15 +373,18 @@ public struct ContextResolver: Sendable {
 
         var currentContext: String?
         var contexts: [String: Context]
+        /// The audit log every run appends to, as `--log FILE` gives it.
+        var log: String?
 
         enum CodingKeys: String, CodingKey {
             case currentContext = "current-context"
-            case contexts
+            case contexts, log
         }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             currentContext = try container.decodeIfPresent(String.self, forKey: .currentContext)
+            log = try container.decodeIfPresent(String.self, forKey: .log)
             contexts = try container.decodeIfPresent([String: Context].self, forKey: .contexts) ?? [:]
         }
     }

@@ -9,6 +9,8 @@ import GFSLanguage
 /// - Ctrl-C while a command runs cancels the evaluating task, prints that it was cancelled and
 ///   keeps the session; without a terminal it ends the session with status 130.
 /// - Ctrl-D on an empty line, `exit` and `quit` end the session with status 0.
+/// - `history` lists the session's commands and `history save FILE.gfs` writes them as a
+///   script, secrets redacted as in the history file (`SessionHistory`).
 public final class ShellSession: Sendable {
     private let reader: any LineReader
     private let evaluator: any InputEvaluator
@@ -60,6 +62,7 @@ public final class ShellSession: Sendable {
     /// Runs until the input ends or asks to exit, and returns the exit status.
     public func run() async -> Int32 {
         var historyWarned = false
+        var session = SessionHistory(policy: history?.policy ?? HistoryPolicy())
         if let history {
             do {
                 try history.load()
@@ -95,11 +98,17 @@ public final class ShellSession: Sendable {
                 record(input, secrets: state.secrets, warned: &historyWarned)
                 return 0
             }
+            if let builtin = SessionHistory.Builtin(trimmed) {
+                record(input, secrets: state.secrets, warned: &historyWarned)
+                state.prompt.lastFailed = !run(builtin, session)
+                continue
+            }
 
             let (outcome, wasInterrupted) = await evaluateCancellably(input)
             state = await evaluator.shellState()
             completer?.updateVariables(state.variables)
             record(input, secrets: state.secrets, warned: &historyWarned)
+            session.add(input, secrets: state.secrets, failed: outcome != .success || wasInterrupted)
 
             if wasInterrupted {
                 writeError("Cancelled.\n")
@@ -179,6 +188,31 @@ public final class ShellSession: Sendable {
         var trimmed = Substring(input)
         while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
         return trimmed.hasSuffix("\\") ? input : String(trimmed)
+    }
+
+    /// Runs a `history` built-in; returns whether it succeeded.
+    private func run(_ builtin: SessionHistory.Builtin, _ session: SessionHistory) -> Bool {
+        switch builtin {
+        case .list:
+            writeOutput(session.listing)
+            return true
+        case .save(let path):
+            do {
+                let count = try session.save(to: path)
+                writeOutput("Saved \(count) command\(count == 1 ? "" : "s") to \(path).\n")
+                return true
+            } catch {
+                writeError(
+                    "gfs: error: Cannot write \(path): \(error.localizedDescription)\nhint: Give a path in a directory you can write to.\n"
+                )
+                return false
+            }
+        case .usage:
+            writeError(
+                "gfs: error: 'history' takes no words, or 'save FILE'\nhint: Type 'history' to list this session's commands, or 'history save FILE.gfs' to write them as a script.\n"
+            )
+            return false
+        }
     }
 
     private func record(_ input: String, secrets: Set<String>, warned: inout Bool) {

@@ -99,6 +99,7 @@ extension GFSCommandLine {
         line.timeout = values["--timeout"]
         line.retries = retries
         line.verbose = flags.contains("--verbose")
+        line.log = values["--log"]
         line.script = positionals.first
         line.arguments = Array(positionals.dropFirst())
         var shell = InteractiveOptions()
@@ -115,6 +116,6 @@ extension GFSCommandLine {
 
     private static let directOptions: Set<String> = [
         "-c", "--var", "--output", "--sandbox-version", "--context", "--url", "--user", "--password-env",
-        "--password-file", "--token-env", "--token-file", "--cacert", "--timeout", "--retries",
+        "--password-file", "--token-env", "--token-file", "--cacert", "--timeout", "--retries", "--log",
     ]
 }

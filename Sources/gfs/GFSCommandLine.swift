@@ -33,8 +33,10 @@ struct GFSCommandLine: AsyncParsableCommand {
 
             'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
             'gfs check FILE...' checks scripts for CI (see 'gfs check --help').
+            'gfs replay LOG --dry-run' prints an audit log (--log) as a script.
             'gfs lsp' serves the Language Server Protocol to editors (see 'gfs lsp --help').
-            """
+            """,
+        version: GFSVersion.description
     )
 
     /// Dispatches `gfs sandbox ...` by hand: with a positional script argument on the root
@@ -45,6 +47,14 @@ struct GFSCommandLine: AsyncParsableCommand {
             await SandboxCommand.main(Array(arguments.dropFirst()))
         } else if arguments.first == "check" {
             await CheckCommand.main(Array(arguments.dropFirst()))
+        } else if arguments.first == "replay" {
+            ReplayCommand.main(Array(arguments.dropFirst()))
+        } else if arguments == ["--generate-manual"] {
+            Console.standard.write(ManualPage.roff(), to: .standardOutput)
+        } else if arguments.count == 2, arguments[0] == "--generate-completion-script",
+            let script = ShellCompletion.script(for: arguments[1])
+        {
+            Console.standard.write(script, to: .standardOutput)
         } else if arguments.first == "lsp" {
             await LSPCommand.main(Array(arguments.dropFirst()))
         } else if await runParsedDirectly(arguments) {
@@ -96,7 +106,8 @@ struct GFSCommandLine: AsyncParsableCommand {
 
     @Option(
         name: .customShort("c"),
-        help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands")
+        help: ArgumentHelp("Run these commands (separated by ';' or line breaks).", valueName: "commands"),
+        completion: .custom { _, _, prefix in ShellCompletion.languageCandidates(completing: prefix) }
     )
     var commands: String?
 
@@ -174,7 +185,18 @@ struct GFSCommandLine: AsyncParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Show each retry on standard error.")
     var verbose = false
 
-    @Argument(help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Append one JSON record per statement to this audit log (default: the config file's 'log').",
+            valueName: "file"
+        )
+    )
+    var log: String?
+
+    @Argument(
+        help: ArgumentHelp("The script to run, or '-' for standard input.", valueName: "file"),
+        completion: .file(extensions: ["gfs"])
+    )
     var script: String?
 
     @Argument(help: ArgumentHelp("Arguments for the script: $args, $1, $2, ...", valueName: "argument"))
@@ -350,6 +372,7 @@ struct GFSCommandLine: AsyncParsableCommand {
             return ExitStatus.configuration.rawValue
         }
         let interpreter = Interpreter(host: host)
+        await interpreter.observeStatements(host.auditLog)
         await interpreter.setParameters(arguments: scriptArguments, variables: parsedVariables)
 
         let outcome = await Self.runInterruptibly { await interpreter.run(checked) }
@@ -410,7 +433,12 @@ struct GFSCommandLine: AsyncParsableCommand {
             verbose: verbose
         )
         options.connectionProblem = configError
-        return GrafanaShellHost(context: grafanaContext, options: options)
+        var auditLog: AuditLog?
+        guard openAuditLog(into: &auditLog) else { return nil }
+        guard let auditLog else { return GrafanaShellHost(context: grafanaContext, options: options) }
+        let host = GrafanaShellHost(context: grafanaContext, options: options, transport: auditLog.transport())
+        auditLog.attach(host)
+        return host
     }
 
     /// Masks secrets the host saw, in case a script line shown under a diagnostic holds one.

@@ -69,6 +69,7 @@ extension GFSCommandLine {
         // At the prompt each result already stands below its own command line.
         guard let host = makeHost(connection: connection, separatesResults: false) else { return 2 }
         let interpreter = Interpreter(host: host)
+        await interpreter.observeStatements(host.auditLog)
         await interpreter.setParameters(arguments: arguments, variables: parsedVariables)
         let report = Self.reporter(host: host)
 

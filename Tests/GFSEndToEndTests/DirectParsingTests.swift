@@ -28,6 +28,8 @@ struct DirectParsingTests {
         ["--context", "prod", "--token-file", "t", "--timeout", "2m", "--retries", "5", "s.gfs"],
         ["--token-env", "T", "--password-file", "p", "--verbose", "s.gfs"],
         ["--retries=0", "-c", "org list"],
+        ["--log", "audit.ndjson", "-c", "org list"],
+        ["--log=audit.ndjson", "s.gfs"],
     ])
     func readsAsSwiftArgumentParserDoes(_ arguments: [String]) throws {
         let direct = try #require(GFSCommandLine.parsedDirectly(arguments))

@@ -31,6 +31,8 @@ public actor Interpreter {
     public private(set) var session: Session
     /// Every file read so far by name, for rendering diagnostics that point into them.
     private var loadedSources: [String: SourceFile] = [:]
+    /// Told about each top-level statement (`gfs --log`).
+    private var statementObserver: (any StatementObserver)?
 
     /// How deeply `source` may nest before a file sourcing itself is taken for a loop.
     public static let maximumSourceDepth = 32
@@ -57,6 +59,11 @@ public actor Interpreter {
     /// Binds one variable, as `let` would.
     public func setVariable(_ name: String, to value: Value) {
         session.variables[name] = value
+    }
+
+    /// Tells `observer` about each top-level statement from now on (`nil`: no one).
+    public func observeStatements(_ observer: (any StatementObserver)?) {
+        statementObserver = observer
     }
 
     /// The value of `$name`, if bound.
@@ -123,11 +130,23 @@ public actor Interpreter {
         session.sourceStack = [source]
         defer { session.sourceStack = [] }
         for (name, file) in checked.sourced { loadedSources[name] = file.script.source }
+        let context = Context(checked: checked, source: source, sourced: checked.sourced)
         do {
-            try await execute(
-                checked.script.statements,
-                in: Context(checked: checked, source: source, sourced: checked.sourced)
-            )
+            guard let observer = statementObserver else {
+                try await execute(checked.script.statements, in: context)
+                return RunOutcome(status: .success)
+            }
+            for statement in checked.script.statements {
+                let running = RunStatement(source: source, range: statement.range)
+                await observer.statementWillRun(running)
+                do {
+                    try await execute(statement, in: context)
+                } catch {
+                    await observer.statementDidRun(running, outcome: outcome(for: error))
+                    throw error
+                }
+                await observer.statementDidRun(running, outcome: RunOutcome(status: .success))
+            }
             return RunOutcome(status: .success)
         } catch {
             return outcome(for: error)
