@@ -10,7 +10,7 @@ public enum GFSCommandCatalog {
     public static let definitions: [CommandDefinition] =
         connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
         + libraryPanels + annotations + snapshots + playlists + alerting + api
-        + serviceAccounts + permissions + preferences
+        + serviceAccounts + permissions + preferences + orgTransfer
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
