@@ -37,7 +37,9 @@ struct OrgSnapshot: Sendable {
         while let parent = pending.popLast() {
             let path = parent.map { "/api/folders?parentUid=\($0)&limit=1000" } ?? "/api/folders?limit=1000"
             for folder in try await get(client, path).items {
-                guard let uid = folder["uid"]?.stringValue else { continue }
+                // A server without nested folders ignores `parentUid` and answers the top level
+                // again: a folder seen before is not walked twice.
+                guard let uid = folder["uid"]?.stringValue, folders[uid] == nil else { continue }
                 folders[uid] = .record(Record([("title", folder["title"] ?? .null), ("parentUid", parent.value)]))
                 if options.nestedFolders { pending.append(uid) }
             }
