@@ -8,9 +8,10 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
+        connection + organizations + orgTransfer + keys + dashboards + folders + stars + datasources + users + me
+        + teams
         + libraryPanels + annotations + snapshots + playlists + alerting + api
-        + serviceAccounts + permissions + preferences + orgTransfer
+        + serviceAccounts + permissions + preferences
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)

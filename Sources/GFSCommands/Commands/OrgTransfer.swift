@@ -36,7 +36,7 @@ extension GFSCommandCatalog {
         CommandDefinition(
             CommandSpec(
                 path: ["org", "import"],
-                summary: "Make the current org match an export: create, update, and with --prune delete.",
+                summary: "Make the current org match an export (create, update; --prune deletes).",
                 arguments: [
                     ArgumentSpec(
                         "dir",

@@ -83,6 +83,16 @@ public struct FolderKind: TransferKind {
         return resources
     }
 
+    /// Before Grafana 11 a folder cannot hold folders: those nested in the tree are made at
+    /// the root, and the dashboards in them still land in them.
+    public func notes(desired: [TransferResource], context: TransferContext) -> [String] {
+        guard !context.hasNestedFolders else { return [] }
+        let nested = desired.filter { $0.stage > 0 }.count
+        guard nested > 0 else { return [] }
+        let version = context.serverVersion.map { "Grafana \($0)" } ?? "this server"
+        return ["\(version) has no nested folders: \(nested) folders inside others are created at the root"]
+    }
+
     public func apply(_ change: TransferChange, in context: TransferContext) async throws {
         let resource = change.resource
         let title = resource.state["title"]?.stringValue ?? ""

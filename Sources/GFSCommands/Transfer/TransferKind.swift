@@ -35,6 +35,9 @@ public protocol TransferKind: Sendable {
         -> [TransferChange]
     /// Sends the writes of one change (create, update or delete) through ``TransferContext/write(_:_:body:)``.
     func apply(_ change: TransferChange, in context: TransferContext) async throws
+    /// What the import cannot carry of the tree's resources on this server, said before
+    /// anything is sent. The default says nothing.
+    func notes(desired: [TransferResource], context: TransferContext) -> [String]
 }
 
 /// One resource as the transfer sees it: the file it is written to and the state compared.
@@ -110,6 +113,8 @@ public struct TransferChange: Sendable {
 }
 
 extension TransferKind {
+    public func notes(desired: [TransferResource], context: TransferContext) -> [String] { [] }
+
     public func plan(desired: [TransferResource], current: [TransferResource], prune: Bool, context: TransferContext)
         -> [TransferChange]
     {

@@ -96,6 +96,7 @@ public struct TransferRunner: Sendable {
             guard planned.contains(kind.name) else { continue }
             let desired = try kind.read(from: tree, in: context)
             context.desired[kind.name] = desired
+            notes += kind.notes(desired: desired, context: context).map { "\(kind.name): \($0)" }
             changes[kind.name] = kind.plan(desired: desired, current: current, prune: prune, context: context)
         }
         let missing = manifest.secrets.filter { context.secrets[$0] == nil }
