@@ -11,7 +11,7 @@ extension GFSCommandCatalog {
         CommandDefinition(
             CommandSpec(
                 path: ["copy", kind],
-                summary: "Copy a \(kind) (and what it needs) into another org or server.",
+                summary: "Copy a \(kind.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "datasource", with: "data source")) and what it needs into another org or server.",
                 arguments: [
                     ArgumentSpec(
                         "name",
@@ -36,7 +36,7 @@ extension GFSCommandCatalog {
                 ],
                 example: "copy \(kind) \(kind == "datasource" ? "prometheus" : "service-overview") --to-org staging",
                 discussion: """
-                    The \(kind) is exported with what it needs (its folders; a dashboard's library \
+                    It is exported with what it needs (its folders; a dashboard's library \
                     panels; the data sources it references that the target lacks) and imported into \
                     the target, so a second copy changes nothing. Data-source references in panels, \
                     targets, variables and annotations are pointed at the target's data sources by \
