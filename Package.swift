@@ -119,6 +119,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The Language Server Protocol server behind `gfs lsp`: diagnostics from the checker,
+        // completion from the shell's completer, hover from the command help.
+        .target(
+            name: "GFSLanguageServer",
+            dependencies: ["GFSLanguage", "GFSShell"],
+            swiftSettings: swiftSettings
+        ),
+
         // The thin executable.
         .executableTarget(
             name: "gfs",
@@ -126,6 +134,7 @@ let package = Package(
                 "GFSLanguage",
                 "GFSCommands",
                 "GFSShell",
+                "GFSLanguageServer",
                 "GrafanaSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,6 +225,12 @@ let package = Package(
         .testTarget(
             name: "GFSShellTests",
             dependencies: ["GFSShell", "GFSLanguage", "GFSCommands", "GFSTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // The language server in process, and the editor grammars against the lexer.
+        .testTarget(
+            name: "GFSLanguageServerTests",
+            dependencies: ["GFSLanguageServer", "GFSLanguage", "GFSCommands"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

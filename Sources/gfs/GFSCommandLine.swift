@@ -33,6 +33,7 @@ struct GFSCommandLine: AsyncParsableCommand {
 
             'gfs sandbox' serves a Grafana-compatible sandbox (see 'gfs sandbox --help').
             'gfs check FILE...' checks scripts for CI (see 'gfs check --help').
+            'gfs lsp' serves the Language Server Protocol to editors (see 'gfs lsp --help').
             """
     )
 
@@ -44,6 +45,8 @@ struct GFSCommandLine: AsyncParsableCommand {
             await SandboxCommand.main(Array(arguments.dropFirst()))
         } else if arguments.first == "check" {
             await CheckCommand.main(Array(arguments.dropFirst()))
+        } else if arguments.first == "lsp" {
+            await LSPCommand.main(Array(arguments.dropFirst()))
         } else if await runParsedDirectly(arguments) {
             return
         } else {
