@@ -42,14 +42,14 @@ import Testing
             "panel.json":
                 #"{"uid": "lp-cpu", "name": "CPU", "model": {"type": "stat", "title": "CPU", "datasource": {"type": "prometheus", "uid": "prom-old"}}}"#,
             "svc.json": """
-                {"uid": "svc", "title": "Service", "panels": [
-                  {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "prom-old"},
-                   "targets": [{"refId": "A", "datasource": {"type": "prometheus", "uid": "prom-old"}}]},
-                  {"id": 2, "type": "logs", "datasource": "Loki"},
-                  {"id": 3, "libraryPanel": {"uid": "lp-cpu", "name": "CPU"}}
-                ],
-                "templating": {"list": [{"name": "job", "type": "query", "datasource": {"type": "prometheus", "uid": "prom-old"}}]}}
-                """,
+            {"uid": "svc", "title": "Service", "panels": [
+              {"id": 1, "type": "timeseries", "datasource": {"type": "prometheus", "uid": "prom-old"},
+               "targets": [{"refId": "A", "datasource": {"type": "prometheus", "uid": "prom-old"}}]},
+              {"id": 2, "type": "logs", "datasource": "Loki"},
+              {"id": 3, "libraryPanel": {"uid": "lp-cpu", "name": "CPU"}}
+            ],
+            "templating": {"list": [{"name": "job", "type": "query", "datasource": {"type": "prometheus", "uid": "prom-old"}}]}}
+            """,
         ]
         for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
         expectSuccess(

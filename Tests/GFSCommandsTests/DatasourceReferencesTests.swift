@@ -95,8 +95,11 @@ struct DatasourceReferencesTests {
     @Test("--map-datasource overrides by the source's name or uid, and names the target by name or uid")
     func mappingsOverride() throws {
         let remapper = DatasourceRemapper(
-            source: source, target: target,
-            mappings: [DatasourceMapping(parsing: "Prometheus=mimir-dst")!, DatasourceMapping(parsing: "old-src = Loki")!]
+            source: source,
+            target: target,
+            mappings: [
+                DatasourceMapping(parsing: "Prometheus=mimir-dst")!, DatasourceMapping(parsing: "old-src = Loki")!,
+            ]
         )
         let rewrite = remapper.rewrite(dashboard: try record(everywhere))
         let model = Value.record(rewrite.model)
@@ -106,7 +109,11 @@ struct DatasourceReferencesTests {
         #expect(model["templating"]?["list"]?[1]?["current"] == ["text": "Mimir", "value": "mimir-dst"])
         #expect(rewrite.missing.isEmpty)
 
-        let wrong = DatasourceRemapper(source: source, target: target, mappings: [DatasourceMapping(old: "Loki", new: "nope")])
+        let wrong = DatasourceRemapper(
+            source: source,
+            target: target,
+            mappings: [DatasourceMapping(old: "Loki", new: "nope")]
+        )
         let missing = wrong.rewrite(panel: try record(#"{"datasource": "Loki"}"#)).missing
         #expect(missing.map(\.reason) == ["--map-datasource Loki=nope names no data source of the target org."])
     }
@@ -138,8 +145,11 @@ struct DatasourceReferencesTests {
              ]}
             """
         )
-        let rewrite = DatasourceRemapper(target: target, mappings: [DatasourceMapping(old: "${DS_LOKI}", new: "loki-src")])
-            .rewrite(dashboard: export)
+        let rewrite = DatasourceRemapper(
+            target: target,
+            mappings: [DatasourceMapping(old: "${DS_LOKI}", new: "loki-src")]
+        )
+        .rewrite(dashboard: export)
         let model = Value.record(rewrite.model)
         // The default prometheus source fills DS_PROM.
         #expect(model["panels"]?[0]?["datasource"] == ["type": "prometheus", "uid": "prom-dst"])

@@ -100,7 +100,9 @@ struct OrgSnapshot: Sendable {
             contactPoints["\(point["name"]?.stringValue ?? "")/\(point["type"]?.stringValue ?? "")"] = .record(fields)
         }
         snapshot.kinds["contact-points"] = contactPoints
-        snapshot.kinds["notification-policies"] = ["tree": strip(try await get(client, "/api/v1/provisioning/policies"))]
+        snapshot.kinds["notification-policies"] = [
+            "tree": strip(try await get(client, "/api/v1/provisioning/policies"))
+        ]
 
         // Teams by name, with members by login; users by login with their org role.
         var teams: [String: Value] = [:]
@@ -123,12 +125,15 @@ struct OrgSnapshot: Sendable {
         for user in try await get(client, "/api/org/users").items {
             guard let login = user["login"]?.stringValue else { continue }
             users[login] = .record(
-                Record([("email", user["email"] ?? .null), ("name", user["name"] ?? .null), ("role", user["role"] ?? .null)])
+                Record([
+                    ("email", user["email"] ?? .null), ("name", user["name"] ?? .null), ("role", user["role"] ?? .null),
+                ])
             )
         }
         snapshot.kinds["users"] = users
         var accounts: [String: Value] = [:]
-        for account in try await get(client, "/api/serviceaccounts/search?perpage=1000")["serviceAccounts"]?.items ?? [] {
+        for account in try await get(client, "/api/serviceaccounts/search?perpage=1000")["serviceAccounts"]?.items ?? []
+        {
             guard let name = account["name"]?.stringValue else { continue }
             accounts[name] = .record(
                 Record([("role", account["role"] ?? .null), ("isDisabled", account["isDisabled"] ?? .bool(false))])
@@ -153,7 +158,11 @@ struct OrgSnapshot: Sendable {
 
     /// How `other` differs from this snapshot, one sentence per difference, in a stable order;
     /// empty when they agree.
-    func differences(from other: OrgSnapshot, firstName: String = "the first org", secondName: String = "the second org")
+    func differences(
+        from other: OrgSnapshot,
+        firstName: String = "the first org",
+        secondName: String = "the second org"
+    )
         -> [String]
     {
         var found: [String] = []
@@ -162,7 +171,8 @@ struct OrgSnapshot: Sendable {
             let theirs = other.kinds[kind] ?? [:]
             for key in Set(mine.keys).union(theirs.keys).sorted() {
                 switch (mine[key], theirs[key]) {
-                case (let left?, nil): found.append("\(kind) '\(key)' is only in \(firstName): \(left.compactJSON.prefix(120))")
+                case (let left?, nil):
+                    found.append("\(kind) '\(key)' is only in \(firstName): \(left.compactJSON.prefix(120))")
                 case (nil, let right?):
                     found.append("\(kind) '\(key)' is only in \(secondName): \(right.compactJSON.prefix(120))")
                 case (let left?, let right?):
@@ -201,7 +211,8 @@ struct OrgSnapshot: Sendable {
         case (.int(let a), .double(let b)) where Double(a) == b: return nil
         case (.double(let a), .int(let b)) where a == Double(b): return nil
         default:
-            return left == right ? nil : "\(path): \(left.compactJSON.prefix(80)) against \(right.compactJSON.prefix(80))"
+            return left == right
+                ? nil : "\(path): \(left.compactJSON.prefix(80)) against \(right.compactJSON.prefix(80))"
         }
     }
 

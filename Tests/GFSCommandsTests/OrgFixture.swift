@@ -107,54 +107,79 @@ struct OrgFixture {
         func write(_ value: Value, _ path: String) throws {
             let file = (directory as NSString).appendingPathComponent(path)
             try FileManager.default.createDirectory(
-                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true
+                atPath: (file as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
             )
             try Data(value.compactJSON.utf8).write(to: URL(fileURLWithPath: file))
         }
         try write(
-            ["uid": "fx-prom", "name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090",
-             "jsonData": ["httpMethod": "POST", "timeInterval": "15s"]],
+            [
+                "uid": "fx-prom", "name": "Prometheus", "type": "prometheus", "url": "http://prometheus:9090",
+                "jsonData": ["httpMethod": "POST", "timeInterval": "15s"],
+            ],
             "datasources/prometheus.json"
         )
         try write(
-            ["uid": "fx-loki", "name": "Loki", "type": "loki", "url": "http://loki:3100", "jsonData": ["maxLines": 500]],
+            [
+                "uid": "fx-loki", "name": "Loki", "type": "loki", "url": "http://loki:3100",
+                "jsonData": ["maxLines": 500],
+            ],
             "datasources/loki.json"
         )
         try write(
-            ["uid": "fx-pg", "name": "Orders DB", "type": "postgres", "url": "db:5432", "user": "grafana",
-             "jsonData": ["database": "orders", "sslmode": "disable"]],
+            [
+                "uid": "fx-pg", "name": "Orders DB", "type": "postgres", "url": "db:5432", "user": "grafana",
+                "jsonData": ["database": "orders", "sslmode": "disable"],
+            ],
             "datasources/postgres.json"
         )
         for (uid, name) in libraryPanels {
             try write(
-                ["uid": .string(uid), "name": .string(name),
-                 "model": ["type": "timeseries", "title": .string(name), "datasource": ["type": "prometheus", "uid": "fx-prom"],
-                           "targets": [["refId": "A", "expr": .string("\(name.lowercased())_usage")]]]],
+                [
+                    "uid": .string(uid), "name": .string(name),
+                    "model": [
+                        "type": "timeseries", "title": .string(name),
+                        "datasource": ["type": "prometheus", "uid": "fx-prom"],
+                        "targets": [["refId": "A", "expr": .string("\(name.lowercased())_usage")]],
+                    ],
+                ],
                 "library/\(uid).json"
             )
         }
         let libraryUIDs = libraryPanels.keys.sorted()
         for index in 0..<dashboardCount {
             var panels: [Value] = [
-                ["id": 1, "type": "timeseries", "title": "Requests", "gridPos": ["x": 0, "y": 0, "w": 12, "h": 8],
-                 "datasource": ["type": "prometheus", "uid": "fx-prom"],
-                 "targets": [["refId": "A", "expr": .string("rate(http_requests_total{job=\"$job\"}[5m])")]]],
-                ["id": 2, "type": "logs", "title": "Logs", "gridPos": ["x": 12, "y": 0, "w": 12, "h": 8],
-                 "datasource": "Loki", "targets": [["refId": "A", "expr": "{job=\"$job\"}"]]],
+                [
+                    "id": 1, "type": "timeseries", "title": "Requests", "gridPos": ["x": 0, "y": 0, "w": 12, "h": 8],
+                    "datasource": ["type": "prometheus", "uid": "fx-prom"],
+                    "targets": [["refId": "A", "expr": .string("rate(http_requests_total{job=\"$job\"}[5m])")]],
+                ],
+                [
+                    "id": 2, "type": "logs", "title": "Logs", "gridPos": ["x": 12, "y": 0, "w": 12, "h": 8],
+                    "datasource": "Loki", "targets": [["refId": "A", "expr": "{job=\"$job\"}"]],
+                ],
             ]
             if index % 10 == 0 {
                 let uid = libraryUIDs[(index / 10) % libraryUIDs.count]
                 panels.append(
-                    ["id": 3, "gridPos": ["x": 0, "y": 8, "w": 12, "h": 8],
-                     "libraryPanel": ["uid": .string(uid), "name": .string(libraryPanels[uid]!)]]
+                    [
+                        "id": 3, "gridPos": ["x": 0, "y": 8, "w": 12, "h": 8],
+                        "libraryPanel": ["uid": .string(uid), "name": .string(libraryPanels[uid]!)],
+                    ]
                 )
             }
             let uid = dashboardUID(index)
             let dashboard: Value = [
                 "uid": .string(uid), "title": .string(String(format: "Service %03d", index)),
                 "tags": ["fixture", .string("tier-\(index % 3)")],
-                "templating": ["list": [["name": "job", "type": "query", "query": "label_values(job)",
-                                         "datasource": ["type": "prometheus", "uid": "fx-prom"]]]],
+                "templating": [
+                    "list": [
+                        [
+                            "name": "job", "type": "query", "query": "label_values(job)",
+                            "datasource": ["type": "prometheus", "uid": "fx-prom"],
+                        ]
+                    ]
+                ],
                 "panels": .list(panels),
             ]
             try write(dashboard, "dashboards/\(folder(ofDashboard: index) ?? "general")/\(uid).json")

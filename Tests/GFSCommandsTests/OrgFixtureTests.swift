@@ -8,7 +8,9 @@ import Testing
 /// The fixture org holds every kind, and the comparison finds what differs and nothing else.
 @Suite(.serialized) struct OrgFixtureTests {
     @Test func fixtureHoldsEveryKindAndComparesEqualToItself() async throws {
-        let harness = try await SandboxHarness.start(options: GrafanaShellHost.Options(environment: OrgFixture.environment))
+        let harness = try await SandboxHarness.start(
+            options: GrafanaShellHost.Options(environment: OrgFixture.environment)
+        )
         defer { Task { await harness.stop() } }
         let org = try await OrgFixture.fill(harness, orgName: "fixture", nestedFolders: true)
         let client = harness.adminClient(org: org)
@@ -37,7 +39,9 @@ import Testing
         let usage = try await OrgSnapshot.get(client, "/api/library-elements/fx-lib-cpu/connections")
         #expect(usage["result"].map { if case .list(let items) = $0 { items.count } else { 0 } } ?? 0 > 0)
 
-        #expect(snapshot.differences(from: try await OrgSnapshot.read(client, options: .init(secureFieldNames: true))) == [])
+        #expect(
+            snapshot.differences(from: try await OrgSnapshot.read(client, options: .init(secureFieldNames: true))) == []
+        )
 
         // Changes are named in words, by kind and key.
         expectSuccess(
@@ -61,7 +65,8 @@ import Testing
         let new = try await SandboxHarness.start(options: GrafanaShellHost.Options(environment: OrgFixture.environment))
         defer { Task { await new.stop() } }
         let old = try await SandboxHarness.start(
-            version: "9.5.0", options: GrafanaShellHost.Options(environment: OrgFixture.environment)
+            version: "9.5.0",
+            options: GrafanaShellHost.Options(environment: OrgFixture.environment)
         )
         defer { Task { await old.stop() } }
         let newOrg = try await OrgFixture.fill(new, orgName: "fixture", nestedFolders: false)

@@ -11,7 +11,8 @@ extension GFSCommandCatalog {
         CommandDefinition(
             CommandSpec(
                 path: ["copy", kind],
-                summary: "Copy a \(kind.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "datasource", with: "data source")) and what it needs into another org or server.",
+                summary:
+                    "Copy a \(kind.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "datasource", with: "data source")) and what it needs into another org or server.",
                 arguments: [
                     ArgumentSpec(
                         "name",
@@ -32,7 +33,11 @@ extension GFSCommandCatalog {
                         isRepeatable: true,
                         summary: "Point references to data source OLD at NEW (names or UIDs). May be repeated."
                     ),
-                    OptionSpec("folder", valueName: "FOLDER", summary: "Put it in this folder of the target (UID or title)."),
+                    OptionSpec(
+                        "folder",
+                        valueName: "FOLDER",
+                        summary: "Put it in this folder of the target (UID or title)."
+                    ),
                 ],
                 example: "copy \(kind) \(kind == "datasource" ? "prometheus" : "service-overview") --to-org staging",
                 discussion: """
@@ -82,7 +87,10 @@ extension GrafanaShellHost {
         var selection = CopySelection()
         switch kind {
         case "datasource":
-            guard let found = sourceSources.first(where: { $0.identity == name || $0.document["name"]?.stringValue == name })
+            guard
+                let found = sourceSources.first(where: {
+                    $0.identity == name || $0.document["name"]?.stringValue == name
+                })
             else { throw CommandFailure(message: "No data source '\(name)'", hint: "See 'datasource list'.") }
             selection.dataSources.append(found)
         case "library-panel":
@@ -100,7 +108,8 @@ extension GrafanaShellHost {
             selection.folders += inside
             for uid in inside.map(\.identity) {
                 let hits = try await sourceContext.get(
-                    "/api/search", query: [QueryItem("type", "dash-db"), QueryItem("folderUIDs", uid), QueryItem("limit", "5000")]
+                    "/api/search",
+                    query: [QueryItem("type", "dash-db"), QueryItem("folderUIDs", uid), QueryItem("limit", "5000")]
                 )
                 for hit in hits.listItems where hit["folderUid"]?.stringValue == uid || hit["folderUid"] == nil {
                     if let dashboard = hit["uid"]?.stringValue {
@@ -125,7 +134,8 @@ extension GrafanaShellHost {
                 throw CommandFailure(
                     code: .invalidOptionValue,
                     message: "copy folder takes no --folder",
-                    hint: "A folder is copied with its place in the source's tree; move it afterwards with 'folder move'."
+                    hint:
+                        "A folder is copied with its place in the source's tree; move it afterwards with 'folder move'."
                 )
             }
             guard
@@ -159,14 +169,18 @@ extension GrafanaShellHost {
 
         // Data sources: the chosen one, and those referenced that the target lacks.
         var references: [DatasourceReference] = []
-        for dashboard in selection.dashboards { references += DatasourceRemapper.references(inDashboard: dashboard.document.recordValue ?? Record()) }
+        for dashboard in selection.dashboards {
+            references += DatasourceRemapper.references(inDashboard: dashboard.document.recordValue ?? Record())
+        }
         for panel in selection.libraryPanels {
             references += DatasourceRemapper.references(inPanel: panel.document["model"]?.recordValue ?? Record())
         }
         let identity = { (resource: TransferResource) in
             DatasourceIdentity(
-                uid: resource.identity, name: resource.document["name"]?.stringValue ?? "",
-                type: resource.document["type"]?.stringValue ?? "", isDefault: resource.document["isDefault"] == .bool(true)
+                uid: resource.identity,
+                name: resource.document["name"]?.stringValue ?? "",
+                type: resource.document["type"]?.stringValue ?? "",
+                isDefault: resource.document["isDefault"] == .bool(true)
             )
         }
         let sourceDirectory = DatasourceDirectory(sourceSources.map(identity))
@@ -202,7 +216,9 @@ extension GrafanaShellHost {
         for folder in selection.placementFolders + selection.folders {
             try tree.write(folder.document, to: folder.path)
         }
-        if !(selection.placementFolders + selection.folders).isEmpty { counts["folders"] = .int(selection.folders.count) }
+        if !(selection.placementFolders + selection.folders).isEmpty {
+            counts["folders"] = .int(selection.folders.count)
+        }
         for source in selection.dataSources { try tree.write(source.document, to: source.path) }
         if !selection.dataSources.isEmpty { counts["datasources"] = .int(selection.dataSources.count) }
         for panel in selection.libraryPanels {
@@ -287,7 +303,10 @@ extension GrafanaShellHost {
     func copyDashboard(_ name: String, in context: TransferContext) async throws -> TransferResource {
         var uid = name
         if try await client.findDashboard(uid: name) == nil {
-            let hits = try await context.get("/api/search", query: [QueryItem("type", "dash-db"), QueryItem("query", name)])
+            let hits = try await context.get(
+                "/api/search",
+                query: [QueryItem("type", "dash-db"), QueryItem("query", name)]
+            )
             guard let hit = hits.listItems.first(where: { $0["title"]?.stringValue == name }),
                 let found = hit["uid"]?.stringValue
             else {
@@ -307,7 +326,9 @@ extension GrafanaShellHost {
 
     /// A library panel of the source by uid (or name).
     func copyLibraryPanel(_ name: String, in context: TransferContext) async throws -> TransferResource {
-        if let element = try await client.findLibraryElement(uid: name), let resource = LibraryPanelKind.resource(element) {
+        if let element = try await client.findLibraryElement(uid: name),
+            let resource = LibraryPanelKind.resource(element)
+        {
             return resource
         }
         let found = try await client.libraryElements(searchString: name).first { $0["name"]?.stringValue == name }

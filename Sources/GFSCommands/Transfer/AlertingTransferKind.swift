@@ -101,7 +101,9 @@ public struct AlertingTransferKind: TransferKind {
             try await context.write(.delete, AlertingPaths.templates + "/" + AlertingPaths.escape(name))
         case ("template", _):
             try await context.write(
-                .put, AlertingPaths.templates + "/" + AlertingPaths.escape(name), body: ["template": state["template"] ?? ""]
+                .put,
+                AlertingPaths.templates + "/" + AlertingPaths.escape(name),
+                body: ["template": state["template"] ?? ""]
             )
         case ("contact-point", _):
             // A contact point is a name over receivers, each a resource of the API with a
@@ -121,7 +123,8 @@ public struct AlertingTransferKind: TransferKind {
                 let existing = present.remove(at: index)
                 if Self.withoutUID(existing) != Self.withoutUID(receiver), let uid = existing["uid"]?.stringValue {
                     try await context.write(
-                        .put, AlertingPaths.contactPoints + "/" + AlertingPaths.escape(uid),
+                        .put,
+                        AlertingPaths.contactPoints + "/" + AlertingPaths.escape(uid),
                         body: body.adding("uid", .string(uid))
                     )
                 }
@@ -149,7 +152,9 @@ public struct AlertingTransferKind: TransferKind {
                 try await context.write(.delete, path)
                 return
             }
-            let rules = (resource.document["groups"]?.listItems.first?["rules"]?.listItems ?? []).compactMap(\.recordValue)
+            let rules = (resource.document["groups"]?.listItems.first?["rules"]?.listItems ?? []).compactMap(
+                \.recordValue
+            )
             let body: Value = [
                 "title": .string(name), "folderUid": .string(folderUID), "interval": state["interval"] ?? 60,
                 "rules": .list(rules.map { .record(AlertingModel.apiRule($0, folderUID: folderUID, group: name)) }),

@@ -124,7 +124,11 @@ struct DatasourceRemapper: Sendable {
     var target: DatasourceDirectory
     var mappings: [DatasourceMapping]
 
-    init(source: DatasourceDirectory = DatasourceDirectory(), target: DatasourceDirectory, mappings: [DatasourceMapping] = []) {
+    init(
+        source: DatasourceDirectory = DatasourceDirectory(),
+        target: DatasourceDirectory,
+        mappings: [DatasourceMapping] = []
+    ) {
         self.source = source
         self.target = target
         self.mappings = mappings
@@ -154,14 +158,18 @@ struct DatasourceRemapper: Sendable {
         walker.walkDashboard(&copy)
         // Filled inputs leave `__inputs`, so a fully resolved export becomes a plain dashboard.
         if case .list(let entries)? = copy["__inputs"] {
-            let filled = Set(walker.changes.compactMap { change -> String? in
-                if case .input(let name) = change.reference.form { return name }
-                return nil
-            })
-            let unfilled = Set(walker.missing.compactMap { missing -> String? in
-                if case .input(let name) = missing.reference.form { return name }
-                return nil
-            })
+            let filled = Set(
+                walker.changes.compactMap { change -> String? in
+                    if case .input(let name) = change.reference.form { return name }
+                    return nil
+                }
+            )
+            let unfilled = Set(
+                walker.missing.compactMap { missing -> String? in
+                    if case .input(let name) = missing.reference.form { return name }
+                    return nil
+                }
+            )
             let kept = entries.filter { entry in
                 guard let name = entry["name"]?.stringValue else { return true }
                 return !filled.contains(name) || unfilled.contains(name)
@@ -259,7 +267,8 @@ private struct Walker {
         walkList(&model, "panels", path: "") { walker, panel, path in walker.walkPanel(&panel, path: path) }
         // The schema before Grafana 5 kept panels in rows.
         walkList(&model, "rows", path: "") { walker, row, rowPath in
-            walker.walkList(&row, "panels", path: rowPath) { walker, panel, path in walker.walkPanel(&panel, path: path) }
+            walker.walkList(&row, "panels", path: rowPath) { walker, panel, path in walker.walkPanel(&panel, path: path)
+            }
         }
         if case .record(var templating)? = model["templating"] {
             walkList(&templating, "list", path: "templating") { walker, variable, path in
@@ -330,7 +339,8 @@ private struct Walker {
                 guard !uid.hasPrefix("$"), !builtInDatasources.contains(uid), type != "datasource" else { return }
                 reference = DatasourceReference(path: here, form: .object(uid: uid, type: type))
             }
-            guard case let (target, _)? = settle(reference), uid != target.uid || (type != nil && type != target.type) else {
+            guard case let (target, _)? = settle(reference), uid != target.uid || (type != nil && type != target.type)
+            else {
                 return
             }
             object["uid"] = .string(target.uid)
@@ -365,7 +375,9 @@ private struct Walker {
     }
 
     private mutating func walkList(
-        _ container: inout Record, _ field: String, path: String,
+        _ container: inout Record,
+        _ field: String,
+        path: String,
         _ body: (inout Walker, inout Record, String) -> Void
     ) {
         guard case .list(var items)? = container[field] else { return }

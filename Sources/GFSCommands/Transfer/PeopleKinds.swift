@@ -34,7 +34,10 @@ public struct UserKind: TransferKind {
             guard let login = document["login"]?.stringValue, !login.isEmpty,
                 let role = document["role"]?.stringValue, OrgRole(rawValue: role) != nil
             else {
-                throw TransferTreeError(path: file, "\(file): a user needs a 'login' and a 'role' (Viewer, Editor or Admin)")
+                throw TransferTreeError(
+                    path: file,
+                    "\(file): a user needs a 'login' and a 'role' (Viewer, Editor or Admin)"
+                )
             }
             var resource = Self.resource(document, login: login)
             resource.path = file
@@ -123,7 +126,8 @@ public struct TeamKind: TransferKind {
         var page = 1
         while true {
             let answer = try await context.get(
-                "/api/teams/search", query: [QueryItem("perpage", "1000"), QueryItem("page", String(page))]
+                "/api/teams/search",
+                query: [QueryItem("perpage", "1000"), QueryItem("page", String(page))]
             )
             let found = answer["teams"]?.listItems ?? []
             teams += found
@@ -135,7 +139,10 @@ public struct TeamKind: TransferKind {
             let members = try await context.get("/api/teams/\(id)/members").listItems
             let preferences = try await context.get("/api/teams/\(id)/preferences")
             var resource = Self.resource(
-                name: team["name"]?.stringValue ?? "", email: team["email"], members: members, preferences: preferences
+                name: team["name"]?.stringValue ?? "",
+                email: team["email"],
+                members: members,
+                preferences: preferences
             )
             resource.server = ["id": .int(Int(id))]
             return resource
@@ -161,14 +168,17 @@ public struct TeamKind: TransferKind {
         case .create:
             guard
                 let created = try await context.write(
-                    .post, "/api/teams", body: ["name": .string(resource.identity), "email": resource.state["email"] ?? ""]
+                    .post,
+                    "/api/teams",
+                    body: ["name": .string(resource.identity), "email": resource.state["email"] ?? ""]
                 )
             else { return }
             teamID = created["teamId"]?.intValue
         case .update:
             if change.current?.state["email"] != resource.state["email"], let teamID {
                 try await context.write(
-                    .put, "/api/teams/\(teamID)",
+                    .put,
+                    "/api/teams/\(teamID)",
                     body: ["name": .string(resource.identity), "email": resource.state["email"] ?? ""]
                 )
             }
@@ -207,12 +217,16 @@ public struct TeamKind: TransferKind {
             if let member = present[login] {
                 if (member["permission"]?.intValue ?? 0) != (admin ? 4 : 0) {
                     try await context.write(
-                        .put, "/api/teams/\(teamID)/members/\(userID)", body: ["permission": permission]
+                        .put,
+                        "/api/teams/\(teamID)/members/\(userID)",
+                        body: ["permission": permission]
                     )
                 }
             } else {
                 try await context.write(
-                    .post, "/api/teams/\(teamID)/members", body: ["userId": .int(Int(userID)), "permission": permission]
+                    .post,
+                    "/api/teams/\(teamID)/members",
+                    body: ["userId": .int(Int(userID)), "permission": permission]
                 )
             }
         }
@@ -283,7 +297,8 @@ public struct ServiceAccountKind: TransferKind {
         var page = 1
         while true {
             let answer = try await context.get(
-                "/api/serviceaccounts/search", query: [QueryItem("perpage", "1000"), QueryItem("page", String(page))]
+                "/api/serviceaccounts/search",
+                query: [QueryItem("perpage", "1000"), QueryItem("page", String(page))]
             )
             let found = answer["serviceAccounts"]?.listItems ?? []
             accounts += found
@@ -318,13 +333,18 @@ public struct ServiceAccountKind: TransferKind {
         switch change.action {
         case .create:
             try await context.write(
-                .post, "/api/serviceaccounts",
-                body: ["name": state["name"] ?? "", "role": state["role"] ?? "Viewer", "isDisabled": state["isDisabled"] ?? false]
+                .post,
+                "/api/serviceaccounts",
+                body: [
+                    "name": state["name"] ?? "", "role": state["role"] ?? "Viewer",
+                    "isDisabled": state["isDisabled"] ?? false,
+                ]
             )
         case .update:
             guard let id else { return }
             try await context.write(
-                .patch, "/api/serviceaccounts/\(id)",
+                .patch,
+                "/api/serviceaccounts/\(id)",
                 body: ["role": state["role"] ?? "Viewer", "isDisabled": state["isDisabled"] ?? false]
             )
         case .delete:
