@@ -185,21 +185,25 @@ public struct AlertingTransferKind: TransferKind {
             fields["name"] = nil
             return .record(fields)
         }.sorted { ($0["uid"]?.stringValue ?? "") < ($1["uid"]?.stringValue ?? "") }
-        // Compared without uids: a receiver made on another server has another.
+        // Without uids: a receiver made on another server (a fresh org's default contact
+        // point) has its own, so files and states compare by content.
         let compared = receivers.map(withoutUID).sorted { $0.compactJSON < $1.compactJSON }
         return TransferResource(
             kind: "alerting",
             identity: "contact-point/\(name)",
             path: "alerting/contact-points/\(TransferTree.segment(name)).json",
-            document: ["apiVersion": 1, "contactPoints": [["name": .string(name), "receivers": .list(receivers)]]],
+            document: ["apiVersion": 1, "contactPoints": [["name": .string(name), "receivers": .list(compared)]]],
             state: ["kind": "contact-point", "name": .string(name), "receivers": .list(compared)],
+            server: ["receivers": .list(receivers)],
             stage: 1
         )
     }
 
-    /// The receivers of a contact point resource, with their uids.
+    /// The receivers of a contact point resource (with their uids when listed from a server).
     static func receivers(_ resource: TransferResource?) -> [Value] {
-        resource?.document["contactPoints"]?.listItems.first?["receivers"]?.listItems ?? []
+        resource?.server["receivers"]?.listItems ?? resource?.document["contactPoints"]?.listItems.first?[
+            "receivers"
+        ]?.listItems ?? []
     }
 
     static func withoutUID(_ receiver: Value) -> Value {

@@ -5,7 +5,7 @@ import GrafanaAPI
 /// The org's users at `users/<login>.json`: login, e-mail, name and org role. Passwords cannot
 /// be read, so a user the target server lacks is created only when its password is supplied
 /// (`--secret user.LOGIN.password=env:VAR`); otherwise its change fails with a message naming
-/// that secret, and the plan's note lists it as not carried. A user the server has is added to
+/// that secret, and the plan's notes say so beforehand. A user the server has is added to
 /// the org with its role.
 public struct UserKind: TransferKind {
     public let name = "users"
@@ -43,6 +43,21 @@ public struct UserKind: TransferKind {
             resource.path = file
             return resource
         }
+    }
+
+    /// Users the org lacks and whose password was not supplied: created only if the server
+    /// has them.
+    public func notes(desired: [TransferResource], context: TransferContext) -> [String] {
+        let present = Set((context.current["users"] ?? []).map(\.identity))
+        let unsupplied = desired.map(\.identity).filter {
+            !present.contains($0) && context.secrets[Self.passwordSecret($0)] == nil
+        }
+        guard !unsupplied.isEmpty else { return [] }
+        return [
+            "\(unsupplied.joined(separator: ", ")) join the org only if the server has them; passwords are not "
+                + "exported, so to create those it lacks supply "
+                + unsupplied.map { "--secret \(Self.passwordSecret($0))=env:VAR" }.joined(separator: " ")
+        ]
     }
 
     public func apply(_ change: TransferChange, in context: TransferContext) async throws {
@@ -105,8 +120,7 @@ public struct UserKind: TransferKind {
             identity: login,
             path: "users/\(TransferTree.segment(login)).json",
             document: .record(document),
-            state: .record(Record(dropping: [("role", answer["role"])])),
-            secrets: [passwordSecret(login)]
+            state: .record(Record(dropping: [("role", answer["role"])]))
         )
     }
 }
