@@ -429,7 +429,7 @@ extension WriteRecordingTransport.Write {
         transport.reset()
         let rerun = await interpreter.run(SourceFile(name: "rerun.gfs", text: "org import \(directory)"))
         #expect(rerun.status == .success, "\(rerun.diagnostics)")
-        #expect(transport.recorded.count == 1 && transport.recorded.first?.method == "POST")
+        #expect(transport.recorded.count == 1 && transport.recorded.first?.method == "POST", "\(transport.recorded)")
     }
 
     @Test func failFastStopsBeforeTheNextKind() async throws {
