@@ -107,6 +107,20 @@ extension WriteRecordingTransport.Write {
         expectSuccess(await harness.run("org export \(directory)"), harness)
         #expect(try Self.snapshot(directory) == first)
 
+        // A directory that is not an export is refused, and nothing in it is touched.
+        let other = try Self.temporaryDirectory()
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: other + "/notes.json"))
+        let refused = await harness.run("org export \(other)")
+        #expect(refused.diagnostics.first?.message == "'\(other)' is not empty and holds no manifest.json")
+        #expect(try Self.snapshot(other).keys.sorted() == ["notes.json"])
+
+        // A folder deleted on the server loses its file at the next export.
+        expectSuccess(await harness.run("folder delete slashed\norg export \(directory)"), harness)
+        #expect(harness.sink.standardError.contains("removed folders/a%2Fb/folder.json"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/folders/a%2Fb"))
+        expectSuccess(await harness.run("folder create \"a/b\" --uid slashed\norg export \(directory)"), harness)
+        #expect(try Self.snapshot(directory) == first)
+
         let transport = WriteRecordingTransport()
         let (interpreter, sink) = try Self.host(harness, transport: transport)
         let imported = await interpreter.run(
@@ -410,20 +424,31 @@ extension WriteRecordingTransport.Write {
         let target = SandboxServer(
             configuration: SandboxConfiguration(
                 port: 0,
-                faults: [try SandboxFault(parsing: "POST /api/datasources=503x1")]
+                faults: [try SandboxFault(parsing: "POST /api/dashboards/db=500x1")]
             )
         )
         try await target.start()
         defer { Task { await target.stop() } }
         let transport = WriteRecordingTransport()
-        let (interpreter, sink) = try Self.host(url: try #require(target.url), transport: transport)
-        let partial = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
+        let (interpreter, sink) = try Self.host(
+            url: try #require(target.url),
+            transport: transport,
+            options: GrafanaShellHost.Options(showsProgress: true, environment: ["COLUMNS": "100"])
+        )
+        // One write at a time, so the failed save is the first one (dash-4, in Ops/Infra), not the
+        // home dashboard that the preferences need.
+        let partial = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory) --jobs 1"))
         #expect(partial.exitStatus == 4, "\(partial.diagnostics)")
         #expect(partial.diagnostics.first?.code == .partialFailure)
-        // 19 writes of the kinds above and 14 grants (4 folders, 10 dashboards).
-        #expect(partial.diagnostics.first?.message.hasPrefix("1 of 33 writes failed: datasources/") == true)
-        #expect(sink.standardError.contains("datasources: 1 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
-        #expect(sink.standardError.contains("dashboards: 10 created"), "\(sink.standardError)")
+        #expect(
+            partial.diagnostics.first?.message == "1 of 19 writes failed: dashboards/Ops%2FInfra/dash-4.json",
+            "\(partial.diagnostics)"
+        )
+        #expect(sink.standardError.contains("dashboards: 9 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
+        #expect(sink.standardError.contains("datasources: 2 created"), "\(sink.standardError)")
+        // On a terminal the bar counts the writes, redrawn in place, and is cleared at the end.
+        #expect(sink.standardError.contains("\r[") && sink.standardError.contains("] 19/19 "))
+        #expect(sink.standardError.contains(ProgressBar.clear))
 
         // The rerun sends only what is still missing.
         transport.reset()
@@ -445,9 +470,13 @@ extension WriteRecordingTransport.Write {
         try await target.start()
         defer { Task { await target.stop() } }
         let transport = WriteRecordingTransport()
-        let (interpreter, _) = try Self.host(url: try #require(target.url), transport: transport)
+        let (interpreter, sink) = try Self.host(url: try #require(target.url), transport: transport)
         let stopped = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory) --fail-fast"))
         #expect(stopped.status != .success)
+        #expect(
+            sink.standardError.contains("writes not sent after the first failure (--fail-fast)"),
+            "\(sink.standardError)"
+        )
         // Only the root folders (the first stage) were sent.
         #expect(transport.recorded.allSatisfy { $0.url.hasSuffix("/api/folders") }, "\(transport.recorded)")
         #expect(transport.recorded.count <= 2)
@@ -477,6 +506,44 @@ extension WriteRecordingTransport.Write {
         #expect(meta?["folderUid"] == "team-a-db")
         transport.reset()
         let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory)"))
+        #expect(again.status == .success)
+        #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(2))")
+    }
+
+    @Test func aPanelsDataSourceFallsBackToTheSameNameUnderAnotherUID() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        try await Self.fill(harness.adminClient(), dashboards: 4)
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        // The target org has its own "Prometheus", under another uid; data sources are not imported.
+        let target = try await SandboxHarness.start(version: "12.1.0")
+        defer { Task { await target.stop() } }
+        try await Self.send(
+            target.adminClient(),
+            .post,
+            "/api/datasources",
+            ["uid": "their-prom", "name": "Prometheus", "type": "prometheus", "access": "proxy", "url": "http://p"]
+        )
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(target, transport: transport)
+        let imported = await interpreter.run(
+            SourceFile(name: "import.gfs", text: "org import \(directory) --exclude datasources")
+        )
+        #expect(imported.status == .success, "\(imported.diagnostics) \(sink.standardError)")
+        #expect(!transport.recorded.contains { $0.url.contains("/api/datasources") })
+        let answer = try await target.adminClient().send(RawRequest(method: .get, path: "/api/dashboards/uid/dash-1"))
+        let dashboard = try Value(jsonUTF8: try #require(answer.answer).body)["dashboard"]
+        guard case .list(let panels)? = dashboard?["panels"] else {
+            Issue.record("no panels in \(String(describing: dashboard))")
+            return
+        }
+        #expect(panels.first?["datasource"] == ["type": "prometheus", "uid": "their-prom"])
+        transport.reset()
+        let again = await interpreter.run(
+            SourceFile(name: "again.gfs", text: "org import \(directory) --exclude datasources")
+        )
         #expect(again.status == .success)
         #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(2))")
     }

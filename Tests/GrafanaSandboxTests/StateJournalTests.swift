@@ -1,6 +1,7 @@
 import Foundation
 import GFSValue
 import HTTPTypes
+import Synchronization
 import Testing
 
 @testable import GrafanaSandbox
@@ -135,6 +136,41 @@ import Testing
         }
     }
 
+    @Test func anAnnotationAppendsTheSameWhateverTheNumberOfAnnotations() async throws {
+        try await withStateFile { path in
+            let configuration = SandboxConfiguration(stateFile: path)
+            let listed = Mutex<Value?>(nil)
+            try await withSandbox(configuration) { client in
+                func growthOfOneAnnotation(_ text: String) async throws -> Int {
+                    let before = try size(path)
+                    let added = try await client.post(
+                        "/api/annotations",
+                        #"{"text":"\#(text)","time":1700000000000,"tags":["deploy"]}"#
+                    )
+                    #expect(added.status == .ok)
+                    return try size(path) - before
+                }
+                let first = try await growthOfOneAnnotation("probe-aaaa")
+                for index in 0..<300 { _ = try await growthOfOneAnnotation(String(format: "fill-%05d", index)) }
+                let later = try await growthOfOneAnnotation("probe-bbbb")
+                // The record holds the new annotation alone; only its id and counters differ.
+                #expect(abs(later - first) < 64)
+                // An update and a delete in the middle are one row each too.
+                let before = try size(path)
+                #expect(try await client.patch("/api/annotations/150", #"{"text":"changed"}"#).status == .ok)
+                #expect(try await client.delete("/api/annotations/151").status == .ok)
+                #expect(try size(path) - before < 4 * first)
+                let answer = try await client.get("/api/annotations?limit=1000").json
+                listed.withLock { $0 = answer }
+            }
+            // The journal replays to the same annotations, in the same order.
+            try await withSandbox(configuration) { client in
+                let replayed = try await client.get("/api/annotations?limit=1000").json
+                #expect(replayed == listed.withLock { $0 } && replayed?.arrayValue?.count == 301)
+            }
+        }
+    }
+
     @Test func aFileFromEarlierVersionsIsReadAndTurnedIntoAJournal() async throws {
         try await withStateFile { path in
             var legacy = SandboxStore.seed(adminUser: "admin", adminPassword: "admin")
@@ -161,6 +197,27 @@ import Testing
 /// The journal writes the library and alerting tables only when a write touched them, found
 /// by their storage rather than by comparing every row.
 @Suite struct JournalTableChangeTests {
+    @Test func aSpliceReplacesTheRowsBetweenTheCommonEnds() {
+        func replayed(_ old: [Int], _ new: [Int]) -> ([Int], Int?) {
+            guard let splice = TableSplice(from: old, to: new) else { return (old, nil) }
+            var table = old
+            splice.apply(to: &table)
+            return (table, splice.rows.count + splice.removing)
+        }
+        let base = Array(0..<1000)
+        #expect(replayed(base, base + [1000]) == (base + [1000], 1))
+        var updated = base
+        updated[500] = -1
+        #expect(replayed(base, updated) == (updated, 2))
+        var removed = base
+        removed.remove(at: 10)
+        #expect(replayed(base, removed) == (removed, 1))
+        #expect(replayed(base, []) == ([], 1000))
+        #expect(replayed([], [1, 2]) == ([1, 2], 2))
+        #expect(replayed([1, 1, 1], [1, 1]) == ([1, 1], 1))
+        #expect(TableSplice(from: base, to: Array(0..<1000)) == nil)
+    }
+
     @Test func untouchedTablesAreLeftOutAndTouchedOnesWritten() {
         var state = SandboxState()
         state.library.annotations = []
@@ -171,13 +228,14 @@ import Testing
         untouched.nextTeamID += 1
         let quiet = JournalRecord.changes(from: persisted, to: &untouched)
         #expect(quiet.libraryTables == nil && quiet.alerting == nil)
+        #expect(quiet.libraryChanges == nil && quiet.alertingChanges == nil)
 
         var annotated = persisted
         annotated.library.nextAnnotationID += 1
-        #expect(JournalRecord.changes(from: persisted, to: &annotated).libraryTables != nil)
+        #expect(JournalRecord.changes(from: persisted, to: &annotated).libraryChanges != nil)
 
         var templated = persisted
         templated.alertingStore?.nextRuleID += 1
-        #expect(JournalRecord.changes(from: persisted, to: &templated).alerting != nil)
+        #expect(JournalRecord.changes(from: persisted, to: &templated).alertingChanges != nil)
     }
 }

@@ -158,7 +158,13 @@ extension GrafanaShellHost {
                 sink.write(ProgressBar.redraw(done: done, total: total, label: path, width: width), to: .standardError)
             }
         }
+        let recordedBefore = recorder.writes.count
         let report = await runner.apply(plan)
+        if dryRun, !options.dryRun {
+            // Under gfs's own --dry-run the host prints the planned writes after the command;
+            // the command's flag prints them here, credentials and secret fields masked.
+            for write in recorder.writes.dropFirst(recordedBefore) { note("dry run: \(write.curlCommand)") }
+        }
         if runner.progress != nil { sink.write(ProgressBar.clear, to: .standardError) }
         let rows = report.rows
         guard report.failures.isEmpty else {
@@ -166,7 +172,10 @@ extension GrafanaShellHost {
             for failure in report.failures {
                 note("  failed  \(failure.action.rawValue) \(failure.path): \(failure.error.message)")
             }
-            let written = plan.writes.count - report.failures.count
+            if !report.skipped.isEmpty {
+                note("gfs: \(report.skipped.count) writes not sent after the first failure (--fail-fast)")
+            }
+            let written = plan.writes.count - report.failures.count - report.skipped.count
             throw CommandFailure(
                 code: written > 0 ? .partialFailure : .commandFailed,
                 message: "\(report.failures.count) of \(plan.writes.count) writes failed: "

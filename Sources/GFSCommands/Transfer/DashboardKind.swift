@@ -106,7 +106,7 @@ public struct DashboardKind: TransferKind {
     /// `{"uid": ...}` reference to a data source that the export holds and the org has under
     /// the same name but another uid is pointed at the org's; every other reference is kept.
     static func resolveDataSourceReferences(_ model: Value, in context: TransferContext) -> Value {
-        let exported = context.desired["datasources"] ?? []
+        let exported = context.exported["datasources"] ?? []
         let server = context.current["datasources"] ?? []
         var renamed: [String: String] = [:]
         for source in exported {

@@ -118,6 +118,10 @@ public struct DataSourceKind: TransferKind {
             path: "datasources/\(TransferTree.segment(uid)).json",
             document: .record(document),
             state: .record(state),
+            // Grafana makes an org's first data source its default (`AddDataSource` in the
+            // data-source store): the default one goes first, so no other takes that role
+            // for a moment and needs an update on the next import.
+            stage: answer["isDefault"] == .bool(true) ? 0 : 1,
             secrets: secrets
         )
     }

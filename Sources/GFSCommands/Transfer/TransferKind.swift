@@ -160,6 +160,10 @@ public struct TransferContext: Sendable {
     public var current: [String: [TransferResource]] = [:]
     /// The tree's resources of the kinds read so far, by kind name (import only).
     public var desired: [String: [TransferResource]] = [:]
+    /// The tree's resources of every kind it holds that was read so far, those left out by
+    /// `--include` or `--exclude` too: what a reference in the tree meant where it was
+    /// exported (the name of a data source a panel names by uid).
+    public var exported: [String: [TransferResource]] = [:]
 
     public init(client: GrafanaClient, serverVersion: GrafanaVersion?, secrets: [String: String] = [:]) {
         self.client = client

@@ -41,6 +41,15 @@ public struct TransferRunner: Sendable {
     public func export(selected: [String], to tree: TransferTree, context: TransferContext) async throws
         -> TransferExport
     {
+        // An export rewrites and removes files under the kinds' paths: a directory that holds
+        // other things and no manifest is not one, and is left alone.
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: tree.root.path)) ?? []
+        if !existing.isEmpty, !tree.exists(TransferTree.manifestPath) {
+            throw CommandFailure(
+                message: "'\(tree.root.path)' is not empty and holds no \(TransferTree.manifestPath)",
+                hint: "Export into an empty or new directory, or into an earlier export."
+            )
+        }
         var context = context
         let needed = closure(of: selected)
         for kind in kinds where needed.contains(kind.name) {
@@ -93,8 +102,11 @@ public struct TransferRunner: Sendable {
         for kind in kinds where needed.contains(kind.name) {
             let current = try await kind.list(in: context)
             context.current[kind.name] = current
-            guard planned.contains(kind.name) else { continue }
+            guard manifest.counts[kind.name] != nil else { continue }
             let desired = try kind.read(from: tree, in: context)
+            try Self.checkUnique(desired, kind: kind.name)
+            context.exported[kind.name] = desired
+            guard planned.contains(kind.name) else { continue }
             context.desired[kind.name] = desired
             notes += kind.notes(desired: desired, context: context).map { "\(kind.name): \($0)" }
             changes[kind.name] = kind.plan(desired: desired, current: current, prune: prune, context: context)
@@ -150,8 +162,10 @@ public struct TransferRunner: Sendable {
                 done += 1
                 progress?(done, total, path)
             }
-            for (change, failure) in zip(changes, outcomes) {
-                if let failure {
+            for (index, change) in changes.enumerated() {
+                if index >= outcomes.started {
+                    report.skipped.append(change.resource.path)
+                } else if let failure = outcomes.failures[index] {
                     report.count(kind.name, nil)
                     report.failures.append(
                         TransferFailure(path: change.resource.path, action: change.action, error: failure)
@@ -166,13 +180,14 @@ public struct TransferRunner: Sendable {
 
     // MARK: Implementation
 
-    /// Runs one batch at most ``jobs`` at a time; the failure of each change, in order.
+    /// Runs one batch at most ``jobs`` at a time: the failure of each change, in order, and
+    /// how many were started (under ``failFast`` the rest are never sent).
     private func run(
         _ changes: [TransferChange],
         kind: any TransferKind,
         context: TransferContext,
         finished: (String) -> Void
-    ) async -> [CommandFailure?] {
+    ) async -> (failures: [CommandFailure?], started: Int) {
         var failures = [CommandFailure?](repeating: nil, count: changes.count)
         var stop = false
         var started = 0
@@ -200,11 +215,7 @@ public struct TransferRunner: Sendable {
                 startNext()
             }
         }
-        // Changes never started are reported as not sent, with the reason.
-        for index in started..<changes.count {
-            failures[index] = CommandFailure(message: "Not sent: an earlier write failed and --fail-fast was given")
-        }
-        return failures
+        return (failures, started)
     }
 
     /// An error of a write as a failure with Grafana's message.
@@ -214,6 +225,19 @@ public struct TransferRunner: Sendable {
         case let error as GrafanaError: CommandFailure(error)
         case let error as TransferTreeError: CommandFailure(message: error.message)
         default: CommandFailure(message: "\(error)")
+        }
+    }
+
+    /// Two files of one kind naming the same resource would be written one over the other.
+    static func checkUnique(_ resources: [TransferResource], kind: String) throws {
+        var seen: [String: String] = [:]
+        for resource in resources {
+            if let other = seen.updateValue(resource.path, forKey: resource.identity) {
+                throw TransferTreeError(
+                    path: resource.path,
+                    "\(other) and \(resource.path) both hold the \(kind) '\(resource.identity)'"
+                )
+            }
         }
     }
 

@@ -20,8 +20,14 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
+    /// The library tables whole, when there were none before (a state from before they existed).
     var libraryTables: LibraryTables?
+    /// The alerting tables whole, likewise.
     var alerting: AlertingState?
+    /// What changed in the library tables, row by row.
+    var libraryChanges: LibraryChanges?
+    /// What changed in the alerting tables, row by row.
+    var alertingChanges: AlertingChanges?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
@@ -29,6 +35,8 @@ struct JournalRecord: Codable {
     /// Dashboard versions added (versions are never changed, only added or removed with
     /// their dashboard).
     var dashboardVersions: [StoredDashboardVersion]?
+    /// Dashboard versions removed by the cleanup of old versions.
+    var prunedDashboardVersions: [DashboardTable.VersionKey]?
     /// The whole star list, when it changed.
     var stars: [StoredStar]?
 
@@ -38,7 +46,8 @@ struct JournalRecord: Codable {
 
     /// What `new` changed since `old`.
     ///
-    /// Dashboards, the one table that grows large, report their own changes row by row. The
+    /// Dashboards report their own changes row by row; the library and alerting tables, which
+    /// grow with use too, are written as splices of the rows that differ (``TableSplice``). The
     /// other tables are small and written whole when they changed. A table changed exactly when
     /// its array storage differs from the persisted one: the persisted copy keeps the old
     /// storage alive, so any mutation of the new state's array had to copy it first.
@@ -68,14 +77,25 @@ struct JournalRecord: Codable {
         }
         let newVersions = new.dashboards.takeNewVersions()
         if !newVersions.isEmpty { record.dashboardVersions = newVersions }
+        let pruned = new.dashboards.takePrunedVersions()
+        if !pruned.isEmpty { record.prunedDashboardVersions = pruned }
         record.stars = new.dashboards.takeStarChanges()
         // The same test for the library and alerting tables, so a dashboard save does not
-        // compare every annotation and rule it did not touch.
+        // compare every annotation and rule it did not touch; a table that changed is written
+        // as a splice of the rows that differ, so one annotation costs one row in the journal.
         if !sharesStorage(old.libraryTables, new.libraryTables, by: LibraryTables.sharesStorage) {
-            record.libraryTables = new.libraryTables
+            if let before = old.libraryTables, let after = new.libraryTables {
+                record.libraryChanges = LibraryChanges(from: before, to: after)
+            } else {
+                record.libraryTables = new.libraryTables
+            }
         }
         if !sharesStorage(old.alertingStore, new.alertingStore, by: AlertingState.sharesStorage) {
-            record.alerting = new.alertingStore
+            if let before = old.alertingStore, let after = new.alertingStore {
+                record.alertingChanges = AlertingChanges(from: before, to: after)
+            } else {
+                record.alerting = new.alertingStore
+            }
         }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
@@ -108,9 +128,20 @@ struct JournalRecord: Codable {
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
         if let libraryTables { state.libraryTables = libraryTables }
         if let alerting { state.alertingStore = alerting }
+        if let libraryChanges {
+            var tables = state.library
+            libraryChanges.apply(to: &tables)
+            state.libraryTables = tables
+        }
+        if let alertingChanges {
+            var alerting = state.alertingStore ?? AlertingState()
+            alertingChanges.apply(to: &alerting)
+            state.alertingStore = alerting
+        }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
         for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }
+        state.dashboards.removeVersions(prunedDashboardVersions ?? [])
         if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
     }
