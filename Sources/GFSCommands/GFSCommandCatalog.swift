@@ -11,7 +11,7 @@ public enum GFSCommandCatalog {
         connection + organizations + orgTransfer + keys + dashboards + folders + stars + datasources + users + me
         + teams
         + libraryPanels + annotations + snapshots + playlists + alerting + api
-        + serviceAccounts + permissions + preferences
+        + serviceAccounts + permissions + preferences + copy
 
     /// The specs of ``definitions``, for the checker, `help` and completion.
     public static let table = CommandTable(commands: definitions.map(\.spec), groupSummaries: groupSummaries)
@@ -51,5 +51,6 @@ public enum GFSCommandCatalog {
         "sa token": "Tokens of a service account",
         "permission": "Who may view, edit or administer a dashboard or folder",
         "preferences": "Theme, home dashboard, timezone and week start",
+        "copy": "Copy resources into another org or server",
     ]
 }

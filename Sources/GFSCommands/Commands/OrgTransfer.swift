@@ -82,6 +82,7 @@ extension GFSCommandCatalog {
     /// The kinds an export holds, in dependency order.
     static let transferKinds: [any TransferKind] = [
         FolderKind(), DataSourceKind(), LibraryPanelKind(), DashboardKind(), PreferencesKind(),
+        UserKind(), TeamKind(), ServiceAccountKind(), AlertingTransferKind(), PermissionKind(),
     ]
 
     static var kindNames: String { transferKinds.map(\.name).joined(separator: ", ") }
