@@ -135,6 +135,54 @@ import Testing
         }
     }
 
+    @Test func anAnnotationAppendsTheSameWhateverTheNumberOfAnnotations() async throws {
+        try await withStateFile { path in
+            let configuration = SandboxConfiguration(stateFile: path)
+            try await withSandbox(configuration) { client in
+                func growthOfOneAnnotation(_ index: Int) async throws -> Int {
+                    let before = try size(path)
+                    let added = try await client.post(
+                        "/api/annotations",
+                        #"{"text":"deploy \#(String(format: "%05d", index))","time":\#(1_000_000 + index)}"#
+                    )
+                    #expect(added.status == .ok)
+                    return try size(path) - before
+                }
+                let first = try await growthOfOneAnnotation(0)
+                for index in 1...200 { _ = try await growthOfOneAnnotation(index) }
+                let later = try await growthOfOneAnnotation(201)
+                // The record holds the one new annotation, not the table: only its id and
+                // timestamps differ in length.
+                #expect(abs(later - first) < 64, "\(first) bytes for the first, \(later) for the 202nd")
+            }
+        }
+    }
+
+    @Test func annotationsAddedChangedAndDeletedSurviveARestart() async throws {
+        try await withStateFile { path in
+            let configuration = SandboxConfiguration(stateFile: path)
+            try await withSandbox(configuration) { client in
+                for index in 1...4 {
+                    let added = try await client.post("/api/annotations", #"{"text":"a\#(index)","time":\#(index)000}"#)
+                    #expect(added["id"]?.integerValue == Int64(index))
+                }
+                #expect(try await client.put("/api/annotations/2", #"{"text":"b2","time":2000}"#).status == .ok)
+                #expect(try await client.patch("/api/annotations/3", #"{"tags":["t"]}"#).status == .ok)
+                #expect(try await client.delete("/api/annotations/1").status == .ok)
+                _ = try await client.post("/api/playlists", #"{"name":"wall","interval":"5m","items":[]}"#)
+            }
+            try await withSandbox(configuration) { client in
+                let rows = try await client.get("/api/annotations").json?.arrayValue ?? []
+                let texts = rows.compactMap { row in row["id"]?.integerValue.map { ($0, row["text"]?.stringValue ?? "") } }
+                #expect(texts.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1)" } == ["2:b2", "3:a3", "4:a4"])
+                #expect(rows.first { $0["id"] == 3 }?["tags"] == ["t"])
+                #expect(try await client.get("/api/playlists").json?.arrayValue?.first?["name"] == "wall")
+                // Ids continue after the stored ones.
+                #expect(try await client.post("/api/annotations", #"{"text":"a5","time":5000}"#)["id"] == 5)
+            }
+        }
+    }
+
     @Test func aFileFromEarlierVersionsIsReadAndTurnedIntoAJournal() async throws {
         try await withStateFile { path in
             var legacy = SandboxStore.seed(adminUser: "admin", adminPassword: "admin")
@@ -170,11 +218,18 @@ import Testing
         var untouched = persisted
         untouched.nextTeamID += 1
         let quiet = JournalRecord.changes(from: persisted, to: &untouched)
-        #expect(quiet.libraryTables == nil && quiet.alerting == nil)
+        #expect(quiet.library == nil && quiet.nextAnnotationID == nil && quiet.annotations == nil && quiet.alerting == nil)
 
+        // An annotation is recorded alone, without the other library tables.
         var annotated = persisted
         annotated.library.nextAnnotationID += 1
-        #expect(JournalRecord.changes(from: persisted, to: &annotated).libraryTables != nil)
+        let annotation = JournalRecord.changes(from: persisted, to: &annotated)
+        #expect(annotation.library == nil && annotation.nextAnnotationID == 2)
+
+        var playlisted = persisted
+        playlisted.library.nextPlaylistID += 1
+        let playlist = JournalRecord.changes(from: persisted, to: &playlisted)
+        #expect(playlist.library?.nextPlaylistID == 2 && playlist.nextAnnotationID == nil)
 
         var templated = persisted
         templated.alertingStore?.nextRuleID += 1

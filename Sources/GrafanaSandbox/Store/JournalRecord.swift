@@ -20,7 +20,18 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
+    /// The library tables whole, as journals written before annotations were recorded row by
+    /// row hold them; read, never written.
     var libraryTables: LibraryTables?
+    /// The library tables other than annotations (elements, connections, snapshots,
+    /// playlists), whole, when one of them changed; its `annotations` is empty and ignored.
+    var library: LibraryTables?
+    var nextAnnotationID: Int64?
+    /// Annotations added or changed, whole: the table that grows with every deploy marker, so
+    /// like dashboards it is recorded by the rows a write touched.
+    var annotations: [StoredAnnotation]?
+    /// Ids of annotations removed.
+    var removedAnnotations: [Int64]?
     var alerting: AlertingState?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
@@ -71,8 +82,21 @@ struct JournalRecord: Codable {
         record.stars = new.dashboards.takeStarChanges()
         // The same test for the library and alerting tables, so a dashboard save does not
         // compare every annotation and rule it did not touch.
-        if !sharesStorage(old.libraryTables, new.libraryTables, by: LibraryTables.sharesStorage) {
-            record.libraryTables = new.libraryTables
+        let (oldLibrary, newLibrary) = (old.library, new.library)
+        if !LibraryTables.sharesStorage(oldLibrary, newLibrary, apartFromAnnotations: true) {
+            var rest = newLibrary
+            rest.annotations = []
+            record.library = rest
+        }
+        if oldLibrary.nextAnnotationID != newLibrary.nextAnnotationID {
+            record.nextAnnotationID = newLibrary.nextAnnotationID
+        }
+        if !sharesStorage(oldLibrary.annotations, newLibrary.annotations) {
+            // The rows that differ, found in memory: far cheaper than encoding and syncing the
+            // whole table, which is what made a write cost O(annotations) on disk.
+            let (upserted, removed) = rowChanges(from: oldLibrary.annotations, to: newLibrary.annotations)
+            if !upserted.isEmpty { record.annotations = upserted }
+            if !removed.isEmpty { record.removedAnnotations = removed }
         }
         if !sharesStorage(old.alertingStore, new.alertingStore, by: AlertingState.sharesStorage) {
             record.alerting = new.alertingStore
@@ -107,6 +131,23 @@ struct JournalRecord: Codable {
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
         if let libraryTables { state.libraryTables = libraryTables }
+        if let library {
+            var tables = library
+            tables.annotations = state.library.annotations
+            state.libraryTables = tables
+        }
+        if let nextAnnotationID { state.library.nextAnnotationID = nextAnnotationID }
+        if annotations != nil || removedAnnotations != nil {
+            var rows = state.library.annotations
+            for row in annotations ?? [] {
+                if let index = rows.firstIndex(where: { $0.id == row.id }) { rows[index] = row } else { rows.append(row) }
+            }
+            if let removedAnnotations {
+                let removed = Set(removedAnnotations)
+                rows.removeAll { removed.contains($0.id) }
+            }
+            state.library.annotations = rows
+        }
         if let alerting { state.alertingStore = alerting }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
@@ -114,6 +155,19 @@ struct JournalRecord: Codable {
         if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
     }
+}
+
+/// The rows of `new` that are not in `old` as they are, and the ids of the rows of `old` that
+/// `new` no longer has.
+func rowChanges(from old: [StoredAnnotation], to new: [StoredAnnotation]) -> (upserted: [StoredAnnotation], removed: [Int64]) {
+    let before = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+    var kept = Set<Int64>()
+    var upserted: [StoredAnnotation] = []
+    for row in new {
+        kept.insert(row.id)
+        if before[row.id] != row { upserted.append(row) }
+    }
+    return (upserted, old.compactMap { kept.contains($0.id) ? nil : $0.id })
 }
 
 /// Whether two arrays are one storage: a copy of a persisted table that was mutated had to copy
@@ -134,13 +188,17 @@ func sharesStorage<T>(_ lhs: T?, _ rhs: T?, by same: (T, T) -> Bool) -> Bool {
 }
 
 extension LibraryTables {
-    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters).
-    static func sharesStorage(_ old: LibraryTables, _ new: LibraryTables) -> Bool {
-        old.nextElementID == new.nextElementID && old.nextAnnotationID == new.nextAnnotationID
+    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters), or with
+    /// `apartFromAnnotations`, unchanged but for the annotations and their counter.
+    static func sharesStorage(_ old: LibraryTables, _ new: LibraryTables, apartFromAnnotations: Bool = false) -> Bool {
+        let annotationsShared =
+            apartFromAnnotations
+            || (old.nextAnnotationID == new.nextAnnotationID
+                && GrafanaSandbox.sharesStorage(old.annotations, new.annotations))
+        return annotationsShared && old.nextElementID == new.nextElementID
             && old.nextSnapshotID == new.nextSnapshotID && old.nextPlaylistID == new.nextPlaylistID
             && GrafanaSandbox.sharesStorage(old.elements, new.elements)
             && GrafanaSandbox.sharesStorage(old.connections, new.connections)
-            && GrafanaSandbox.sharesStorage(old.annotations, new.annotations)
             && GrafanaSandbox.sharesStorage(old.snapshots, new.snapshots)
             && GrafanaSandbox.sharesStorage(old.playlists, new.playlists)
     }
