@@ -173,7 +173,9 @@ import Testing
             }
             try await withSandbox(configuration) { client in
                 let rows = try await client.get("/api/annotations").json?.arrayValue ?? []
-                let texts = rows.compactMap { row in row["id"]?.integerValue.map { ($0, row["text"]?.stringValue ?? "") } }
+                let texts = rows.compactMap { row in
+                    row["id"]?.integerValue.map { ($0, row["text"]?.stringValue ?? "") }
+                }
                 #expect(texts.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1)" } == ["2:b2", "3:a3", "4:a4"])
                 #expect(rows.first { $0["id"] == 3 }?["tags"] == ["t"])
                 #expect(try await client.get("/api/playlists").json?.arrayValue?.first?["name"] == "wall")
@@ -218,7 +220,9 @@ import Testing
         var untouched = persisted
         untouched.nextTeamID += 1
         let quiet = JournalRecord.changes(from: persisted, to: &untouched)
-        #expect(quiet.library == nil && quiet.nextAnnotationID == nil && quiet.annotations == nil && quiet.alerting == nil)
+        #expect(
+            quiet.library == nil && quiet.nextAnnotationID == nil && quiet.annotations == nil && quiet.alerting == nil
+        )
 
         // An annotation is recorded alone, without the other library tables.
         var annotated = persisted

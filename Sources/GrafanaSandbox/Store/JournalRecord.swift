@@ -140,7 +140,11 @@ struct JournalRecord: Codable {
         if annotations != nil || removedAnnotations != nil {
             var rows = state.library.annotations
             for row in annotations ?? [] {
-                if let index = rows.firstIndex(where: { $0.id == row.id }) { rows[index] = row } else { rows.append(row) }
+                if let index = rows.firstIndex(where: { $0.id == row.id }) {
+                    rows[index] = row
+                } else {
+                    rows.append(row)
+                }
             }
             if let removedAnnotations {
                 let removed = Set(removedAnnotations)
@@ -159,7 +163,21 @@ struct JournalRecord: Codable {
 
 /// The rows of `new` that are not in `old` as they are, and the ids of the rows of `old` that
 /// `new` no longer has.
-func rowChanges(from old: [StoredAnnotation], to new: [StoredAnnotation]) -> (upserted: [StoredAnnotation], removed: [Int64]) {
+func rowChanges(from old: [StoredAnnotation], to new: [StoredAnnotation]) -> (
+    upserted: [StoredAnnotation], removed: [Int64]
+) {
+    // Rows keep their order and ids are never reused, so an append or an update in place (the
+    // usual writes) leaves every old row at its index: compare them in one walk, without
+    // hashing. A removal moves rows; then match them by id.
+    if old.count <= new.count {
+        var upserted: [StoredAnnotation] = []
+        var index = 0
+        while index < old.count, old[index].id == new[index].id {
+            if old[index] != new[index] { upserted.append(new[index]) }
+            index += 1
+        }
+        if index == old.count { return (upserted + new[index...], []) }
+    }
     let before = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     var kept = Set<Int64>()
     var upserted: [StoredAnnotation] = []
