@@ -45,6 +45,11 @@ enum AlertingFiles {
 
     /// Reads one file as a value.
     static func read(_ path: String) throws -> Value {
+        try parse(readText(path), path: path)
+    }
+
+    /// Reads one file's text.
+    static func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CommandFailure(
                 code: .unreadable,
@@ -55,7 +60,7 @@ enum AlertingFiles {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CommandFailure(message: "'\(path)' is not UTF-8 text", hint: "Nothing was sent.")
         }
-        return try parse(text, path: path)
+        return text
     }
 
     static func parse(_ text: String, path: String) throws -> Value {

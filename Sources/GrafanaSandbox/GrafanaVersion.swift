@@ -170,4 +170,27 @@ extension GrafanaVersion {
     /// pages (`pkg/services/serviceaccounts/manager/roles.go`; the 9.x role lists only read,
     /// write, create and delete; the release of the change is inferred as 10.0).
     var serviceAccountWriterManagesPermissions: Bool { self >= .at(10, 0) }
+
+    /// An unknown rule group is the errutil `models.ErrAlertRuleGroupNotFound`
+    /// (`alerting.alert-rule.notFound`, no public message, so errutil answers the status text
+    /// `Not found`) through `response.ErrOrFallback` in `RouteGetAlertRuleGroup`; before, it was
+    /// `store.ErrAlertRuleGroupNotFound` (`rulegroup not found`) through `ErrResp(404, …)`.
+    /// The release of the switch is not confirmed; 11.0 is assumed, with the group `DELETE`.
+    var ruleGroupNotFoundIsErrutil: Bool { self >= .at(11, 0) }
+
+    /// Deleting a contact point or mute timing a policy uses, and a template that does not
+    /// parse, answer errutil errors (`pkg/services/ngalert/provisioning/errors.go`:
+    /// `ErrContactPointReferenced` 409, `ErrTemplateInvalid` 400); before, `DeleteContactPoint`
+    /// and `DeleteMuteTiming` returned plain errors answered 500 by `ErrResp` (`contact point
+    /// 'X' is currently used by a notification policy`, `mute time 'X' is currently used by a
+    /// notification policy`) and `SetTemplate` wrapped the parse error in `ErrValidation` (400
+    /// `invalid object specification: …`). The release is not confirmed; 11.0 is assumed.
+    var notificationErrorsAreErrutil: Bool { self >= .at(11, 0) }
+
+    /// Contact-point setting errors name the integration with its UID
+    /// (`IntegrationValidationError` in `github.com/grafana/alerting/notify`); before,
+    /// `EmbeddedContactPoint.Valid` (`tooling/definitions/provisioning_contactpoints.go`) said
+    /// `unknown type 'T'` and the factory's `ReceiverInitError` named no receiver (`failed to
+    /// validate receiver of type "T": …`). The release is not confirmed; 11.0 is assumed.
+    var contactPointValidationNamesIntegration: Bool { self >= .at(11, 0) }
 }

@@ -180,7 +180,7 @@ import Testing
         )
         #expect(harness.sink.standardOutput.contains(#"{{ define "ops.message" }}{{ len .Alerts }} alerts{{ end }}"#))
         let gone = await harness.run("alert-template show ops.message")
-        #expect(gone.diagnostics.first?.message.contains("Template not found") == true)
+        #expect(gone.diagnostics.first?.message.contains("Not found (404 Not Found") == true, "\(gone.diagnostics)")
     }
 
     @Test func aDryRunPlansWritesAndSendsNone() async throws {
@@ -193,5 +193,166 @@ import Testing
         )
         .get()
         #expect(String(decoding: rules.body, as: UTF8.self) == "[]")
+    }
+
+    @Test func filesAreCheckedAsGrafanaWouldBeforeAnythingIsSent() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let folder = try directory()
+        try """
+        apiVersion: 1
+        contactPoints:
+          - orgId: 1
+            name: ops-mail
+            receivers:
+              - uid: ops-mail
+                type: email
+                settings:
+                  singleEmail: true
+        """.write(toFile: folder + "/contact-points.yaml", atomically: true, encoding: .utf8)
+        let point = await harness.run("contact-point push \(folder)")
+        #expect(
+            point.diagnostics.first?.message
+                == "\(folder)/contact-points.yaml:6:9: Contact point 'ops-mail' (email) needs settings.addresses"
+        )
+        #expect(point.diagnostics.first?.hint?.contains("could not find addresses in settings") == true)
+
+        let templates = try directory()
+        try """
+        apiVersion: 1
+        templates:
+          - orgId: 1
+            name: ops.message
+            template: |
+              {{ define "ops.message" }}
+              {{ range .Alerts }}{{ .Labels.alertname }}
+              {{ end }}
+        """.write(toFile: templates + "/templates.yaml", atomically: true, encoding: .utf8)
+        let template = await harness.run("alert-template push \(templates)")
+        #expect(
+            template.diagnostics.first?.message
+                == "\(templates)/templates.yaml:6:7: Template 'ops.message' does not parse: "
+                + "{{define}} is never closed by {{end}} (line 1 of the template)",
+            "\(template.diagnostics)"
+        )
+        // Nothing was sent: the server still has only its default contact point and no template.
+        let client = try await harness.adminClient()
+        let points = try await client.send(RawRequest(method: .get, path: "/api/v1/provisioning/contact-points")).get()
+        #expect(!String(decoding: points.body, as: UTF8.self).contains("ops-mail"))
+        let stored = try await client.send(RawRequest(method: .get, path: "/api/v1/provisioning/templates")).get()
+        #expect(String(decoding: stored.body, as: UTF8.self) == "[]")
+    }
+
+    @Test(arguments: [
+        ("{{ if .Alerts }}x", "{{if}} is never closed by {{end}}", 1),
+        ("ok\n{{ end }}", "{{end}} without an if, range, with, define or block", 2),
+        ("{{ .Labels.x", "unclosed action", 1),
+        ("a\n\n{{ \"open }}", "unterminated quoted string", 3),
+        ("{{/* note }}", "unclosed comment", 1),
+        ("{{ else }}", "{{else}} outside an if, range or with", 1),
+    ])
+    func templateProblemsAreFoundOnTheirLine(text: String, problem: String, line: Int) {
+        let found = AlertingChecks.templateProblem(text)
+        #expect(found?.problem == problem && found?.line == line, "\(String(describing: found))")
+    }
+
+    @Test func wellFormedTemplatesPassTheCheck() {
+        let texts = [
+            #"{{ define "t" }}{{ range .Alerts }}{{ if .Labels.x }}{{ .Labels.x }}{{ else if .Labels.y }}y{{ else }}-{{ end }}{{ end }}{{ end }}"#,
+            "{{/* a comment */}}{{- template \"__subject\" . -}} {{ \"}}\" }} {{ `{{` }} {{ printf \"%s}}\" .Status }}",
+        ]
+        for text in texts { #expect(AlertingChecks.templateProblem(text) == nil, "\(text)") }
+    }
+
+    @Test func diffListsServerResourcesTheFilesLackAndPruneDeletesThem() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let folder = try directory()
+        expectSuccess(
+            await harness.run(
+                """
+                folder create "Alerts demo" --uid alerts-demo
+                alert push \(Self.examples)
+                alert export --out \(folder)
+                """
+            ),
+            harness
+        )
+        // Resources the export does not hold: another group in the same folder, a mute timing,
+        // a contact point and a template (the export's templates.yaml holds `templates: []`).
+        let client = try await harness.adminClient()
+        let extraGroup =
+            #"{"interval":60,"rules":[{"uid":"extra-1","title":"Extra","condition":"A","#
+            + #""data":[{"refId":"A","datasourceUid":"__expr__","model":{"type":"math","expression":"1"}}],"#
+            + #""noDataState":"NoData","execErrState":"Error","for":"0s"}]}"#
+        for (method, path, body) in [
+            (TransportRequest.Method.put, "/api/v1/provisioning/folder/alerts-demo/rule-groups/extra", extraGroup),
+            (.post, "/api/v1/provisioning/mute-timings", #"{"name":"holidays","time_intervals":[]}"#),
+            (
+                .put, "/api/v1/provisioning/templates/spare.message",
+                #"{"template":"{{ define \"spare.message\" }}x{{ end }}"}"#
+            ),
+            (
+                .post, "/api/v1/provisioning/contact-points",
+                #"{"uid":"spare","name":"spare","type":"webhook","settings":{"url":"http://x"}}"#
+            ),
+        ] {
+            let reply = try await client.send(RawRequest(method: method, path: path, body: Data(body.utf8))).get()
+            #expect(reply.status < 300, "\(path): \(String(decoding: reply.body, as: UTF8.self))")
+        }
+        expectSuccess(
+            await harness.run(
+                """
+                let gone = []
+                for change in (alert diff \(folder)) {
+                  if $change.change == "delete" { let gone = $gone + ["${change.kind} ${change.name}"] }
+                  else { assert $change.change == "unchanged" "${change.kind} ${change.name} unchanged" }
+                }
+                assert $gone == ["template spare.message", "contact-point spare (spare)", "mute-timing holidays", "rule-group alerts-demo/extra"] "$gone"
+                let pushed = (alert push \(folder))
+                for row in $pushed { assert $row.status == "unchanged" "a push without --prune deletes nothing" }
+                let pruned = 0
+                for row in (alert push \(folder) --prune) { if $row.status == "deleted" { let pruned = $pruned + 1 } }
+                assert $pruned == 4 "$pruned"
+                for change in (alert diff \(folder)) { assert $change.change == "unchanged" "${change.name}" }
+                """
+            ),
+            harness
+        )
+        await #expect(throws: GrafanaError.self) {
+            try await client.send(RawRequest(method: .get, path: "/api/v1/provisioning/alert-rules/extra-1")).get()
+        }
+    }
+
+    @Test func aContactPointWithASecretPushesOnceAndThenIsUnchanged() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let folder = try directory()
+        try """
+        apiVersion: 1
+        contactPoints:
+          - orgId: 1
+            name: ops-slack
+            receivers:
+              - uid: ops-slack
+                type: slack
+                settings:
+                  recipient: "#ops"
+                  token: xoxb-not-a-real-token
+        """.write(toFile: folder + "/contact-points.yaml", atomically: true, encoding: .utf8)
+        let export = try directory()
+        expectSuccess(
+            await harness.run(
+                """
+                assert (contact-point push \(folder))[0].status == "created"
+                assert (contact-point push \(folder))[0].status == "unchanged" "the redacted token counts as the file's"
+                assert (contact-point show ops-slack).settings.token == "[REDACTED]"
+                alert export --out \(export)
+                for change in (alert diff \(export)) { assert $change.change == "unchanged" "${change.name}" }
+                """
+            ),
+            harness
+        )
+        #expect(!harness.sink.standardOutput.contains("xoxb-not-a-real-token"))
     }
 }

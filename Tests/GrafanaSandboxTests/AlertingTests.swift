@@ -143,7 +143,9 @@ import Testing
                 try await client.post(base + "/mute-timings", #"{"name":"wk","time_intervals":[]}"#).status == .created
             )
             let again = try await client.post(base + "/mute-timings", #"{"name":"wk","time_intervals":[]}"#)
-            #expect(again.status == .conflict)
+            #expect(
+                again.status == .badRequest && again["messageId"] == "alerting.notifications.time-intervals.nameExists"
+            )
             let policy =
                 #"{"receiver":"grafana-default-email","routes":[{"receiver":"ops","mute_time_intervals":["wk"]}]}"#
             #expect(try await client.put(base + "/policies", policy).text == #"{"message":"policies updated"}"#)

@@ -194,8 +194,13 @@ extension GFSCommandCatalog {
                         summary: "Put every group in this folder."
                     ),
                     editableOption,
+                    OptionSpec(
+                        "prune",
+                        summary:
+                            "Also delete what the server has and the files do not (what 'alert diff' lists as delete)."
+                    ),
                 ],
-                example: "alert push alerting/"
+                example: "alert push alerting/ --prune"
             ),
             display: ResultDisplay(columns: ["kind", "name", "status"])
         ) { try await $0.pushAlerting($1, kinds: AlertingKind.allCases) },
@@ -425,7 +430,8 @@ struct AlertingItem: Sendable {
 /// What pushing one resource would do.
 struct AlertingChange: Sendable {
     enum Action: String, Sendable {
-        case create, update, unchanged
+        /// `delete`: on the server and in none of the files (`alert push --prune` deletes it).
+        case create, update, unchanged, delete
     }
 
     var kind: AlertingKind
@@ -878,7 +884,7 @@ extension GrafanaShellHost {
                             ? point["name"] == item.body["name"] && point["type"] == item.body["type"]
                             : point["uid"] == .string(uid)
                     }
-                    let have = existing.map(AlertingModel.comparableContactPoint)
+                    let have = existing.map { AlertingModel.comparableContactPoint($0, secretsFrom: wanted) }
                     let action: AlertingChange.Action = have == nil ? .create : (have == wanted ? .unchanged : .update)
                     let existingUID = existing?["uid"]?.stringValue ?? uid
                     changes.append(
@@ -995,6 +1001,95 @@ extension GrafanaShellHost {
         return changes
     }
 
+    /// What the server has and the files do not, for each kind the files hold: templates,
+    /// contact points (by UID, or by name and type for an integration without one) and mute
+    /// timings of the org, and the rule groups of the folders the files' groups are in.
+    /// A kind counts when a file has its key, even with an empty list (`templates: []` means
+    /// the org should have none).
+    func alertingServerOnly(paths: [String], planned: [AlertingChange]) async throws -> [AlertingChange] {
+        var changes: [AlertingChange] = []
+        let items = try AlertingModel.items(in: paths)
+        let kinds = try AlertingModel.kinds(in: paths)
+        func missing(_ kind: AlertingKind, _ name: String, _ path: String, body: Value = .null, old: Value) {
+            changes.append(
+                AlertingChange(
+                    kind: kind,
+                    name: name,
+                    action: .delete,
+                    method: .delete,
+                    path: path,
+                    body: body,
+                    diff: AlertingModel.diff(old, .null).filter { !$0.hasPrefix("+") }
+                )
+            )
+        }
+        if kinds.contains(.template) {
+            let names = Set(items.filter { $0.kind == .template }.map(\.name))
+            for template in try await alertingRead(AlertingPaths.templates).listValue ?? [] {
+                guard let name = template["name"]?.stringValue, !names.contains(name) else { continue }
+                missing(
+                    .template,
+                    name,
+                    AlertingPaths.templates + "/" + AlertingPaths.escape(name),
+                    old: template["template"] ?? ""
+                )
+            }
+        }
+        if kinds.contains(.contactPoint) {
+            let mine = items.filter { $0.kind == .contactPoint }
+            let uids = Set(mine.compactMap { $0.body["uid"]?.stringValue }.filter { !$0.isEmpty })
+            let untyped = mine.filter { ($0.body["uid"]?.stringValue ?? "").isEmpty }
+            for point in try await alertingRead(AlertingPaths.contactPoints).listValue ?? [] {
+                guard let uid = point["uid"]?.stringValue, !uids.contains(uid) else { continue }
+                if untyped.contains(where: { $0.body["name"] == point["name"] && $0.body["type"] == point["type"] }) {
+                    continue
+                }
+                let name = (point["name"]?.stringValue ?? "") + " (\(uid))"
+                missing(
+                    .contactPoint,
+                    name,
+                    AlertingPaths.contactPoints + "/" + AlertingPaths.escape(uid),
+                    old: AlertingModel.comparableContactPoint(point)
+                )
+            }
+        }
+        if kinds.contains(.muteTiming) {
+            let names = Set(items.filter { $0.kind == .muteTiming }.map(\.name))
+            for timing in try await alertingRead(AlertingPaths.muteTimings).listValue ?? [] {
+                guard let name = timing["name"]?.stringValue, !names.contains(name) else { continue }
+                missing(
+                    .muteTiming,
+                    name,
+                    AlertingPaths.muteTimings + "/" + AlertingPaths.escape(name),
+                    old: ["name": .string(name), "time_intervals": timing["time_intervals"] ?? .list([])]
+                )
+            }
+        }
+        if kinds.contains(.group) {
+            let groups = Set(planned.filter { $0.kind == .group }.map(\.name))
+            let folders = Set(groups.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
+            var serverGroups: [String: [Value]] = [:]
+            for rule in try await alertingRead(AlertingPaths.rules).listValue ?? [] {
+                guard let folder = rule["folderUID"]?.stringValue, folders.contains(folder),
+                    let group = rule["ruleGroup"]?.stringValue, !groups.contains(folder + "/" + group)
+                else { continue }
+                serverGroups[folder + "/" + group, default: []].append(rule)
+            }
+            for key in serverGroups.keys.sorted() {
+                let rules = serverGroups[key]!
+                let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                missing(
+                    .group,
+                    key,
+                    AlertingPaths.group(folderUID: parts[0], name: parts.count > 1 ? parts[1] : ""),
+                    body: .list(rules.compactMap { $0["uid"] }),
+                    old: .list(rules.map { $0["title"] ?? .null })
+                )
+            }
+        }
+        return changes
+    }
+
     /// `alert push`, `alert rule push`, `contact-point push`, … : unchanged resources are
     /// reported and not sent; the policy tree's diff goes to standard error first.
     func pushAlerting(_ call: CommandArguments, kinds: [AlertingKind]) async throws -> Value {
@@ -1003,12 +1098,31 @@ extension GrafanaShellHost {
         let folderOption = call.spec.option(named: "folder") == nil ? nil : try call.option("folder")
         let folder = try await folderOption.asyncMap { try await folderUID(for: $0) }
         let editable = try call.flag("editable")
-        let changes = try await alertingPlan(paths, kinds: kinds, folder: folder, editable: editable)
+        let prune = call.spec.option(named: "prune") == nil ? false : try call.flag("prune")
+        var changes = try await alertingPlan(paths, kinds: kinds, folder: folder, editable: editable)
+        if prune {
+            // After every create and update (the policy tree no longer names what goes), in the
+            // reverse order: rules before the contact points and mute timings they use.
+            changes += try await alertingServerOnly(paths: paths, planned: changes).reversed()
+        }
         var rows: [Value] = []
         for change in changes {
             var status = change.action == .create ? "created" : "updated"
             if change.action == .unchanged {
                 status = "unchanged"
+            } else if change.action == .delete {
+                status = "deleted"
+                // A rule group goes rule by rule: every release serves the rule `DELETE`.
+                let paths =
+                    change.kind == .group
+                    ? (change.body.listValue ?? []).compactMap { $0.stringValue }.map {
+                        AlertingPaths.rules + "/" + AlertingPaths.escape($0)
+                    }
+                    : [change.path]
+                for path in paths {
+                    let outcome = try await alertingWrite(.delete, path, body: nil, editable: editable)
+                    if outcome.plannedWrite != nil { status = "planned" }
+                }
             } else {
                 if change.kind == .policy { note(change.diff.joined(separator: "\n")) }
                 let outcome = try await alertingWrite(change.method, change.path, body: change.body, editable: editable)
@@ -1024,12 +1138,9 @@ extension GrafanaShellHost {
     /// `alert diff PATH...`: sends no write, whatever `--dry-run` says.
     func diffAlerting(_ call: CommandArguments) async throws -> Value {
         let folder = try await call.option("folder").asyncMap { try await folderUID(for: $0) }
-        let changes = try await alertingPlan(
-            try call.strings("path"),
-            kinds: AlertingKind.allCases,
-            folder: folder,
-            editable: false
-        )
+        let paths = try call.strings("path")
+        var changes = try await alertingPlan(paths, kinds: AlertingKind.allCases, folder: folder, editable: false)
+        changes += try await alertingServerOnly(paths: paths, planned: changes)
         return .list(
             changes.map { change in
                 [
@@ -1044,11 +1155,22 @@ extension GrafanaShellHost {
 /// Conversions between the provisioning API's shapes and the file format, and the forms
 /// compared to decide whether a push changes anything.
 enum AlertingModel {
+    /// The kinds whose key some file has.
+    static func kinds(in paths: [String]) throws -> Set<AlertingKind> {
+        var kinds = Set<AlertingKind>()
+        for file in try AlertingFiles.expand(paths) {
+            guard case .record(let document) = try AlertingFiles.read(file) else { continue }
+            for kind in AlertingKind.allCases where document[kind.fileKey] != nil { kinds.insert(kind) }
+        }
+        return kinds
+    }
+
     /// Every resource of the files, read and checked before anything is sent.
     static func items(in paths: [String]) throws -> [AlertingItem] {
         var items: [AlertingItem] = []
         for file in try AlertingFiles.expand(paths) {
-            guard case .record(let document) = try AlertingFiles.read(file) else {
+            let text = try AlertingFiles.readText(file)
+            guard case .record(let document) = try AlertingFiles.parse(text, path: file) else {
                 throw CommandFailure(
                     message: "\(file): Expected a provisioning file (a mapping with groups, contactPoints, …)",
                     hint: "'alert export --out DIR' writes files in this format."
@@ -1059,7 +1181,7 @@ enum AlertingModel {
                 guard case .list(let list) = entries else {
                     throw CommandFailure(message: "\(file): '\(kind.fileKey)' is not a list", hint: "Nothing was sent.")
                 }
-                for entry in list {
+                for (index, entry) in list.enumerated() {
                     guard case .record(let body) = entry else {
                         throw CommandFailure(
                             message: "\(file): an entry of '\(kind.fileKey)' is not a mapping",
@@ -1070,8 +1192,17 @@ enum AlertingModel {
                         // A contact point of the file holds its integrations (`receivers`); the
                         // API takes one integration at a time, named after the contact point.
                         let name = body["name"]?.stringValue ?? ""
-                        for receiver in body["receivers"]?.listValue ?? [] {
+                        for (number, receiver) in (body["receivers"]?.listValue ?? []).enumerated() {
                             guard case .record(var integration) = receiver else { continue }
+                            try AlertingChecks.checkIntegration(
+                                integration,
+                                name: name,
+                                file: file,
+                                at: AlertingChecks.position(
+                                    in: text,
+                                    of: [.key(kind.fileKey), .index(index), .key("receivers"), .index(number)]
+                                )
+                            )
                             integration["name"] = .string(name)
                             items.append(AlertingItem(kind: kind, name: name, body: integration, source: file))
                         }
@@ -1082,6 +1213,17 @@ enum AlertingModel {
                         throw CommandFailure(
                             message: "\(file): an entry of '\(kind.fileKey)' has no name",
                             hint: "Nothing was sent."
+                        )
+                    }
+                    if kind == .template, case .string(let template)? = body["template"] {
+                        try AlertingChecks.checkTemplate(
+                            template,
+                            name: name,
+                            file: file,
+                            at: AlertingChecks.position(
+                                in: text,
+                                of: [.key(kind.fileKey), .index(index), .key("template")]
+                            )
                         )
                     }
                     items.append(AlertingItem(kind: kind, name: name, body: body, source: file))
@@ -1110,6 +1252,21 @@ enum AlertingModel {
                 ),
             ]
         }
+    }
+
+    /// A contact point of the server as compared with a file's: Grafana answers each secret
+    /// setting as `[REDACTED]`, which cannot be compared, so the file's value stands in for it
+    /// (a changed secret alone is therefore not seen as a change; a file holding `[REDACTED]`,
+    /// as exports do, keeps the stored secret when sent).
+    static func comparableContactPoint(_ point: Value, secretsFrom file: Value) -> Value {
+        guard case .record(var record) = comparableContactPoint(point),
+            case .record(var settings)? = record["settings"], case .record(let wanted)? = file["settings"]
+        else { return comparableContactPoint(point) }
+        for entry in settings where entry.value == .string("[REDACTED]") {
+            if let value = wanted[entry.key] { settings[entry.key] = value }
+        }
+        record["settings"] = .record(settings)
+        return .record(record)
     }
 
     static func comparableContactPoint(_ point: Value) -> Value {

@@ -65,7 +65,7 @@ extension AlertingController {
             }
             return Self.fileExport(groups: [Self.groupExport(group, state: state, only: nil)])
         }
-        guard let document else { throw Self.groupNotFound }
+        guard let document else { throw groupNotFound }
         return Self.exportResponse(request, document)
     }
 
@@ -73,9 +73,12 @@ extension AlertingController {
     @Sendable func exportContactPoints(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: false)
         let name = request.query("name")
+        // `decrypt=true` answers the secret settings; otherwise they read `[REDACTED]`
+        // (`decryptValueOrRedacted`).
+        let decrypt = ["true", "1"].contains(request.query("decrypt"))
         let points = await environment.store.read { state in
             state.alerting.contactPoints(orgID: identity.orgID).filter { name.isEmpty || $0.name == name }
-        }
+        }.map { decrypt ? $0 : Self.redactingSecrets($0) }
         var names: [String] = []
         for point in points where !names.contains(point.name) { names.append(point.name) }
         let exported: [Value] = names.map { name in

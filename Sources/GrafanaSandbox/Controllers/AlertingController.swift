@@ -134,9 +134,7 @@ extension AlertingController {
         let provenance = Self.provenance(of: request)
         let json = try await environment.store.write { state in
             var rule = try Self.bindRule(object, orgID: identity.orgID, provenance: provenance)
-            guard state.folder(uid: rule.folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(rule.folderUID, orgID: identity.orgID, in: state)
             if rule.uid.isEmpty { rule.uid = KeyGenerator.shortUID() }
             if state.alerting.rules.contains(where: { $0.orgID == identity.orgID && $0.uid == rule.uid }) {
                 throw Self.duplicateTitle
@@ -164,9 +162,7 @@ extension AlertingController {
             if stored.provenance != provenance && !stored.provenance.isEmpty {
                 throw Self.provenanceMismatch(from: stored.provenance, to: provenance)
             }
-            guard state.folder(uid: rule.folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(rule.folderUID, orgID: identity.orgID, in: state)
             rule.uid = uid
             rule.id = stored.id
             try Self.checkTitle(rule, in: state.alerting)
@@ -195,6 +191,12 @@ extension AlertingController {
             state.alerting.dropEmptyGroups()
         }
         return Response(status: .noContent)
+    }
+
+    /// `AlertRuleService.ensureNamespace`: a rule needs a folder UID, of a folder that exists.
+    static func ensureNamespace(_ folderUID: String, orgID: Int64, in state: SandboxState) throws {
+        guard !folderUID.isEmpty else { throw invalidRule("folderUID must be set") }
+        guard state.folder(uid: folderUID, orgID: orgID) != nil else { throw invalidRule("folder does not exist") }
     }
 
     /// A rule title is unique within its folder (`alert_rule` unique index on org, namespace
@@ -301,23 +303,25 @@ extension AlertingController {
         let identity = try authorize(context, write: false)
         let folderUID = context.stringParameter("folderUid")
         let title = context.stringParameter("group")
+        let notFound = groupNotFound
         let json = try await environment.store.read { state in
             guard let group = state.alerting.group(orgID: identity.orgID, folderUID: folderUID, title: title) else {
-                throw Self.groupNotFound
+                throw notFound
             }
             return Self.groupJSON(group, rules: state.alerting.rules(of: group))
         }
         return SandboxResponse.json(.ok, json)
     }
 
-    /// `models.ErrAlertRuleGroupNotFound = errutil.NotFound("alerting.alert-rule.notFound")`
-    /// through `response.ErrOrFallback`; the message id is Grafana's, the public wording is
-    /// not confirmed from source.
-    static let groupNotFound = GrafanaError.errutil(
-        .notFound,
-        messageID: "alerting.alert-rule.notFound",
-        message: "rule group not found under this folder"
-    )
+    /// `models.ErrAlertRuleGroupNotFound = errutil.NotFound("alerting.alert-rule.notFound")`,
+    /// returned by `GetRuleGroup` as `.Errorf("")`: no public message, so errutil's `Public()`
+    /// answers the status text `Not found`. Before, `store.ErrAlertRuleGroupNotFound`
+    /// (`errors.New("rulegroup not found")`) through `ErrResp(404, err, "")`.
+    var groupNotFound: GrafanaError {
+        environment.version.ruleGroupNotFoundIsErrutil
+            ? .errutil(.notFound, messageID: "alerting.alert-rule.notFound", message: "Not found")
+            : .error(.notFound, "rulegroup not found", cause: false)
+    }
 
     /// `RoutePutAlertRuleGroup` → `ReplaceRuleGroup`: the group becomes exactly the rules
     /// sent (by uid: updated, new, or deleted when missing), all with the group's interval;
@@ -351,9 +355,7 @@ extension AlertingController {
             )
         }
         let json = try await environment.store.write { state in
-            guard state.folder(uid: folderUID, orgID: identity.orgID) != nil else {
-                throw Self.invalidRule("folder does not exist")
-            }
+            try Self.ensureNamespace(folderUID, orgID: identity.orgID, in: state)
             var incoming: [StoredAlertRule] = []
             for object in ruleObjects {
                 var fields = object
@@ -409,9 +411,10 @@ extension AlertingController {
         let folderUID = context.stringParameter("folderUid")
         let title = context.stringParameter("group")
         let provenance = Self.provenance(of: request)
+        let notFound = groupNotFound
         try await environment.store.write { state in
             guard let group = state.alerting.group(orgID: identity.orgID, folderUID: folderUID, title: title) else {
-                throw Self.groupNotFound
+                throw notFound
             }
             for stored in state.alerting.rules(of: group)
             where stored.provenance != provenance && !stored.provenance.isEmpty {
@@ -476,7 +479,7 @@ extension AlertingController {
         let points = await environment.store.read { state in
             state.alerting.contactPoints(orgID: identity.orgID).filter { name.isEmpty || $0.name == name }
         }
-        return SandboxResponse.json(.ok, .list(points.map(Self.contactPointJSON)))
+        return SandboxResponse.json(.ok, .list(points.map { Self.contactPointJSON(Self.redactingSecrets($0)) }))
     }
 
     static func contactPointJSON(_ point: StoredContactPoint) -> Value {
@@ -487,27 +490,39 @@ extension AlertingController {
         ]
     }
 
-    /// `EmbeddedContactPoint.Valid`: a name, a known type and settings
-    /// (`tooling/definitions/provisioning_contactpoints.go`).
-    static func bindContactPoint(_ object: Record, orgID: Int64, provenance: String) throws -> StoredContactPoint {
+    /// The body as `definitions.EmbeddedContactPoint`, then `ValidateContactPoint`
+    /// (`provisioning/contactpoints.go`): a type, settings, and what the type's integration
+    /// requires of them (``validateSettings(name:uid:type:settings:)``). `stored` is the
+    /// contact point an update replaces, whose secrets a `[REDACTED]` setting keeps.
+    func bindContactPoint(
+        _ object: Record,
+        orgID: Int64,
+        provenance: String,
+        replacing stored: StoredContactPoint? = nil
+    ) throws -> StoredContactPoint {
         func string(_ key: String) throws -> String {
             switch object[key] {
             case nil, .null?: return ""
             case .string(let text)?: return text
-            default: throw badRequestData
+            default: throw Self.badRequestData
             }
         }
         let name = try string("name")
-        guard !name.isEmpty else { throw invalidObject("name is missing") }
+        guard !name.isEmpty else { throw Self.invalidObject("name is missing") }
         let type = try string("type")
-        guard contactPointTypes.contains(type) else { throw invalidObject("type is missing") }
-        guard case .record = object["settings"] ?? .null else { throw invalidObject("settings are missing") }
+        guard !type.isEmpty else { throw Self.invalidObject("type should not be an empty string") }
+        guard case .record(let sent) = object["settings"] ?? .null else {
+            throw Self.invalidObject("settings should not be empty")
+        }
+        let settings = Self.restoringSecrets(sent, type: type, from: stored)
+        let uid = try string("uid")
+        try validateSettings(name: name, uid: uid, type: type, settings: settings)
         return StoredContactPoint(
             orgID: orgID,
-            uid: try string("uid"),
+            uid: uid,
             name: name,
             type: type,
-            settings: object["settings"] ?? [:],
+            settings: .record(settings),
             disableResolveMessage: object["disableResolveMessage"] == .bool(true),
             provenance: provenance
         )
@@ -519,14 +534,14 @@ extension AlertingController {
         let object = try await body(request, context: context)
         let provenance = Self.provenance(of: request)
         let json = try await environment.store.write { state in
-            var point = try Self.bindContactPoint(object, orgID: identity.orgID, provenance: provenance)
+            var point = try bindContactPoint(object, orgID: identity.orgID, provenance: provenance)
             state.alerting.configure(orgID: identity.orgID)
             if point.uid.isEmpty { point.uid = KeyGenerator.shortUID() }
             if state.alerting.contactPoints.contains(where: { $0.orgID == identity.orgID && $0.uid == point.uid }) {
                 throw Self.invalidObject("receiver UID '\(point.uid)' already exists")
             }
             state.alerting.contactPoints.append(point)
-            return Self.contactPointJSON(point)
+            return Self.contactPointJSON(Self.redactingSecrets(point))
         }
         return SandboxResponse.json(.accepted, json)
     }
@@ -538,8 +553,12 @@ extension AlertingController {
         let object = try await body(request, context: context)
         let provenance = Self.provenance(of: request)
         try await environment.store.write { state in
-            var point = try Self.bindContactPoint(object, orgID: identity.orgID, provenance: provenance)
             state.alerting.configure(orgID: identity.orgID)
+            // `RoutePutContactPoint` takes the path's uid before anything is checked.
+            var fields = object
+            fields["uid"] = .string(uid)
+            let existing = state.alerting.contactPoints.first { $0.orgID == identity.orgID && $0.uid == uid }
+            var point = try bindContactPoint(fields, orgID: identity.orgID, provenance: provenance, replacing: existing)
             guard
                 let index = state.alerting.contactPoints.firstIndex(where: {
                     $0.orgID == identity.orgID && $0.uid == uid
@@ -569,11 +588,14 @@ extension AlertingController {
     }
 
     /// `RouteDeleteContactPoint`: 202 `{"message":"contactpoint deleted"}`. The last
-    /// integration of a receiver the policy tree uses cannot go (`contactpoints.go`
-    /// `DeleteContactPoint`: `ErrContactPointReferenced`, 400 through `ErrOrFallback`).
+    /// integration of a receiver cannot go while the policy tree routes to it
+    /// (`contactpoints.go` `DeleteContactPoint`: `ErrContactPointReferenced`, 409) or a rule's
+    /// notification settings name it (`ErrContactPointUsedInRule`, 409); before the errutil
+    /// errors, a plain error answered 500 by `ErrResp`.
     @Sendable func deleteContactPoint(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: true)
         let uid = context.stringParameter("uid")
+        let errutil = environment.version.notificationErrorsAreErrutil
         try await environment.store.write { state in
             state.alerting.configure(orgID: identity.orgID)
             guard let point = state.alerting.contactPoints.first(where: { $0.orgID == identity.orgID && $0.uid == uid })
@@ -581,13 +603,34 @@ extension AlertingController {
             let others = state.alerting.contactPoints.filter {
                 $0.orgID == identity.orgID && $0.name == point.name && $0.uid != uid
             }
-            if others.isEmpty
-                && Self.receivers(in: state.alerting.policy(orgID: identity.orgID).tree).contains(point.name)
-            {
+            guard others.isEmpty else {
+                state.alerting.contactPoints.removeAll { $0.orgID == identity.orgID && $0.uid == uid }
+                return
+            }
+            if Self.receivers(in: state.alerting.policy(orgID: identity.orgID).tree).contains(point.name) {
+                throw errutil
+                    ? GrafanaError.errutil(
+                        .conflict,
+                        messageID: "alerting.notifications.contact-points.referenced",
+                        message: "Contact point is currently referenced by a notification policy."
+                    )
+                    : GrafanaError.error(
+                        .internalServerError,
+                        "contact point '\(point.name)' is currently used by a notification policy",
+                        cause: false
+                    )
+            }
+            let usedByRule = state.alerting.rules.contains {
+                guard $0.orgID == identity.orgID, case .record(let settings) = $0.notificationSettings else {
+                    return false
+                }
+                return settings["receiver"] == .string(point.name)
+            }
+            if usedByRule && errutil {
                 throw GrafanaError.errutil(
-                    .badRequest,
-                    messageID: "alerting.notifications.contact-points.referenced",
-                    message: "contact point is referenced by a notification policy"
+                    .conflict,
+                    messageID: "alerting.notifications.contact-points.used-by-rule",
+                    message: "Contact point is currently used in the notification settings of one or many alert rules."
                 )
             }
             state.alerting.contactPoints.removeAll { $0.orgID == identity.orgID && $0.uid == uid }
@@ -712,12 +755,13 @@ extension AlertingController {
         ]
     }
 
-    /// `ErrTimeIntervalNotFound`: errutil 404 `alerting.notifications.time-intervals.notFound`
-    /// (`pkg/services/ngalert/provisioning/errors.go`).
+    /// `ErrTimeIntervalNotFound = errutil.NotFound("alerting.notifications.time-intervals.notFound")`
+    /// (`pkg/services/ngalert/provisioning/errors.go`): no public message, so errutil answers
+    /// the status text.
     static let muteTimingNotFound = GrafanaError.errutil(
         .notFound,
         messageID: "alerting.notifications.time-intervals.notFound",
-        message: "time interval not found"
+        message: "Not found"
     )
 
     @Sendable func getMuteTiming(_ request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -743,7 +787,7 @@ extension AlertingController {
         return StoredMuteTiming(orgID: orgID, name: name, timeIntervals: intervals, provenance: provenance)
     }
 
-    /// `RoutePostMuteTiming`: 201; an existing name is `ErrTimeIntervalExists` (409).
+    /// `RoutePostMuteTiming`: 201; an existing name is `ErrTimeIntervalExists` (400).
     @Sendable func createMuteTiming(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: true)
         let object = try await body(request, context: context)
@@ -751,10 +795,11 @@ extension AlertingController {
         let json = try await environment.store.write { state in
             let timing = try Self.bindMuteTiming(object, orgID: identity.orgID, provenance: provenance)
             if state.alerting.muteTimings.contains(where: { $0.orgID == identity.orgID && $0.name == timing.name }) {
+                // `ErrTimeIntervalExists`: `errutil.BadRequest`, with its public message.
                 throw GrafanaError.errutil(
-                    .conflict,
+                    .badRequest,
                     messageID: "alerting.notifications.time-intervals.nameExists",
-                    message: "time interval with this name already exists. Use a different name or update existing one."
+                    message: "Time interval with this name already exists. Use a different name or update existing one."
                 )
             }
             state.alerting.muteTimings.append(timing)
@@ -792,11 +837,20 @@ extension AlertingController {
     @Sendable func deleteMuteTiming(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: true)
         let name = context.stringParameter("name")
+        let errutil = environment.version.notificationErrorsAreErrutil
         try await environment.store.write { state in
             guard state.alerting.muteTimings.contains(where: { $0.orgID == identity.orgID && $0.name == name }) else {
                 return
             }
             if Self.timeIntervals(in: state.alerting.policy(orgID: identity.orgID).tree).contains(name) {
+                // Before the errutil errors: `DeleteMuteTiming`'s plain error through `ErrResp(500, …)`.
+                guard errutil else {
+                    throw GrafanaError.error(
+                        .internalServerError,
+                        "mute time '\(name)' is currently used by a notification policy",
+                        cause: false
+                    )
+                }
                 throw GrafanaError.errutil(
                     .conflict,
                     messageID: "alerting.notifications.time-intervals.used",
@@ -828,11 +882,12 @@ extension AlertingController {
         ]
     }
 
-    /// `ErrTemplateNotFound`: errutil 404 `alerting.notifications.templates.notFound`.
+    /// `ErrTemplateNotFound = errutil.NotFound("alerting.notifications.templates.notFound")`:
+    /// no public message, so errutil answers the status text.
     static let templateNotFound = GrafanaError.errutil(
         .notFound,
         messageID: "alerting.notifications.templates.notFound",
-        message: "Template not found"
+        message: "Not found"
     )
 
     @Sendable func getTemplate(_ request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -845,19 +900,32 @@ extension AlertingController {
         return SandboxResponse.json(.ok, Self.templateJSON(template))
     }
 
-    /// `RoutePutTemplate` → `UpsertTemplate`: creates or replaces; an empty template is
-    /// `ErrTemplateInvalid` (400); 202 with the stored template.
+    /// `RoutePutTemplate` → `UpsertTemplate`: creates or replaces; 202 with the stored template.
+    /// A template that is empty or does not parse (`NotificationTemplate.Validate`) is
+    /// `MakeErrTemplateInvalid` (400, the public message only: the parse error goes to the
+    /// log); before the errutil errors, `SetTemplate` wrapped it in `ErrValidation` (400
+    /// `invalid object specification: template must have content`, or Go's parse error).
     @Sendable func putTemplate(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let identity = try authorize(context, write: true)
         let name = context.stringParameter("name")
         let object = try await body(request, context: context)
         let provenance = Self.provenance(of: request)
-        guard case .string(let text)? = object["template"], !text.isEmpty else {
-            throw GrafanaError.errutil(
-                .badRequest,
-                messageID: "alerting.notifications.templates.invalidFormat",
-                message: "Invalid format of the submitted template: template must have content"
-            )
+        let text: String
+        switch object["template"] {
+        case nil, .null?: text = ""
+        case .string(let sent)?: text = sent
+        default: throw Self.badRequestData
+        }
+        let problem: String? =
+            text.isEmpty ? "template must have content" : GoTemplateSyntax.validationError(template: text, name: name)
+        if let problem {
+            throw environment.version.notificationErrorsAreErrutil
+                ? GrafanaError.errutil(
+                    .badRequest,
+                    messageID: "alerting.notifications.templates.invalidFormat",
+                    message: "Template is in invalid format. Correct the payload and try again."
+                )
+                : Self.invalidObject(problem)
         }
         let json = try await environment.store.write { state in
             let template = StoredTemplate(orgID: identity.orgID, name: name, template: text, provenance: provenance)
