@@ -8,7 +8,8 @@ public import GFSLanguage
 public enum GFSCommandCatalog {
     /// Every command, in the order `help` lists them.
     public static let definitions: [CommandDefinition] =
-        connection + organizations + keys + dashboards + folders + stars + datasources + users + me + teams
+        connection + organizations + orgTransfer + keys + dashboards + folders + stars + datasources + users + me
+        + teams
         + libraryPanels + annotations + snapshots + playlists + alerting + api
         + serviceAccounts + permissions + preferences
 

@@ -269,6 +269,30 @@ private struct Parser {
 
     /// Strings are copied in runs between escapes; a run with no escape (the common case) is
     /// one validated copy of its bytes.
+    /// Moves `index` over string bytes eight at a time while none of them is a quote, a
+    /// backslash or a control character: most of a document's bytes are plain string text,
+    /// which then costs a few instructions per eight bytes instead of per byte. It stops at
+    /// or before the first byte the byte-by-byte loop has to look at.
+    private mutating func skipPlainStringBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // A byte of `x` is zero exactly when the matching high bit of
+            // `(x - ones) & ~x & highBits` is set (the borrow can only mark bytes above a zero
+            // byte, which the loop below reads one by one anyway).
+            let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            // Bytes below 0x20: `byte - 0x20` borrows into its high bit while `byte` has none.
+            let control = (word &- ones &* 0x20) & ~word & highBits
+            let special =
+                ((quote &- ones) & ~quote & highBits) | ((backslash &- ones) & ~backslash & highBits) | control
+            if special != 0 { return }
+            index += 8
+        }
+    }
+
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = index
         index += 1
@@ -276,6 +300,7 @@ private struct Parser {
         var unescaped: [UInt8] = []
         var hasEscapes = false
         while true {
+            skipPlainStringBytes()
             guard index < bytes.count else {
                 index = start
                 throw error("Unterminated string")

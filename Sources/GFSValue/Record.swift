@@ -55,9 +55,35 @@ public struct Record: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiter
 
     /// The same record with its keys in byte order, as Go's `json.Marshal` writes a map.
     public func sortedByKey() -> Record {
-        var copy = self
-        copy.entries.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        return copy
+        // Every dashboard save and every map-backed answer comes through here, so it tests
+        // the order first (many records are already sorted: nothing is built for them) and
+        // otherwise sorts positions and builds the result once, with no hashing (the keys
+        // are unique already), instead of `OrderedDictionary.sort`'s copy into pairs and back.
+        let keys = entries.keys
+        var isSorted = true
+        var index = keys.startIndex
+        while isSorted, index + 1 < keys.endIndex {
+            isSorted = Self.precedesInBytes(keys[index], keys[index + 1])
+            index += 1
+        }
+        if isSorted { return self }
+        let order = keys.indices.sorted { Self.precedesInBytes(keys[$0], keys[$1]) }
+        let values = entries.values
+        return Record(
+            OrderedDictionary(uncheckedUniqueKeys: order.lazy.map { keys[$0] }, values: order.lazy.map { values[$0] })
+        )
+    }
+
+    /// Changes each value in place, keeping the keys and their order (nothing is rehashed).
+    public mutating func modifyValues(_ body: (inout Value) throws -> Void) rethrows {
+        for index in entries.values.indices { try body(&entries.values[index]) }
+    }
+
+    /// Whether `a` comes before `b` in the byte order of their UTF-8, as Go compares strings.
+    static func precedesInBytes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { first in b.withUTF8 { second in first.lexicographicallyPrecedes(second) } }
     }
 
     /// Records compare equal when they hold the same keys with equal values, in any order,

@@ -53,6 +53,39 @@ extension GrafanaClient {
         )
     }
 
+    /// `POST /api/dashboards/calculate-diff`: Grafana's own diff of two saved versions of the
+    /// dashboard with id `dashboardID`, as the HTML its version history shows (`diffType` `json`:
+    /// one line of the model per `<p>`; `basic`: a summary per top-level key). It changes
+    /// nothing, so it is sent under `--dry-run` too.
+    public func calculateDashboardDiff(dashboardID: Int64, from: Int64, to: Int64, diffType: String = "json")
+        async throws -> String
+    {
+        struct Target: Encodable {
+            var dashboardId: Int64
+            var version: Int64
+        }
+        struct Body: Encodable {
+            var base: Target
+            var new: Target
+            var diffType: String
+        }
+        let body = Body(
+            base: Target(dashboardId: dashboardID, version: from),
+            new: Target(dashboardId: dashboardID, version: to),
+            diffType: diffType
+        )
+        let response = try await perform(
+            APIRequest(
+                "calculate dashboard diff",
+                .post,
+                ["api", "dashboards", "calculate-diff"],
+                body: try JSONEncoder().encode(body),
+                headers: [HTTPHeaderField("Content-Type", "application/json")]
+            )
+        )
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
     /// `POST /api/dashboards/uid/:uid/restore`: saves version `version` again as a new version.
     public func restoreDashboard(uid: String, version: Int64) async throws -> WriteOutcome<SavedDashboard> {
         struct Body: Encodable { var version: Int64 }

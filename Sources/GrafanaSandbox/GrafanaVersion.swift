@@ -97,8 +97,9 @@ extension GrafanaVersion {
 
     /// `GET /api/dashboards/uid/:uid/versions` answers `dashver.DashboardVersionResponseMeta`
     /// (`{continueToken, versions}`) in the 12.x `GetDashboardVersions`; the 11.4 spec and the
-    /// 9.x/10.x handlers answer the bare list. The release of the change is unverified, so 12.0
-    /// is assumed.
+    /// 9.x to 11.x handlers answer the bare list. Grafana's own MCP server reads both and names
+    /// the split: "Grafana 12+ {versions:[...]} and Grafana 11's bare JSON array"
+    /// (grafana/mcp-grafana `dashboardVersionsDualFormatReader`).
     var dashboardVersionsHaveContinueToken: Bool { self >= .at(12, 0) }
 
     /// The id-based version routes (`/api/dashboards/id/:dashboardId/versions…`, `/restore`)
@@ -106,9 +107,11 @@ extension GrafanaVersion {
     var hasDashboardIDVersionRoutes: Bool { self < .at(12, 0) }
 
     /// `RestoreDashboardVersion` refuses a version identical to the current dashboard (400
-    /// "Current dashboard is identical to the specified version", `compareDashboardData`) in the
-    /// 11.x and 12.x handlers; the 9.x/10.x handlers save it again.
-    var restoreRefusesIdenticalVersion: Bool { self >= .at(11, 0) }
+    /// "Current dashboard is identical to the specified version", `compareDashboardData`, with
+    /// `version`, `id` and `uid` set aside). The check came with PR grafana/grafana#102665
+    /// ("Dashboards: Prevent version restore to same data", merged 2025-03-22, after 11.6 was
+    /// branched), so 12.0 has it; 9.x to 11.x save the same content again as a new version.
+    var restoreRefusesIdenticalVersion: Bool { self >= .at(12, 0) }
 
     /// The 9.x `GetDashboardVersions` and `GetDashboardVersion` look a uid up themselves and
     /// answer an unknown one 400 "failed to get dashboard by UID"; from 10 they go through
@@ -193,4 +196,10 @@ extension GrafanaVersion {
     /// `unknown type 'T'` and the factory's `ReceiverInitError` named no receiver (`failed to
     /// validate receiver of type "T": …`). The release is not confirmed; 11.0 is assumed.
     var contactPointValidationNamesIntegration: Bool { self >= .at(11, 0) }
+
+    /// Starring a dashboard already starred: `starimpl` `sqlStore.Insert` ignores the unique-index
+    /// violation (`IsUniqueConstraintViolation`) since PR grafana/grafana#63478, which resolved
+    /// grafana/grafana#63133 ("Starring already starred dashboard returns 500") in spring 2023,
+    /// before the 10.0 release; grafana/grafana#68168 still saw the 500 on 9.4.8.
+    var starringTwiceSucceeds: Bool { self >= .at(10, 0) }
 }

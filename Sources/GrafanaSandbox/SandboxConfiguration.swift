@@ -59,6 +59,10 @@ public struct SandboxConfiguration: Sendable {
     /// use, creation and update times of service accounts, keys and permissions). `Date()` by
     /// default; tests pass a clock they move themselves, so an expiry needs no sleep.
     public var now: @Sendable () -> Date
+    /// How many versions of each dashboard the cleanup keeps (Grafana's `[dashboards]
+    /// versions_to_keep`, `MustInt(20)` in `pkg/setting/setting.go`; below 1 counts as 1). The
+    /// cleanup runs every ten minutes of ``now``, as Grafana's `CleanUpService` ticker does.
+    public var versionsToKeep: Int
 
     /// A configuration with Grafana's defaults: `127.0.0.1:3000`, Grafana 11.4.0, `admin`/`admin`.
     public init(
@@ -75,7 +79,8 @@ public struct SandboxConfiguration: Sendable {
         maximumHeaderSize: Int = 1 << 20,
         headerTimeout: Duration? = .seconds(30),
         logLevel: Logger.Level = .warning,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        versionsToKeep: Int = 20
     ) {
         self.host = host
         self.port = port
@@ -91,5 +96,6 @@ public struct SandboxConfiguration: Sendable {
         self.headerTimeout = headerTimeout
         self.logLevel = logLevel
         self.now = now
+        self.versionsToKeep = versionsToKeep
     }
 }

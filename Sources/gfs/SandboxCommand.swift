@@ -74,6 +74,14 @@ struct SandboxCommand: AsyncParsableCommand {
     )
     var delay: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Versions of each dashboard kept by the ten-minute cleanup (Grafana's versions_to_keep; below 1 counts as 1).",
+            valueName: "count"
+        )
+    )
+    var versionsToKeep = 20
+
     func validate() throws {
         guard GrafanaVersion(grafanaVersion) != nil else {
             throw ValidationError("--grafana-version expects a version such as 11.4.0, not '\(grafanaVersion)'.")
@@ -113,6 +121,7 @@ struct SandboxCommand: AsyncParsableCommand {
             faults: try fault.map { try SandboxFault(parsing: $0) }
         )
         if let size = maxBody.flatMap(Self.parseSize) { configuration.maximumBodySize = size }
+        configuration.versionsToKeep = versionsToKeep
         let server = SandboxServer(configuration: configuration)
         let version = grafanaVersion
         do {

@@ -38,6 +38,9 @@ import Testing
             assert $versions[1].version == 1 and $versions[1].message == "Initial save"
             let diff = (dashboard diff rel --from 1 --to 2)
             assert $diff.status == "changed"
+            let server = (dashboard diff rel --from 1 --to 2 --server)
+            assert $server.status == "changed" and $server.from == 1 and $server.to == 2
+            assert $server.diff[0] == "  {"
             let old = (dashboard version rel 1)
             assert $old.title == "Release"
             dashboard restore rel 1
@@ -52,6 +55,8 @@ import Testing
             assert $again[0].message == "back to v2"
             let none = (dashboard diff rel --from 2 --to 4)
             assert $none.status == "identical"
+            let serverSame = (dashboard diff rel --from 2 --to 2 --server)
+            assert $serverSame.status == "identical"
             """
         )
         #expect(outcome.status == .success, "\(outcome.diagnostics.map(\.message)) \(harness.sink.standardError)")
@@ -133,5 +138,25 @@ import Testing
         let outcome = await harness.run("dashboard push \(directory)/v1.json\ndashboard restore rel 7")
         #expect(outcome.status == .failed)
         #expect(outcome.diagnostics.first?.message.contains("Dashboard version not found") == true)
+    }
+}
+
+/// Grafana's JSON diff read back as lines.
+@Suite struct GrafanaDiffHTMLTests {
+    @Test func paragraphsBecomeMarkedIndentedLines() {
+        func paragraph(_ number: Int, _ kind: String, _ indent: Int, _ text: String) -> String {
+            "\n\t\t<p id=\"l\(number)\" class=\"diff-line diff-json-\(kind)\">\n\t<span class=\"diff-value diff-indent-\(indent)\" title=\"\(text)\" ng-non-bindable>\n\t\t\(text)\n\t</span>\n</p>\n\n\t"
+        }
+        let html = [
+            paragraph(1, "same", 0, "{"), paragraph(2, "", 1, "&#34;tags&#34;: ["),
+            paragraph(3, "old", 2, "&#34;a&lt;b&#34;"), paragraph(4, "added", 2, "&#34;c&#43;d&#34;"),
+            paragraph(5, "", 1, "],"), paragraph(6, "same", 0, "}"),
+        ].joined()
+        #expect(
+            GrafanaDiffHTML.lines(html) == [
+                "  {", "  \"tags\": [", "-   \"a<b\"", "+   \"c+d\"", "  ],", "  }",
+            ]
+        )
+        #expect(GrafanaDiffHTML.lines("") == [])
     }
 }

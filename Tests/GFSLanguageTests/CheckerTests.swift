@@ -27,6 +27,15 @@ import Testing
         return diagnostics.first
     }
 
+    /// The quick tests the checker runs on every binding agree with the public sets.
+    @Test func keywordAndReservedNameTestsMatchTheirSets() {
+        #expect(Set(Keyword.allCases.map(\.rawValue)) == Checker.keywords)
+        for name in Checker.keywords.union(Checker.reservedVariables).union(["x", "errors", "_x", "lets", "i"]) {
+            #expect(Checker.isKeyword(name) == Checker.keywords.contains(name), "\(name)")
+            #expect(Checker.isReservedVariable(name) == Checker.reservedVariables.contains(name), "\(name)")
+        }
+    }
+
     // MARK: Resolution
 
     @Test func resolvesTheMissionByTheLongestPathOfWords() throws {

@@ -41,6 +41,19 @@ private func spacing(_ text: String) throws -> String {
 }
 
 @Suite struct LexerTests {
+    /// Every keyword's spelling reads as that keyword; words one letter off, longer, shorter
+    /// or differently cased read as plain words.
+    @Test func keywordsAndNearMisses() throws {
+        for keyword in Keyword.allCases {
+            #expect(try lex("x \(keyword.rawValue)") == ["word x", "kw \(keyword.rawValue)", "end"])
+            for miss in [keyword.rawValue + "s", String(keyword.rawValue.dropLast()), keyword.rawValue.uppercased()]
+            where Keyword(rawValue: miss) == nil {
+                #expect(try lex("x \(miss)") == ["word x", "word \(miss)", "end"])
+            }
+        }
+        #expect(try lex("a1 b22 c333 iff") == ["word a1", "word b22", "word c333", "word iff", "end"])
+    }
+
     @Test(arguments: [
         ("org create apiorg", ["word org", "word create", "word apiorg", "end"]),
         ("use $org", ["word use", "var org", "end"]),

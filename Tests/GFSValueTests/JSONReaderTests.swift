@@ -51,6 +51,21 @@ import Testing
         #expect(try Value(json: unique).compactJSON == unique)
     }
 
+    /// The reader skips plain string text eight bytes at a time: a quote, an escape or a
+    /// control character is found wherever it falls within or across those eight bytes.
+    @Test(arguments: 0..<20)
+    func stringsFindQuotesEscapesAndControlCharactersAtAnyOffset(offset: Int) throws {
+        let lead = String(repeating: "a", count: offset)
+        let tail = String(repeating: "z", count: 19 - offset)
+        #expect(try Value(json: "\"\(lead)\"") == .string(lead))
+        #expect(try Value(json: #""\#(lead)\"\#(tail)""#) == .string(lead + "\"" + tail))
+        #expect(try Value(json: #""\#(lead)\n\#(tail)""#) == .string(lead + "\n" + tail))
+        #expect(try Value(json: "\"\(lead)é✓\(tail)\"") == .string(lead + "é✓" + tail))
+        #expect(throws: JSONSyntaxError.self) { try Value(json: "\"\(lead)\u{01}\(tail)\"") }
+        #expect(throws: JSONSyntaxError.self) { try Value(json: "\"\(lead)\n\(tail)\"") }
+        #expect(throws: JSONSyntaxError.self) { try Value(json: "\"\(lead)\(tail)") }
+    }
+
     /// ASCII and other text both read back exactly, and invalid UTF-8 is still refused.
     @Test func readsASCIIAndOtherUTF8() throws {
         let text =

@@ -72,6 +72,21 @@ import Testing
         #expect(record.sortedByKey().keys == ["B", "a", "z"])
     }
 
+    /// Byte order of the keys' UTF-8 (Go's string order), for records already in order, in
+    /// reverse, and large enough (over 15 keys) to be hashed; values stay with their keys.
+    @Test(arguments: [0, 1, 2, 15, 16, 40])
+    func sortedByKeyIsByteOrderWithValuesKept(count: Int) {
+        let keys = (0..<count).map { "k\($0)" } + ["é", "Z", "z", "_"].prefix(count)
+        let expected = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for order in [keys, keys.reversed(), expected] {
+            let record = Record(order.map { ($0, Value.string("v" + $0)) })
+            let sorted = record.sortedByKey()
+            #expect(sorted.keys == expected)
+            #expect(sorted.map { $0.value } == expected.map { .string("v" + $0) })
+            #expect(sorted == record)
+        }
+    }
+
     @Test func recordsCompareAndHashInAnyKeyOrder() {
         let left = Record([("a", 1), ("b", [1, 2])])
         let right = Record([("b", [1, 2]), ("a", 1)])

@@ -302,6 +302,8 @@ import Testing
                 let documented = spec.response(path: specPath, method: step.method.rawValue, status: reply.status.code)
                 #expect(documented != nil, "\(step): status \(reply.status.code) is not documented for \(specPath)")
                 guard let schema = documented?["schema"] else { continue }
+                // Raw bytes (`[]byte`) answered as HTML, as the spec's `produces` allows: no JSON.
+                if reply.contentType == "text/html", schema["items"]?["format"] == "uint8" { continue }
                 let body = try #require(reply.json, "\(step): body is not JSON: \(reply.text)")
                 var problems: [String] = []
                 spec.validate(body, against: schema, problems: &problems)

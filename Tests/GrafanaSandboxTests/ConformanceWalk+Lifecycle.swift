@@ -24,6 +24,16 @@ extension ConformanceTests {
         step(.get, "/api/dashboards/id/{lifeID}/versions"),
         step(.get, "/api/dashboards/id/{lifeID}/versions/2"),
         step(.post, "/api/dashboards/id/{lifeID}/restore", #"{"version":2}"#),
+        step(
+            .post,
+            "/api/dashboards/calculate-diff",
+            #"{"base":{"dashboardId":{lifeID},"version":1},"new":{"dashboardId":{lifeID},"version":2},"diffType":"json"}"#
+        ),
+        step(
+            .post,
+            "/api/dashboards/calculate-diff",
+            #"{"base":{"dashboardId":{lifeID},"version":1},"new":{"dashboardId":{lifeID},"version":2},"diffType":"basic"}"#
+        ),
         step(.get, "/api/dashboards/tags"),
         step(.get, "/api/dashboards/home"),
         step(.post, "/api/user/stars/dashboard/uid/ld"),

@@ -47,9 +47,9 @@ import Testing
             let paged = try #require(try await client.get("/api/dashboards/uid/life/versions?start=1").json?.arrayValue)
             #expect(paged.map { $0["version"] } == [2, 1])
 
+            // 11.x saves a restore of the current content again (12 refuses it, below).
             let identical = try await client.post("/api/dashboards/uid/life/restore", #"{"version":3}"#)
-            #expect(identical.status == .badRequest)
-            #expect(identical.text == #"{"message":"Current dashboard is identical to the specified version"}"#)
+            #expect(identical.status == .ok && identical["version"] == 4)
             let unknown = try await client.post("/api/dashboards/uid/life/restore", #"{"version":42}"#)
             #expect(unknown.status == .notFound && unknown.text == #"{"message":"Dashboard version not found"}"#)
             #expect(try await client.get("/api/dashboards/uid/nope/versions").status == .notFound)
@@ -76,9 +76,14 @@ import Testing
             } else {
                 #expect(unknown.status == .notFound && unknown.json?["message"] == "Dashboard not found")
             }
-            // Before 11 a restore of the current content is saved again.
+            // Before 12 a restore of the current content is saved again; 12 refuses it.
             let same = try await client.post("/api/dashboards/uid/life/restore", #"{"version":1}"#)
-            #expect(same.status == (version.hasPrefix("9") ? .ok : .badRequest))
+            if version.hasPrefix("12") {
+                #expect(same.status == .badRequest)
+                #expect(same.text == #"{"message":"Current dashboard is identical to the specified version"}"#)
+            } else {
+                #expect(same.status == .ok)
+            }
         }
     }
 
@@ -109,8 +114,9 @@ import Testing
             _ = try await client.post("/api/dashboards/db", #"{"dashboard":{"uid":"other","title":"Other"}}"#)
             let starred = try await client.post("/api/user/stars/dashboard/uid/life")
             #expect(starred.text == #"{"message":"Dashboard starred!"}"#)
+            // From 10 starring twice succeeds (the store ignores the unique-index violation).
             let twice = try await client.post("/api/user/stars/dashboard/uid/life")
-            #expect(twice.status == .internalServerError && twice.json?["message"] == "Failed to star dashboard")
+            #expect(twice.text == #"{"message":"Dashboard starred!"}"#)
             #expect(try await client.get("/api/user/stars").json == ["life"])
             let hits = try #require(try await client.get("/api/search?starred=true").json?.arrayValue)
             #expect(hits.map { $0["uid"] } == ["life"] && hits[0]["isStarred"] == true)
@@ -169,6 +175,15 @@ import Testing
 }
 
 extension LifecycleTests {
+    @Test func nineFailsToStarTwice() async throws {
+        try await withSandbox(profile("9.5.0")) { client in
+            _ = try await Self.save(client, title: "Starry", version: 0, message: "")
+            #expect(try await client.post("/api/user/stars/dashboard/uid/life").status == .ok)
+            let twice = try await client.post("/api/user/stars/dashboard/uid/life")
+            #expect(twice.status == .internalServerError && twice.json?["message"] == "Failed to star dashboard")
+        }
+    }
+
     @Test func theDashboardSaysWhetherYouStarredIt() async throws {
         try await withSandbox { client in
             _ = try await Self.save(client, title: "Starry", version: 0, message: "")

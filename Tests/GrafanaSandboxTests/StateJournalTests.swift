@@ -1,6 +1,7 @@
 import Foundation
 import GFSValue
 import HTTPTypes
+import Synchronization
 import Testing
 
 @testable import GrafanaSandbox
@@ -138,49 +139,34 @@ import Testing
     @Test func anAnnotationAppendsTheSameWhateverTheNumberOfAnnotations() async throws {
         try await withStateFile { path in
             let configuration = SandboxConfiguration(stateFile: path)
+            let listed = Mutex<Value?>(nil)
             try await withSandbox(configuration) { client in
-                func growthOfOneAnnotation(_ index: Int) async throws -> Int {
+                func growthOfOneAnnotation(_ text: String) async throws -> Int {
                     let before = try size(path)
                     let added = try await client.post(
                         "/api/annotations",
-                        #"{"text":"deploy \#(String(format: "%05d", index))","time":\#(1_000_000 + index)}"#
+                        #"{"text":"\#(text)","time":1700000000000,"tags":["deploy"]}"#
                     )
                     #expect(added.status == .ok)
                     return try size(path) - before
                 }
-                let first = try await growthOfOneAnnotation(0)
-                for index in 1...200 { _ = try await growthOfOneAnnotation(index) }
-                let later = try await growthOfOneAnnotation(201)
-                // The record holds the one new annotation, not the table: only its id and
-                // timestamps differ in length.
-                #expect(abs(later - first) < 64, "\(first) bytes for the first, \(later) for the 202nd")
+                let first = try await growthOfOneAnnotation("probe-aaaa")
+                for index in 0..<300 { _ = try await growthOfOneAnnotation(String(format: "fill-%05d", index)) }
+                let later = try await growthOfOneAnnotation("probe-bbbb")
+                // The record holds the new annotation alone; only its id and counters differ.
+                #expect(abs(later - first) < 64)
+                // An update and a delete in the middle are one row each too.
+                let before = try size(path)
+                #expect(try await client.patch("/api/annotations/150", #"{"text":"changed"}"#).status == .ok)
+                #expect(try await client.delete("/api/annotations/151").status == .ok)
+                #expect(try size(path) - before < 4 * first)
+                let answer = try await client.get("/api/annotations?limit=1000").json
+                listed.withLock { $0 = answer }
             }
-        }
-    }
-
-    @Test func annotationsAddedChangedAndDeletedSurviveARestart() async throws {
-        try await withStateFile { path in
-            let configuration = SandboxConfiguration(stateFile: path)
+            // The journal replays to the same annotations, in the same order.
             try await withSandbox(configuration) { client in
-                for index in 1...4 {
-                    let added = try await client.post("/api/annotations", #"{"text":"a\#(index)","time":\#(index)000}"#)
-                    #expect(added["id"]?.integerValue == Int64(index))
-                }
-                #expect(try await client.put("/api/annotations/2", #"{"text":"b2","time":2000}"#).status == .ok)
-                #expect(try await client.patch("/api/annotations/3", #"{"tags":["t"]}"#).status == .ok)
-                #expect(try await client.delete("/api/annotations/1").status == .ok)
-                _ = try await client.post("/api/playlists", #"{"name":"wall","interval":"5m","items":[]}"#)
-            }
-            try await withSandbox(configuration) { client in
-                let rows = try await client.get("/api/annotations").json?.arrayValue ?? []
-                let texts = rows.compactMap { row in
-                    row["id"]?.integerValue.map { ($0, row["text"]?.stringValue ?? "") }
-                }
-                #expect(texts.sorted { $0.0 < $1.0 }.map { "\($0.0):\($0.1)" } == ["2:b2", "3:a3", "4:a4"])
-                #expect(rows.first { $0["id"] == 3 }?["tags"] == ["t"])
-                #expect(try await client.get("/api/playlists").json?.arrayValue?.first?["name"] == "wall")
-                // Ids continue after the stored ones.
-                #expect(try await client.post("/api/annotations", #"{"text":"a5","time":5000}"#)["id"] == 5)
+                let replayed = try await client.get("/api/annotations?limit=1000").json
+                #expect(replayed == listed.withLock { $0 } && replayed?.arrayValue?.count == 301)
             }
         }
     }
@@ -211,6 +197,27 @@ import Testing
 /// The journal writes the library and alerting tables only when a write touched them, found
 /// by their storage rather than by comparing every row.
 @Suite struct JournalTableChangeTests {
+    @Test func aSpliceReplacesTheRowsBetweenTheCommonEnds() {
+        func replayed(_ old: [Int], _ new: [Int]) -> ([Int], Int?) {
+            guard let splice = TableSplice(from: old, to: new) else { return (old, nil) }
+            var table = old
+            splice.apply(to: &table)
+            return (table, splice.rows.count + splice.removing)
+        }
+        let base = Array(0..<1000)
+        #expect(replayed(base, base + [1000]) == (base + [1000], 1))
+        var updated = base
+        updated[500] = -1
+        #expect(replayed(base, updated) == (updated, 2))
+        var removed = base
+        removed.remove(at: 10)
+        #expect(replayed(base, removed) == (removed, 1))
+        #expect(replayed(base, []) == ([], 1000))
+        #expect(replayed([], [1, 2]) == ([1, 2], 2))
+        #expect(replayed([1, 1, 1], [1, 1]) == ([1, 1], 1))
+        #expect(TableSplice(from: base, to: Array(0..<1000)) == nil)
+    }
+
     @Test func untouchedTablesAreLeftOutAndTouchedOnesWritten() {
         var state = SandboxState()
         state.library.annotations = []
@@ -220,23 +227,15 @@ import Testing
         var untouched = persisted
         untouched.nextTeamID += 1
         let quiet = JournalRecord.changes(from: persisted, to: &untouched)
-        #expect(
-            quiet.library == nil && quiet.nextAnnotationID == nil && quiet.annotations == nil && quiet.alerting == nil
-        )
+        #expect(quiet.libraryTables == nil && quiet.alerting == nil)
+        #expect(quiet.libraryChanges == nil && quiet.alertingChanges == nil)
 
-        // An annotation is recorded alone, without the other library tables.
         var annotated = persisted
         annotated.library.nextAnnotationID += 1
-        let annotation = JournalRecord.changes(from: persisted, to: &annotated)
-        #expect(annotation.library == nil && annotation.nextAnnotationID == 2)
-
-        var playlisted = persisted
-        playlisted.library.nextPlaylistID += 1
-        let playlist = JournalRecord.changes(from: persisted, to: &playlisted)
-        #expect(playlist.library?.nextPlaylistID == 2 && playlist.nextAnnotationID == nil)
+        #expect(JournalRecord.changes(from: persisted, to: &annotated).libraryChanges != nil)
 
         var templated = persisted
         templated.alertingStore?.nextRuleID += 1
-        #expect(JournalRecord.changes(from: persisted, to: &templated).alerting != nil)
+        #expect(JournalRecord.changes(from: persisted, to: &templated).alertingChanges != nil)
     }
 }

@@ -104,12 +104,14 @@ extension GFSCommandCatalog {
                 options: [
                     OptionSpec("from", valueName: "N", summary: "The older version (default: the one before --to)."),
                     OptionSpec("to", valueName: "M", summary: "The newer version (default: the current one)."),
+                    OptionSpec("server", summary: "Print Grafana's own diff of the two versions (calculate-diff)."),
                 ],
                 example: "dashboard diff examples/production-overview.json",
                 discussion: """
                     A file without a uid is compared with the dashboard of the same title in the
                     same folder, as Grafana matches it when saving. With --from or --to the
-                    argument is a UID and two saved versions are compared.
+                    argument is a UID and two saved versions are compared; with --server too,
+                    Grafana computes the diff (its version-history view, as lines).
                     """
             ),
             display: ResultDisplay(text: { value, formatter in value.recordValue.map(formatter.diffText) })
@@ -519,7 +521,12 @@ extension GrafanaShellHost {
     func diffDashboard(_ call: CommandArguments) async throws -> Value {
         let path = try call.required("target")
         if try call.option("from") != nil || call.option("to") != nil {
-            return try await diffVersions(uid: path, from: call.option("from"), to: call.option("to"))
+            return try await diffVersions(
+                uid: path,
+                from: call.option("from"),
+                to: call.option("to"),
+                onServer: call.flag("server")
+            )
         }
         let file: DashboardFile
         do {
@@ -595,7 +602,7 @@ extension GrafanaShellHost {
 
 extension GrafanaShellHost {
     /// `dashboard diff UID --from N --to M`: the two saved models, compared as a file is.
-    func diffVersions(uid: String, from: String?, to: String?) async throws -> Value {
+    func diffVersions(uid: String, from: String?, to: String?, onServer: Bool = false) async throws -> Value {
         func number(_ text: String, _ option: String) throws -> Int64 {
             guard let value = Int64(text), value > 0 else {
                 throw CommandFailure(message: "Invalid --\(option) '\(text)'", hint: "Give a version number.")
@@ -615,6 +622,27 @@ extension GrafanaShellHost {
         guard older >= 1 else {
             throw CommandFailure(message: "No version before \(newer)", hint: "Give --from explicitly.")
         }
+        if onServer {
+            let dashboardID = try await client.dashboardVersion(uid: uid, version: newer).dashboardId
+            guard let dashboardID else {
+                throw CommandFailure(message: "The server did not say the id of '\(uid)'")
+            }
+            // Grafana answers 500 "Unable to compute diff" for identical versions.
+            let html: String
+            do {
+                html = try await client.calculateDashboardDiff(dashboardID: dashboardID, from: older, to: newer)
+            } catch let error as GrafanaError where error.status == 500 && error.message == "Unable to compute diff" {
+                html = ""
+            }
+            let diff = GrafanaDiffHTML.lines(html)
+            return .record(
+                Record([
+                    ("file", .string("\(uid) \(older)..\(newer)")), ("uid", .string(uid)), ("from", .int(Int(older))),
+                    ("to", .int(Int(newer))), ("status", .string(diff.isEmpty ? "identical" : "changed")),
+                    ("diff", .list(diff.map(Value.string))),
+                ])
+            )
+        }
         async let oldVersion = client.dashboardVersion(uid: uid, version: older)
         async let newVersion = client.dashboardVersion(uid: uid, version: newer)
         func lines(_ version: DashboardVersion) -> [String] {
@@ -629,6 +657,47 @@ extension GrafanaShellHost {
                 ("diff", .list(diff.map(Value.string))),
             ])
         )
+    }
+}
+
+/// Grafana's JSON diff (`calculate-diff` with `diffType: json`, `pkg/components/dashdiffs`
+/// `formatter_json.go`) read back into lines in the style of ``LineDiff``: each `<p>` is one
+/// line of the model, its `diff-json-old`/`deleted` class `- `, `new`/`added` `+ `, others
+/// `  `, indented by its `diff-indent-N`. Unchanged lines are kept, as Grafana shows them.
+enum GrafanaDiffHTML {
+    static func lines(_ html: String) -> [String] {
+        var result: [String] = []
+        var sawChange = false
+        for paragraph in html.components(separatedBy: "<p id=").dropFirst() {
+            let kind = attribute(paragraph, after: "diff-json-", until: "\"")
+            let indent = Int(attribute(paragraph, after: "diff-indent-", until: "\"")) ?? 0
+            let text = unescape(attribute(paragraph, after: "title=\"", until: "\""))
+            let mark: String
+            switch kind {
+            case "old", "deleted": mark = "- "
+            case "new", "added": mark = "+ "
+            default: mark = "  "
+            }
+            if mark != "  " { sawChange = true }
+            result.append(mark + String(repeating: "  ", count: max(indent - 1, 0)) + text)
+        }
+        return sawChange ? result : []
+    }
+
+    private static func attribute(_ text: String, after start: String, until end: Character) -> String {
+        guard let range = text.range(of: start) else { return "" }
+        return String(text[range.upperBound...].prefix { $0 != end })
+    }
+
+    /// html/template's escapes, undone.
+    static func unescape(_ text: String) -> String {
+        var result = text
+        for (escaped, plain) in [
+            ("&#34;", "\""), ("&#39;", "'"), ("&#43;", "+"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"),
+        ] {
+            result = result.replacingOccurrences(of: escaped, with: plain)
+        }
+        return result
     }
 }
 

@@ -59,6 +59,12 @@ public struct Checker: Sendable {
 
     /// Variables the language sets itself; a script may read but not bind them.
     public static let reservedVariables: Set<String> = ["_", "error"]
+
+    /// `keywords.contains(name)` without hashing the name: every binding is tested.
+    static func isKeyword(_ name: String) -> Bool { Keyword(spelling: name) != nil }
+
+    /// `reservedVariables.contains(name)` without hashing the name.
+    static func isReservedVariable(_ name: String) -> Bool { name == "_" || name == "error" }
 }
 
 /// The problems that keep a script from running, in source order.
@@ -196,14 +202,14 @@ private struct CheckerPass {
             define("_")
         case let .binding(name, value):
             checkExpression(value)
-            if Checker.keywords.contains(name.name) {
+            if Checker.isKeyword(name.name) {
                 report(
                     .reservedName,
                     "Cannot bind the keyword '\(name.name)'",
                     hint: "Choose another variable name.",
                     at: name.range
                 )
-            } else if Checker.reservedVariables.contains(name.name) {
+            } else if Checker.isReservedVariable(name.name) {
                 report(
                     .reservedName,
                     "Cannot bind '$\(name.name)'",
@@ -231,7 +237,7 @@ private struct CheckerPass {
             for name in definedByThen { defined.insert(name) }
         case let .loop(variable, sequence, body):
             checkExpression(sequence)
-            if Checker.keywords.contains(variable.name) || Checker.reservedVariables.contains(variable.name) {
+            if Checker.isKeyword(variable.name) || Checker.isReservedVariable(variable.name) {
                 report(
                     .reservedName,
                     "Cannot bind '\(variable.name)' as a loop variable",

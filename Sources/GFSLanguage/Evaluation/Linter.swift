@@ -31,7 +31,13 @@ public struct Linter: Sendable {
         }
         var warnings = pass.warnings
         if !pass.readsAnything {
-            for (name, binding) in pass.firstBindings where !pass.readNames.contains(name) && !name.hasPrefix("_") {
+            // The bindings in the order visited: the first of each name is its first binding.
+            var reported: Set<String> = []
+            for binding in pass.bindings
+            where !pass.readNames.contains(binding.name) && !binding.name.hasPrefix("_")
+                && reported.insert(binding.name).inserted
+            {
+                let name = binding.name
                 warnings.append(
                     Diagnostic(
                         .warning,
@@ -60,7 +66,9 @@ private struct LinterPass {
     /// Every variable name read anywhere.
     var readNames: Set<String> = []
     /// Where each `let`-bound name is first bound.
-    var firstBindings: [String: (range: SourceRange, sourceName: String)] = [:]
+    /// Every binding in the order visited; kept as a list (no lookup per binding) since only
+    /// a script that leaves some name unread needs the first binding of each.
+    var bindings: [(name: String, range: SourceRange, sourceName: String)] = []
     /// A `source` whose file the checker did not see: it may read any variable.
     var readsAnything = false
     /// The file being visited.
@@ -111,9 +119,7 @@ private struct LinterPass {
             visit(expression)
         case let .binding(name, value):
             visit(value)
-            if firstBindings[name.name] == nil {
-                firstBindings[name.name] = (name.range, sourceName)
-            }
+            bindings.append((name.name, name.range, sourceName))
         case let .conditional(condition, then, otherwise):
             visit(condition)
             visit(then.statements)

@@ -272,15 +272,17 @@ struct Lexer {
                     let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(spelling: name) {
+                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(utf8: bytes[start.offset..<index])
+                    {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
                     }
                     break
                 }
+                let wordStart = index
                 let word = lexWord()
-                if let keyword = Keyword(spelling: word) {
+                if let keyword = Keyword(utf8: bytes[wordStart..<index]) {
                     append(.keyword(keyword), from: start)
                     // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
                     if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
@@ -677,14 +679,35 @@ extension Punctuation {
 }
 
 extension Keyword {
-    /// The keyword `text` spells, if any: `init(rawValue:)` behind a cheap test of length
-    /// and first letter, since most words (names, numbers, paths) are not keywords.
+    /// The keyword `text` spells, if any.
     init?(spelling text: String) {
-        let utf8 = text.utf8
-        guard utf8.count >= 2, utf8.count <= 6, let first = utf8.first, first >= UInt8(ascii: "a"),
-            first <= UInt8(ascii: "t")
-        else { return nil }
-        self.init(rawValue: text)
+        var text = text
+        guard let keyword = text.withUTF8({ Keyword(utf8: $0) }) else { return nil }
+        self = keyword
+    }
+
+    /// The keyword these UTF-8 bytes spell, if any. Most words (names, numbers, paths) are
+    /// not keywords, and names such as `a12` pass any test of length and first letter, so
+    /// this compares the bytes packed into one integer against each keyword's instead of
+    /// `init(rawValue:)`, whose string switch hashes the word.
+    init?<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) {
+        let count = bytes.count
+        guard count >= 2, count <= 6 else { return nil }
+        let packed = Self.pack(bytes)
+        guard let match = Self.packedSpellings.first(where: { $0.packed == packed }) else { return nil }
+        self = match.keyword
+    }
+
+    /// Up to eight bytes in one integer, first byte highest; distinct for distinct words of
+    /// at most eight bytes.
+    private static func pack(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var packed: UInt64 = 0
+        for byte in bytes { packed = packed << 8 | UInt64(byte) }
+        return packed
+    }
+
+    private static let packedSpellings: [(packed: UInt64, keyword: Keyword)] = allCases.map {
+        (pack(Array($0.rawValue.utf8)), $0)
     }
 }
 

@@ -1005,9 +1005,15 @@ struct Parser {
 
     // MARK: Token access
 
-    private var peek: Token { tokens[index] }
+    // Read in place (`_read`) rather than returned as a copy: the parser looks at the current
+    // token several times per token, and each copy retains and releases its text.
+    private var peek: Token {
+        _read { yield tokens[index] }
+    }
 
-    private var previous: Token { tokens[max(index - 1, 0)] }
+    private var previous: Token {
+        _read { yield tokens[max(index - 1, 0)] }
+    }
 
     @discardableResult
     private mutating func advance() -> Token {
@@ -1100,13 +1106,19 @@ func numberValue(_ text: String) -> Value? {
 
 /// Whether `text` is written as a number (NUMBER in the grammar), whatever its size.
 func isNumberSyntax(_ text: String) -> Bool {
-    var bytes = Substring(text).utf8[...]
-    if bytes.first == .minus { bytes = bytes.dropFirst() }
+    // One pass over the string's own bytes: every bare word of a script comes through here.
     var digits = 0
     var sawPoint = false
     var sawExponent = false
     var previousWasExponent = false
-    for byte in bytes {
+    var isFirst = true
+    var last: UInt8 = 0
+    for byte in text.utf8 {
+        if isFirst {
+            isFirst = false
+            if byte == .minus { continue }
+        }
+        last = byte
         if isDigit(byte) {
             digits += 1
             previousWasExponent = false
@@ -1121,7 +1133,7 @@ func isNumberSyntax(_ text: String) -> Bool {
             return false
         }
     }
-    return digits > 0 && bytes.last.map(isDigit) == true
+    return digits > 0 && isDigit(last)
 }
 
 /// The value of a word with number syntax, or `nil` when it does not fit: an integer beyond

@@ -28,6 +28,7 @@ extension DashboardsController {
                 try await restore(request, context, try Self.idReference(context))
             }
         }
+        router.post("/api/dashboards/calculate-diff") { request, context in try await calculateDiff(request, context) }
         router.get("/api/dashboards/tags") { _, context in try await tags(context) }
         router.get("/api/dashboards/home") { _, context in try await home(context) }
     }
@@ -77,7 +78,9 @@ extension DashboardsController {
             }
             // 12 answers `dashver.DashboardVersionResponseMeta`, earlier releases the bare list.
             let next = start + versions.count
-            let more = versions.count == limit && Int64(next) < dashboard.version
+            // Pruned versions leave fewer than the version number; look for the next one.
+            let more =
+                versions.count == limit && !state.dashboards.versions(of: dashboard, start: next, limit: 1).isEmpty
             let body: Value =
                 paged
                 ? .record(
@@ -172,6 +175,50 @@ extension DashboardsController {
         ]
         if environment.version.dashboardSaveHasFolderUID { pairs.append(("folderUid", .string(saved.folderUID ?? ""))) }
         return SandboxResponse.json(.ok, .map(pairs))
+    }
+
+    // MARK: Diff
+
+    /// `CalculateDashboardDiff` (`pkg/api/dashboard.go`, registered in `pkg/api/api.go` on every
+    /// profile): binds `dtos.CalculateDiffOptions` (`base` and `new` each `{dashboardId,
+    /// version}`, `diffType`, all `binding:"Required"`, so a missing one is 400 "bad request
+    /// data"), reads both stored versions (`unsavedDashboard` is accepted and ignored; an unknown
+    /// version is 404 "Dashboard version not found") and answers the HTML diff as `text/html`.
+    /// Identical versions are `dashdiffs.ErrNilDiff`, answered 500 "Unable to compute diff".
+    func calculateDiff(_ request: Request, _ context: SandboxRequestContext) async throws -> Response {
+        let identity = try await context.require(.dashboardsWrite)
+        let form = try await context.form(request, limit: environment.bodyLimit, orAnswer: .badRequestData)
+        typealias Target = (dashboardID: Int64, version: Int64, unsaved: Bool)
+        let (base, new, diffType) = try bind(.badRequestData) {
+            () throws(RequestForm.Failure) -> (Target, Target, String) in
+            func target(_ key: String) throws(RequestForm.Failure) -> Target {
+                let object = RequestForm(object: try form.objectValue(key) ?? Record(), document: .null)
+                let unsaved = object.value("unsavedDashboard").map { $0 != .null } ?? false
+                return (try object.int("dashboardId") ?? 0, try object.int("version") ?? 0, unsaved)
+            }
+            return (try target("base"), try target("new"), try form.string("diffType") ?? "")
+        }
+        // `validate`: a required struct left at its zero value, or an empty diffType.
+        func isZero(_ target: Target) -> Bool { target.dashboardID == 0 && target.version == 0 && !target.unsaved }
+        guard !isZero(base), !isZero(new), !diffType.isEmpty else { throw GrafanaError.badRequestData }
+        let (baseData, newData) = try await environment.store.read { state -> (Value, Value) in
+            // `dashboardVersionService.Get`: the version joined to its dashboard in the caller's org.
+            func data(_ target: Target) throws -> Value {
+                guard let dashboard = state.dashboards[id: target.dashboardID], dashboard.orgID == identity.orgID,
+                    let version = state.dashboards.version(target.version, of: dashboard.id)
+                else { throw GrafanaError.error(.notFound, "Dashboard version not found", cause: true) }
+                return version.data
+            }
+            return (try data(base), try data(new))
+        }
+        do {
+            let format = DashboardDiff.Format(diffType)
+            let body = try DashboardDiff.html(from: baseData, to: newData, format: format)
+            // `delta` is answered as JSON, the others as HTML.
+            return SandboxResponse.raw(.ok, body, contentType: format == .delta ? "application/json" : "text/html")
+        } catch {
+            throw GrafanaError.error(.internalServerError, "Unable to compute diff", cause: true)
+        }
     }
 
     /// `compareDashboardData`: equal once `version`, `id` and `uid` are set aside.

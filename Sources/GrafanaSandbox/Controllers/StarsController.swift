@@ -54,16 +54,19 @@ struct StarsController: SandboxController {
     }
 
     /// Star or unstar: the dashboard is looked up first (`getDashboardHelper`, 404 "Dashboard not
-    /// found"). Starring twice breaks the star table's unique index: 500 "Failed to star
-    /// dashboard". Unstarring one that is not starred deletes nothing and succeeds.
+    /// found"). Starring twice breaks the star table's unique index on `user_id, dashboard_id`:
+    /// up to 9.x that is 500 "Failed to star dashboard", from 10 the store ignores the
+    /// violation and the star succeeds (``GrafanaVersion/starringTwiceSucceeds``). Unstarring one
+    /// that is not starred deletes nothing and succeeds.
     func change(_ context: SandboxRequestContext, star: Bool, _ reference: DashboardsController.Reference)
         async throws -> Response
     {
         let identity = try context.caller()
+        let idempotent = environment.version.starringTwiceSucceeds
         try await environment.store.write { state in
             let dashboard = try state.dashboard(reference, orgID: identity.orgID)
             if star {
-                guard state.dashboards.star(userID: identity.userID, dashboardID: dashboard.id) else {
+                guard state.dashboards.star(userID: identity.userID, dashboardID: dashboard.id) || idempotent else {
                     throw GrafanaError.error(.internalServerError, "Failed to star dashboard", cause: true)
                 }
             } else {

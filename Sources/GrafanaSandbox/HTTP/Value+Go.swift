@@ -61,12 +61,32 @@ extension Value {
     }
 
     /// Recursively sorts every object's keys, as a Go `map[string]any` (simplejson) round trip does.
+    ///
+    /// Every dashboard save runs this over the whole model, so each object is sorted once and
+    /// only objects and lists below it are rebuilt; strings and numbers stay where they are.
     func sortedRecursively() -> Value {
         switch self {
-        case .list(let items): .list(items.map { $0.sortedRecursively() })
+        case .list(var items):
+            for index in items.indices where items[index].holdsContainer {
+                items[index] = items[index].sortedRecursively()
+            }
+            return .list(items)
         case .record(let object):
-            .record(Record(object.map { ($0.key, $0.value.sortedRecursively()) }).sortedByKey())
-        default: self
+            var sorted = object.sortedByKey()
+            sorted.modifyValues { value in
+                if value.holdsContainer { value = value.sortedRecursively() }
+            }
+            return .record(sorted)
+        default:
+            return self
+        }
+    }
+
+    /// An object or a list: something `sortedRecursively()` may change.
+    private var holdsContainer: Bool {
+        switch self {
+        case .list, .record: true
+        default: false
         }
     }
 }

@@ -45,6 +45,11 @@ struct DashboardTable: Sendable {
     private var nextVersionID: Int64 = 1
     /// Versions added since ``takeChanges()``, for the journal.
     private var addedVersions: [StoredDashboardVersion] = []
+    /// Versions pruned since ``takeChanges()``, for the journal.
+    private var prunedVersions: [VersionKey] = []
+    /// Where each dashboard's versions start once its first ones were pruned (absent: 1), so a
+    /// cleanup does not walk numbers long gone. Only ever too low, never too high.
+    private var oldestVersions: TreeDictionary<Int64, Int64> = [:]
 
     /// Dashboards starred by users (Grafana's `star` table, `user_id` and `dashboard_id`).
     private(set) var stars: [StoredStar] = []
@@ -64,7 +69,7 @@ struct DashboardTable: Sendable {
         addedVersions = []
     }
 
-    struct VersionKey: Hashable, Sendable {
+    struct VersionKey: Hashable, Sendable, Codable {
         var dashboardID: Int64
         var version: Int64
     }
@@ -104,6 +109,7 @@ struct DashboardTable: Sendable {
         if old.version >= 1 {
             for number in 1...old.version { versions[VersionKey(dashboardID: id, version: number)] = nil }
         }
+        oldestVersions[id] = nil
         if stars.contains(where: { $0.dashboardID == id }) {
             stars.removeAll { $0.dashboardID == id }
             starsChanged = true
@@ -124,6 +130,50 @@ struct DashboardTable: Sendable {
         return version
     }
 
+    /// Grafana's cleanup of old versions (`dashverimpl.Service.DeleteExpired` with
+    /// `sqlStore.GetBatch` and `DeleteBatch`): of each dashboard, the versions numbered below
+    /// `min + count - keep` go, where `min` and `count` are its oldest version and how many it
+    /// has, so the newest `keep` stay. `keep` below 1 counts as 1. One run deletes at most
+    /// `limit` versions (Grafana: 50 batches of 100); returns how many it deleted.
+    @discardableResult
+    mutating func pruneVersions(keeping keep: Int, limit: Int = 5_000) -> Int {
+        let keep = Int64(Swift.max(keep, 1))
+        var deleted = 0
+        for id in rows.keys.sorted() where deleted < limit {
+            guard let dashboard = rows[id] else { continue }
+            let oldest = oldestVersions[id] ?? 1
+            guard dashboard.version >= oldest else { continue }
+            var present: [Int64] = []
+            for number in oldest...dashboard.version
+            where versions[VersionKey(dashboardID: id, version: number)] != nil {
+                present.append(number)
+            }
+            guard let first = present.first else { continue }
+            if first > oldest { oldestVersions[id] = first }
+            guard Int64(present.count) > keep else { continue }
+            let bound = first + Int64(present.count) - keep
+            for number in present where number < bound && deleted < limit {
+                let key = VersionKey(dashboardID: id, version: number)
+                versions[key] = nil
+                prunedVersions.append(key)
+                deleted += 1
+            }
+            oldestVersions[id] = present.first { versions[VersionKey(dashboardID: id, version: $0)] != nil }
+        }
+        return deleted
+    }
+
+    /// Removes the given versions (a pruning replayed from the journal).
+    mutating func removeVersions(_ keys: [VersionKey]) {
+        for key in keys { versions[key] = nil }
+    }
+
+    /// The versions pruned since the last call, and forgets them (for the journal).
+    mutating func takePrunedVersions() -> [VersionKey] {
+        defer { prunedVersions = [] }
+        return prunedVersions
+    }
+
     func version(_ number: Int64, of dashboardID: Int64) -> StoredDashboardVersion? {
         versions[VersionKey(dashboardID: dashboardID, version: number)]
     }
@@ -133,7 +183,8 @@ struct DashboardTable: Sendable {
     func versions(of dashboard: StoredDashboard, start: Int, limit: Int) -> [StoredDashboardVersion] {
         var result: [StoredDashboardVersion] = []
         var number = dashboard.version - Int64(Swift.max(start, 0))
-        while number >= 1 && result.count < limit {
+        let oldest = oldestVersions[dashboard.id] ?? 1
+        while number >= oldest && result.count < limit {
             if let version = versions[VersionKey(dashboardID: dashboard.id, version: number)] {
                 result.append(version)
             }
@@ -190,6 +241,7 @@ struct DashboardTable: Sendable {
         defer {
             changed = []
             addedVersions = []
+            prunedVersions = []
             starsChanged = false
         }
         return changed

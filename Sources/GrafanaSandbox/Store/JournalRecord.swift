@@ -20,19 +20,14 @@ struct JournalRecord: Codable {
     var preferences: [StoredPreferences]?
     var permissions: [StoredPermission]?
     var permissionsCustomised: Set<String>?
-    /// The library tables whole, as journals written before annotations were recorded row by
-    /// row hold them; read, never written.
+    /// The library tables whole, when there were none before (a state from before they existed).
     var libraryTables: LibraryTables?
-    /// The library tables other than annotations (elements, connections, snapshots,
-    /// playlists), whole, when one of them changed; its `annotations` is empty and ignored.
-    var library: LibraryTables?
-    var nextAnnotationID: Int64?
-    /// Annotations added or changed, whole: the table that grows with every deploy marker, so
-    /// like dashboards it is recorded by the rows a write touched.
-    var annotations: [StoredAnnotation]?
-    /// Ids of annotations removed.
-    var removedAnnotations: [Int64]?
+    /// The alerting tables whole, likewise.
     var alerting: AlertingState?
+    /// What changed in the library tables, row by row.
+    var libraryChanges: LibraryChanges?
+    /// What changed in the alerting tables, row by row.
+    var alertingChanges: AlertingChanges?
     /// Dashboards inserted or replaced, whole.
     var dashboards: [StoredDashboard]?
     /// Ids of dashboards removed.
@@ -40,6 +35,8 @@ struct JournalRecord: Codable {
     /// Dashboard versions added (versions are never changed, only added or removed with
     /// their dashboard).
     var dashboardVersions: [StoredDashboardVersion]?
+    /// Dashboard versions removed by the cleanup of old versions.
+    var prunedDashboardVersions: [DashboardTable.VersionKey]?
     /// The whole star list, when it changed.
     var stars: [StoredStar]?
 
@@ -49,7 +46,8 @@ struct JournalRecord: Codable {
 
     /// What `new` changed since `old`.
     ///
-    /// Dashboards, the one table that grows large, report their own changes row by row. The
+    /// Dashboards report their own changes row by row; the library and alerting tables, which
+    /// grow with use too, are written as splices of the rows that differ (``TableSplice``). The
     /// other tables are small and written whole when they changed. A table changed exactly when
     /// its array storage differs from the persisted one: the persisted copy keeps the old
     /// storage alive, so any mutation of the new state's array had to copy it first.
@@ -79,27 +77,25 @@ struct JournalRecord: Codable {
         }
         let newVersions = new.dashboards.takeNewVersions()
         if !newVersions.isEmpty { record.dashboardVersions = newVersions }
+        let pruned = new.dashboards.takePrunedVersions()
+        if !pruned.isEmpty { record.prunedDashboardVersions = pruned }
         record.stars = new.dashboards.takeStarChanges()
         // The same test for the library and alerting tables, so a dashboard save does not
-        // compare every annotation and rule it did not touch.
-        let (oldLibrary, newLibrary) = (old.library, new.library)
-        if !LibraryTables.sharesStorage(oldLibrary, newLibrary, apartFromAnnotations: true) {
-            var rest = newLibrary
-            rest.annotations = []
-            record.library = rest
-        }
-        if oldLibrary.nextAnnotationID != newLibrary.nextAnnotationID {
-            record.nextAnnotationID = newLibrary.nextAnnotationID
-        }
-        if !sharesStorage(oldLibrary.annotations, newLibrary.annotations) {
-            // The rows that differ, found in memory: far cheaper than encoding and syncing the
-            // whole table, which is what made a write cost O(annotations) on disk.
-            let (upserted, removed) = rowChanges(from: oldLibrary.annotations, to: newLibrary.annotations)
-            if !upserted.isEmpty { record.annotations = upserted }
-            if !removed.isEmpty { record.removedAnnotations = removed }
+        // compare every annotation and rule it did not touch; a table that changed is written
+        // as a splice of the rows that differ, so one annotation costs one row in the journal.
+        if !sharesStorage(old.libraryTables, new.libraryTables, by: LibraryTables.sharesStorage) {
+            if let before = old.libraryTables, let after = new.libraryTables {
+                record.libraryChanges = LibraryChanges(from: before, to: after)
+            } else {
+                record.libraryTables = new.libraryTables
+            }
         }
         if !sharesStorage(old.alertingStore, new.alertingStore, by: AlertingState.sharesStorage) {
-            record.alerting = new.alertingStore
+            if let before = old.alertingStore, let after = new.alertingStore {
+                record.alertingChanges = AlertingChanges(from: before, to: after)
+            } else {
+                record.alerting = new.alertingStore
+            }
         }
         var upserted: [StoredDashboard] = []
         var removed: [Int64] = []
@@ -131,61 +127,24 @@ struct JournalRecord: Codable {
         if let permissions { state.permissions = permissions }
         if let permissionsCustomised { state.permissionsCustomised = permissionsCustomised }
         if let libraryTables { state.libraryTables = libraryTables }
-        if let library {
-            var tables = library
-            tables.annotations = state.library.annotations
+        if let alerting { state.alertingStore = alerting }
+        if let libraryChanges {
+            var tables = state.library
+            libraryChanges.apply(to: &tables)
             state.libraryTables = tables
         }
-        if let nextAnnotationID { state.library.nextAnnotationID = nextAnnotationID }
-        if annotations != nil || removedAnnotations != nil {
-            var rows = state.library.annotations
-            for row in annotations ?? [] {
-                if let index = rows.firstIndex(where: { $0.id == row.id }) {
-                    rows[index] = row
-                } else {
-                    rows.append(row)
-                }
-            }
-            if let removedAnnotations {
-                let removed = Set(removedAnnotations)
-                rows.removeAll { removed.contains($0.id) }
-            }
-            state.library.annotations = rows
+        if let alertingChanges {
+            var alerting = state.alertingStore ?? AlertingState()
+            alertingChanges.apply(to: &alerting)
+            state.alertingStore = alerting
         }
-        if let alerting { state.alertingStore = alerting }
         for dashboard in dashboards ?? [] { state.dashboards.upsert(dashboard) }
         for id in removedDashboards ?? [] { state.dashboards.remove(id: id) }
         for version in dashboardVersions ?? [] { state.dashboards.addVersion(version) }
+        state.dashboards.removeVersions(prunedDashboardVersions ?? [])
         if let stars { state.dashboards.replaceStars(stars) }
         _ = state.dashboards.takeChanges()
     }
-}
-
-/// The rows of `new` that are not in `old` as they are, and the ids of the rows of `old` that
-/// `new` no longer has.
-func rowChanges(from old: [StoredAnnotation], to new: [StoredAnnotation]) -> (
-    upserted: [StoredAnnotation], removed: [Int64]
-) {
-    // Rows keep their order and ids are never reused, so an append or an update in place (the
-    // usual writes) leaves every old row at its index: compare them in one walk, without
-    // hashing. A removal moves rows; then match them by id.
-    if old.count <= new.count {
-        var upserted: [StoredAnnotation] = []
-        var index = 0
-        while index < old.count, old[index].id == new[index].id {
-            if old[index] != new[index] { upserted.append(new[index]) }
-            index += 1
-        }
-        if index == old.count { return (upserted + new[index...], []) }
-    }
-    let before = Dictionary(old.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-    var kept = Set<Int64>()
-    var upserted: [StoredAnnotation] = []
-    for row in new {
-        kept.insert(row.id)
-        if before[row.id] != row { upserted.append(row) }
-    }
-    return (upserted, old.compactMap { kept.contains($0.id) ? nil : $0.id })
 }
 
 /// Whether two arrays are one storage: a copy of a persisted table that was mutated had to copy
@@ -206,17 +165,13 @@ func sharesStorage<T>(_ lhs: T?, _ rhs: T?, by same: (T, T) -> Bool) -> Bool {
 }
 
 extension LibraryTables {
-    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters), or with
-    /// `apartFromAnnotations`, unchanged but for the annotations and their counter.
-    static func sharesStorage(_ old: LibraryTables, _ new: LibraryTables, apartFromAnnotations: Bool = false) -> Bool {
-        let annotationsShared =
-            apartFromAnnotations
-            || (old.nextAnnotationID == new.nextAnnotationID
-                && GrafanaSandbox.sharesStorage(old.annotations, new.annotations))
-        return annotationsShared && old.nextElementID == new.nextElementID
+    /// Unchanged since `old` (``sharesStorage(_:_:)`` for every table, equal counters).
+    static func sharesStorage(_ old: LibraryTables, _ new: LibraryTables) -> Bool {
+        old.nextElementID == new.nextElementID && old.nextAnnotationID == new.nextAnnotationID
             && old.nextSnapshotID == new.nextSnapshotID && old.nextPlaylistID == new.nextPlaylistID
             && GrafanaSandbox.sharesStorage(old.elements, new.elements)
             && GrafanaSandbox.sharesStorage(old.connections, new.connections)
+            && GrafanaSandbox.sharesStorage(old.annotations, new.annotations)
             && GrafanaSandbox.sharesStorage(old.snapshots, new.snapshots)
             && GrafanaSandbox.sharesStorage(old.playlists, new.playlists)
     }

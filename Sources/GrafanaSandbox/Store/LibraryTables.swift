@@ -88,8 +88,8 @@ struct StoredPlaylist: Codable, Sendable, Equatable {
     var updated: Date
 }
 
-/// Every table of this area, kept as one value of ``SandboxState`` so the journal writes it
-/// whole when it changed (it stays small next to the dashboards).
+/// Every table of this area, kept as one value of ``SandboxState``; the journal writes what a
+/// write changed in it as splices of rows (``LibraryChanges``).
 struct LibraryTables: Codable, Sendable, Equatable {
     var nextElementID: Int64 = 1
     var nextAnnotationID: Int64 = 1

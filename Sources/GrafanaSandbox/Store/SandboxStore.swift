@@ -11,6 +11,10 @@ actor SandboxStore {
     /// The configured clock (``SandboxConfiguration/now``), for code that has the store but
     /// not the configuration, such as authentication.
     nonisolated let now: @Sendable () -> Date
+    /// ``SandboxConfiguration/versionsToKeep``.
+    private let versionsToKeep: Int
+    /// When the cleanup of old dashboard versions next runs.
+    private var nextVersionCleanup: Date
 
     /// A store seeded as a fresh Grafana: org 1 "Main Org." and the server admin (user 1),
     /// Admin of org 1 (Grafana's first-start migration, `pkg/services/sqlstore/sqlstore.go`
@@ -20,6 +24,8 @@ actor SandboxStore {
         // an empty file), not a choice.
         guard !configuration.adminPassword.isEmpty else { throw EmptyAdminPassword() }
         now = configuration.now
+        versionsToKeep = configuration.versionsToKeep
+        nextVersionCleanup = configuration.now().addingTimeInterval(Self.cleanupInterval)
         guard let path = configuration.stateFile else {
             persistence = nil
             state = Self.seed(adminUser: configuration.adminUser, adminPassword: configuration.adminPassword)
@@ -60,9 +66,27 @@ actor SandboxStore {
         return state
     }
 
+    /// `CleanUpService.Run` ticks every ten minutes (`pkg/services/cleanup/cleanup.go`), the
+    /// first tick ten minutes after start.
+    static let cleanupInterval: TimeInterval = 600
+
     /// Reads the state.
     func read<T: Sendable>(_ body: @Sendable (SandboxState) throws -> T) rethrows -> T {
-        try body(state)
+        cleanUpIfDue()
+        return try body(state)
+    }
+
+    /// Runs the cleanup of old dashboard versions when a tick of its ticker has passed on the
+    /// configured clock. The sandbox has no timer of its own: the next request after the tick
+    /// sees the cleanup done, and ticks missed while nobody asked run once (a Go ticker drops
+    /// the ticks its reader was too slow for). A failure to persist leaves it for the next tick,
+    /// as Grafana logs and goes on.
+    private func cleanUpIfDue() {
+        let current = now()
+        guard current >= nextVersionCleanup else { return }
+        while nextVersionCleanup <= current { nextVersionCleanup.addTimeInterval(Self.cleanupInterval) }
+        let keep = versionsToKeep
+        _ = try? commit { state in state.dashboards.pruneVersions(keeping: keep) }
     }
 
     /// Changes the state all-or-nothing and, when a state file is configured, returns only once
@@ -72,6 +96,11 @@ actor SandboxStore {
     /// The closure works on a copy, which costs little: the large table (dashboards) is a
     /// persistent trie that shares all but the changed path with the committed state.
     func write<T: Sendable>(persist: Bool = true, _ body: @Sendable (inout SandboxState) throws -> T) throws -> T {
+        cleanUpIfDue()
+        return try commit(persist: persist, body)
+    }
+
+    private func commit<T>(persist: Bool = true, _ body: (inout SandboxState) throws -> T) throws -> T {
         var copy = state
         let result = try body(&copy)
         if let persistence {

@@ -12,6 +12,7 @@ import sys
 AREAS = ["/health", "/user", "/users", "/admin/users", "/org", "/orgs", "/auth/keys", "/serviceaccounts",
          "/dashboards/db", "/dashboards/uid", "/dashboards/import", "/search", "/folders", "/datasources", "/teams",
          "/admin/settings", "/admin/stats", "/dashboards/id", "/dashboards/tags", "/dashboards/home",
+         "/dashboards/calculate-diff",
          "/library-elements", "/annotations", "/snapshots", "/snapshots-delete", "/dashboard/snapshots", "/playlists",
          "/v1/provisioning"]
 
