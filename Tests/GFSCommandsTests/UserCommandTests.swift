@@ -77,7 +77,10 @@ import Testing
         expectSuccess(deleted, harness)
         let gone = await harness.run("user show alice")
         #expect(gone.status == .failed)
-        #expect(gone.diagnostics.first?.message.contains("user not found") == true)
+        #expect(
+            gone.diagnostics.first?.message
+                == "Look up user failed: user not found (404 Not Found, GET /api/users/lookup)"
+        )
         Self.expectNoPasswords(harness)
     }
 
@@ -88,8 +91,10 @@ import Testing
         let again = await harness.run("user create bob --password-env BOB_PW")
         #expect(again.status == .failed)
         let failure = try #require(again.diagnostics.first)
-        #expect(failure.message.contains("User with email '' or username 'bob' already exists"))
-        #expect(failure.message.contains("412"))
+        #expect(
+            failure.message
+                == "Create user failed: User with email '' or username 'bob' already exists (412 Precondition Failed, POST /api/admin/users)"
+        )
         #expect(failure.hint == "Use 'user create LOGIN --if-missing' to reuse it, or 'try' to carry on.")
         expectSuccess(
             await harness.run(
@@ -169,7 +174,10 @@ import Testing
         let outcome = await harness.run("connect \(harness.url) --user bob --password-env BOB_PW\nuser list")
         #expect(outcome.status == .failed)
         let failure = try #require(outcome.diagnostics.first)
-        #expect(failure.message.contains("403"))
+        #expect(
+            failure.message
+                == "Search users failed: You'll need additional permissions to perform this action. Permissions needed: users:read (403 Forbidden, GET /api/users/search)"
+        )
         #expect(failure.hint?.hasPrefix("'user' commands act on the whole server") == true)
         Self.expectNoPasswords(harness)
     }
