@@ -108,4 +108,104 @@ import Testing
         #expect(otherModel["dashboard"]?["panels"]?.listItems[1]["datasource"] == "Prometheus")
         #expect(otherModel["dashboard"]?["panels"]?.listItems[0]["datasource"]?["uid"] == "prom-old")
     }
+
+    /// A folder comes with its subfolders, their dashboards and their library panels; a
+    /// library panel and a data source come alone; `--folder` places a dashboard; each copy
+    /// run twice sends nothing the second time.
+    @Test func folderLibraryPanelDataSourceAndPlacedDashboardCopyBetweenOrgs() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let directory = try OrgTransferTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let files = [
+            "loki.json": #"{"name": "Loki", "type": "loki", "uid": "loki", "url": "http://l:3100"}"#,
+            "panel.json":
+                #"{"uid": "lp-logs", "name": "Logs", "model": {"type": "logs", "title": "Logs", "datasource": {"type": "loki", "uid": "loki"}}}"#,
+            "top.json": #"{"uid": "top", "title": "Top", "panels": []}"#,
+            "inner.json":
+                #"{"uid": "inner", "title": "Inner", "panels": [{"id": 1, "libraryPanel": {"uid": "lp-logs", "name": "Logs"}}]}"#,
+        ]
+        for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+        expectSuccess(
+            await harness.run(
+                """
+                datasource create --file \(directory)/loki.json
+                folder create Team --uid team
+                folder create Sub --uid team-sub --parent team
+                library-panel push \(directory)/panel.json --folder team
+                dashboard push \(directory)/top.json --folder team
+                dashboard push \(directory)/inner.json --folder team-sub
+                org create staging
+                org create panels
+                org create sources
+                org create placed
+                """
+            ),
+            harness
+        )
+        let admin = harness.adminClient()
+        let staging = try #require(try await admin.findOrg(named: "staging")?.id)
+        let panels = try #require(try await admin.findOrg(named: "panels")?.id)
+        let sources = try #require(try await admin.findOrg(named: "sources")?.id)
+        let placed = try #require(try await admin.findOrg(named: "placed")?.id)
+        expectSuccess(
+            await harness.run(
+                """
+                use org \(placed)
+                folder create Landing --uid landing
+                use org 1
+                """
+            ),
+            harness
+        )
+
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try OrgTransferTests.host(harness, transport: transport)
+        for command in [
+            "copy folder Team --to-org staging",
+            "copy library-panel Logs --to-org panels",
+            "copy datasource Loki --to-org sources",
+            "copy dashboard top --to-org placed --folder Landing",
+        ] {
+            transport.reset()
+            let first = await interpreter.run(SourceFile(name: "copy.gfs", text: command))
+            #expect(first.status == .success, "\(command): \(first.diagnostics) \(sink.standardError)")
+            #expect(!transport.recorded.isEmpty, "\(command) sent no write")
+            transport.reset()
+            let again = await interpreter.run(SourceFile(name: "again.gfs", text: command))
+            #expect(again.status == .success, "\(command): \(again.diagnostics) \(sink.standardError)")
+            #expect(transport.recorded.isEmpty, "\(command) again: \(transport.recorded)")
+        }
+
+        // The folder, its subfolder, both dashboards in place, and the library panel the inner
+        // dashboard uses (in its source folder), with the data source it needs.
+        let inStaging = harness.adminClient(org: staging)
+        let sub = try await OrgSnapshot.get(inStaging, "/api/folders/team-sub")
+        #expect(sub["title"] == "Sub")
+        #expect(sub["parentUid"] == "team")
+        #expect(try await OrgSnapshot.get(inStaging, "/api/dashboards/uid/top")["meta"]?["folderUid"] == "team")
+        #expect(try await OrgSnapshot.get(inStaging, "/api/dashboards/uid/inner")["meta"]?["folderUid"] == "team-sub")
+        let stagedPanel = try await OrgSnapshot.get(inStaging, "/api/library-elements/lp-logs")
+        #expect(stagedPanel["result"]?["folderUid"] == "team")
+        #expect(try await OrgSnapshot.get(inStaging, "/api/datasources/uid/loki")["name"] == "Loki")
+
+        // The library panel alone, with its folder and data source, and no dashboard.
+        let inPanels = harness.adminClient(org: panels)
+        let panel = try await OrgSnapshot.get(inPanels, "/api/library-elements/lp-logs")
+        #expect(panel["result"]?["model"]?["datasource"]?["uid"] == "loki")
+        #expect(try await OrgSnapshot.get(inPanels, "/api/folders/team")["title"] == "Team")
+        let panelOrgDashboards = try await OrgSnapshot.get(inPanels, "/api/search?type=dash-db")
+        #expect(panelOrgDashboards.listItems.isEmpty, "\(panelOrgDashboards)")
+
+        // The data source alone.
+        let copiedSource = try await OrgSnapshot.get(harness.adminClient(org: sources), "/api/datasources/uid/loki")
+        #expect(copiedSource["type"] == "loki")
+        #expect(copiedSource["url"] == "http://l:3100")
+
+        // The dashboard in the target's Landing folder, and no copy of the source's folder.
+        let inPlaced = harness.adminClient(org: placed)
+        #expect(try await OrgSnapshot.get(inPlaced, "/api/dashboards/uid/top")["meta"]?["folderUid"] == "landing")
+        let placedFolders = try await OrgSnapshot.get(inPlaced, "/api/folders")
+        #expect(placedFolders.listItems.compactMap { $0["uid"]?.stringValue } == ["landing"])
+    }
 }
