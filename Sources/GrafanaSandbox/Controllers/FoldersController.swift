@@ -63,7 +63,7 @@ struct FoldersController: SandboxController {
                     && state.canRead(identity, folderUID: folder.uid, version: environment.version)
             }.sorted { $0.title.lowercased() < $1.title.lowercased() }
         }
-        let slice = hits.dropFirst((page - 1) * limit).prefix(limit)
+        let slice = hits.page(page, size: limit)
         return SandboxResponse.json(
             .ok,
             .list(

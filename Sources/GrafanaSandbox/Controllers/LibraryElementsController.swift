@@ -121,7 +121,7 @@ struct LibraryElementsController: SandboxController {
             }
             matching.sort { $0.name.lowercased() < $1.name.lowercased() }
             if descending { matching.reverse() }
-            let slice = matching.dropFirst((page - 1) * perPage).prefix(perPage)
+            let slice = matching.page(page, size: perPage)
             return .record([
                 "result": .record([
                     "totalCount": .int(matching.count), "elements": .list(slice.map(state.libraryElementJSON)),

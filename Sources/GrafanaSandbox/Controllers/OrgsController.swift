@@ -63,7 +63,7 @@ struct OrgsController: SandboxController {
                 (query.isEmpty || org.name.lowercased().contains(query)) && (name.isEmpty || org.name == name)
             }.sorted { $0.name < $1.name }
         }
-        let slice = orgs.dropFirst((page - 1) * perPage).prefix(perPage)
+        let slice = orgs.page(page, size: perPage)
         return SandboxResponse.json(.ok, .list(slice.map { .record(["id": .int($0.id), "name": .string($0.name)]) }))
     }
 

@@ -85,3 +85,14 @@ extension Request {
         ["1", "t", "T", "TRUE", "true", "True"].contains(query(name))
     }
 }
+
+extension Collection {
+    /// Page `page` (1-based) of `size` items, as Grafana's stores page with SQL
+    /// `LIMIT size OFFSET size * (page - 1)`. A page so far out that the offset overflows
+    /// is past every row, so it is empty rather than a trap on hostile query strings.
+    func page(_ page: Int, size: Int) -> SubSequence {
+        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: size)
+        guard page >= 1, size > 0, !overflow else { return self[endIndex...] }
+        return dropFirst(offset).prefix(size)
+    }
+}

@@ -146,7 +146,7 @@ extension SandboxState {
                 return lhs.title.lowercased() < rhs.title.lowercased()
             }
         }
-        return Array(rows.dropFirst((filters.page - 1) * filters.limit).prefix(filters.limit).map(\.hit))
+        return Array(rows.page(filters.page, size: filters.limit).map(\.hit))
     }
 
     /// `folderId`, `folderUid`, `folderTitle`, `folderUrl` are `omitempty`: root items lack them.

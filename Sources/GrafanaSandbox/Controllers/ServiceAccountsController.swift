@@ -165,7 +165,7 @@ struct ServiceAccountsController: SandboxController {
                             $0.serviceAccountID == account.id && ($0.expires.map { $0 <= now } ?? false)
                         })
             }
-            let slice = all.dropFirst((page - 1) * perPage).prefix(perPage)
+            let slice = all.page(page, size: perPage)
             return .record([
                 "totalCount": .int(all.count),
                 "serviceAccounts": .list(slice.map { adding(accessControl, to: state.serviceAccountJSON($0)) }),

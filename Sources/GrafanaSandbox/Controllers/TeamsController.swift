@@ -101,7 +101,7 @@ struct TeamsController: SandboxController {
                 team.orgID == identity.orgID && (query.isEmpty || team.name.lowercased().contains(query))
                     && (name.isEmpty || team.name == name)
             }.sorted { $0.name.lowercased() < $1.name.lowercased() }
-            let slice = matching.dropFirst((page - 1) * perPage).prefix(perPage)
+            let slice = matching.page(page, size: perPage)
             return .record([
                 "totalCount": .int(matching.count), "teams": .list(slice.map(state.teamJSON)), "page": .int(page),
                 "perPage": .int(perPage),

@@ -32,7 +32,7 @@ struct UsersController: SandboxController {
                     && (query.isEmpty
                         || [user.login, user.email, user.name].contains { $0.lowercased().contains(query) })
             }.sorted { $0.login < $1.login }
-            let hits = matching.dropFirst((page - 1) * perPage).prefix(perPage).map { user -> Value in
+            let hits = matching.page(page, size: perPage).map { user -> Value in
                 // `user.UserSearchHitDTO`.
                 .record([
                     "id": .int(user.id), "uid": .string(user.uid), "name": .string(user.name),
