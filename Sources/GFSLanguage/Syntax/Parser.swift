@@ -50,7 +50,7 @@ struct Parser {
     /// statement = letStatement | ifStatement | forStatement | assertStatement
     ///           | echoStatement | sourceStatement | exitStatement | commandOrExpression
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
-        switch peek.kind {
+        switch peekShape {
         case .keyword(.let): return try parseLetStatement()
         case .keyword(.if): return try parseIfStatement()
         case .keyword(.for): return try parseForStatement()
@@ -268,7 +268,7 @@ struct Parser {
 
     /// statementEnd = NEWLINE | ";" | END | (before) "}"
     private mutating func expectStatementEnd(hint: String? = nil) throws(Diagnostic) {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .punctuation(.semicolon), .end, .punctuation(.rightBrace):
             return
         case .punctuation(.rightParenthesis):
@@ -442,7 +442,7 @@ struct Parser {
     }
 
     private var isAtArgumentsEnd: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .end, .punctuation(.semicolon), .punctuation(.rightParenthesis),
             .punctuation(.rightBracket), .punctuation(.rightBrace):
             true
@@ -452,7 +452,7 @@ struct Parser {
     }
 
     private var isAtStatementEnd: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .end, .punctuation(.semicolon), .punctuation(.rightBrace): true
         default: false
         }
@@ -1032,29 +1032,33 @@ struct Parser {
         return range
     }
 
-    // Matched by pattern rather than `==` on `Token.Kind`, which would build a kind to
-    // compare with and go through the payloads' equality.
+    // Matched on the token's shape rather than with `==` on `Token.Kind`, which would build a
+    // kind to compare with and go through the payloads' equality.
     private func check(_ punctuation: Punctuation) -> Bool {
-        if case .punctuation(let found) = peek.kind { return found == punctuation }
+        if case .punctuation(let found) = peekShape { return found == punctuation }
         return false
     }
 
     private func check(_ keyword: Keyword) -> Bool {
-        if case .keyword(let found) = peek.kind { return found == keyword }
+        if case .keyword(let found) = peekShape { return found == keyword }
         return false
     }
 
     private func check(_ op: Operator) -> Bool {
-        if case .operator(let found) = peek.kind { return found == op }
+        if case .operator(let found) = peekShape { return found == op }
         return false
     }
 
     private func check(_ kind: Token.Kind) -> Bool {
-        switch (peek.kind, kind) {
+        switch (peekShape, kind) {
         case (.newline, .newline), (.end, .end): true
+        case (.newline, _), (.end, _): false
         default: peek.kind == kind
         }
     }
+
+    /// What the current token is, without its text: tested without copying the token.
+    private var peekShape: TokenShape { TokenShape(tokens[index].kind) }
 
     private mutating func match(_ punctuation: Punctuation) -> Bool {
         guard check(punctuation) else { return false }
@@ -1169,4 +1173,27 @@ func inRangeNumberValue(_ text: String) -> Value? {
 func optionSpelling(_ name: Identifier) -> String {
     let dashes = max(1, min(2, name.range.end.offset - name.range.start.offset - name.name.utf8.count))
     return String(repeating: "-", count: dashes) + name.name
+}
+
+/// A token kind without its text, for the parser's tests of what comes next: matching on
+/// `Token.Kind` itself copies the token (retaining its text) for each test.
+private enum TokenShape {
+    case word, name, keyword(Keyword), variable, option, string, rawString
+    case punctuation(Punctuation), `operator`(Operator), newline, end
+
+    init(_ kind: Token.Kind) {
+        switch kind {
+        case .word: self = .word
+        case .name: self = .name
+        case .keyword(let keyword): self = .keyword(keyword)
+        case .variable: self = .variable
+        case .option: self = .option
+        case .string: self = .string
+        case .rawString: self = .rawString
+        case .punctuation(let punctuation): self = .punctuation(punctuation)
+        case .operator(let op): self = .operator(op)
+        case .newline: self = .newline
+        case .end: self = .end
+        }
+    }
 }
