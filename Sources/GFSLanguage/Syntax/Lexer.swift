@@ -81,7 +81,7 @@ struct Lexer {
     // MARK: Positions
 
     private var position: SourcePosition {
-        SourcePosition(offset: index, line: line, column: column)
+        SourcePosition(lexedOffset: index, line: line, column: column)
     }
 
     private func byte(at offset: Int) -> UInt8? {
@@ -138,20 +138,15 @@ struct Lexer {
         var expectsName = false
 
         // What the rules below need to know of the last token, kept as flags: reading
-        // `tokens.last` copies the token (retaining its text) each time.
+        // `tokens.last` copies the token (retaining its text) each time. `append` clears
+        // them; the cases that make a newline, a `.` or the end of an operand (a variable,
+        // a field name, a closing bracket: a `.` right after one is a field access) set theirs.
         var lastIsNewline = true
         var lastEndsOperand = false
         var lastIsDot = false
 
         func append(_ kind: Token.Kind, from start: SourcePosition) {
-            switch kind {
-            case .newline:
-                (lastIsNewline, lastEndsOperand, lastIsDot) = (true, false, false)
-            case .punctuation(.dot):
-                (lastIsNewline, lastEndsOperand, lastIsDot) = (false, false, true)
-            default:
-                (lastIsNewline, lastEndsOperand, lastIsDot) = (false, endsOperand(kind), false)
-            }
+            (lastIsNewline, lastEndsOperand, lastIsDot) = (false, false, false)
             tokens.append(
                 Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace)
             )
@@ -173,6 +168,7 @@ struct Lexer {
                     insideInterpolation || brackets.last == .leftParenthesis || brackets.last == .leftBracket
                 if !suppressed, !tokens.isEmpty, !lastIsNewline {
                     append(.newline, from: start)
+                    lastIsNewline = true
                     precededBySpace = true
                     atStatementStart = true
                 }
@@ -211,6 +207,7 @@ struct Lexer {
             case .dollar:
                 let name = try lexVariable()
                 append(.variable(name), from: start)
+                lastEndsOperand = true
             case .leftParenthesis, .leftBracket, .leftBrace:
                 advance()
                 brackets.append(byte)
@@ -223,6 +220,7 @@ struct Lexer {
                 // A stray closer leaves the stack alone; the parser reports it.
                 if let match = brackets.lastIndex(of: opener) { brackets.removeSubrange(match...) }
                 append(.punctuation(Punctuation(closingBracket: byte)), from: start)
+                lastEndsOperand = true
                 if byte == .rightBrace { atStatementStart = true }
             case .comma:
                 advance()
@@ -280,6 +278,7 @@ struct Lexer {
                 && (isIdentifierStart(next) || nonASCIINameCharacterLength(at: index + 1) != nil):
                 advance()
                 append(.punctuation(.dot), from: start)
+                lastIsDot = true
                 expectsName = true
             default:
                 // Printable ASCII other than '`' is never unexpected: most words skip the test.
@@ -296,6 +295,7 @@ struct Lexer {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
+                        lastEndsOperand = true
                     }
                     break
                 }
@@ -326,17 +326,6 @@ struct Lexer {
             Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: precededBySpace)
         )
         return tokens
-    }
-
-    /// Whether a `.` after a token of `kind` (with nothing between) starts a field access.
-    private func endsOperand(_ kind: Token.Kind) -> Bool {
-        switch kind {
-        case .variable, .name, .punctuation(.rightParenthesis), .punctuation(.rightBracket),
-            .punctuation(.rightBrace):
-            true
-        default:
-            false
-        }
     }
 
     private func isLineContinuation(at offset: Int) -> Bool {
