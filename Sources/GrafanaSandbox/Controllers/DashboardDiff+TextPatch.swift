@@ -766,19 +766,24 @@ extension DashboardDiff {
         static func addContext(_ input: Patch, _ text: [UInt8]) -> Patch {
             var patch = input
             guard !text.isEmpty else { return patch }
-            var pattern = text[patch.start2..<(patch.start2 + patch.length1)]
+            // Go would panic past the end of the text; the sandbox clamps rather than trap.
+            func slice(_ from: Int, _ to: Int) -> ArraySlice<UInt8> {
+                let end = min(max(to, 0), text.count)
+                return text[min(max(from, 0), end)..<end]
+            }
+            var pattern = slice(patch.start2, patch.start2 + patch.length1)
             var padding = 0
             while firstIndex(of: pattern, in: text[...], from: 0) != lastIndex(of: pattern, in: text)
                 && pattern.count < matchMaxBits - 2 * patchMargin
             {
                 padding += patchMargin
-                pattern = text[max(0, patch.start2 - padding)..<min(text.count, patch.start2 + patch.length1 + padding)]
+                pattern = slice(patch.start2 - padding, patch.start2 + patch.length1 + padding)
             }
             padding += patchMargin
-            let prefix = Array(text[max(0, patch.start2 - padding)..<patch.start2])
+            let prefix = Array(slice(patch.start2 - padding, patch.start2))
             if !prefix.isEmpty { patch.edits.insert(Edit(.equal, prefix), at: 0) }
             let suffixStart = patch.start2 + patch.length1
-            let suffix = Array(text[suffixStart..<min(text.count, suffixStart + padding)])
+            let suffix = Array(slice(suffixStart, suffixStart + padding))
             if !suffix.isEmpty { patch.edits.append(Edit(.equal, suffix)) }
             patch.start1 -= prefix.count
             patch.start2 -= prefix.count
