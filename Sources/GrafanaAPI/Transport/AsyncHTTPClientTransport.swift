@@ -40,6 +40,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The largest response body accepted, in bytes.
     public let maxBodySize: Int
 
+    /// The event loop every client's connections run on: one thread for the process, made at
+    /// the first request and never shut down (as NIO's own singleton group).
+    ///
+    /// Not NIO's singleton, which starts a thread per core: a command spends its time waiting
+    /// for the server, and the JSON work runs in Swift's own threads, so a second loop only
+    /// added a thread to start and more hand-overs between threads.
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     /// The most connections kept open to one server: more than any `--jobs` a run is likely
     /// to give, so each request in flight has its own connection.
     static let connectionsPerHost = 64
@@ -149,7 +157,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
         return clients.withLockedValue { clients in
             if let existing = clients?.byKey[key] { return existing }
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            let client = HTTPClient(eventLoopGroup: Self.eventLoopGroup, configuration: configuration)
             var table = clients ?? ClientTable()
             table.byKey[key] = client
             clients = table
