@@ -63,7 +63,9 @@ private func spacing(_ text: String) throws -> String {
             let digits = String(number)
             words.append("w" + digits)
             // Seven to nine bytes.
-            words.append(String(repeating: "x", count: 3 + number % 3) + String(repeating: "0", count: 4 - digits.count) + digits)
+            words.append(
+                String(repeating: "x", count: 3 + number % 3) + String(repeating: "0", count: 4 - digits.count) + digits
+            )
             words.append("long" + digits + "name")
         }
         let text = (words + words.reversed()).map { "let \($0) = \($0)\n" }.joined()

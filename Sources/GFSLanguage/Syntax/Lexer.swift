@@ -290,8 +290,7 @@ struct Lexer {
                     let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if !lastIsDot, let keyword = Keyword(utf8: bytes[start.offset..<index])
-                    {
+                    if !lastIsDot, let keyword = Keyword(utf8: bytes[start.offset..<index]) {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
