@@ -60,7 +60,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             outgoing.headers.add(name: field.name, value: field.value)
         }
         if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
+            // Handed over as the collection it is: AsyncHTTPClient copies it into buffers of
+            // about 4 MB as it writes, instead of a second copy of a large body at once.
+            outgoing.body = .bytes(body)
         }
         // AsyncHTTPClient's deadline stops at the response head (its deadline task is
         // cancelled once `execute` returns); the funnel races the whole exchange, body
@@ -75,12 +77,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         let status = Int(response.status.code)
         do {
-            var buffer = try await response.body.collect(upTo: maxBodySize)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            let buffer = try await response.body.collect(upTo: maxBodySize)
             return TransportResponse(
                 status: status,
                 headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
-                body: Data(bytes)
+                body: Self.data(sharing: buffer)
             )
         } catch is NIOTooManyBytesError {
             throw ResponseTooLarge(status: status, limit: maxBodySize)
@@ -93,6 +94,21 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 failure = connection
             }
             throw failure
+        }
+    }
+
+    /// The readable bytes of `buffer` as `Data` over the same memory, kept alive by the
+    /// `Data` (as NIOFoundationCompat's `.noCopy` transfer does): a large answer is held once,
+    /// not as the buffer, an array and the `Data` at the same time.
+    static func data(sharing buffer: ByteBuffer) -> Data {
+        guard buffer.readableBytes > 0 else { return Data() }
+        return buffer.withUnsafeReadableBytesWithStorageManagement { bytes, storage in
+            _ = storage.retain()
+            return Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!),
+                count: bytes.count,
+                deallocator: .custom { _, _ in storage.release() }
+            )
         }
     }
 
