@@ -221,9 +221,15 @@ extension Parser {
         }
     }
 
-    /// Moves past a string of plain ASCII with no escape without building it; any other
-    /// string goes through `parseString`, which checks it and reports what is wrong.
+    /// Moves past a string without building it; any string but plain ASCII with no escape
+    /// goes through `parseString`, which checks it and reports what is wrong.
     mutating func skipString() throws(JSONSyntaxError) {
+        if !skipPlainString() { _ = try parseString() }
+    }
+
+    /// Moves past the string at `index` if it is plain ASCII with no escape (most strings of
+    /// a dashboard); otherwise leaves `index` where it was and returns false.
+    mutating func skipPlainString() -> Bool {
         let start = index
         index += 1
         while true {
@@ -233,7 +239,7 @@ extension Parser {
             if byte == UInt8(ascii: "\"") {
                 if Self.isASCII(UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index])) {
                     index += 1
-                    return
+                    return true
                 }
                 break
             }
@@ -241,7 +247,7 @@ extension Parser {
             index += 1
         }
         index = start
-        _ = try parseString()
+        return false
     }
 
     /// Writes the value at `index` as `JSONWriter` writes what `parseValue` builds.
@@ -294,7 +300,14 @@ extension Parser {
             }
             writer.appendByte(UInt8(ascii: "]"))
         case UInt8(ascii: "\""):
-            writer.writeString(try parseString())
+            // Plain ASCII with no escape is written back as it is: the writer escapes only
+            // quotes, backslashes and control characters, which such a string cannot hold.
+            let start = index
+            if skipPlainString() {
+                writer.writeRaw(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            } else {
+                writer.writeString(try parseString())
+            }
         case UInt8(ascii: "t"):
             try expectWord("true")
             writer.write(.bool(true))

@@ -48,7 +48,12 @@ import Testing
                 overwrite: overwrite,
                 message: message
             )
-            var body = DashboardSaveBody(model: file.modelJSON, folderUID: folderUID, overwrite: overwrite, message: message)
+            var body = DashboardSaveBody(
+                model: file.modelJSON,
+                folderUID: folderUID,
+                overwrite: overwrite,
+                message: message
+            )
             if let uid { body = body.replacingUID(uid) }
             _ = try await client.saveDashboard(body)
             let sent = recorder.writes.map { $0.request.body.map { String(decoding: $0, as: UTF8.self) } }

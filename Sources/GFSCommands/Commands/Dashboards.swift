@@ -151,6 +151,7 @@ extension GrafanaShellHost {
     /// is not replaced without `--overwrite`. Binds `$dashboard` to the saved dashboard's
     /// record, or to a list of them for several files.
     func pushDashboards(_ call: CommandArguments) async throws -> Value {
+        LargeBufferMapping.fixed
         let patterns = try call.strings("path")
         guard !patterns.isEmpty else {
             throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.")
