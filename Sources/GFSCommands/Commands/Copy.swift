@@ -7,12 +7,18 @@ import GrafanaAPI
 extension GFSCommandCatalog {
     static let copyKinds = ["dashboard", "folder", "library-panel", "datasource"]
 
+    /// A copy kind in words ("library panel", "data source"). Not Foundation's
+    /// `replacingOccurrences`: it bridges through `NSString`, and the catalog is built at every
+    /// start, where that cost 1.9M instructions (of 16M for `gfs -c 'echo hi'`).
+    static func copyKindWords(_ kind: String) -> String {
+        kind == "datasource" ? "data source" : String(kind.map { $0 == "-" ? " " : $0 })
+    }
+
     static let copy: [CommandDefinition] = copyKinds.map { kind in
         CommandDefinition(
             CommandSpec(
                 path: ["copy", kind],
-                summary:
-                    "Copy a \(kind.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "datasource", with: "data source")) and what it needs into another org or server.",
+                summary: "Copy a \(copyKindWords(kind)) and what it needs into another org or server.",
                 arguments: [
                     ArgumentSpec(
                         "name",
