@@ -26,8 +26,13 @@ struct DashboardFile: Sendable {
 
     var path: String
     var shape: Shape
-    /// The dashboard model, without `id`.
-    var model: Record
+    /// The dashboard model without `id`, as compact JSON (what `Value.jsonBytes()` writes for
+    /// it). Kept as text, not as a tree: a tree of a large dashboard is several times its size.
+    var modelJSON: [UInt8]
+    /// The model's `uid`, when it is a non-empty string.
+    var uid: String?
+    /// The model's `title`, when it is a string.
+    var title: String?
     /// The save body's `overwrite`.
     var overwrite: Bool = false
     /// The save body's `folderUid`.
@@ -37,54 +42,103 @@ struct DashboardFile: Sendable {
     /// The export's `__inputs` entries.
     var inputs: [Record] = []
 
-    var uid: String? { model["uid"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
-    var title: String? { model["title"]?.stringValue }
+    /// The dashboard model, without `id`, built from `modelJSON`.
+    var model: Record {
+        (try? Value(jsonUTF8: modelJSON))?.recordValue ?? Record()
+    }
 
     /// Reads and classifies a file. Malformed JSON is reported with the file's line and column.
     static func load(_ path: String) throws(DashboardFileError) -> DashboardFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            throw DashboardFileError(path: path, message: exists ? "Cannot read the file" : "No such file")
+        // In a function of its own so the file's bytes are freed once the text is made: a
+        // large file is then held twice at most, never three times.
+        func text() throws(DashboardFileError) -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                var isDirectory: ObjCBool = false
+                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                throw DashboardFileError(path: path, message: exists ? "Cannot read the file" : "No such file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw DashboardFileError(path: path, message: "The file is not UTF-8 text")
+            }
+            return text
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DashboardFileError(path: path, message: "The file is not UTF-8 text")
-        }
-        return try parse(text, path: path)
+        return try parse(text(), path: path)
     }
 
     /// Classifies a file's text.
+    ///
+    /// The text is read once to check it and find the members that matter, without building
+    /// the model; the model is then copied out as compact JSON with no tree in between.
     static func parse(_ text: String, path: String) throws(DashboardFileError) -> DashboardFile {
-        let value: Value
+        var text = text
+        return try text.withUTF8 { bytes in
+            Result { () throws(DashboardFileError) in try parse(bytes, path: path) }
+        }.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DashboardFileError)
+        -> DashboardFile
+    {
+        let document: JSONObjectMembers
         do {
-            value = try Value(json: text)
-        } catch {
+            guard let members = try JSONReader.objectMembers(bytes) else {
+                let value = try Value(jsonUTF8: bytes)
+                throw DashboardFileError(path: path, message: "Expected a JSON object, found \(value.typeDescription)")
+            }
+            document = members
+        } catch let error as JSONSyntaxError {
             throw DashboardFileError(path: path, line: error.line, column: error.column, message: error.message)
+        } catch let error as DashboardFileError {
+            throw error
+        } catch {
+            throw DashboardFileError(path: path, message: "\(error)")
         }
-        guard case .record(let document) = value else {
-            throw DashboardFileError(path: path, message: "Expected a JSON object, found \(value.typeDescription)")
+        func value(_ range: Range<Int>?) -> Value? {
+            range.flatMap { JSONReader.value(bytes, at: $0) }
         }
-        var file: DashboardFile
-        if case .record(let inner)? = document["dashboard"] {
-            file = DashboardFile(path: path, shape: .saveBody, model: inner)
-            file.overwrite = document["overwrite"] == .bool(true)
-            file.folderUID = document["folderUid"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            file.message = document["message"]?.stringValue
-        } else {
-            file = DashboardFile(path: path, shape: .dashboard, model: document)
+        var shape = Shape.dashboard
+        var modelRange = document.range
+        var model = document
+        var overwrite = false
+        var folderUID: String?
+        var message: String?
+        if let inner = document.last("dashboard"), let members = JSONReader.objectMembers(bytes, at: inner) {
+            shape = .saveBody
+            modelRange = inner
+            model = members
+            overwrite = value(document.last("overwrite")) == .bool(true)
+            folderUID = value(document.last("folderUid"))?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            message = value(document.last("message"))?.stringValue
         }
-        if case .list(let inputs)? = file.model["__inputs"], !inputs.isEmpty {
-            file.shape = .export
-            file.inputs = inputs.compactMap(\.recordValue)
+        var inputs: [Record] = []
+        if case .list(let entries)? = value(model.last("__inputs")), !entries.isEmpty {
+            shape = .export
+            inputs = entries.compactMap(\.recordValue)
         }
-        guard file.title != nil else {
+        let title = value(model.last("title"))?.stringValue
+        guard title != nil else {
             throw DashboardFileError(
                 path: path,
-                message: file.shape == .saveBody
+                message: shape == .saveBody
                     ? "The dashboard has no title" : "Not a dashboard: no 'title' and no 'dashboard' member"
             )
         }
-        file.model["id"] = nil
+        let modelJSON: [UInt8]
+        if let copy = try? JSONReader.compactJSON(bytes, at: modelRange, dropping: ["id"]) {
+            modelJSON = copy
+        } else {
+            // A key written twice: the record decides which value stays.
+            var record = value(modelRange)?.recordValue ?? Record()
+            record["id"] = nil
+            modelJSON = Value.record(record).jsonBytes()
+        }
+        var file = DashboardFile(path: path, shape: shape, modelJSON: modelJSON)
+        file.uid = value(model.last("uid"))?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        file.title = title
+        file.overwrite = overwrite
+        file.folderUID = folderUID
+        file.message = message
+        file.inputs = inputs
         return file
     }
 
@@ -238,4 +292,24 @@ struct DashboardFileError: Error, Sendable, CustomStringConvertible {
         if let column { text += ":\(column)" }
         return text + ": " + message
     }
+}
+
+/// glibc's allocator places a freed block's size as its new threshold for mapping blocks of
+/// their own (`M_MMAP_THRESHOLD` is dynamic, up to 32 MiB), so after one large dashboard's
+/// buffer is freed the next ones of up to that size come from the heap, where growing copies
+/// them and freed ones stay resident. A fixed threshold (which `mallopt` makes) keeps blocks
+/// of 1 MiB and more mapped apart and returned as soon as they are freed: a large push then
+/// holds what it uses. `mallopt` is looked up at run time, as Swift's Glibc module does not
+/// declare it.
+enum LargeBufferMapping {
+    /// Sets the threshold once per process; later uses do nothing.
+    static let fixed: Void = {
+        #if canImport(Glibc)
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            // M_MMAP_THRESHOLD in glibc's malloc.h.
+            let mmapThreshold: Int32 = -3
+            guard let symbol = dlsym(nil, "mallopt") else { return }
+            _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
+        #endif
+    }()
 }

@@ -106,7 +106,9 @@ public enum JSONReader {
 
 // MARK: Parsing
 
-private struct Parser {
+/// Internal rather than private so the streaming reads (`JSONReader+Streaming.swift`) walk a
+/// document with the same code, and so report the same errors at the same places.
+struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>
     let options: JSONReadingOptions
     var index = 0
@@ -116,6 +118,10 @@ private struct Parser {
     /// The keys and values of the objects and arrays still open, innermost last.
     var pendingKeys: [String] = []
     var pendingValues: [Value] = []
+    /// The digests of the members of the objects still open, for `JSONReader.digest`.
+    var pendingDigests: [Int] = []
+    /// Whether an object copied by `JSONReader.compactJSON` repeated a key.
+    var sawRepeatedKey = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONReadingOptions) {
         self.bytes = bytes
@@ -132,7 +138,7 @@ private struct Parser {
         return (value, index)
     }
 
-    private mutating func parseValue() throws(JSONSyntaxError) -> Value {
+    mutating func parseValue() throws(JSONSyntaxError) -> Value {
         guard index < bytes.count else { throw error("Unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -146,7 +152,7 @@ private struct Parser {
         }
     }
 
-    private mutating func parseObject() throws(JSONSyntaxError) -> Value {
+    mutating func parseObject() throws(JSONSyntaxError) -> Value {
         try enterNesting()
         index += 1
         skipWhitespace()
@@ -193,7 +199,7 @@ private struct Parser {
     /// Members wait on stacks shared by the whole document and the record is built once at
     /// its full size: inserting one at a time grew its key and value storage (1, 2, 4, 8, ...
     /// elements), a reallocation and copy at each step, for every object of the document.
-    private mutating func takeRecord(from base: (keys: Int, values: Int)) -> Record {
+    mutating func takeRecord(from base: (keys: Int, values: Int)) -> Record {
         defer {
             pendingKeys.removeSubrange(base.keys...)
             pendingValues.removeSubrange(base.values...)
@@ -216,9 +222,9 @@ private struct Parser {
 
     /// Up to this many members, comparing every pair of keys costs no more than the lookup
     /// per member an `OrderedDictionary` that small makes anyway (it has no hash table).
-    private static let uniquenessScanLimit = 15
+    static let uniquenessScanLimit = 15
 
-    private func hasRepeatedKey(from base: Int) -> Bool {
+    func hasRepeatedKey(from base: Int) -> Bool {
         var later = base + 1
         while later < pendingKeys.count {
             for earlier in base..<later where pendingKeys[earlier] == pendingKeys[later] { return true }
@@ -227,7 +233,7 @@ private struct Parser {
         return false
     }
 
-    private mutating func parseArray() throws(JSONSyntaxError) -> Value {
+    mutating func parseArray() throws(JSONSyntaxError) -> Value {
         try enterNesting()
         index += 1
         skipWhitespace()
@@ -260,7 +266,7 @@ private struct Parser {
         }
     }
 
-    private mutating func enterNesting() throws(JSONSyntaxError) {
+    mutating func enterNesting() throws(JSONSyntaxError) {
         depth += 1
         if depth > options.maximumDepth {
             throw error("JSON nested too deeply (more than \(options.maximumDepth) levels)")
@@ -273,7 +279,7 @@ private struct Parser {
     /// backslash or a control character: most of a document's bytes are plain string text,
     /// which then costs a few instructions per eight bytes instead of per byte. It stops at
     /// or before the first byte the byte-by-byte loop has to look at.
-    private mutating func skipPlainStringBytes() {
+    mutating func skipPlainStringBytes() {
         guard let base = bytes.baseAddress else { return }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -293,7 +299,7 @@ private struct Parser {
         }
     }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    mutating func parseString() throws(JSONSyntaxError) -> String {
         let start = index
         index += 1
         var runStart = index
@@ -380,7 +386,7 @@ private struct Parser {
 
     /// Decodes validated UTF-8. Invalid bytes are replaced or reported at their offset, found
     /// by a second, slow pass over the string's source bytes only when validation fails.
-    private mutating func decodeUTF8(
+    mutating func decodeUTF8(
         _ run: UnsafeBufferPointer<UInt8>,
         stringStart: Int
     ) throws(JSONSyntaxError) -> String {
@@ -402,7 +408,7 @@ private struct Parser {
     }
 
     /// Whether every byte is ASCII, tested eight bytes at a time.
-    private static func isASCII(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isASCII(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = run.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         var offset = 0
@@ -421,7 +427,7 @@ private struct Parser {
 
     /// The length of the well-formed UTF-8 sequence at `position`, or 0 if it is malformed.
     /// A backslash escape counts as its two-byte introducer.
-    private static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, end: Int) -> Int {
+    static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, end: Int) -> Int {
         let first = bytes[position]
         if first < 0x80 { return first == UInt8(ascii: "\\") && position + 1 < end ? 2 : 1 }
         let length: Int
@@ -444,7 +450,7 @@ private struct Parser {
         return length
     }
 
-    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+    mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
         var code: UInt32 = 0
         for _ in 0..<4 {
             guard index < bytes.count, let digit = hexValue(bytes[index]) else {
@@ -456,7 +462,7 @@ private struct Parser {
         return code
     }
 
-    private func hexValue(_ byte: UInt8) -> UInt32? {
+    func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
@@ -467,7 +473,7 @@ private struct Parser {
 
     /// Integers accumulate without a string; anything `Int` or `Double` cannot hold exactly
     /// enough (overflow, or a non-zero float that rounds to zero) keeps its text.
-    private mutating func parseNumber() throws(JSONSyntaxError) -> Value {
+    mutating func parseNumber() throws(JSONSyntaxError) -> Value {
         let start = index
         var negative = false
         if peek == UInt8(ascii: "-") {
@@ -524,7 +530,7 @@ private struct Parser {
         return .double(value)
     }
 
-    private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+    mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else {
             throw error("Unexpected \(describeCurrent()), expected a value")
@@ -536,7 +542,7 @@ private struct Parser {
         index += count
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): index += 1
@@ -549,13 +555,13 @@ private struct Parser {
         }
     }
 
-    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
+    func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
-    private func describeCurrent() -> String {
+    func describeCurrent() -> String {
         guard index < bytes.count else { return "end of input" }
         let byte = bytes[index]
         if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
@@ -563,7 +569,7 @@ private struct Parser {
     }
 
     /// Columns count characters, not bytes, as `SourcePosition` does.
-    private func error(_ message: String) -> JSONSyntaxError {
+    func error(_ message: String) -> JSONSyntaxError {
         let end = Swift.min(index, bytes.count)
         let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self).count + 1
         return JSONSyntaxError(message: message, line: line, column: column, offset: end)

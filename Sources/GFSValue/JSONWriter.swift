@@ -117,6 +117,16 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: json)
     }
 
+    /// Appends one byte of JSON syntax (`{`, `,`, ...), for the streaming copy.
+    mutating func appendByte(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    /// Makes room for `count` more bytes, for a copy whose size is about known.
+    mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     // MARK: Implementation
 
     private mutating func writeMember(_ key: String, _ value: Value, first: Bool) {

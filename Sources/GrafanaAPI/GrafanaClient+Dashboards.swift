@@ -52,6 +52,13 @@ extension GrafanaClient {
         return try await performWrite(send, as: SavedDashboard.self)
     }
 
+    /// `POST /api/dashboards/db` with a body built around the model's text, sent as it is.
+    public func saveDashboard(_ body: DashboardSaveBody) async throws -> WriteOutcome<SavedDashboard> {
+        var send = APIRequest("save dashboard", .post, ["api", "dashboards", "db"])
+        send.body = body.bytes
+        return try await performWrite(send, as: SavedDashboard.self)
+    }
+
     /// `POST /api/dashboards/import`: saves a dashboard exported for sharing, filling its `__inputs`.
     public func importDashboard(
         _ dashboard: Data,
@@ -126,6 +133,51 @@ extension GrafanaClient {
             )
         }
         return DashboardDocument(model: model, meta: meta)
+    }
+
+    /// `GET /api/dashboards/uid/:uid` for a comparison: the metadata and a digest of the model
+    /// (without its top-level members named in `ignoring`), read from the answer's bytes in
+    /// one pass with no tree, so a large dashboard is never held twice. It fails as
+    /// ``dashboard(uid:)`` does, with the same messages.
+    public func dashboardFingerprint(uid: String, ignoring: Set<String>) async throws -> DashboardFingerprint {
+        let request = APIRequest("get dashboard", .get, ["api", "dashboards", "uid", uid])
+        let response = try await perform(request)
+        func invalid(_ message: String) -> GrafanaError {
+            .invalidResponse(message, call: request.call, status: response.status)
+        }
+        let digest: JSONDigest
+        let metaValue: Value
+        do {
+            (digest, metaValue) = try response.body.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                guard let answer = try JSONReader.objectMembers(bytes) else {
+                    throw invalid("Unexpected response: the body is not a JSON object")
+                }
+                guard let model = answer.last("dashboard") else {
+                    throw invalid("Unexpected response: missing field 'dashboard'")
+                }
+                guard let meta = answer.last("meta") else {
+                    throw invalid("Unexpected response: missing field 'meta'")
+                }
+                let digest =
+                    bytes[model.lowerBound] == UInt8(ascii: "{")
+                    ? try JSONReader.digest(bytes, at: model, ignoring: ignoring)
+                    : try Array("{}".utf8).withUnsafeBufferPointer { empty throws(JSONSyntaxError) in
+                        try JSONReader.digest(empty, at: 0..<2)
+                    }
+                return (digest, JSONReader.value(bytes, at: meta) ?? .null)
+            }
+        } catch let error as JSONSyntaxError {
+            throw invalid("Unexpected response: the body is not JSON (\(error))")
+        }
+        do {
+            return DashboardFingerprint(
+                modelDigest: digest,
+                meta: try ValueDecoder().decode(DashboardMeta.self, from: metaValue)
+            )
+        } catch let error as DecodingError {
+            throw invalid("Unexpected response: \(Self.summary(of: error, body: response.body, under: "meta"))")
+        }
     }
 
     /// The dashboard with `uid`, or nil if there is none (404).

@@ -127,6 +127,19 @@ extension GrafanaShellHost {
         var overwrite: Bool
         var message: String?
         var inputs: [(name: String, type: String, pluginId: String?, value: String)]
+        /// The save body, built once the folder is known; the model's text then lives here
+        /// and no longer in `file`. Nil for an export, which is imported instead.
+        var body: DashboardSaveBody?
+
+        /// The digest of what the server should hold after the push, to compare with the
+        /// server's (`DashboardFingerprint`).
+        func modelDigest(ignoring: Set<String>) -> JSONDigest {
+            if let body { return body.modelDigest(ignoring: ignoring) }
+            let model = Value.record(file.shape == .export ? file.importedModel(inputs) : file.model).jsonBytes()
+            return model.withUnsafeBufferPointer { bytes in
+                (try? JSONReader.digest(bytes, at: 0..<bytes.count, ignoring: ignoring)) ?? JSONDigest(value: 0)
+            }
+        }
     }
 
     /// `dashboard push PATH... [--folder F] [--overwrite] [--message M] [--input N=V] [--jobs N]`.
@@ -138,6 +151,7 @@ extension GrafanaShellHost {
     /// is not replaced without `--overwrite`. Binds `$dashboard` to the saved dashboard's
     /// record, or to a list of them for several files.
     func pushDashboards(_ call: CommandArguments) async throws -> Value {
+        LargeBufferMapping.fixed
         let patterns = try call.strings("path")
         guard !patterns.isEmpty else {
             throw CommandFailure(message: "Missing path", hint: "Give dashboard JSON files, directories or globs.")
@@ -205,8 +219,20 @@ extension GrafanaShellHost {
         }
 
         try await checkLibraryPanels(
-            of: plans.filter { $0.file.shape != .export }.map { ($0.file.path, $0.file.model) }
+            of: plans.filter { $0.file.shape != .export }.map {
+                ($0.file.path, Self.libraryPanelUIDs(inModelJSON: $0.file.modelJSON))
+            }
         )
+        for index in plans.indices where plans[index].file.shape != .export {
+            plans[index].body = DashboardSaveBody(
+                model: plans[index].file.modelJSON,
+                folderUID: plans[index].folderUID,
+                overwrite: plans[index].overwrite,
+                message: plans[index].message
+            )
+            // The body holds the model from here on; one copy of a large dashboard is enough.
+            plans[index].file.modelJSON = []
+        }
         let results = await pushConcurrently(plans, jobs: jobs)
         let failed = results.filter { $0["status"] == .string("failed") }
         if plans.count > 1 {
@@ -295,20 +321,20 @@ extension GrafanaShellHost {
             // from 12 Grafana no longer refuses a second dashboard of that title in the folder,
             // so without it an overwrite would add a copy instead of a new version.
             var matchedUID: String?
-            if let existing = try await existingDashboard(for: file, folderUID: plan.folderUID, client: client) {
-                let uid = existing.uid
+            // What the server sets is not compared (as `sameDashboard` has it), nor, for a file
+            // found by title, the uid: the file lets the server pick it.
+            let ignoring: Set<String> = file.uid == nil ? ["id", "version", "uid"] : ["id", "version"]
+            if let (uid, existing) = try await existingFingerprint(
+                for: file,
+                folderUID: plan.folderUID,
+                ignoring: ignoring,
+                client: client
+            ) {
                 if file.uid == nil { matchedUID = uid }
-                var local = file.shape == .export ? file.importedModel(plan.inputs) : file.model
-                // The client already parsed the answer once; the model is read from that.
-                var serverModel = existing.document.model.recordValue ?? Record()
-                if file.uid == nil {
-                    // Found by title: the file lets the server pick the uid, so it is not compared.
-                    local["uid"] = nil
-                    serverModel["uid"] = nil
-                }
-                let existing = existing.document
                 let sameFolder = plan.folderUID == nil || plan.folderUID == existing.meta.folderUid
-                if sameFolder, Self.sameDashboard(local, serverModel) {
+                // Digests instead of trees: the answer is read once, in one pass, and neither
+                // model is built, which for a large dashboard was most of the memory and CPU.
+                if sameFolder, existing.modelDigest == plan.modelDigest(ignoring: ignoring) {
                     result["uid"] = .string(uid)
                     result["status"] = .string("unchanged")
                     result["url"] = existing.meta.url.value
@@ -328,7 +354,7 @@ extension GrafanaShellHost {
                 }
             }
             if file.shape == .export {
-                let body = Data(Value.record(file.model).compactJSON.utf8)
+                let body = Data(file.modelJSON)
                 let inputs = plan.inputs.map {
                     ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
                 }
@@ -345,15 +371,17 @@ extension GrafanaShellHost {
                 result["version"] = imported.importedRevision.value
                 result["folderUid"] = imported.folderUid.value
             } else {
-                // The model goes into the body as a value: written once, never re-read from text.
-                var model = file.model
-                if let matchedUID { model["uid"] = .string(matchedUID) }
-                let outcome = try await client.saveDashboard(
-                    model: .record(model),
-                    folderUID: plan.folderUID,
-                    overwrite: plan.overwrite,
-                    message: plan.message
-                )
+                // The body was built around the file's text; only a uid taken over is written in.
+                var body =
+                    plan.body
+                    ?? DashboardSaveBody(
+                        model: file.modelJSON,
+                        folderUID: plan.folderUID,
+                        overwrite: plan.overwrite,
+                        message: plan.message
+                    )
+                if let matchedUID { body = body.replacingUID(matchedUID) }
+                let outcome = try await client.saveDashboard(body)
                 guard case .sent(let saved) = outcome else { return planned(result, file: file) }
                 result["status"] = .string(saved.version == 1 ? "created" : "updated")
                 result["uid"] = .string(saved.uid)
@@ -399,6 +427,52 @@ extension GrafanaShellHost {
             return nil
         }
         return try await existingDashboard(uid: hit.uid, client: client).map { (hit.uid, $0) }
+    }
+
+    /// What `dashboard push` compares a file with: the fingerprint of the dashboard it would
+    /// replace, found as `existingDashboard(for:folderUID:client:)` finds it.
+    static func existingFingerprint(
+        for file: DashboardFile,
+        folderUID: String?,
+        ignoring: Set<String>,
+        client: GrafanaClient
+    ) async throws -> (uid: String, fingerprint: DashboardFingerprint)? {
+        let uid: String
+        if let fileUID = file.uid {
+            uid = fileUID
+        } else {
+            guard let title = file.title else { return nil }
+            let hits = try await client.search(SearchQuery(query: title, type: .dashboard))
+            guard let hit = hits.first(where: { $0.title == title && ($0.folderUid ?? "") == (folderUID ?? "") })
+            else { return nil }
+            uid = hit.uid
+        }
+        do {
+            return (uid, try await client.dashboardFingerprint(uid: uid, ignoring: ignoring))
+        } catch let error as GrafanaError where error.status == 404 {
+            return nil
+        }
+    }
+
+    /// The library panels a model (compact JSON) uses. Compact JSON writes the key as
+    /// `"libraryPanel":`, so the text is searched first and the model built only when it
+    /// may use one.
+    static func libraryPanelUIDs(inModelJSON json: [UInt8]) -> [String] {
+        let key = Array(#""libraryPanel":"#.utf8)
+        let mayUse = json.withUnsafeBufferPointer { text in
+            key.withUnsafeBufferPointer { key in
+                var offset = 0
+                while offset + key.count <= text.count {
+                    if text[offset] == key[0], memcmp(text.baseAddress! + offset, key.baseAddress!, key.count) == 0 {
+                        return true
+                    }
+                    offset += 1
+                }
+                return false
+            }
+        }
+        guard mayUse else { return [] }
+        return libraryPanelUIDs(in: (try? Value(jsonUTF8: json))?["panels"] ?? .null)
     }
 
     /// The dashboard of that uid, or nil when the server has none.

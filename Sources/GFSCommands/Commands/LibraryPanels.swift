@@ -261,11 +261,11 @@ extension GrafanaShellHost {
     /// (`panels[].libraryPanel.uid`, rows included, as Grafana's `ConnectLibraryPanelsForDashboard`
     /// collects them) must exist on the server, or Grafana stores the dashboard and then fails
     /// with 500 "Error while connecting library panels".
-    func checkLibraryPanels(of dashboards: [(path: String, model: Record)]) async throws {
+    func checkLibraryPanels(of dashboards: [(path: String, uids: [String])]) async throws {
         var missing: [(uid: String, path: String)] = []
         var checked: Set<String> = []
-        for (path, model) in dashboards {
-            for uid in Self.libraryPanelUIDs(in: model["panels"] ?? .null) where checked.insert(uid).inserted {
+        for (path, uids) in dashboards {
+            for uid in uids where checked.insert(uid).inserted {
                 if try await client.findLibraryElement(uid: uid) == nil { missing.append((uid, path)) }
             }
         }

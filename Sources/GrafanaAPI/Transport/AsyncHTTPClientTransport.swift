@@ -354,7 +354,22 @@ final class ResponseCollector: HTTPClientResponseDelegate {
             TransportResponse(
                 status: state.status ?? 0,
                 headers: state.headers.map { HTTPHeaderField($0.name, $0.value) },
-                body: state.body.map { Data($0.readableBytesView) } ?? Data()
+                body: state.body.map(Self.data(sharing:)) ?? Data()
+            )
+        }
+    }
+
+    /// The readable bytes of `buffer` as `Data` over the same memory, kept alive by the
+    /// `Data` (as NIOFoundationCompat's `.noCopy` transfer does): a large answer is held once,
+    /// not as the buffer and a copy at the same time.
+    static func data(sharing buffer: ByteBuffer) -> Data {
+        guard buffer.readableBytes > 0 else { return Data() }
+        return buffer.withUnsafeReadableBytesWithStorageManagement { bytes, storage in
+            _ = storage.retain()
+            return Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!),
+                count: bytes.count,
+                deallocator: .custom { _, _ in storage.release() }
             )
         }
     }
