@@ -144,11 +144,20 @@ let package = Package(
             // them as shared libraries was a third of the start-up of `gfs -c 'echo hi'`
             // (the dynamic loader resolving their symbols).
             // Foundation's static archives do not name the archives they need in turn.
+            // Linked as a fixed-address executable (`-no-pie`): as a position-independent one,
+            // the dynamic loader applied 136,367 relative relocations at every start (1.8M of
+            // the 16.1M instructions of `gfs -c 'echo hi'`) and wrote to every page they touch.
+            // `-static-stdlib` exports every symbol of the packages' objects (its
+            // `static-stdlib-args.lnk` passes `-export-dynamic`): 43,453 of them, which the
+            // runtime's start-up searched one by one (`dladdr`, to find the binary's own path)
+            // for another 1.5M instructions. gfs runs scripts, `--sandbox`, pushes and failures
+            // the same without them.
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-static-stdlib", "-lCoreFoundation", "-l_FoundationCShims", "-lFoundationEssentials",
                         "-lFoundationInternationalization", "-l_FoundationICU", "-l_FoundationCollections",
+                        "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
                     ],
                     .when(platforms: [.linux], configuration: .release)
                 )

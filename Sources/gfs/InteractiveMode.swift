@@ -67,9 +67,9 @@ extension GFSCommandLine {
     /// file (unless `-X`), the `-i` script, then the prompt until Ctrl-D, `exit` or `quit`.
     func runShell(connection: ConnectionOptions) async -> Int32 {
         // At the prompt each result already stands below its own command line.
-        guard let host = makeHost(connection: connection, separatesResults: false) else { return 2 }
+        guard let (host, auditLog) = makeHost(connection: connection, separatesResults: false) else { return 2 }
         let interpreter = Interpreter(host: host)
-        await interpreter.observeStatements(host.auditLog)
+        await interpreter.observeStatements(auditLog)
         await interpreter.setParameters(arguments: arguments, variables: parsedVariables)
         let report = Self.reporter(host: host)
 

@@ -208,4 +208,99 @@ import Testing
         let placedFolders = try await OrgSnapshot.get(inPlaced, "/api/folders")
         #expect(placedFolders.listItems.compactMap { $0["uid"]?.stringValue } == ["landing"])
     }
+
+    /// `copy --dry-run` reads and plans, prints each planned write and its curl command, and
+    /// sends none; the real copy then sends exactly those writes. A data source of the same
+    /// name in the target is adopted when it has the same type, and refused with the way out
+    /// when it has another.
+    @Test func aDryRunCopyPlansTheWritesTheCopyThenSends() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let directory = try OrgTransferTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let files = [
+            "loki.json": #"{"name": "Loki", "type": "loki", "uid": "loki", "url": "http://l:3100"}"#,
+            "their-loki.json": #"{"name": "Loki", "type": "loki", "uid": "their-loki", "url": "http://l:3100"}"#,
+            "not-loki.json": #"{"name": "Loki", "type": "elasticsearch", "uid": "not-loki", "url": "http://e"}"#,
+            "top.json":
+                #"{"uid": "top", "title": "Top", "panels": [{"id": 1, "datasource": {"type": "loki", "uid": "loki"}}]}"#,
+        ]
+        for (name, text) in files { try text.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+        expectSuccess(
+            await harness.run(
+                """
+                datasource create --file \(directory)/loki.json
+                folder create Team --uid team
+                dashboard push \(directory)/top.json --folder team
+                org create staging
+                org create adopting
+                org create clashing
+                use $org
+                datasource create --file \(directory)/not-loki.json
+                use org 1
+                """
+            ),
+            harness
+        )
+        let adopting = try #require(try await harness.adminClient().findOrg(named: "adopting")?.id)
+        expectSuccess(
+            await harness.run("use org \(adopting)\ndatasource create --file \(directory)/their-loki.json\nuse org 1"),
+            harness
+        )
+
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try OrgTransferTests.host(harness, transport: transport)
+        let recorder = try #require(interpreter.host as? GrafanaShellHost).recorder
+        let before = recorder.writes.count
+        let dryRun = await interpreter.run(
+            SourceFile(name: "dry.gfs", text: "copy dashboard top --to-org staging --dry-run")
+        )
+        #expect(dryRun.status == .success, "\(dryRun.diagnostics) \(sink.standardError)")
+        #expect(transport.recorded.isEmpty, "a dry run sent \(transport.recorded)")
+        let plans = sink.standardError.split(separator: "\n").filter { $0.hasPrefix("plan: ") }
+        #expect(
+            Set(plans) == [
+                "plan: create folders/Team/folder.json", "plan: create datasources/loki.json",
+                "plan: create dashboards/Team/top.json",
+            ],
+            "\(sink.standardError)"
+        )
+        #expect(
+            sink.standardError.split(separator: "\n").filter { $0.hasPrefix("dry run: curl") }.count == 3,
+            "\(sink.standardError)"
+        )
+        let planned = recorder.writes.dropFirst(before).map { WriteRecordingTransport.Write($0.request) }
+        let copied = await interpreter.run(SourceFile(name: "copy.gfs", text: "copy dashboard top --to-org staging"))
+        #expect(copied.status == .success, "\(copied.diagnostics) \(sink.standardError)")
+        #expect(planned.sorted() == transport.recorded.sorted(), "planned \(planned); sent \(transport.recorded)")
+
+        // The same name and type under another uid: adopted, and the dashboard points at it.
+        transport.reset()
+        let adopted = await interpreter.run(
+            SourceFile(name: "adopt.gfs", text: "copy dashboard top --to-org adopting")
+        )
+        #expect(adopted.status == .success, "\(adopted.diagnostics) \(sink.standardError)")
+        #expect(!transport.recorded.contains { $0.url.hasSuffix("/api/datasources") }, "\(transport.recorded)")
+        let placed = try await OrgSnapshot.get(harness.adminClient(org: adopting), "/api/dashboards/uid/top")
+        #expect(OrgTransferTests.item(placed["dashboard"]?["panels"], 0)?["datasource"]?["uid"] == "their-loki")
+
+        // Another type: refused before anything is sent, saying which one and what to do.
+        transport.reset()
+        let clash = await interpreter.run(
+            SourceFile(name: "clash.gfs", text: "copy datasource loki --to-org clashing")
+        )
+        #expect(clash.status != .success)
+        #expect(transport.recorded.isEmpty, "\(transport.recorded)")
+        #expect(
+            clash.diagnostics.first?.hint
+                == "The export's 'Loki' (uid loki) is of type loki, so it was not adopted. Rename one of the two and import again; with copy, --map-datasource loki=NAME points the copied dashboards at another data source.",
+            "\(clash.diagnostics)"
+        )
+        #expect(
+            sink.standardError.contains(
+                "failed  create datasources/loki.json: Data source 'Loki' already exists in the target org as uid not-loki of type elasticsearch"
+            ),
+            "\(sink.standardError)"
+        )
+    }
 }

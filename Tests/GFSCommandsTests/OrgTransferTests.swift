@@ -137,6 +137,12 @@ extension WriteRecordingTransport.Write {
         #expect(transport.recorded.isEmpty, "\(transport.recorded)")
     }
 
+    /// Item `index` of a list, nil when there is none.
+    static func item(_ value: Value?, _ index: Int) -> Value? {
+        guard case .list(let items)? = value, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     /// Sends `method path` with a JSON body as admin in `org`, failing the test on an error.
     static func send(_ client: GrafanaClient, _ method: TransportRequest.Method, _ path: String, _ body: Value)
         async throws
@@ -296,9 +302,10 @@ extension WriteRecordingTransport.Write {
         let imported = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory) \(secret)"))
         #expect(imported.status == .success, "\(imported.diagnostics) \(sink.standardError)")
         let sent = transport.recorded
-        // Folders, data sources, library panels, dashboards, preferences, and the grants of
-        // each folder and dashboard (permissions), posted once each resource exists.
-        let expectedWrites = 4 + 2 + 2 + 200 + 1 + 204
+        // Folders, data sources, library panels, dashboards and preferences. Every folder and
+        // dashboard has the grants Grafana gives what admin creates (admin Admin, and in the
+        // root Editor Edit and Viewer View), so no grants are sent.
+        let expectedWrites = 4 + 2 + 2 + 200 + 1
         #expect(sent.count == expectedWrites, "\(sent.count) writes")
         #expect(planned.count == sent.count)
         let onlyPlanned = Set(planned).subtracting(sent)
@@ -441,15 +448,14 @@ extension WriteRecordingTransport.Write {
         #expect(partial.exitStatus == 4, "\(partial.diagnostics)")
         #expect(partial.diagnostics.first?.code == .partialFailure)
         #expect(
-            // 19 writes and 14 grants (4 folders, 10 dashboards); dash-4's grants fail with it.
-            partial.diagnostics.first?.message
-                == "2 of 33 writes failed: dashboards/Ops%2FInfra/dash-4.json, permissions/dashboards/dash-4.json",
+            // 19 writes; the grants equal Grafana's defaults and are not sent.
+            partial.diagnostics.first?.message == "1 of 19 writes failed: dashboards/Ops%2FInfra/dash-4.json",
             "\(partial.diagnostics)"
         )
         #expect(sink.standardError.contains("dashboards: 9 created, 0 updated, 0 unchanged, 0 deleted, 1 failed"))
         #expect(sink.standardError.contains("datasources: 2 created"), "\(sink.standardError)")
         // On a terminal the bar counts the writes, redrawn in place, and is cleared at the end.
-        #expect(sink.standardError.contains("\r[") && sink.standardError.contains("] 33/33 "))
+        #expect(sink.standardError.contains("\r[") && sink.standardError.contains("] 19/19 "))
         #expect(sink.standardError.contains(ProgressBar.clear))
 
         // The rerun sends only what is still missing.
@@ -457,7 +463,7 @@ extension WriteRecordingTransport.Write {
         let rerun = await interpreter.run(SourceFile(name: "rerun.gfs", text: "org import \(directory)"))
         #expect(rerun.status == .success, "\(rerun.diagnostics)")
         #expect(
-            transport.recorded.count == 2 && transport.recorded.allSatisfy { $0.method == "POST" },
+            transport.recorded.count == 1 && transport.recorded.allSatisfy { $0.method == "POST" },
             "\(transport.recorded)"
         )
     }
@@ -551,5 +557,127 @@ extension WriteRecordingTransport.Write {
         )
         #expect(again.status == .success)
         #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(2))")
+    }
+
+    /// A dashboard referring to data sources in every place and form is resolved by the one
+    /// remapper; a data source the target has under another uid with the same name and type is
+    /// adopted, one of the same name and another type is refused with what to do; grants equal
+    /// to Grafana's defaults are not planned, others are.
+    @Test func dataSourcesAreAdoptedOrRefusedAndEveryReferenceFollows() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let source = harness.adminClient()
+        try await Self.send(
+            source,
+            .post,
+            "/api/datasources",
+            ["uid": "prom", "name": "Prometheus", "type": "prometheus", "access": "proxy", "url": "http://p"]
+        )
+        try await Self.send(
+            source,
+            .post,
+            "/api/datasources",
+            ["uid": "logs", "name": "Loki", "type": "loki", "access": "proxy", "url": "http://l"]
+        )
+        let prom: Value = ["type": "prometheus", "uid": "prom"]
+        let dashboard: Value = [
+            "uid": "refs", "title": "References", "schemaVersion": 39,
+            "__inputs": [["name": "DS_PROM", "type": "datasource", "pluginId": "prometheus"]],
+            "panels": [
+                [
+                    "id": 1, "type": "timeseries", "datasource": prom,
+                    "targets": [["refId": "A", "datasource": ["uid": "prom"]]],
+                ],
+                [
+                    "id": 2, "type": "row", "collapsed": true,
+                    "panels": [["id": 3, "type": "stat", "datasource": "Prometheus"]],
+                ],
+            ],
+            "rows": [["panels": [["id": 4, "type": "graph", "datasource": "prom"]]]],
+            "templating": [
+                "list": [
+                    ["name": "q", "type": "query", "datasource": "${DS_PROM}"],
+                    [
+                        "name": "ds", "type": "datasource", "query": "prometheus",
+                        "current": ["text": "Prometheus", "value": "prom"],
+                    ],
+                ]
+            ],
+            "annotations": ["list": [["name": "deploys", "datasource": prom]]],
+        ]
+        try await Self.send(source, .post, "/api/dashboards/db", ["dashboard": dashboard])
+        try await Self.send(source, .post, "/api/dashboards/db", ["dashboard": ["uid": "plain", "title": "Plain"]])
+        // One grant of its own instead of the defaults.
+        try await Self.send(
+            source,
+            .post,
+            "/api/dashboards/uid/plain/permissions",
+            ["items": [["role": "Viewer", "permission": 1]]]
+        )
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        // The target has its own "Prometheus" (same type) and a "Loki" that is not Loki.
+        let target = try await SandboxHarness.start()
+        defer { Task { await target.stop() } }
+        try await Self.send(
+            target.adminClient(),
+            .post,
+            "/api/datasources",
+            ["uid": "their-prom", "name": "Prometheus", "type": "prometheus", "access": "proxy", "url": "http://p"]
+        )
+        try await Self.send(
+            target.adminClient(),
+            .post,
+            "/api/datasources",
+            ["uid": "their-loki", "name": "Loki", "type": "elasticsearch", "access": "proxy", "url": "http://e"]
+        )
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(target, transport: transport)
+        let dryRun = await interpreter.run(SourceFile(name: "dry.gfs", text: "org import \(directory) --dry-run"))
+        #expect(dryRun.exitStatus == 4, "\(dryRun.diagnostics)")
+        #expect(transport.recorded.isEmpty)
+        let plannedGrants = sink.standardError.split(separator: "\n").filter {
+            $0.hasPrefix("plan: create permissions/")
+        }
+        #expect(plannedGrants == ["plan: create permissions/dashboards/plain.json"], "\(sink.standardError)")
+        #expect(
+            sink.standardError.contains(
+                "gfs: datasources: 'Prometheus' (uid prom) is already in the org as uid their-prom; kept as it is, and the imported dashboards use it"
+            ),
+            "\(sink.standardError)"
+        )
+
+        let imported = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
+        #expect(imported.exitStatus == 4, "\(imported.diagnostics)")
+        #expect(
+            imported.diagnostics.first?.message == "1 of 4 writes failed: datasources/logs.json",
+            "\(imported.diagnostics) \(sink.standardError)"
+        )
+        #expect(
+            sink.standardError.contains(
+                "failed  create datasources/logs.json: Data source 'Loki' already exists in the target org as uid their-loki of type elasticsearch"
+            ),
+            "\(sink.standardError)"
+        )
+        #expect(!transport.recorded.contains { $0.url.hasSuffix("/api/datasources") }, "\(transport.recorded)")
+        let model = try await OrgSnapshot.get(target.adminClient(), "/api/dashboards/uid/refs")["dashboard"]
+        let theirs: Value = ["type": "prometheus", "uid": "their-prom"]
+        #expect(Self.item(model?["panels"], 0)?["datasource"] == theirs)
+        #expect(Self.item(Self.item(model?["panels"], 0)?["targets"], 0)?["datasource"] == theirs)
+        #expect(Self.item(Self.item(model?["panels"], 1)?["panels"], 0)?["datasource"] == "Prometheus")
+        #expect(Self.item(Self.item(model?["rows"], 0)?["panels"], 0)?["datasource"] == "their-prom")
+        #expect(Self.item(model?["templating"]?["list"], 0)?["datasource"] == "Prometheus")
+        #expect(
+            Self.item(model?["templating"]?["list"], 1)?["current"] == ["text": "Prometheus", "value": "their-prom"]
+        )
+        #expect(Self.item(model?["annotations"]?["list"], 0)?["datasource"] == theirs)
+        #expect(model?["__inputs"] == nil)
+
+        // Again: nothing is sent; the refused data source is refused again before sending.
+        transport.reset()
+        let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory)"))
+        #expect(again.diagnostics.first?.message == "1 of 1 writes failed: datasources/logs.json")
+        #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(3))")
     }
 }

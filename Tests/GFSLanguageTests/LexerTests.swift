@@ -54,6 +54,37 @@ private func spacing(_ text: String) throws -> String {
         #expect(try lex("a1 b22 c333 iff") == ["word a1", "word b22", "word c333", "word iff", "end"])
     }
 
+    /// The lexer reuses the text of words and names it read lately (by a hash of their
+    /// bytes): over more distinct words than it keeps, of every length around its limit of
+    /// eight bytes, each token still carries its own text.
+    @Test func wordsReadAgainKeepTheirOwnText() throws {
+        var words: [String] = []
+        for number in 0..<2000 {
+            let digits = String(number)
+            words.append("w" + digits)
+            // Seven to nine bytes.
+            words.append(
+                String(repeating: "x", count: 3 + number % 3) + String(repeating: "0", count: 4 - digits.count) + digits
+            )
+            words.append("long" + digits + "name")
+        }
+        let text = (words + words.reversed()).map { "let \($0) = \($0)\n" }.joined()
+        var expected: [String] = []
+        for word in words + words.reversed() {
+            expected += ["kw let", "name \(word)", "'='", "word \(word)", "nl"]
+        }
+        #expect(try lex(text) == expected + ["end"])
+    }
+
+    /// Positions are stored in 32 bits: a value beyond that range is clamped, not trapped on.
+    @Test func positionsBeyondThirtyTwoBitsAreClamped() {
+        var position = SourcePosition(offset: Int.max, line: 2, column: Int.min)
+        #expect(position.offset == Int(Int32.max))
+        #expect(position.column == Int(Int32.min))
+        position.line += 40
+        #expect(position.line == 42)
+    }
+
     @Test(arguments: [
         ("org create apiorg", ["word org", "word create", "word apiorg", "end"]),
         ("use $org", ["word use", "var org", "end"]),

@@ -158,14 +158,97 @@ import Testing
             }
             """
         #expect(delta == expected)
-        // A long string's change would be a diff-match-patch patch, which is not reproduced.
-        #expect(throws: DashboardDiff.Failure.self) {
-            try DashboardDiff.html(
-                from: ["t": "a string of thirty characters or more"],
-                to: ["t": "a string of thirty characters or less"],
-                format: .delta
+    }
+
+    /// A string of 30 bytes or more that changed is `[patch text, 0, 2]` (gojsondiff's
+    /// `compareValues` and `formatter/delta.go`), in objects and arrays alike; a shorter one is
+    /// `[old, new]`.
+    @Test func aLongStringChangeIsATextPatchInTheDelta() throws {
+        let delta = try DashboardDiff.html(
+            from: [
+                "t": "a string of thirty characters or more", "s": "short",
+                "l": ["a string of thirty characters or more"],
+            ],
+            to: [
+                "t": "a string of thirty characters or less", "s": "shorter",
+                "l": ["a string of thirty characters or less"],
+            ],
+            format: .delta
+        )
+        let patch = "@@ -30,8 +30,8 @@\\n  or \\n-more\\n+less\\n"
+        let expected = """
+            {
+              "l": {
+                "0": [
+                  "\(patch)",
+                  0,
+                  2
+                ],
+                "_t": "a"
+              },
+              "s": [
+                "short",
+                "shorter"
+              ],
+              "t": [
+                "\(patch)",
+                0,
+                2
+              ]
+            }
+            """
+        #expect(delta == expected)
+    }
+
+    /// Patches worked out by hand from go-diff's rules (`diffmatchpatch/diff.go`,
+    /// `patch.go`, at the commit Grafana's `go.mod` pins).
+    @Test func textPatchesFollowGoDiffsRules() {
+        typealias Patch = DashboardDiff.TextPatch
+        // `diffMainRunes` trims the common prefix "a string of thirty characters or " and the
+        // (empty) suffix; `diffBisect` on "more"/"less" keeps the common "e"
+        // ([-mor, +l, =e, +ss]); `DiffCleanupSemantic` drops that one-rune equality as no longer
+        // than the edits around it, leaving [-more, +less]. `patchMake2` starts the patch at
+        // byte 33; `PatchAddContext` finds "more" unique and adds one `PatchMargin` (4 bytes)
+        // before it, " or ", and nothing after (the text ends): start 29, lengths 8 and 8,
+        // printed 1-based.
+        #expect(
+            Patch.text(from: "a string of thirty characters or more", to: "a string of thirty characters or less")
+                == "@@ -30,8 +30,8 @@\n  or \n-more\n+less\n"
+        )
+        // Offsets and lengths count bytes (`len` of a Go string): "é" is two, so the change of
+        // "é" to "è" in "degrés" starts at byte 40, not rune 38. The pattern "é" also occurs in
+        // "Température", so `PatchAddContext` grows it by one margin, then adds one more: 8
+        // bytes before (" 21 degr", from byte 32) and what is left after ("s"). The edit is
+        // escaped by `url.QueryEscape` byte by byte (%C3%A9).
+        #expect(
+            Patch.text(
+                from: "Température moyenne du serveur: 21 degrés",
+                to: "Température moyenne du serveur: 21 degrès"
+            ) == "@@ -33,11 +33,11 @@\n  21 degr\n-%C3%A9\n+%C3%A8\n s\n"
+        )
+        // `Patch.String`: QueryEscape writes a space as "+", which becomes a space again, and
+        // the unescaper restores `!~'();/?:@&=+$,#*`; quotes, braces and brackets stay
+        // escaped. `DiffCleanupEfficiency` folds the 3-byte equality `"}[` between two
+        // replacements into them (shorter than `DiffEditCost`, edits of both kinds on both
+        // sides). An equality of at least 2 × `PatchMargin` bytes ("m])) by (l") ends a patch.
+        // The second patch only inserts: its pattern is empty, found at both ends of the text,
+        // so its context grows one margin before the final one (8 bytes before).
+        #expect(
+            Patch.text(
+                from: #"sum(rate(http_requests_total{job="api"}[5m])) by (le)"#,
+                to: #"sum(rate(http_requests_total{job="web"}[1m])) by (le, code)"#
             )
-        }
+                == "@@ -31,15 +31,15 @@\n ob=%22\n-api%22%7D%5B5\n+web%22%7D%5B1\n m%5D))\n@@ -45,9 +45,15 @@\n ) by (le\n+, code\n )\n"
+        )
+        // gojsondiff's own expectation for its long-text fixture (`formatter/delta_test.go`,
+        // `FIXTURES/long_text_from.json` and `long_text_to.json`).
+        #expect(
+            Patch.text(
+                from: "aaefijaeufq2093jfaunfa;oij40fjq048hfbgvz;lxkcmz;ldkjfm48q9p8qfhqn4gbqqq4qp94hqnfaaso;dfj3n",
+                to: "aaefijaeufq2093jfaunfa;oij40fjnafefeabgvz;lxkcmz;ldkjfm48qa39p8qfhnafe94hqnfaaso;dfj3n"
+            )
+                == "@@ -27,14 +27,15 @@\n 40fj\n-q048hf\n+nafefea\n bgvz\n@@ -55,25 +55,20 @@\n m48q\n+a3\n 9p8qfh\n-qn4gbqqq4qp\n+nafe\n 94hq\n"
+        )
     }
 
     @Test func goPrintsFloatsShortestWithExponentsFromSix() {

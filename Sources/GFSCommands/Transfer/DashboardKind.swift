@@ -102,44 +102,28 @@ public struct DashboardKind: TransferKind {
         )
     }
 
-    /// Data-source references of panels and targets, resolved in the org imported into: a
-    /// `{"uid": ...}` reference to a data source that the export holds and the org has under
-    /// the same name but another uid is pointed at the org's; every other reference is kept.
+    /// The dashboard's data-source references resolved by ``DatasourceRemapper`` (panels,
+    /// rows, targets, template variables and annotations; names, `{type, uid}` and `${DS_X}`
+    /// inputs) against the org imported into: the data sources it has, and those of the
+    /// export it will have once they are imported. A uid of the export that the org knows
+    /// under another uid but the same name becomes the org's (see ``DataSourceKind/adopted(_:)``);
+    /// a reference nothing answers is kept as it is, as Grafana keeps it.
     static func resolveDataSourceReferences(_ model: Value, in context: TransferContext) -> Value {
-        let exported = context.exported["datasources"] ?? []
-        let server = context.current["datasources"] ?? []
-        var renamed: [String: String] = [:]
-        for source in exported {
-            guard let name = source.document["name"]?.stringValue,
-                let match = server.first(where: {
-                    $0.document["name"]?.stringValue == name && $0.identity != source.identity
-                })
-            else { continue }
-            renamed[source.identity] = match.identity
-        }
-        guard !renamed.isEmpty else { return model }
-        func walk(_ value: Value) -> Value {
-            switch value {
-            case .record(var record):
-                for (key, member) in record {
-                    if key == "datasource", case .record(var reference) = member,
-                        let uid = reference["uid"]?.stringValue, let target = renamed[uid],
-                        !server.contains(where: { $0.identity == uid })
-                    {
-                        reference["uid"] = .string(target)
-                        record[key] = .record(reference)
-                    } else {
-                        record[key] = walk(member)
-                    }
-                }
-                return .record(record)
-            case .list(let items):
-                return .list(items.map(walk))
-            default:
-                return value
-            }
-        }
-        return walk(model)
+        guard case .record(let record) = model else { return model }
+        let rewrite = remapper(in: context).rewrite(dashboard: record)
+        return rewrite.changed ? .record(rewrite.model) : model
+    }
+
+    /// The remapper from the export's data sources to the org's after the import.
+    static func remapper(in context: TransferContext) -> DatasourceRemapper {
+        let server = (context.current["datasources"] ?? []).map(DataSourceKind.identity)
+        let imported = (context.desired["datasources"] ?? [])
+            .map(DataSourceKind.identity)
+            .filter { source in !server.contains { $0.uid == source.uid || $0.name == source.name } }
+        return DatasourceRemapper(
+            source: DatasourceDirectory((context.exported["datasources"] ?? []).map(DataSourceKind.identity)),
+            target: DatasourceDirectory(server + imported)
+        )
     }
 }
 

@@ -44,15 +44,69 @@ public struct DataSourceKind: TransferKind {
     /// Matched by uid; an otherwise unchanged data source is updated when a secret it lists
     /// was supplied and the server has none set for that field. A secret the server already
     /// holds is never sent again, so a second import sends nothing.
+    ///
+    /// A data source the org already has under another uid but the same name and type is
+    /// adopted: Grafana refuses a second one of that name (409, `ErrDataSourceNameExists`), and
+    /// the org's is what the export's dashboards will use (``DashboardKind`` points their
+    /// references at it), so it is left as it is and never pruned. One of the same name but
+    /// another type is a conflict, reported before anything is sent (``apply(_:in:)``).
     public func plan(desired: [TransferResource], current: [TransferResource], prune: Bool, context: TransferContext)
         -> [TransferChange]
     {
-        TransferChange.matching(desired: desired, current: current, prune: prune).map { change in
+        let adopted = Self.adopted(in: context)
+        let adopters = Set(adopted.values.map(\.identity))
+        return TransferChange.matching(desired: desired, current: current, prune: prune).compactMap { change in
+            if change.action == .create, let existing = adopted[change.resource.identity] {
+                return TransferChange(.unchanged, desired: change.desired, current: existing)
+            }
+            if change.action == .delete, adopters.contains(change.resource.identity) { return nil }
             guard change.action == .unchanged, !Self.secretsToSend(change, context: context).isEmpty else {
                 return change
             }
             return TransferChange(.update, desired: change.desired, current: change.current)
         }
+    }
+
+    public func notes(desired: [TransferResource], context: TransferContext) -> [String] {
+        Self.adopted(in: context).sorted { $0.key < $1.key }.map { uid, existing in
+            let name = existing.document["name"]?.stringValue ?? ""
+            return
+                "'\(name)' (uid \(uid)) is already in the org as uid \(existing.identity); kept as it is, and the imported dashboards use it"
+        }
+    }
+
+    /// The export's data sources (by uid) that the org has under another uid with the same
+    /// name and type: the org's resource for each.
+    static func adopted(in context: TransferContext) -> [String: TransferResource] {
+        let current = context.current["datasources"] ?? []
+        var adopted: [String: TransferResource] = [:]
+        for source in context.desired["datasources"] ?? []
+        where !current.contains(where: { $0.identity == source.identity }) {
+            let mine = identity(source)
+            if let existing = current.first(where: { identity($0).name == mine.name && identity($0).type == mine.type })
+            {
+                adopted[source.identity] = existing
+            }
+        }
+        return adopted
+    }
+
+    /// The server's data source of the same name as `resource` under another uid.
+    static func namesake(of resource: TransferResource, in context: TransferContext) -> TransferResource? {
+        let name = identity(resource).name
+        return (context.current["datasources"] ?? []).first {
+            $0.identity != resource.identity && identity($0).name == name
+        }
+    }
+
+    /// A data source resource as the remapper knows it.
+    static func identity(_ resource: TransferResource) -> DatasourceIdentity {
+        DatasourceIdentity(
+            uid: resource.identity,
+            name: resource.document["name"]?.stringValue ?? "",
+            type: resource.document["type"]?.stringValue ?? "",
+            isDefault: resource.document["isDefault"] == .bool(true)
+        )
     }
 
     public func apply(_ change: TransferChange, in context: TransferContext) async throws {
@@ -63,6 +117,18 @@ public struct DataSourceKind: TransferKind {
             let secrets = Self.secretsToSend(change, context: context)
             if !secrets.isEmpty { body["secureJsonData"] = .record(secrets) }
             if change.action == .create {
+                if let existing = Self.namesake(of: resource, in: context) {
+                    // Grafana would refuse it with 409 "data source with the same name already
+                    // exists" (`ErrDataSourceNameExists` from the store's `AddDataSource`, in
+                    // `pkg/services/datasources/service/store.go`); say which one and what to do.
+                    let theirs = Self.identity(existing)
+                    throw CommandFailure(
+                        message:
+                            "Data source '\(theirs.name)' already exists in the target org as uid \(theirs.uid) of type \(theirs.type)",
+                        hint:
+                            "The export's '\(theirs.name)' (uid \(resource.identity)) is of type \(Self.identity(resource).type), so it was not adopted. Rename one of the two and import again; with copy, --map-datasource \(resource.identity)=NAME points the copied dashboards at another data source."
+                    )
+                }
                 try await context.write(.post, "/api/datasources", body: .record(body))
             } else {
                 try await context.write(

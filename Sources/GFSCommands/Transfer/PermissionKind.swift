@@ -44,11 +44,42 @@ public struct PermissionKind: TransferKind {
         }
     }
 
-    /// Grants go with their folder or dashboard: nothing is deleted on its own.
+    /// Grants go with their folder or dashboard: nothing is deleted on its own. The grants of a
+    /// folder or dashboard this import creates are not sent when they are the ones Grafana
+    /// gives it on creation (``defaultGrants(for:context:)``).
     public func plan(desired: [TransferResource], current: [TransferResource], prune: Bool, context: TransferContext)
         -> [TransferChange]
     {
-        TransferChange.matching(desired: desired, current: current, prune: false)
+        TransferChange.matching(desired: desired, current: current, prune: false).map { change in
+            guard change.action == .create, let defaults = Self.defaultGrants(for: change.resource, context: context),
+                Self.resource(kind: "", uid: "", grants: defaults).state["grants"] == change.resource.state["grants"]
+            else { return change }
+            return TransferChange(.unchanged, desired: change.desired, current: nil)
+        }
+    }
+
+    /// The grants Grafana gives a folder or dashboard when it is created
+    /// (`setDefaultPermissions` in `pkg/services/dashboards/service/dashboard_service.go`, and
+    /// the folder service's own copy of it): its creator Admin (a user, or from 11 a service
+    /// account, ``TransferContext/creator``), and, in the root folder only, the Editor role
+    /// Edit and the Viewer role View. Nil when the import does not create it, or when the
+    /// creator is unknown.
+    static func defaultGrants(for resource: TransferResource, context: TransferContext) -> [Value]? {
+        guard let kind = resource.state["kind"]?.stringValue, let uid = resource.state["uid"]?.stringValue,
+            let creator = context.creator, !(context.current[kind] ?? []).contains(where: { $0.identity == uid }),
+            let created = (context.desired[kind] ?? []).first(where: { $0.identity == uid })
+        else { return nil }
+        let parent =
+            kind == "folders"
+            ? (context.hasNestedFolders ? created.state["parentUid"]?.stringValue ?? "" : "")
+            : created.state["folderUid"]?.stringValue ?? ""
+        var grants: [Value] = []
+        if let login = creator.adminLogin { grants.append(["user": .string(login), "permission": 4]) }
+        if parent.isEmpty {
+            grants.append(["role": "Editor", "permission": 2])
+            grants.append(["role": "Viewer", "permission": 1])
+        }
+        return grants
     }
 
     public func apply(_ change: TransferChange, in context: TransferContext) async throws {

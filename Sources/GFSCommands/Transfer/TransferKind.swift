@@ -164,6 +164,9 @@ public struct TransferContext: Sendable {
     /// `--include` or `--exclude` too: what a reference in the tree meant where it was
     /// exported (the name of a data source a panel names by uid).
     public var exported: [String: [TransferResource]] = [:]
+    /// Who the import writes as, read before planning when grants are imported: what Grafana
+    /// makes Admin of each folder and dashboard it creates.
+    public var creator: TransferCreator?
 
     public init(client: GrafanaClient, serverVersion: GrafanaVersion?, secrets: [String: String] = [:]) {
         self.client = client
@@ -209,6 +212,24 @@ public struct TransferContext: Sendable {
     /// The resources of `kind` the tree holds if it was read, else the server's.
     public func resources(of kind: String) -> [TransferResource] {
         desired[kind] ?? current[kind] ?? []
+    }
+}
+
+/// The caller of an import as `GET /api/user` answers it.
+public struct TransferCreator: Sendable, Hashable {
+    /// The login Grafana makes Admin of what the caller creates, or nil when it makes none:
+    /// a user always, a service account from 11 (`setDefaultPermissions` tests
+    /// `IsIdentityType(TypeUser, TypeServiceAccount)`; before, only users), an API key never.
+    public var adminLogin: String?
+
+    /// From `/api/user`: a user has its id; a service account or API key answers id 0 and a
+    /// `uid` of `service-account:N` or `api-key:N` (`user.UserProfileDTO` of a non-user caller).
+    public init(profile: Value, serverVersion: GrafanaVersion?) {
+        let login = profile["login"]?.stringValue ?? ""
+        let isUser = (profile["id"]?.intValue ?? 0) != 0
+        let isServiceAccount = profile["uid"]?.stringValue?.hasPrefix("service-account:") == true
+        let serviceAccountsAreAdmins = serverVersion.map { $0.isAtLeast(11, 0) } ?? true
+        adminLogin = !login.isEmpty && (isUser || (isServiceAccount && serviceAccountsAreAdmins)) ? login : nil
     }
 }
 

@@ -98,6 +98,12 @@ public struct TransferRunner: Sendable {
         }
         var context = context
         let needed = closure(of: planned)
+        if planned.contains("permissions") {
+            context.creator = TransferCreator(
+                profile: try await context.get("/api/user"),
+                serverVersion: context.serverVersion
+            )
+        }
         var changes: [String: [TransferChange]] = [:]
         for kind in kinds where needed.contains(kind.name) {
             let current = try await kind.list(in: context)

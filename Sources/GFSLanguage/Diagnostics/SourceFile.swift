@@ -2,19 +2,47 @@
 /// Columns count Unicode scalars (the lexer makes one pass over UTF-8 bytes), so they match
 /// characters except inside combining sequences; `DiagnosticRenderer` lines its caret up
 /// from the byte offset, which is exact.
+///
+/// Stored in 32 bits each: every token and syntax node holds two positions, so a long
+/// script's tokens take half the memory (and the kernel half the page faults) they would with
+/// `Int`s. A script holds at most 64 MiB (`Interpreter.maximumSourceSize`), well inside that
+/// range; a larger value given from outside is clamped rather than trapping.
 public struct SourcePosition: Hashable, Comparable, Sendable {
-    public var offset: Int
-    public var line: Int
-    public var column: Int
+    private var storedOffset: Int32
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var offset: Int {
+        get { Int(storedOffset) }
+        set { storedOffset = Int32(clamping: newValue) }
+    }
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     public init(offset: Int, line: Int, column: Int) {
-        self.offset = offset
-        self.line = line
-        self.column = column
+        storedOffset = Int32(clamping: offset)
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+    }
+
+    /// A position the lexer counted itself, in a text it holds whole: without the clamping
+    /// test, which it would otherwise pay for each token's two positions.
+    init(lexedOffset offset: Int, line: Int, column: Int) {
+        storedOffset = Int32(truncatingIfNeeded: offset)
+        storedLine = Int32(truncatingIfNeeded: line)
+        storedColumn = Int32(truncatingIfNeeded: column)
     }
 
     public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
-        lhs.offset < rhs.offset
+        lhs.storedOffset < rhs.storedOffset
     }
 }
 

@@ -38,6 +38,7 @@ public struct Linter: Sendable {
                 && reported.insert(binding.name).inserted
             {
                 let name = binding.name
+                let sourceName = files[binding.file].script.source.name
                 warnings.append(
                     Diagnostic(
                         .warning,
@@ -45,7 +46,7 @@ public struct Linter: Sendable {
                         message: "Variable '$\(name)' is never used",
                         hint: "Remove the binding, or name it '$_\(name)' if it is meant to stay unread.",
                         range: binding.range,
-                        sourceName: binding.sourceName
+                        sourceName: sourceName
                     )
                 )
             }
@@ -65,23 +66,26 @@ private struct LinterPass {
     var warnings: [Diagnostic] = []
     /// Every variable name read anywhere.
     var readNames: Set<String> = []
-    /// Where each `let`-bound name is first bound.
-    /// Every binding in the order visited; kept as a list (no lookup per binding) since only
-    /// a script that leaves some name unread needs the first binding of each.
-    var bindings: [(name: String, range: SourceRange, sourceName: String)] = []
+    /// Every binding in the order visited, with the position of its file in the visit order;
+    /// kept as a list (no lookup per binding) since only a script that leaves some name
+    /// unread needs the first binding of each.
+    var bindings: [(name: String, range: SourceRange, file: Int)] = []
     /// A `source` whose file the checker did not see: it may read any variable.
     var readsAnything = false
     /// The file being visited.
     var file: CheckedScript?
+    /// Its name, and its position in the visit order (-1 before the first).
+    var sourceName = ""
+    var fileNumber = -1
 
     init(fileExists: @escaping @Sendable (String) -> Bool) {
         self.fileExists = fileExists
     }
 
-    var sourceName: String { file?.script.source.name ?? "" }
-
     mutating func visit(_ checked: CheckedScript) {
         file = checked
+        sourceName = checked.script.source.name
+        fileNumber += 1
         visit(checked.script.statements)
     }
 
@@ -119,7 +123,7 @@ private struct LinterPass {
             visit(expression)
         case let .binding(name, value):
             visit(value)
-            bindings.append((name.name, name.range, sourceName))
+            bindings.append((name.name, name.range, fileNumber))
         case let .conditional(condition, then, otherwise):
             visit(condition)
             visit(then.statements)

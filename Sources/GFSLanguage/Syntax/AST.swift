@@ -1,7 +1,7 @@
 /// The syntax tree of a gfs script.
 ///
-/// Each node is a struct with its `kind` and its source `range`, over indirect enums
-/// (ShapeScript's layout). The parser builds it from tokens; the checker resolves commands
+/// Each node is a struct with its `kind` and its source `range`, over enums whose recursive
+/// cases are indirect (ShapeScript's layout). The parser builds it from tokens; the checker resolves commands
 /// against the host's `CommandTable`; the evaluator walks it. `grammar/gfs.ebnf` names the
 /// rules that produce each node.
 public struct Script: Sendable {
@@ -75,7 +75,10 @@ public indirect enum ElseClause: Sendable {
 }
 
 public struct Expression: Sendable {
-    public indirect enum Kind: Sendable {
+    /// Only the cases that hold an expression directly are `indirect`: leaves (literals,
+    /// words, variables) and the cases that hold arrays are stored inline, so the most
+    /// common nodes need no allocation of their own.
+    public enum Kind: Sendable {
         /// `null`, `true`, `false`, numbers.
         case literal(Value)
         /// A single- or double-quoted string; single-quoted strings have one `.text` part.
@@ -87,15 +90,15 @@ public struct Expression: Sendable {
         /// `$name`
         case variable(Identifier)
         /// `EXPR.name`
-        case member(Expression, Identifier)
+        indirect case member(Expression, Identifier)
         /// `EXPR[INDEX]`
-        case index(Expression, Expression)
+        indirect case index(Expression, Expression)
         /// `[a, b, c]`
         case list([Expression])
         /// `{name: value, "quoted key": value}`
         case record([RecordEntry])
-        case unary(UnaryOperator, Expression)
-        case binary(BinaryOperator, Expression, Expression)
+        indirect case unary(UnaryOperator, Expression)
+        indirect case binary(BinaryOperator, Expression, Expression)
         /// A command used for its value: a statement, `let x = org create a`, `(org create a)`.
         case command(Command)
         /// Pieces written without spaces between them in argument position, joined as

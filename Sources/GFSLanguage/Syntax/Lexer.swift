@@ -65,6 +65,9 @@ struct Lexer {
     private(set) var openConstruct: ContinuationReason?
     /// The brackets still open when the top-level token sequence ended.
     private(set) var openBrackets: [UInt8] = []
+    /// Words and names read lately, by a hash of their bytes (see `word(from:to:)`); empty
+    /// until the first word.
+    private var recentWords: [(packed: UInt64, text: String)] = []
 
     init(_ source: SourceFile) {
         bytes = Array(source.text.utf8)
@@ -78,7 +81,7 @@ struct Lexer {
     // MARK: Positions
 
     private var position: SourcePosition {
-        SourcePosition(offset: index, line: line, column: column)
+        SourcePosition(lexedOffset: index, line: line, column: column)
     }
 
     private func byte(at offset: Int) -> UInt8? {
@@ -125,15 +128,25 @@ struct Lexer {
     /// it (left unconsumed). Ends the list with an `.end` token.
     private mutating func lexSequence(insideInterpolation: Bool) throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
-        // Scripts average a token per four to six bytes: reserving for that up front spares
-        // a long script the copies of a growing array.
-        if !insideInterpolation { tokens.reserveCapacity(bytes.count / 5 + 16) }
+        // Scripts average a token per three to six bytes: reserving for one per two up front
+        // spares a long script the copies of a growing array, and costs no memory it does not
+        // use (the pages of a large allocation are only mapped in when written).
+        if !insideInterpolation { tokens.reserveCapacity(bytes.count / 2 + 16) }
         var brackets: [UInt8] = []
         var precededBySpace = !insideInterpolation
         var atStatementStart = true
         var expectsName = false
 
+        // What the rules below need to know of the last token, kept as flags: reading
+        // `tokens.last` copies the token (retaining its text) each time. `append` clears
+        // them; the cases that make a newline, a `.` or the end of an operand (a variable,
+        // a field name, a closing bracket: a `.` right after one is a field access) set theirs.
+        var lastIsNewline = true
+        var lastEndsOperand = false
+        var lastIsDot = false
+
         func append(_ kind: Token.Kind, from start: SourcePosition) {
+            (lastIsNewline, lastEndsOperand, lastIsDot) = (false, false, false)
             tokens.append(
                 Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace)
             )
@@ -153,8 +166,9 @@ struct Lexer {
                 // Line breaks separate statements only outside `( )`, `[ ]` and `${ }`.
                 let suppressed =
                     insideInterpolation || brackets.last == .leftParenthesis || brackets.last == .leftBracket
-                if !suppressed, let last = tokens.last, last.kind != .newline {
+                if !suppressed, !tokens.isEmpty, !lastIsNewline {
                     append(.newline, from: start)
+                    lastIsNewline = true
                     precededBySpace = true
                     atStatementStart = true
                 }
@@ -193,6 +207,7 @@ struct Lexer {
             case .dollar:
                 let name = try lexVariable()
                 append(.variable(name), from: start)
+                lastEndsOperand = true
             case .leftParenthesis, .leftBracket, .leftBrace:
                 advance()
                 brackets.append(byte)
@@ -205,6 +220,7 @@ struct Lexer {
                 // A stray closer leaves the stack alone; the parser reports it.
                 if let match = brackets.lastIndex(of: opener) { brackets.removeSubrange(match...) }
                 append(.punctuation(Punctuation(closingBracket: byte)), from: start)
+                lastEndsOperand = true
                 if byte == .rightBrace { atStatementStart = true }
             case .comma:
                 advance()
@@ -258,13 +274,15 @@ struct Lexer {
                     append(.operator(.minus), from: start)
                 }
             case .dot
-            where !precededBySpace && tokens.last.map(endsOperand) == true
+            where !precededBySpace && lastEndsOperand
                 && (isIdentifierStart(next) || nonASCIINameCharacterLength(at: index + 1) != nil):
                 advance()
                 append(.punctuation(.dot), from: start)
+                lastIsDot = true
                 expectsName = true
             default:
-                if let problem = unexpectedCharacter(at: index) {
+                // Printable ASCII other than '`' is never unexpected: most words skip the test.
+                if byte < 0x20 || byte >= 0x7F || byte == .backtick, let problem = unexpectedCharacter(at: index) {
                     advance(by: problem.length)
                     throw error(.unexpectedCharacter, problem.message, hint: problem.hint, from: start)
                 }
@@ -272,22 +290,22 @@ struct Lexer {
                     let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if tokens.last?.kind != .punctuation(.dot), let keyword = Keyword(utf8: bytes[start.offset..<index])
-                    {
+                    if !lastIsDot, let keyword = Keyword(utf8: bytes[start.offset..<index]) {
                         append(.keyword(keyword), from: start)
                     } else {
                         append(.name(name), from: start)
+                        lastEndsOperand = true
                     }
                     break
                 }
                 let wordStart = index
-                let word = lexWord()
+                skipWord()
                 if let keyword = Keyword(utf8: bytes[wordStart..<index]) {
                     append(.keyword(keyword), from: start)
                     // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
                     if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
                 } else {
-                    append(.word(word), from: start)
+                    append(.word(word(from: wordStart, to: index)), from: start)
                 }
             }
         }
@@ -309,17 +327,6 @@ struct Lexer {
         return tokens
     }
 
-    /// Whether a `.` after `token` (with nothing between) starts a field access.
-    private func endsOperand(_ token: Token) -> Bool {
-        switch token.kind {
-        case .variable, .name, .punctuation(.rightParenthesis), .punctuation(.rightBracket),
-            .punctuation(.rightBrace):
-            true
-        default:
-            false
-        }
-    }
-
     private func isLineContinuation(at offset: Int) -> Bool {
         switch byte(at: offset + 1) {
         case nil, .newline?: true
@@ -334,9 +341,39 @@ struct Lexer {
     /// on its own (quotes, `$`, brackets, `,`, `:`, `;`, `<`, `>`, `==`, `!=`).
     private mutating func lexWord() -> String {
         let start = index
+        skipWord()
+        return word(from: start, to: index)
+    }
+
+    /// Moves past a bare word (see `lexWord`). A word holds no line break, so only the
+    /// column moves.
+    private mutating func skipWord() {
         advance()
-        while index < bytes.count, continuesWord(at: index) { advance() }
-        return text(from: start, to: index)
+        while index < bytes.count, continuesWord(at: index) {
+            if bytes[index] & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+    }
+
+    /// The text of a word or name, from `recentWords` when the same bytes were read lately:
+    /// a script repeats its names and numbers, and a cached string (short ones are stored
+    /// inline) is copied for less than it costs to validate and build a new one.
+    private mutating func word(from start: Int, to end: Int) -> String {
+        let count = end - start
+        guard count > 0, count <= 8 else { return text(from: start, to: end) }
+        // Distinct for distinct words of at most eight bytes: none holds a NUL byte, so the
+        // highest non-zero byte marks the length.
+        var packed: UInt64 = 0
+        for offset in start..<end { packed = packed << 8 | UInt64(bytes[offset]) }
+        let slot = Int(truncatingIfNeeded: (packed &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        if recentWords.isEmpty {
+            recentWords = Array(repeating: (0, ""), count: 256)
+        } else if recentWords[slot].packed == packed {
+            return recentWords[slot].text
+        }
+        let text = text(from: start, to: end)
+        recentWords[slot] = (packed, text)
+        return text
     }
 
     private func continuesWord(at offset: Int) -> Bool {
@@ -364,8 +401,12 @@ struct Lexer {
     /// followed by the text `é`.
     private mutating func lexIdentifier() throws(Diagnostic) -> String {
         let start = position
-        while let byte = current, isIdentifierContinue(byte) { advance() }
-        guard nonASCIINameCharacterLength(at: index) != nil else { return text(from: start.offset, to: index) }
+        // ASCII only, so each byte is a column.
+        while index < bytes.count, isIdentifierContinue(bytes[index]) {
+            index += 1
+            column += 1
+        }
+        guard nonASCIINameCharacterLength(at: index) != nil else { return word(from: start.offset, to: index) }
         while index < bytes.count {
             if isIdentifierContinue(bytes[index]) {
                 advance()
@@ -693,9 +734,28 @@ extension Keyword {
     init?<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) {
         let count = bytes.count
         guard count >= 2, count <= 6 else { return nil }
-        let packed = Self.pack(bytes)
-        guard let match = Self.packedSpellings.first(where: { $0.packed == packed }) else { return nil }
-        self = match.keyword
+        // The spellings packed by `pack`, written out so the compiler makes one search of
+        // constants; `LexerTests` checks them against every case's `rawValue`.
+        switch Self.pack(bytes) {
+        case 0x6c_6574: self = .let
+        case 0x6966: self = .if
+        case 0x656c_7365: self = .else
+        case 0x66_6f72: self = .for
+        case 0x696e: self = .in
+        case 0x6173_7365_7274: self = .assert
+        case 0x6563_686f: self = .echo
+        case 0x70_7269_6e74: self = .print
+        case 0x736f_7572_6365: self = .source
+        case 0x6578_6974: self = .exit
+        case 0x74_7279: self = .try
+        case 0x61_6e64: self = .and
+        case 0x6f72: self = .or
+        case 0x6e_6f74: self = .not
+        case 0x7472_7565: self = .true
+        case 0x66_616c_7365: self = .false
+        case 0x6e75_6c6c: self = .null
+        default: return nil
+        }
     }
 
     /// Up to eight bytes in one integer, first byte highest; distinct for distinct words of
@@ -706,9 +766,6 @@ extension Keyword {
         return packed
     }
 
-    private static let packedSpellings: [(packed: UInt64, keyword: Keyword)] = allCases.map {
-        (pack(Array($0.rawValue.utf8)), $0)
-    }
 }
 
 func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -50,7 +50,7 @@ struct Parser {
     /// statement = letStatement | ifStatement | forStatement | assertStatement
     ///           | echoStatement | sourceStatement | exitStatement | commandOrExpression
     private mutating func parseStatement() throws(Diagnostic) -> Statement {
-        switch peek.kind {
+        switch peekShape {
         case .keyword(.let): return try parseLetStatement()
         case .keyword(.if): return try parseIfStatement()
         case .keyword(.for): return try parseForStatement()
@@ -73,9 +73,9 @@ struct Parser {
 
     /// letStatement = "let" NAME "=" commandOrExpression
     private mutating func parseLetStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         let name = try parseName(after: "let", rest: "= VALUE")
-        guard match(.equals) != nil else {
+        guard match(.equals) else {
             throw error(
                 .expectedToken,
                 "Expected '=' after 'let \(name.name)'",
@@ -92,12 +92,12 @@ struct Parser {
             )
         }
         let value = try parseCommandOrExpression()
-        return Statement(.binding(name: name, value: value), range: keyword.range.union(value.range))
+        return Statement(.binding(name: name, value: value), range: keyword.union(value.range))
     }
 
     /// ifStatement = "if" expression block [ "else" ( ifStatement | block ) ]
     private mutating func parseIfStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         guard !check(.leftBrace), !isAtStatementEnd else {
             throw error(
                 .expectedToken,
@@ -114,7 +114,7 @@ struct Parser {
         let beforeElse = index
         skipNewlines()
         if check(.else) {
-            let elseKeyword = advance()
+            let elseKeyword = advanceRange()
             if check(.if) {
                 try enterNesting(at: elseKeyword)
                 defer { depth -= 1 }
@@ -138,13 +138,13 @@ struct Parser {
         }
         return Statement(
             .conditional(condition: condition, then: then, otherwise: otherwise),
-            range: keyword.range.union(end)
+            range: keyword.union(end)
         )
     }
 
     /// forStatement = "for" NAME "in" expression block
     private mutating func parseForStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         let variable = try parseName(after: "for", rest: "in LIST { ... }")
         guard check(.in) else {
             throw error(
@@ -167,13 +167,13 @@ struct Parser {
         let body = try parseBlock(after: "the list", usage: "for \(variable.name) in LIST {")
         return Statement(
             .loop(variable: variable, sequence: sequence, body: body),
-            range: keyword.range.union(body.range)
+            range: keyword.union(body.range)
         )
     }
 
     /// assertStatement = "assert" expression [ expression ]
     private mutating func parseAssertStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         guard !isAtStatementEnd else {
             throw error(
                 .expectedToken,
@@ -188,7 +188,7 @@ struct Parser {
         try expectStatementEnd(hint: "Quote an assertion message that has spaces: assert $ok 'it failed'.")
         return Statement(
             .assertion(condition: condition, message: message),
-            range: keyword.range.union(message?.range ?? condition.range)
+            range: keyword.union(message?.range ?? condition.range)
         )
     }
 
@@ -196,7 +196,7 @@ struct Parser {
     ///
     /// Options are echoed as the text they were written as.
     private mutating func parseEchoStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         var values: [Expression] = []
         while !isAtArgumentsEnd {
             switch try parseArgument() {
@@ -214,26 +214,26 @@ struct Parser {
                 }
             }
         }
-        return Statement(.echo(values), range: keyword.range.union(values.last?.range ?? keyword.range))
+        return Statement(.echo(values), range: keyword.union(values.last?.range ?? keyword))
     }
 
     /// sourceStatement = "source" argumentValue
     private mutating func parseSourceStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         guard !isAtArgumentsEnd else {
             throw error(.expectedToken, "Expected a path after 'source'", hint: "Write: source other.gfs.", at: peek)
         }
         let path = try parseArgumentValue()
         try expectStatementEnd(hint: "'source' takes one path; quote a path that contains spaces.")
-        return Statement(.source(path), range: keyword.range.union(path.range))
+        return Statement(.source(path), range: keyword.union(path.range))
     }
 
     /// exitStatement = "exit" [ expression ]
     private mutating func parseExitStatement() throws(Diagnostic) -> Statement {
-        let keyword = advance()
+        let keyword = advanceRange()
         var code: Expression?
         if !isAtStatementEnd { code = try parseExpression() }
-        return Statement(.exit(code), range: keyword.range.union(code?.range ?? keyword.range))
+        return Statement(.exit(code), range: keyword.union(code?.range ?? keyword))
     }
 
     /// block = "{" separators { statement statementEnd separators } "}"
@@ -244,7 +244,7 @@ struct Parser {
                 ? "Start the block on the same line: \(usage)" : "Write the block in braces: \(usage) ... }"
             throw error(.expectedToken, "Expected '{' after \(context)", hint: hint + ".", at: peek)
         }
-        let open = advance()
+        let open = advanceRange()
         try enterNesting(at: open)
         defer { depth -= 1 }
         var statements: [Statement] = []
@@ -253,7 +253,7 @@ struct Parser {
             if check(.end) {
                 throw error(
                     .unclosed,
-                    "Expected '}' to close the block opened at \(open.range.start.line):\(open.range.start.column)",
+                    "Expected '}' to close the block opened at \(open.start.line):\(open.start.column)",
                     hint: "Add '}' after the block's last statement.",
                     at: peek
                 )
@@ -262,13 +262,13 @@ struct Parser {
             if !check(.rightBrace) { try expectStatementEnd() }
             skipSeparators()
         }
-        let close = advance()
-        return Block(statements: statements, range: open.range.union(close.range))
+        let close = advanceRange()
+        return Block(statements: statements, range: open.union(close))
     }
 
     /// statementEnd = NEWLINE | ";" | END | (before) "}"
     private mutating func expectStatementEnd(hint: String? = nil) throws(Diagnostic) {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .punctuation(.semicolon), .end, .punctuation(.rightBrace):
             return
         case .punctuation(.rightParenthesis):
@@ -337,12 +337,12 @@ struct Parser {
         guard case .option(let spelled) = peek.kind else {
             return .value(try parseArgumentValue())
         }
-        let option = advance()
+        let option = advanceToken()
         let name = Identifier(String(spelled.drop { $0 == "-" }), range: option.range)
         guard check(.equals), !peek.isPrecededBySpace else {
             return .option(name: name, inlineValue: nil)
         }
-        let equals = advance()
+        let equals = advanceToken()
         guard startsArgumentPiece, !peek.isPrecededBySpace else {
             throw error(
                 .expectedToken,
@@ -390,35 +390,34 @@ struct Parser {
     /// argumentPiece = WORD | STRING | RAW_STRING | postfix | "true" | "false" | "null"
     ///               | text   (other keywords, `,`, `:`, `=`, `+`, `-`, options: their spelling)
     private mutating func parseArgumentPiece() throws(Diagnostic) -> Expression {
-        let token = peek
-        switch token.kind {
+        // The range is kept rather than the token: a copy of the token retains its text.
+        let range = peek.range
+        switch peek.kind {
         case .word(let text), .name(let text), .option(let text):
             advance()
             try rejectIndexAfterWord()
-            return Expression(.word(text), range: token.range)
+            return Expression(.word(text), range: range)
         case .keyword(.true), .keyword(.false), .keyword(.null), .string, .rawString:
             return try parsePrimary()
         case .keyword(let keyword):
             advance()
-            return Expression(.word(keyword.rawValue), range: token.range)
-        case .punctuation(.comma), .punctuation(.colon), .punctuation(.equals):
+            return Expression(.word(keyword.rawValue), range: range)
+        case .punctuation(.comma), .punctuation(.colon), .punctuation(.equals), .operator(.plus), .operator(.minus):
+            let text = punctuationText(peek)
             advance()
-            return Expression(.word(punctuationText(token)), range: token.range)
-        case .operator(.plus), .operator(.minus):
-            advance()
-            return Expression(.word(punctuationText(token)), range: token.range)
+            return Expression(.word(text), range: range)
         case .operator(let op):
             throw error(
                 .unexpectedToken,
                 "Unexpected '\(op.rawValue)' in command arguments",
                 hint:
                     "Quote it to pass it as text ('\(op.rawValue)'), or compare a command's result in parentheses: (org show 1).name == 'x'.",
-                at: token
+                at: peek
             )
         case .variable, .punctuation(.leftParenthesis), .punctuation(.leftBracket), .punctuation(.leftBrace):
             return try parsePostfix()
         default:
-            throw error(.expectedToken, "Expected an argument", hint: nil, at: token)
+            throw error(.expectedToken, "Expected an argument", hint: nil, at: peek)
         }
     }
 
@@ -443,7 +442,7 @@ struct Parser {
     }
 
     private var isAtArgumentsEnd: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .end, .punctuation(.semicolon), .punctuation(.rightParenthesis),
             .punctuation(.rightBracket), .punctuation(.rightBrace):
             true
@@ -453,7 +452,7 @@ struct Parser {
     }
 
     private var isAtStatementEnd: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .newline, .end, .punctuation(.semicolon), .punctuation(.rightBrace): true
         default: false
         }
@@ -472,7 +471,7 @@ struct Parser {
         var links = 0
         defer { depth -= links }
         while check(.or) {
-            try enterNesting(at: advance())
+            try enterNesting(at: advanceRange())
             links += 1
             let right = try parseAnd()
             left = Expression(.binary(.or, left, right), range: left.range.union(right.range))
@@ -486,7 +485,7 @@ struct Parser {
         var links = 0
         defer { depth -= links }
         while check(.and) {
-            try enterNesting(at: advance())
+            try enterNesting(at: advanceRange())
             links += 1
             let right = try parseNot()
             left = Expression(.binary(.and, left, right), range: left.range.union(right.range))
@@ -497,11 +496,11 @@ struct Parser {
     /// notExpression = "not" notExpression | comparison
     private mutating func parseNot() throws(Diagnostic) -> Expression {
         guard check(.not) else { return try parseComparison() }
-        let keyword = advance()
+        let keyword = advanceRange()
         try enterNesting(at: keyword)
         defer { depth -= 1 }
         let operand = try parseNot()
-        return Expression(.unary(.not, operand), range: keyword.range.union(operand.range))
+        return Expression(.unary(.not, operand), range: keyword.union(operand.range))
     }
 
     /// comparison = additive [ ( "==" | "!=" | "<" | "<=" | ">" | ">=" ) additive ]
@@ -564,7 +563,7 @@ struct Parser {
         defer { depth -= links }
         while true {
             if case .operator(let op) = peek.kind, op == .plus || op == .minus {
-                try enterNesting(at: advance())
+                try enterNesting(at: advanceRange())
                 links += 1
                 let right = try parseUnary()
                 left = Expression(
@@ -572,13 +571,13 @@ struct Parser {
                     range: left.range.union(right.range)
                 )
             } else if case .word(let text) = peek.kind, text.hasPrefix("-"), isNumberSyntax(String(text.dropFirst())) {
-                let token = advance()
+                let token = advanceRange()
                 try enterNesting(at: token)
                 links += 1
-                var start = token.range.start
+                var start = token.start
                 start.offset += 1
                 start.column += 1
-                let range = SourceRange(start: start, end: token.range.end)
+                let range = SourceRange(start: start, end: token.end)
                 let number = try number(String(text.dropFirst()), at: range)
                 let right = Expression(.literal(number), range: range)
                 left = Expression(.binary(.minus, left, right), range: left.range.union(right.range))
@@ -591,11 +590,11 @@ struct Parser {
     /// unary = "-" unary | postfix
     private mutating func parseUnary() throws(Diagnostic) -> Expression {
         guard check(.minus) else { return try parsePostfix() }
-        let minus = advance()
+        let minus = advanceRange()
         try enterNesting(at: minus)
         defer { depth -= 1 }
         let operand = try parseUnary()
-        return Expression(.unary(.negate, operand), range: minus.range.union(operand.range))
+        return Expression(.unary(.negate, operand), range: minus.union(operand.range))
     }
 
     /// postfix = primary { "." NAME | "[" expression "]" }   (each touching what it follows)
@@ -609,18 +608,18 @@ struct Parser {
         defer { depth -= links }
         while !peek.isPrecededBySpace {
             if check(.dot) {
-                try enterNesting(at: advance())
+                try enterNesting(at: advanceRange())
                 links += 1
                 guard case .name(let name) = peek.kind else {
                     throw error(.expectedToken, "Expected a field name after '.'", hint: nil, at: peek)
                 }
-                let field = advance()
+                let field = advanceRange()
                 value = Expression(
-                    .member(value, Identifier(name, range: field.range)),
-                    range: value.range.union(field.range)
+                    .member(value, Identifier(name, range: field)),
+                    range: value.range.union(field)
                 )
             } else if check(.leftBracket) {
-                let open = advance()
+                let open = advanceRange()
                 try enterNesting(at: open)
                 links += 1
                 guard !check(.rightBracket) else {
@@ -635,13 +634,13 @@ struct Parser {
                 guard check(.rightBracket) else {
                     throw error(
                         .unclosed,
-                        "Expected ']' to close the index opened at \(open.range.start.line):\(open.range.start.column)",
+                        "Expected ']' to close the index opened at \(open.start.line):\(open.start.column)",
                         hint: "Write one index between '[' and ']'.",
                         at: peek
                     )
                 }
-                let close = advance()
-                value = Expression(.index(value, indexValue), range: value.range.union(close.range))
+                let close = advanceRange()
+                value = Expression(.index(value, indexValue), range: value.range.union(close))
             } else {
                 break
             }
@@ -652,35 +651,35 @@ struct Parser {
     /// primary = NUMBER | "true" | "false" | "null" | STRING | RAW_STRING | VARIABLE | WORD
     ///         | "(" commandOrExpression ")" | list | record
     private mutating func parsePrimary() throws(Diagnostic) -> Expression {
-        let token = peek
-        switch token.kind {
+        let range = peek.range
+        switch peek.kind {
         case .word(let text), .name(let text):
             advance()
             if isNumberSyntax(text) {
-                return Expression(.literal(try number(text, at: token.range)), range: token.range)
+                return Expression(.literal(try number(text, at: range)), range: range)
             }
-            if bareNamesAreVariables, let path = variablePath(text, range: token.range) {
+            if bareNamesAreVariables, let path = variablePath(text, range: range) {
                 return path
             }
-            return Expression(.word(text), range: token.range)
+            return Expression(.word(text), range: range)
         case .keyword(.true):
             advance()
-            return Expression(.literal(.bool(true)), range: token.range)
+            return Expression(.literal(.bool(true)), range: range)
         case .keyword(.false):
             advance()
-            return Expression(.literal(.bool(false)), range: token.range)
+            return Expression(.literal(.bool(false)), range: range)
         case .keyword(.null):
             advance()
-            return Expression(.literal(.null), range: token.range)
+            return Expression(.literal(.null), range: range)
         case .string(let segments):
             advance()
-            return Expression(.string(try parseStringSegments(segments, range: token.range)), range: token.range)
+            return Expression(.string(try parseStringSegments(segments, range: range)), range: range)
         case .rawString(let text):
             advance()
-            return Expression(.string([.text(text)]), range: token.range)
+            return Expression(.string([.text(text)]), range: range)
         case .variable(let name):
             advance()
-            return Expression(.variable(Identifier(name, range: token.range)), range: token.range)
+            return Expression(.variable(Identifier(name, range: range)), range: range)
         case .punctuation(.leftParenthesis):
             return try parseParenthesized()
         case .punctuation(.leftBracket):
@@ -692,28 +691,28 @@ struct Parser {
                 .unexpectedToken,
                 "Unexpected '\(op.rawValue)'",
                 hint: "An operator needs a value on each side, as in $a \(op.rawValue) $b.",
-                at: token
+                at: peek
             )
         case .option(let spelled):
             throw error(
                 .unexpectedToken,
                 "Unexpected option '\(spelled)' in an expression",
                 hint: "Options belong to commands; quote it to use it as text: '\(spelled)'.",
-                at: token
+                at: peek
             )
         default:
             if index > 0, isValueExpected(after: previous) {
-                throw error(.expectedToken, "Expected a value after \(previous.displayName)", hint: nil, at: token)
+                throw error(.expectedToken, "Expected a value after \(previous.displayName)", hint: nil, at: peek)
             }
-            switch token.kind {
+            switch peek.kind {
             case .punctuation(.rightParenthesis):
-                throw error(.unexpectedToken, "Unexpected ')'", hint: "This ')' has no matching '('.", at: token)
+                throw error(.unexpectedToken, "Unexpected ')'", hint: "This ')' has no matching '('.", at: peek)
             case .punctuation(.rightBracket):
-                throw error(.unexpectedToken, "Unexpected ']'", hint: "This ']' has no matching '['.", at: token)
+                throw error(.unexpectedToken, "Unexpected ']'", hint: "This ']' has no matching '['.", at: peek)
             case .punctuation(.rightBrace):
-                throw error(.unexpectedToken, "Unexpected '}'", hint: "This '}' has no matching '{'.", at: token)
+                throw error(.unexpectedToken, "Unexpected '}'", hint: "This '}' has no matching '{'.", at: peek)
             default:
-                throw error(.unexpectedToken, "Unexpected \(token.displayName)", hint: nil, at: token)
+                throw error(.unexpectedToken, "Unexpected \(peek.displayName)", hint: nil, at: peek)
             }
         }
     }
@@ -761,7 +760,7 @@ struct Parser {
 
     /// "(" commandOrExpression ")"
     private mutating func parseParenthesized() throws(Diagnostic) -> Expression {
-        let open = advance()
+        let open = advanceRange()
         try enterNesting(at: open)
         defer { depth -= 1 }
         guard !check(.rightParenthesis) else {
@@ -769,7 +768,7 @@ struct Parser {
                 code: .emptyExpression,
                 message: "Empty parentheses",
                 hint: "Put a command or an expression inside: (org list).",
-                range: open.range.union(peek.range),
+                range: open.union(peek.range),
                 sourceName: sourceName
             )
         }
@@ -777,19 +776,19 @@ struct Parser {
         guard check(.rightParenthesis) else {
             throw error(
                 .unclosed,
-                "Expected ')' to close the '(' opened at \(open.range.start.line):\(open.range.start.column)",
+                "Expected ')' to close the '(' opened at \(open.start.line):\(open.start.column)",
                 hint: "Add ')' after the command or expression.",
                 at: peek
             )
         }
-        let close = advance()
-        inner.range = open.range.union(close.range)
+        let close = advanceRange()
+        inner.range = open.union(close)
         return inner
     }
 
     /// list = "[" [ expression { "," expression } [ "," ] ] "]"
     private mutating func parseList() throws(Diagnostic) -> Expression {
-        let open = advance()
+        let open = advanceRange()
         try enterNesting(at: open)
         defer { depth -= 1 }
         var elements: [Expression] = []
@@ -797,31 +796,31 @@ struct Parser {
             guard !check(.end) else {
                 throw error(
                     .unclosed,
-                    "Expected ']' to close the list opened at \(open.range.start.line):\(open.range.start.column)",
+                    "Expected ']' to close the list opened at \(open.start.line):\(open.start.column)",
                     hint: "Add ']' after the last item.",
                     at: peek
                 )
             }
             elements.append(try parseExpression())
-            if match(.comma) == nil, !check(.rightBracket) {
+            if !match(.comma), !check(.rightBracket) {
                 throw error(
                     .unclosed,
-                    "Expected ',' or ']' in the list opened at \(open.range.start.line):\(open.range.start.column)",
+                    "Expected ',' or ']' in the list opened at \(open.start.line):\(open.start.column)",
                     hint: "Separate list items with ','; put a command in parentheses: [(org list)].",
                     at: peek
                 )
             }
         }
-        let close = advance()
-        return Expression(.list(elements), range: open.range.union(close.range))
+        let close = advanceRange()
+        return Expression(.list(elements), range: open.union(close))
     }
 
     /// record = "{" [ recordEntry { "," recordEntry } [ "," ] ] "}"   (line breaks allowed)
     private mutating func parseRecord() throws(Diagnostic) -> Expression {
-        let open = advance()
+        let open = advanceRange()
         try enterNesting(at: open)
         defer { depth -= 1 }
-        let opened = "\(open.range.start.line):\(open.range.start.column)"
+        let opened = "\(open.start.line):\(open.start.column)"
         var entries: [RecordEntry] = []
         var keys = Set<String>()
         skipNewlines()
@@ -846,7 +845,7 @@ struct Parser {
             }
             entries.append(entry)
             skipNewlines()
-            if match(.comma) != nil {
+            if match(.comma) {
                 skipNewlines()
             } else if !check(.rightBrace) {
                 throw error(
@@ -857,8 +856,8 @@ struct Parser {
                 )
             }
         }
-        let close = advance()
-        return Expression(.record(entries), range: open.range.union(close.range))
+        let close = advanceRange()
+        return Expression(.record(entries), range: open.union(close))
     }
 
     /// recordEntry = ( NAME | WORD | STRING | RAW_STRING ) ":" expression
@@ -903,7 +902,7 @@ struct Parser {
                 at: peek
             )
         }
-        let colon = advance()
+        let colon = advanceToken()
         skipNewlines()
         guard !check(.comma), !check(.rightBrace), !check(.end) else {
             throw error(
@@ -967,8 +966,8 @@ struct Parser {
     private mutating func parseName(after keyword: String, rest: String) throws(Diagnostic) -> Identifier {
         switch peek.kind {
         case .name(let name):
-            let token = advance()
-            return Identifier(name, range: token.range)
+            let token = advanceRange()
+            return Identifier(name, range: token)
         case .variable(let name):
             throw error(
                 .expectedToken,
@@ -1015,31 +1014,56 @@ struct Parser {
         _read { yield tokens[max(index - 1, 0)] }
     }
 
-    @discardableResult
-    private mutating func advance() -> Token {
-        let token = tokens[index]
+    /// Moves past the current token without copying it (a copy retains and releases its
+    /// text); `advanceToken()` and `advanceRange()` return what the caller keeps.
+    private mutating func advance() {
         if index < tokens.count - 1 { index += 1 }
+    }
+
+    private mutating func advanceToken() -> Token {
+        let token = tokens[index]
+        advance()
         return token
     }
 
+    private mutating func advanceRange() -> SourceRange {
+        let range = tokens[index].range
+        advance()
+        return range
+    }
+
+    // Matched on the token's shape rather than with `==` on `Token.Kind`, which would build a
+    // kind to compare with and go through the payloads' equality.
     private func check(_ punctuation: Punctuation) -> Bool {
-        peek.kind == .punctuation(punctuation)
+        if case .punctuation(let found) = peekShape { return found == punctuation }
+        return false
     }
 
     private func check(_ keyword: Keyword) -> Bool {
-        peek.kind == .keyword(keyword)
+        if case .keyword(let found) = peekShape { return found == keyword }
+        return false
     }
 
     private func check(_ op: Operator) -> Bool {
-        peek.kind == .operator(op)
+        if case .operator(let found) = peekShape { return found == op }
+        return false
     }
 
     private func check(_ kind: Token.Kind) -> Bool {
-        peek.kind == kind
+        switch (peekShape, kind) {
+        case (.newline, .newline), (.end, .end): true
+        case (.newline, _), (.end, _): false
+        default: peek.kind == kind
+        }
     }
 
-    private mutating func match(_ punctuation: Punctuation) -> Token? {
-        check(punctuation) ? advance() : nil
+    /// What the current token is, without its text: tested without copying the token.
+    private var peekShape: TokenShape { TokenShape(tokens[index].kind) }
+
+    private mutating func match(_ punctuation: Punctuation) -> Bool {
+        guard check(punctuation) else { return false }
+        advance()
+        return true
     }
 
     private mutating func skipNewlines() {
@@ -1050,8 +1074,8 @@ struct Parser {
         while check(.newline) || check(.semicolon) { advance() }
     }
 
-    private mutating func enterNesting(at token: Token) throws(Diagnostic) {
-        guard depth < maximumNestingDepth else { throw tooDeep(at: token.range) }
+    private mutating func enterNesting(at range: SourceRange) throws(Diagnostic) {
+        guard depth < maximumNestingDepth else { throw tooDeep(at: range) }
         depth += 1
     }
 
@@ -1149,4 +1173,27 @@ func inRangeNumberValue(_ text: String) -> Value? {
 func optionSpelling(_ name: Identifier) -> String {
     let dashes = max(1, min(2, name.range.end.offset - name.range.start.offset - name.name.utf8.count))
     return String(repeating: "-", count: dashes) + name.name
+}
+
+/// A token kind without its text, for the parser's tests of what comes next: matching on
+/// `Token.Kind` itself copies the token (retaining its text) for each test.
+private enum TokenShape {
+    case word, name, keyword(Keyword), variable, option, string, rawString
+    case punctuation(Punctuation), `operator`(Operator), newline, end
+
+    init(_ kind: Token.Kind) {
+        switch kind {
+        case .word: self = .word
+        case .name: self = .name
+        case .keyword(let keyword): self = .keyword(keyword)
+        case .variable: self = .variable
+        case .option: self = .option
+        case .string: self = .string
+        case .rawString: self = .rawString
+        case .punctuation(let punctuation): self = .punctuation(punctuation)
+        case .operator(let op): self = .operator(op)
+        case .newline: self = .newline
+        case .end: self = .end
+        }
+    }
 }

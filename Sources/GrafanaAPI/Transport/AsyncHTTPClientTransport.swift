@@ -40,6 +40,18 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The largest response body accepted, in bytes.
     public let maxBodySize: Int
 
+    /// The event loop every client's connections run on: one thread for the process, made at
+    /// the first request and never shut down (as NIO's own singleton group).
+    ///
+    /// Not NIO's singleton, which starts a thread per core: a command spends its time waiting
+    /// for the server, and the JSON work runs in Swift's own threads, so a second loop only
+    /// added a thread to start and more hand-overs between threads.
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    /// The most connections kept open to one server: more than any `--jobs` a run is likely
+    /// to give, so each request in flight has its own connection.
+    static let connectionsPerHost = 64
+
     /// Creates a transport with its own clients; most callers want ``shared``.
     public init(maxBodySize: Int = 64 * 1024 * 1024) {
         self.maxBodySize = maxBodySize
@@ -47,6 +59,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// Sends the request on the client for its TLS and timeout settings and collects the body
     /// (up to ``maxBodySize``; a larger one throws ``ResponseTooLarge``).
+    ///
+    /// The response is collected on its connection's event loop by a ``ResponseCollector`` and
+    /// handed to the calling task whole, once. AsyncHTTPClient's async interface instead
+    /// resumes the task for the head and again for each part of the body, asking the event
+    /// loop for more in between: each a wake-up of another thread, which under load costs a
+    /// scheduling delay. With 8 pushes in flight on two loaded cores that left the connections
+    /// idle between a request's parts.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let timeouts = request.timeouts
         let client = try httpClient(
@@ -54,39 +73,35 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             connect: min(timeouts.connect, timeouts.total),
             read: min(timeouts.read, timeouts.total)
         )
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        let method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headers.count)
         for field in request.headers {
-            outgoing.headers.add(name: field.name, value: field.value)
+            headers.add(name: field.name, value: field.value)
         }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-        }
-        // AsyncHTTPClient's deadline stops at the response head (its deadline task is
-        // cancelled once `execute` returns); the funnel races the whole exchange, body
-        // included, against the same limit. The read timeout (set on the client) bounds each
-        // silence within it.
+        let collector = ResponseCollector(ignoresLength: method == .HEAD, limit: maxBodySize)
+        // The deadline bounds the whole exchange, body included (AsyncHTTPClient fails a
+        // request still running when it passes); the read timeout, set on the client, bounds
+        // each silence within it.
         let deadline = NIODeadline.now() + TimeAmount(timeouts.total)
-        let response: HTTPClientResponse
         do {
-            response = try await client.execute(outgoing, deadline: deadline)
-        } catch {
-            throw Self.failure(error)
-        }
-        let status = Int(response.status.code)
-        do {
-            var buffer = try await response.body.collect(upTo: maxBodySize)
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-            return TransportResponse(
-                status: status,
-                headers: response.headers.map { HTTPHeaderField($0.name, $0.value) },
-                body: Data(bytes)
+            let outgoing = try HTTPClient.Request(
+                url: request.url,
+                method: method,
+                headers: headers,
+                body: request.body.map { .bytes($0) }
             )
-        } catch is NIOTooManyBytesError {
-            throw ResponseTooLarge(status: status, limit: maxBodySize)
+            let task = client.execute(request: outgoing, delegate: collector, deadline: deadline)
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch let tooLarge as ResponseTooLarge {
+            throw tooLarge
         } catch {
             var failure = Self.failure(error)
-            if var connection = failure as? ConnectionFailure {
+            if var connection = failure as? ConnectionFailure, let status = collector.receivedStatus {
                 // The head arrived: whatever broke, broke in the body.
                 connection.stage = .readingBody(status: status)
                 connection.cause += " after \(HTTPStatusText.line(status)), before the whole answer arrived"
@@ -136,9 +151,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             timeout: .init(connect: TimeAmount(connect), read: TimeAmount(read))
         )
         configuration.connectionPool.retryConnectionEstablishment = false
+        // AsyncHTTPClient opens at most 8 connections to a host by default and queues the
+        // rest, so `--jobs 16` would wait for connections; a connection is only opened when a
+        // request finds none idle, so a higher limit costs nothing at `--jobs 8` or below.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
         return clients.withLockedValue { clients in
             if let existing = clients?.byKey[key] { return existing }
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            let client = HTTPClient(eventLoopGroup: Self.eventLoopGroup, configuration: configuration)
             var table = clients ?? ClientTable()
             table.byKey[key] = client
             clients = table
@@ -267,6 +286,76 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             return ConnectionFailure(kind: .tlsFailure, cause: tlsCause(error))
         default:
             return ConnectionFailure(kind: .connectionFailed, cause: String(describing: error))
+        }
+    }
+}
+
+/// Collects one response on its connection's event loop: the status and headers, and the body
+/// up to a limit (a larger one fails the request with ``ResponseTooLarge``, from the announced
+/// `Content-Length` when there is one, before the body is read).
+final class ResponseCollector: HTTPClientResponseDelegate {
+    typealias Response = TransportResponse
+
+    private struct State {
+        var status: Int?
+        var headers = HTTPHeaders()
+        var body: ByteBuffer?
+    }
+
+    /// A HEAD answer announces the length of a body it does not carry.
+    private let ignoresLength: Bool
+    private let limit: Int
+    private let state = NIOLockedValueBox(State())
+
+    init(ignoresLength: Bool, limit: Int) {
+        self.ignoresLength = ignoresLength
+        self.limit = limit
+    }
+
+    /// The status of the response head, once it has arrived.
+    var receivedStatus: Int? { state.withLockedValue { $0.status } }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let status = Int(head.status.code)
+        state.withLockedValue {
+            $0.status = status
+            $0.headers = head.headers
+        }
+        if !ignoresLength, let announced = head.headers.first(name: "Content-Length").flatMap({ Int($0) }),
+            announced > limit
+        {
+            return task.eventLoop.makeFailedFuture(ResponseTooLarge(status: status, limit: limit))
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
+        let tooLarge: ResponseTooLarge? = state.withLockedValue { state in
+            guard (state.body?.readableBytes ?? 0) + part.readableBytes <= limit else {
+                return ResponseTooLarge(status: state.status ?? 0, limit: limit)
+            }
+            guard var body = state.body else {
+                state.body = part
+                return nil
+            }
+            // Dropped from the state while written to, so the buffer is not copied.
+            state.body = nil
+            var part = part
+            body.writeBuffer(&part)
+            state.body = body
+            return nil
+        }
+        if let tooLarge { return task.eventLoop.makeFailedFuture(tooLarge) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> TransportResponse {
+        state.withLockedValue { state in
+            TransportResponse(
+                status: state.status ?? 0,
+                headers: state.headers.map { HTTPHeaderField($0.name, $0.value) },
+                body: state.body.map { Data($0.readableBytesView) } ?? Data()
+            )
         }
     }
 }

@@ -32,9 +32,6 @@ enum DashboardDiff {
         case identical
         /// The formatter met a delta it has no case for (`Moved`), or a type mismatch.
         case unformattable
-        /// A `delta` with a long string changed: gojsondiff writes diff-match-patch patch text
-        /// there, which the sandbox does not produce.
-        case unsupportedFormat
     }
 
     /// The HTML of the diff from `base` to `new`.
@@ -64,8 +61,8 @@ enum DashboardDiff {
     /// gojsondiff's `formatter.DeltaFormatter` (jsondiffpatch's delta format), written with
     /// `json.MarshalIndent(v, "", "  ")`: per position `[new]` added, `[old, new]` modified,
     /// `[old, 0, 0]` deleted (`_N` in arrays, which carry `"_t": "a"`), `["", N, 3]` moved in an
-    /// array; a move in an object is an error. A long string's text diff (`[patch, 0, 2]`) is
-    /// not reproduced.
+    /// array; a move in an object is an error; a long string's change is `[patch, 0, 2]`, the
+    /// patch in diff-match-patch's text form (`DashboardDiff+TextPatch.swift`).
     static func deltaJSON(_ deltas: [Delta], inArray: Bool) throws(Failure) -> Value {
         var record = Record()
         if inArray { record["_t"] = "a" }
@@ -79,8 +76,10 @@ enum DashboardDiff {
                 record[position.text] = .list([value.json])
             case .modified(let position, let old, let new):
                 record[position.text] = .list([old.json, new.json])
-            case .textDiff:
-                throw .unsupportedFormat
+            case .textDiff(let position, .string(let old), .string(let new)):
+                record[position.text] = .list([.string(TextPatch.text(from: old, to: new)), 0, 2])
+            case .textDiff(let position, let old, let new):
+                record[position.text] = .list([old.json, new.json])
             case .deleted(let position, let value):
                 record[(inArray ? "_" : "") + position.text] = .list([value.json, 0, 0])
             case .moved(let from, let to, _):
