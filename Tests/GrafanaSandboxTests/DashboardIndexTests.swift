@@ -79,7 +79,9 @@ import Testing
     @Test func aStateFileImportRebuildsTheIndexes() throws {
         var table = DashboardTable()
         for index in 1...20 {
-            table.upsert(dashboard(Int64(index), uid: "u\(index)", title: "Board \(index % 7)", folder: "f\(index % 3)"))
+            table.upsert(
+                dashboard(Int64(index), uid: "u\(index)", title: "Board \(index % 7)", folder: "f\(index % 3)")
+            )
         }
         table.remove(id: 5)
         let encoded = try JSONEncoder().encode(table)
@@ -109,7 +111,9 @@ import Testing
                 #expect(mismatches.isEmpty, "after \(step)")
             }
             for uid in ["f1", "f2"] {
-                #expect(try await client.post("/api/folders", #"{"uid":"\#(uid)","title":"Folder \#(uid)"}"#).status == .ok)
+                #expect(
+                    try await client.post("/api/folders", #"{"uid":"\#(uid)","title":"Folder \#(uid)"}"#).status == .ok
+                )
             }
             for index in 1...6 {
                 let created = try await client.post(
@@ -141,19 +145,27 @@ import Testing
             await check("import")
             #expect(try await client.delete("/api/folders/f2").status == .ok)
             await check("folder delete")
-            let rows = await store.read { state in state.dashboards.map { "\($0.uid) \($0.title) \($0.folderUID ?? "")" } }
+            let rows = await store.read { state in
+                state.dashboards.map { "\($0.uid) \($0.title) \($0.folderUID ?? "")" }
+            }
             // Folder f2 held d3, d5 and i1; d2 was deleted; the restore kept d1 in f1.
             #expect(rows == ["d1 Board 1 f1", "d4 Board 4 f1", "d6 Board 6 f1"])
             before.withLock { $0 = rows }
         }
         try await withSandboxStore(configuration) { store, client in
             let (mismatches, rows) = await store.read { state in
-                (state.dashboards.indexMismatches, state.dashboards.map { "\($0.uid) \($0.title) \($0.folderUID ?? "")" })
+                (
+                    state.dashboards.indexMismatches,
+                    state.dashboards.map { "\($0.uid) \($0.title) \($0.folderUID ?? "")" }
+                )
             }
             #expect(mismatches.isEmpty)
             #expect(rows == before.withLock { $0 })
             // The replayed indexes answer the save path: the title is taken, the uid found.
-            let clash = try await client.post("/api/dashboards/db", #"{"dashboard":{"title":"BOARD 4"},"folderUid":"f1"}"#)
+            let clash = try await client.post(
+                "/api/dashboards/db",
+                #"{"dashboard":{"title":"BOARD 4"},"folderUid":"f1"}"#
+            )
             #expect(clash.status == .preconditionFailed)
             let update = #"{"dashboard":{"uid":"d6","title":"Board 6","version":1},"folderUid":"f1"}"#
             #expect(try await client.post("/api/dashboards/db", update)["version"] == 2)
@@ -173,8 +185,15 @@ import Testing
         table.upsert(first)
         table.addVersion(
             StoredDashboardVersion(
-                id: 0, dashboardID: 1, parentVersion: 0, restoredFrom: 0, version: 1, created: first.created,
-                createdBy: 1, message: "", data: model
+                id: 0,
+                dashboardID: 1,
+                parentVersion: 0,
+                restoredFrom: 0,
+                version: 1,
+                created: first.created,
+                createdBy: 1,
+                message: "",
+                data: model
             )
         )
         #expect(table.version(1, of: 1)?.isCompact == false)

@@ -286,7 +286,9 @@ struct DashboardTable: Sendable {
             mismatches.append("uid \(key.uid) in org \(key.orgID) of \(id) is not indexed")
         }
         for (key, ids) in idsByTitle where rebuilt.idsByTitle[key] != ids {
-            mismatches.append("title \(key.title) in \(key.folderUID ?? "root") names \(ids), not \(rebuilt.idsByTitle[key] ?? [])")
+            mismatches.append(
+                "title \(key.title) in \(key.folderUID ?? "root") names \(ids), not \(rebuilt.idsByTitle[key] ?? [])"
+            )
         }
         for (key, ids) in rebuilt.idsByTitle where idsByTitle[key] == nil {
             mismatches.append("title \(key.title) in \(key.folderUID ?? "root") of \(ids) is not indexed")
