@@ -47,6 +47,8 @@ struct DashboardTable: Sendable {
     private var addedVersions: [StoredDashboardVersion] = []
     /// Versions pruned since ``takeChanges()``, for the journal.
     private var prunedVersions: [VersionKey] = []
+    /// JSON bytes of version models compacted since ``takeReleasedBytes()``.
+    private var releasedBytes = 0
     /// Where each dashboard's versions start once its first ones were pruned (absent: 1), so a
     /// cleanup does not walk numbers long gone. Only ever too low, never too high.
     private var oldestVersions: TreeDictionary<Int64, Int64> = [:]
@@ -67,6 +69,7 @@ struct DashboardTable: Sendable {
         self.stars = stars
         changed = []
         addedVersions = []
+        releasedBytes = 0
     }
 
     struct VersionKey: Hashable, Sendable, Codable {
@@ -89,8 +92,13 @@ struct DashboardTable: Sendable {
     }
 
     /// Inserts `dashboard`, or replaces the one with its id, keeping both indexes in step.
+    /// A replaced version's model is compacted (``StoredDashboardVersion/compact()``): the row
+    /// no longer shares its tree.
     mutating func upsert(_ dashboard: StoredDashboard) {
-        if let old = rows[dashboard.id] { unindex(old) }
+        if let old = rows[dashboard.id] {
+            unindex(old)
+            if old.version != dashboard.version { compactVersion(old.version, of: old.id) }
+        }
         rows[dashboard.id] = dashboard
         idsByUID[UIDKey(orgID: dashboard.orgID, uid: dashboard.uid)] = dashboard.id
         let titleKey = TitleKey(orgID: dashboard.orgID, folderUID: dashboard.folderUID, title: dashboard.title)
@@ -119,10 +127,12 @@ struct DashboardTable: Sendable {
 
     // MARK: Versions
 
-    /// Records a version; the id is assigned here (Grafana's auto-increment) when it is 0.
+    /// Records a version; the id is assigned here (Grafana's auto-increment) when it is 0. A
+    /// version other than its dashboard's current one (loaded from a state file) is compacted.
     @discardableResult
     mutating func addVersion(_ version: StoredDashboardVersion) -> StoredDashboardVersion {
         var version = version
+        if rows[version.dashboardID]?.version != version.version { version.compact() }
         if version.id == 0 { version.id = nextVersionID }
         nextVersionID = Swift.max(nextVersionID, version.id + 1)
         versions[VersionKey(dashboardID: version.dashboardID, version: version.version)] = version
@@ -161,6 +171,22 @@ struct DashboardTable: Sendable {
             oldestVersions[id] = present.first { versions[VersionKey(dashboardID: id, version: $0)] != nil }
         }
         return deleted
+    }
+
+    /// Keeps a version's model as compact JSON once its dashboard has moved on, and counts the
+    /// tree that frees (about four times the JSON) for ``takeReleasedBytes()``.
+    private mutating func compactVersion(_ number: Int64, of dashboardID: Int64) {
+        let key = VersionKey(dashboardID: dashboardID, version: number)
+        guard var version = versions[key], !version.isCompact else { return }
+        releasedBytes += version.compact()
+        versions[key] = version
+    }
+
+    /// The JSON size of the version models compacted since the last call, and forgets it: the
+    /// store hands memory back to the system after a large dashboard is replaced.
+    mutating func takeReleasedBytes() -> Int {
+        defer { releasedBytes = 0 }
+        return releasedBytes
     }
 
     /// Removes the given versions (a pruning replayed from the journal).
@@ -245,6 +271,29 @@ struct DashboardTable: Sendable {
             starsChanged = false
         }
         return changed
+    }
+
+    /// Where the indexes disagree with indexes rebuilt from the rows (empty when they agree):
+    /// for tests that check every kind of write keeps them in step.
+    var indexMismatches: [String] {
+        var rebuilt = DashboardTable()
+        for dashboard in rows.values { rebuilt.upsert(dashboard) }
+        var mismatches: [String] = []
+        for (key, id) in idsByUID where rebuilt.idsByUID[key] != id {
+            mismatches.append("uid \(key.uid) in org \(key.orgID) names \(id), not \(rebuilt.idsByUID[key] ?? 0)")
+        }
+        for (key, id) in rebuilt.idsByUID where idsByUID[key] == nil {
+            mismatches.append("uid \(key.uid) in org \(key.orgID) of \(id) is not indexed")
+        }
+        for (key, ids) in idsByTitle where rebuilt.idsByTitle[key] != ids {
+            mismatches.append(
+                "title \(key.title) in \(key.folderUID ?? "root") names \(ids), not \(rebuilt.idsByTitle[key] ?? [])"
+            )
+        }
+        for (key, ids) in rebuilt.idsByTitle where idsByTitle[key] == nil {
+            mismatches.append("title \(key.title) in \(key.folderUID ?? "root") of \(ids) is not indexed")
+        }
+        return mismatches
     }
 
     private mutating func unindex(_ dashboard: StoredDashboard) {

@@ -108,10 +108,31 @@ actor SandboxStore {
         } else {
             _ = copy.dashboards.takeChanges()
         }
+        let released = copy.dashboards.takeReleasedBytes()
         state = copy
+        if released >= Self.trimThreshold { Self.returnFreedMemory() }
         return result
     }
+
+    /// A replaced model of this many JSON bytes or more (a large dashboard) frees enough that
+    /// handing it back to the system is worth a walk of the allocator's free lists.
+    static let trimThreshold = 1 << 20
+
+    /// glibc keeps freed memory for later allocations and returns only the top of its heap to
+    /// the system; a value tree freed in the middle would stay resident. `malloc_trim` returns
+    /// every free page, so the sandbox shrinks again after a large dashboard is replaced.
+    private static func returnFreedMemory() {
+        #if os(Linux)
+            _ = mallocTrim(0)
+        #endif
+    }
 }
+
+#if os(Linux)
+    /// glibc's `malloc_trim` (`malloc.h`), which the Glibc module does not export.
+    @_silgen_name("malloc_trim")
+    private func mallocTrim(_ pad: Int) -> Int32
+#endif
 
 /// ``SandboxConfiguration/adminPassword`` is empty.
 public struct EmptyAdminPassword: Error, CustomStringConvertible {

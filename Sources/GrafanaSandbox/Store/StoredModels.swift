@@ -131,7 +131,100 @@ struct StoredDashboardVersion: Codable, Sendable {
     var created: Date
     var createdBy: Int64
     var message: String
-    var data: Value
+    private var storage: VersionData
+
+    init(
+        id: Int64,
+        dashboardID: Int64,
+        parentVersion: Int64,
+        restoredFrom: Int64,
+        version: Int64,
+        created: Date,
+        createdBy: Int64,
+        message: String,
+        data: Value
+    ) {
+        self.id = id
+        self.dashboardID = dashboardID
+        self.parentVersion = parentVersion
+        self.restoredFrom = restoredFrom
+        self.version = version
+        self.created = created
+        self.createdBy = createdBy
+        self.message = message
+        storage = .tree(data)
+    }
+
+    /// The dashboard model as this version saved it.
+    var data: Value {
+        get { storage.value }
+        set { storage = .tree(newValue) }
+    }
+
+    /// Keeps the model as compact JSON rather than a value tree, and returns how many bytes
+    /// that is. The current version shares its tree with the dashboard's row, which costs
+    /// nothing; once the row moves on, the old tree would be the version's alone, four times
+    /// the size of its JSON or more, and a replaced dashboard's memory would never come back.
+    /// Versions are read rarely (a listing reads none of them), so parsing on read is cheap.
+    @discardableResult
+    mutating func compact() -> Int {
+        if case .tree(let tree) = storage { storage = .json(tree.jsonBytes()) }
+        if case .json(let bytes) = storage { return bytes.count }
+        return 0
+    }
+
+    /// Whether ``compact()`` has run (for tests).
+    var isCompact: Bool {
+        if case .json = storage { return true }
+        return false
+    }
+
+    /// The model as a tree, or as the compact JSON it was written to: a value written by the
+    /// one JSON writer reads back as the same value (key order, integers, big numbers).
+    private enum VersionData: Sendable {
+        case tree(Value)
+        case json([UInt8])
+
+        var value: Value {
+            switch self {
+            case .tree(let tree): tree
+            case .json(let bytes): (try? Value(jsonUTF8: bytes)) ?? .null
+            }
+        }
+    }
+
+    // The state file holds `data` as before, whichever form the version is kept in.
+    private enum CodingKeys: String, CodingKey {
+        case id, dashboardID, parentVersion, restoredFrom, version, created, createdBy, message, data
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(Int64.self, forKey: .id),
+            dashboardID: try container.decode(Int64.self, forKey: .dashboardID),
+            parentVersion: try container.decode(Int64.self, forKey: .parentVersion),
+            restoredFrom: try container.decode(Int64.self, forKey: .restoredFrom),
+            version: try container.decode(Int64.self, forKey: .version),
+            created: try container.decode(Date.self, forKey: .created),
+            createdBy: try container.decode(Int64.self, forKey: .createdBy),
+            message: try container.decode(String.self, forKey: .message),
+            data: try container.decode(Value.self, forKey: .data)
+        )
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(dashboardID, forKey: .dashboardID)
+        try container.encode(parentVersion, forKey: .parentVersion)
+        try container.encode(restoredFrom, forKey: .restoredFrom)
+        try container.encode(version, forKey: .version)
+        try container.encode(created, forKey: .created)
+        try container.encode(createdBy, forKey: .createdBy)
+        try container.encode(message, forKey: .message)
+        try container.encode(data, forKey: .data)
+    }
 }
 
 /// A dashboard starred by a user (`star.Star`).
