@@ -4,7 +4,10 @@
 // Arbitrary bytes are read strictly and leniently (trailing content, invalid UTF-8
 // replaced); whatever reads must write back and read again to the same value, in both the
 // compact and the pretty layout (Go's layout only has to read back). Syntax errors are expected; a crash, a trap, a hang or a
-// value that does not survive a round trip is a bug.
+// value that does not survive a round trip is a bug. The reads that build no tree
+// (`objectMembers`, `compactJSON`, `digest`, which `dashboard push` uses) must agree with the
+// tree: the same error at the same place, the same bytes written, and the same digest for the
+// input as for its own round trip.
 
 import GFSValue
 
@@ -33,5 +36,43 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // Go's layout turns integral doubles into integers, so it only has to read back.
         precondition((try? Value(json: value.jsonString(options: .go))) != nil, "Go-style JSON that does not read back")
     }
+    checkStreamingReads(bytes)
     return 0
+}
+
+private func checkStreamingReads(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let treeResult = Result { () throws(JSONSyntaxError) in try JSONReader.read(bytes, options: .strict) }
+    let membersResult = Result { () throws(JSONSyntaxError) in try JSONReader.objectMembers(bytes, options: .strict) }
+    switch (treeResult, membersResult) {
+    case (.failure(let treeError), .failure(let streamingError)):
+        precondition(
+            treeError.line == streamingError.line && treeError.column == streamingError.column,
+            "The streaming read fails elsewhere: \(streamingError) against \(treeError)"
+        )
+    case (.success(let value), .success(let members)):
+        var isRecord = false
+        if case .record = value { isRecord = true }
+        precondition((members != nil) == isRecord, "The streaming read sees another kind of value")
+        let whole = members?.range ?? trimmingWhitespace(bytes)
+        let digest = try? JSONReader.digest(bytes, at: whole)
+        precondition(digest != nil, "An accepted document whose digest fails")
+        let again = value.jsonBytes()
+        let againDigest = again.withUnsafeBufferPointer { try? JSONReader.digest($0, at: 0..<$0.count) }
+        precondition(digest == againDigest, "A digest that changes on a round trip: \(value.compactJSON)")
+        if let members {
+            if let copy = try? JSONReader.compactJSON(bytes, at: members.range) {
+                precondition(copy == value.jsonBytes(), "A copy unlike the tree's JSON: \(value.compactJSON)")
+            }
+        }
+    default:
+        preconditionFailure("The streaming and tree reads disagree on whether the input is JSON")
+    }
+}
+
+/// The document without the whitespace JSON allows around it (RFC 8259, section 2).
+private func trimmingWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    let isWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    let start = bytes.firstIndex { !isWhitespace($0) } ?? bytes.count
+    let end = (bytes.lastIndex { !isWhitespace($0) }).map { $0 + 1 } ?? start
+    return start..<max(start, end)
 }
