@@ -20,8 +20,9 @@ public struct JSONObjectMembers: Sendable {
 /// compares them, and numbers by value (a whole double below 1e15 equals the integer, as
 /// dashboard comparisons have it; a number kept as text only equals the same text).
 ///
-/// It is built on `Hasher`, which is seeded anew for each process: digests compare only
-/// within one run. Two different values share a digest with a chance of about 2^-64.
+/// It is built on a 64-bit hash of the document's bytes (`DigestHasher`), not meant to resist
+/// inputs crafted to collide: two different values share a digest with a chance of about
+/// 2^-64. Digests are compared within one run only.
 public struct JSONDigest: Hashable, Sendable {
     public var value: Int
 
@@ -79,7 +80,11 @@ extension JSONReader {
         parser.index = range.lowerBound
         var writer = JSONWriter()
         writer.reserveCapacity(range.count)
-        try parser.copyValue(to: &writer, dropping: dropping.isEmpty ? nil : dropping, replacing: replacing)
+        try parser.copyValue(
+            to: &writer,
+            dropping: dropping.isEmpty ? nil : KeyNames(dropping),
+            replacing: replacing.map { (KeyNames([$0.key]), $0.key, $0.value) }
+        )
         return parser.sawRepeatedKey ? nil : writer.bytes
     }
 
@@ -92,9 +97,61 @@ extension JSONReader {
     ) throws(JSONSyntaxError) -> JSONDigest {
         var parser = Parser(bytes: bytes, options: .accepted)
         parser.index = range.lowerBound
-        var hasher = Hasher()
-        try parser.digestValue(into: &hasher, ignoring: ignoring.isEmpty ? nil : ignoring)
-        return JSONDigest(value: hasher.finalize())
+        var hasher = DigestHasher()
+        try parser.digestValue(into: &hasher, ignoring: ignoring.isEmpty ? nil : KeyNames(ignoring))
+        return JSONDigest(hasher)
+    }
+
+    /// Reads `bytes` as `objectMembers(_:options:)` does, with the same errors at the same
+    /// places, and in the same pass takes the `JSONDigest` of the member `key`'s value (the
+    /// last one when the key is repeated) when it is an object, leaving out its members named
+    /// in `ignoring`. Nil when the document holds another kind of value.
+    ///
+    /// A fetched dashboard is then read once to compare it, instead of once to check it and
+    /// again to digest its model.
+    public static func objectMembers(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        options: JSONReadingOptions = .strict,
+        digestingObject key: String,
+        ignoring: Set<String> = []
+    ) throws(JSONSyntaxError) -> (members: JSONObjectMembers, digest: JSONDigest?)? {
+        var parser = Parser(bytes: bytes, options: options)
+        parser.skipWhitespace()
+        guard parser.peek == UInt8(ascii: "{") else {
+            try parser.skipValue()
+            try parser.finishDocument()
+            return nil
+        }
+        let wanted = KeyNames([key])
+        let ignored = ignoring.isEmpty ? nil : KeyNames(ignoring)
+        let start = parser.index
+        var members: [(key: String, value: Range<Int>)] = []
+        var digest: JSONDigest?
+        try parser.walkObject { parser, name throws(JSONSyntaxError) in
+            let valueStart = parser.index
+            if parser.key(name, isIn: wanted) {
+                if parser.peek == UInt8(ascii: "{") {
+                    var hasher = DigestHasher()
+                    try parser.digestValue(into: &hasher, ignoring: ignored)
+                    digest = JSONDigest(hasher)
+                } else {
+                    try parser.skipValue()
+                    digest = nil
+                }
+            } else {
+                try parser.skipValue()
+            }
+            members.append((parser.keyString(name), valueStart..<parser.index))
+        }
+        let result = JSONObjectMembers(range: start..<parser.index, members: members)
+        try parser.finishDocument()
+        return (result, digest)
+    }
+}
+
+extension JSONDigest {
+    init(_ hasher: DigestHasher) {
+        value = Int(truncatingIfNeeded: hasher.finalize())
     }
 }
 
@@ -107,15 +164,56 @@ extension JSONReadingOptions {
 
 /// The kinds of value, fed before each value's own bytes so no two kinds digest alike.
 private enum DigestTag {
-    static let null: UInt8 = 0
-    static let bool: UInt8 = 1
-    static let integer: UInt8 = 2
-    static let double: UInt8 = 3
-    static let bigNumber: UInt8 = 4
-    static let string: UInt8 = 5
-    static let list: UInt8 = 6
-    static let listEnd: UInt8 = 7
-    static let object: UInt8 = 8
+    static let null: UInt64 = 0
+    static let bool: UInt64 = 1
+    static let integer: UInt64 = 2
+    static let double: UInt64 = 3
+    static let bigNumber: UInt64 = 4
+    static let string: UInt64 = 5
+    static let list: UInt64 = 6
+    static let listEnd: UInt64 = 7
+    static let object: UInt64 = 8
+}
+
+/// An object key as written: from its opening quote to just past its closing one, and
+/// whether it is plain (ASCII with no escape), so that the bytes between the quotes are its
+/// text. Keys are read as bytes; a `String` is made only when a caller needs one.
+struct KeyToken {
+    var start: Int
+    var end: Int
+    var isPlain: Bool
+
+    /// The bytes between the quotes.
+    var content: Range<Int> { (start + 1)..<(end - 1) }
+}
+
+/// A member of an object still open in a walk that builds no tree.
+struct PendingMember {
+    var key: KeyToken
+    /// The hash of the key's text (its NFC bytes), to find a repeated key quickly.
+    var keyHash: UInt64
+    /// The member's digest (key and value), for `JSONReader.digest`.
+    var digest: UInt64
+}
+
+/// Key names to match object keys against, as `String`'s `==` matches them: each name's NFC
+/// bytes, so a plain key is compared with them byte for byte.
+struct KeyNames {
+    var names: [[UInt8]]
+
+    init(_ names: some Sequence<String>) {
+        self.names = names.map { $0._nfcCodeUnits }
+    }
+
+    func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for name in names where name.count == bytes.count {
+            let equal = name.withUnsafeBufferPointer { name in
+                bytes.isEmpty || bytesEqual(name.baseAddress!, bytes.baseAddress!, count: bytes.count)
+            }
+            if equal { return true }
+        }
+        return false
+    }
 }
 
 extension Parser {
@@ -127,9 +225,10 @@ extension Parser {
     }
 
     /// Walks the object at `index` as `parseObject` reads it (the same errors); `member` is
-    /// called with each key and `index` at its value, and moves past the value.
+    /// called with each key and `index` at its value, and moves past the value. The key is
+    /// checked as `parseString` checks it but not made a `String` (`keyString` makes one).
     mutating func walkObject(
-        _ member: (inout Parser, String) throws(JSONSyntaxError) -> Void
+        _ member: (inout Parser, KeyToken) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
         try enterNesting()
         index += 1
@@ -144,9 +243,12 @@ extension Parser {
             guard peek == UInt8(ascii: "\"") else {
                 throw error("Expected a string key, found \(describeCurrent())")
             }
-            let key = try parseString()
+            let keyStart = index
+            let isPlain = skipPlainString()
+            if !isPlain { _ = try parseString() }
+            let key = KeyToken(start: keyStart, end: index, isPlain: isPlain)
             skipWhitespace()
-            guard peek == UInt8(ascii: ":") else { throw error("Expected ':' after key \"\(key)\"") }
+            guard peek == UInt8(ascii: ":") else { throw error("Expected ':' after key \"\(keyString(key))\"") }
             index += 1
             skipWhitespace()
             try member(&self, key)
@@ -164,6 +266,43 @@ extension Parser {
                 throw error("Expected ',' or '}' in object, found \(describeCurrent())")
             }
         }
+    }
+
+    /// A key's text, as `parseString` reads it.
+    func keyString(_ key: KeyToken) -> String {
+        if key.isPlain { return String(decoding: UnsafeBufferPointer(rebasing: bytes[key.content]), as: UTF8.self) }
+        var reader = Parser(bytes: bytes, options: options)
+        reader.index = key.start
+        return (try? reader.parseString()) ?? ""
+    }
+
+    /// Calls `body` with the key's text as `String`'s `==` compares it: its bytes when plain,
+    /// otherwise its NFC bytes.
+    func withCanonicalKey<Result>(_ key: KeyToken, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if key.isPlain { return body(UnsafeBufferPointer(rebasing: bytes[key.content])) }
+        return keyString(key)._nfcCodeUnits.withUnsafeBufferPointer(body)
+    }
+
+    func key(_ key: KeyToken, isIn names: KeyNames) -> Bool {
+        withCanonicalKey(key) { names.contains($0) }
+    }
+
+    func keyHash(_ key: KeyToken) -> UInt64 {
+        withCanonicalKey(key) { text in
+            var hasher = DigestHasher()
+            hasher.combine(bytes: text)
+            return hasher.finalize()
+        }
+    }
+
+    /// Whether two keys are the same text, as `String`'s `==` has it.
+    func sameKey(_ first: KeyToken, _ second: KeyToken) -> Bool {
+        if first.isPlain && second.isPlain {
+            let count = first.end - first.start
+            guard count == second.end - second.start else { return false }
+            return bytesEqual(bytes.baseAddress! + first.start, bytes.baseAddress! + second.start, count: count)
+        }
+        return keyString(first) == keyString(second)
     }
 
     /// Walks the array at `index` as `parseArray` reads it; `element` moves past each element.
@@ -201,7 +340,7 @@ extension Parser {
         try walkObject { parser, key throws(JSONSyntaxError) in
             let valueStart = parser.index
             try parser.skipValue()
-            members.append((key, valueStart..<parser.index))
+            members.append((parser.keyString(key), valueStart..<parser.index))
         }
         return JSONObjectMembers(range: start..<index, members: members)
     }
@@ -253,27 +392,32 @@ extension Parser {
     /// Writes the value at `index` as `JSONWriter` writes what `parseValue` builds.
     mutating func copyValue(
         to writer: inout JSONWriter,
-        dropping: Set<String>?,
-        replacing: (key: String, value: Value)?
+        dropping: KeyNames?,
+        replacing: (key: KeyNames, name: String, value: Value)?
     ) throws(JSONSyntaxError) {
         guard index < bytes.count else { throw error("Unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            let base = pendingKeys.count
+            let base = pendingMembers.count
             var first = true
             var replaced = false
             writer.appendByte(UInt8(ascii: "{"))
             try walkObject { parser, key throws(JSONSyntaxError) in
-                parser.pendingKeys.append(key)
-                if let dropping, dropping.contains(key) {
+                parser.pendingMembers.append(PendingMember(key: key, keyHash: parser.keyHash(key), digest: 0))
+                if let dropping, parser.key(key, isIn: dropping) {
                     try parser.skipValue()
                     return
                 }
                 if !first { writer.appendByte(UInt8(ascii: ",")) }
                 first = false
-                writer.writeString(key)
+                // A plain key is written back as it is, as plain strings are below.
+                if key.isPlain {
+                    writer.writeRaw(UnsafeBufferPointer(rebasing: parser.bytes[key.start..<key.end]))
+                } else {
+                    writer.writeString(parser.keyString(key))
+                }
                 writer.appendByte(UInt8(ascii: ":"))
-                if let replacing, key == replacing.key {
+                if let replacing, parser.key(key, isIn: replacing.key) {
                     try parser.skipValue()
                     writer.write(replacing.value)
                     replaced = true
@@ -283,13 +427,13 @@ extension Parser {
             }
             if let replacing, !replaced {
                 if !first { writer.appendByte(UInt8(ascii: ",")) }
-                writer.writeString(replacing.key)
+                writer.writeString(replacing.name)
                 writer.appendByte(UInt8(ascii: ":"))
                 writer.write(replacing.value)
             }
             writer.appendByte(UInt8(ascii: "}"))
-            if hasRepeatedKeys(from: base) { sawRepeatedKey = true }
-            pendingKeys.removeSubrange(base...)
+            if hasRepeatedMember(from: base) { sawRepeatedKey = true }
+            pendingMembers.removeSubrange(base...)
         case UInt8(ascii: "["):
             var first = true
             writer.appendByte(UInt8(ascii: "["))
@@ -326,25 +470,24 @@ extension Parser {
 
     /// Feeds the value at `index` into `hasher` in a form that depends only on what
     /// `JSONDigest` compares. An object's members are digested one by one and added up, so
-    /// their order does not count.
-    mutating func digestValue(into hasher: inout Hasher, ignoring: Set<String>?) throws(JSONSyntaxError) {
+    /// their order does not count. Plain strings and keys are hashed from the document's
+    /// bytes; only text with an escape or beyond ASCII is decoded first.
+    mutating func digestValue(into hasher: inout DigestHasher, ignoring: KeyNames?) throws(JSONSyntaxError) {
         guard index < bytes.count else { throw error("Unexpected end of input, expected a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            let base = pendingKeys.count
-            let digestBase = pendingDigests.count
+            let base = pendingMembers.count
             try walkObject { parser, key throws(JSONSyntaxError) in
-                if let ignoring, ignoring.contains(key) {
+                if let ignoring, parser.key(key, isIn: ignoring) {
                     try parser.skipValue()
                     return
                 }
-                var entry = Hasher()
-                entry.combine(key)
+                let keyHash = parser.keyHash(key)
+                var entry = DigestHasher(seed: keyHash)
                 try parser.digestValue(into: &entry, ignoring: nil)
-                parser.pendingKeys.append(key)
-                parser.pendingDigests.append(entry.finalize())
+                parser.pendingMembers.append(PendingMember(key: key, keyHash: keyHash, digest: entry.finalize()))
             }
-            let (count, sum) = takeEntries(keys: base, digests: digestBase)
+            let (count, sum) = takeMembers(from: base)
             hasher.combine(DigestTag.object)
             hasher.combine(count)
             hasher.combine(sum)
@@ -359,15 +502,20 @@ extension Parser {
             hasher.combine(count)
         case UInt8(ascii: "\""):
             hasher.combine(DigestTag.string)
-            hasher.combine(try parseString())
+            let start = index
+            if skipPlainString() {
+                hasher.combine(bytes: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)]))
+            } else {
+                hasher.combine(text: try parseString())
+            }
         case UInt8(ascii: "t"):
             try expectWord("true")
             hasher.combine(DigestTag.bool)
-            hasher.combine(true)
+            hasher.combine(1 as UInt64)
         case UInt8(ascii: "f"):
             try expectWord("false")
             hasher.combine(DigestTag.bool)
-            hasher.combine(false)
+            hasher.combine(0 as UInt64)
         case UInt8(ascii: "n"):
             try expectWord("null")
             hasher.combine(DigestTag.null)
@@ -384,7 +532,7 @@ extension Parser {
                 hasher.combine(number.bitPattern)
             case .bigNumber(let text):
                 hasher.combine(DigestTag.bigNumber)
-                hasher.combine(text)
+                hasher.combine(text: text)
             default:
                 break
             }
@@ -394,28 +542,53 @@ extension Parser {
     }
 
     /// The number of distinct keys since `base` and the sum of their members' digests (the
-    /// last member of a repeated key counting), taken off the pending stacks.
-    mutating func takeEntries(keys base: Int, digests digestBase: Int) -> (count: Int, sum: Int) {
-        defer {
-            pendingKeys.removeSubrange(base...)
-            pendingDigests.removeSubrange(digestBase...)
+    /// last member of a repeated key counting), taken off the pending stack.
+    mutating func takeMembers(from base: Int) -> (count: Int, sum: UInt64) {
+        defer { pendingMembers.removeSubrange(base...) }
+        guard hasRepeatedMember(from: base) else {
+            var sum: UInt64 = 0
+            for member in pendingMembers[base...] { sum &+= member.digest }
+            return (pendingMembers.count - base, sum)
         }
-        let count = pendingKeys.count - base
-        guard hasRepeatedKeys(from: base) else {
-            var sum = 0
-            for digest in pendingDigests[digestBase...] { sum &+= digest }
-            return (count, sum)
+        var count = 0
+        var sum: UInt64 = 0
+        for position in base..<pendingMembers.count {
+            let member = pendingMembers[position]
+            let isLast = !pendingMembers[(position + 1)...].contains {
+                $0.keyHash == member.keyHash && sameKey($0.key, member.key)
+            }
+            if isLast {
+                count += 1
+                sum &+= member.digest
+            }
         }
-        var last: [String: Int] = [:]
-        for offset in 0..<count { last[pendingKeys[base + offset]] = pendingDigests[digestBase + offset] }
-        return (last.count, last.values.reduce(0, &+))
+        return (count, sum)
     }
 
-    func hasRepeatedKeys(from base: Int) -> Bool {
-        let count = pendingKeys.count - base
-        if count <= Self.uniquenessScanLimit { return hasRepeatedKey(from: base) }
-        var seen = Set<String>(minimumCapacity: count)
-        for key in pendingKeys[base...] where !seen.insert(key).inserted { return true }
+    /// Whether a key of the members since `base` is repeated: their key hashes are compared,
+    /// and the text of keys whose hashes agree.
+    func hasRepeatedMember(from base: Int) -> Bool {
+        let count = pendingMembers.count - base
+        if count <= Self.uniquenessScanLimit {
+            var later = base + 1
+            while later < pendingMembers.count {
+                let member = pendingMembers[later]
+                for earlier in base..<later where pendingMembers[earlier].keyHash == member.keyHash {
+                    if sameKey(pendingMembers[earlier].key, member.key) { return true }
+                }
+                later += 1
+            }
+            return false
+        }
+        var seen: [UInt64: Int] = Dictionary(minimumCapacity: count)
+        for position in base..<pendingMembers.count {
+            let member = pendingMembers[position]
+            if let earlier = seen.updateValue(position, forKey: member.keyHash),
+                sameKey(pendingMembers[earlier].key, member.key)
+            {
+                return true
+            }
+        }
         return false
     }
 }

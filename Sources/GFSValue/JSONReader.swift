@@ -118,8 +118,9 @@ struct Parser {
     /// The keys and values of the objects and arrays still open, innermost last.
     var pendingKeys: [String] = []
     var pendingValues: [Value] = []
-    /// The digests of the members of the objects still open, for `JSONReader.digest`.
-    var pendingDigests: [Int] = []
+    /// The members of the objects still open in a walk that builds no tree (a copy or a
+    /// digest), innermost last: their keys as written, hashed, to find a repeated key.
+    var pendingMembers: [PendingMember] = []
     /// Whether an object copied by `JSONReader.compactJSON` repeated a key.
     var sawRepeatedKey = false
 

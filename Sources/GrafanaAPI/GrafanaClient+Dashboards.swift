@@ -150,19 +150,25 @@ extension GrafanaClient {
         do {
             (digest, metaValue) = try response.body.withUnsafeBytes { raw in
                 let bytes = raw.bindMemory(to: UInt8.self)
-                guard let answer = try JSONReader.objectMembers(bytes) else {
+                // The answer is checked and the model digested in the same pass.
+                guard
+                    let (answer, modelDigest) = try JSONReader.objectMembers(
+                        bytes,
+                        digestingObject: "dashboard",
+                        ignoring: ignoring
+                    )
+                else {
                     throw invalid("Unexpected response: the body is not a JSON object")
                 }
-                guard let model = answer.last("dashboard") else {
+                guard answer.last("dashboard") != nil else {
                     throw invalid("Unexpected response: missing field 'dashboard'")
                 }
                 guard let meta = answer.last("meta") else {
                     throw invalid("Unexpected response: missing field 'meta'")
                 }
                 let digest =
-                    bytes[model.lowerBound] == UInt8(ascii: "{")
-                    ? try JSONReader.digest(bytes, at: model, ignoring: ignoring)
-                    : try Array("{}".utf8).withUnsafeBufferPointer { empty throws(JSONSyntaxError) in
+                    try modelDigest
+                    ?? Array("{}".utf8).withUnsafeBufferPointer { empty throws(JSONSyntaxError) in
                         try JSONReader.digest(empty, at: 0..<2)
                     }
                 return (digest, JSONReader.value(bytes, at: meta) ?? .null)

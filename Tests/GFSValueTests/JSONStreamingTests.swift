@@ -1,3 +1,4 @@
+import Foundation
 import GFSValue
 import Testing
 
@@ -140,12 +141,87 @@ import Testing
         (#"{"a":null}"#, #"{}"#, false),
         (#"{"a":{"b":{}}}"#, #"{"a":{"b":[]}}"#, false),
         (#"{"a":true}"#, #"{"a":false}"#, false),
+        // Strings hashed from their bytes and strings decoded first meet in one value.
+        (#"{"s":"a\"b\\c\/d"}"#, #"{"s":"a\u0022b\u005cc/d"}"#, true),
+        (#"{"s":"tab\there"}"#, "{\"s\":\"tab\\u0009here\"}", true),
+        (#"{"s":"caf\u00e9"}"#, #"{"s":"café"}"#, true),
+        (#"{"s":"cafe\u0301"}"#, #"{"s":"café"}"#, true),
+        (#"{"s":"\ud83d\ude00"}"#, #"{"s":"😀"}"#, true),
+        (#"{"s":"ab"}"#, #"{"s":"a\u0000b"}"#, false),
+        (#"{"s":"abcdefgh"}"#, #"{"s":"abcdefgh\u0000"}"#, false),
+        (#"{"s":""}"#, #"{"s":"\u0000"}"#, false),
+        (#"{"s":["ab","c"]}"#, #"{"s":["a","bc"]}"#, false),
+        // Keys that differ only in how they are written are one key, also when repeated.
+        (#"{"\u0069d":1,"b":2}"#, #"{"b":2,"id":1}"#, true),
+        (#"{"K":1,"\u212A":2}"#, #"{"K":2}"#, true),
+        (#"{"k\"ey":1}"#, #"{"k\u0022ey":1}"#, true),
+        (#"{"key":1}"#, #"{"kex":1}"#, false),
+        (#"{"a":{"x":1},"b":{"y":1}}"#, #"{"a":{"y":1},"b":{"x":1}}"#, false),
+        // Numbers by value, whatever their spelling.
+        (#"{"n":[100,1e2,100.0,1.0E+2]}"#, #"{"n":[100,100,100,100]}"#, true),
+        (#"{"n":0.5}"#, #"{"n":5e-1}"#, true),
+        (#"{"n":0.5}"#, #"{"n":0.25}"#, false),
+        (#"{"n":-1}"#, #"{"n":1}"#, false),
+        (#"{"n":12345678901234567890}"#, #"{"n":12345678901234567890}"#, true),
+        (#"{"n":12345678901234567890}"#, #"{"n":12345678901234567891}"#, false),
     ])
     func digestsAgreeWithEquality(left: String, right: String, equal: Bool) throws {
         func digest(_ text: String) throws -> JSONDigest {
             try Array(text.utf8).withUnsafeBufferPointer { try JSONReader.digest($0, at: 0..<$0.count) }
         }
         #expect((try digest(left) == digest(right)) == equal)
+    }
+
+    /// Many members and long strings: the paths that hash more than one word and look for a
+    /// repeated key in a table.
+    @Test func largeObjectsDigestByContent() throws {
+        func digest(_ text: String) throws -> JSONDigest {
+            try Array(text.utf8).withUnsafeBufferPointer { try JSONReader.digest($0, at: 0..<$0.count) }
+        }
+        let keys = (0..<40).map { "key number \($0) with some length" }
+        let forward = "{" + keys.map { "\"\($0)\":\"\($0) value\"" }.joined(separator: ",") + "}"
+        let backward = "{" + keys.reversed().map { "\"\($0)\":\"\($0) value\"" }.joined(separator: ",") + "}"
+        #expect(try digest(forward) == digest(backward))
+        let changed = forward.replacingLast("value", with: "valuf")
+        #expect(try digest(forward) != digest(changed))
+        let repeated = String(forward.dropLast()) + ",\"key number 3 with some length\":0}"
+        let replaced = forward.replacingFirst("\"key number 3 with some length value\"", with: "0")
+        #expect(try digest(repeated) == digest(replaced))
+        #expect(try digest(repeated) != digest(forward))
+    }
+
+    /// The answer read once: its members and its model's digest are what the separate reads
+    /// give, and a malformed answer fails as the members read fails.
+    @Test(arguments: documents + malformed)
+    func membersWithADigestAreTheSeparateReads(text: String) throws {
+        let bytes = Array("{\"meta\":{\"v\":1},\"dashboard\":\(text)}".utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            let expected = Result { () throws(JSONSyntaxError) in try JSONReader.objectMembers(buffer) }
+            let found = Result { () throws(JSONSyntaxError) in
+                try JSONReader.objectMembers(buffer, digestingObject: "dashboard", ignoring: ["id", "version"])
+            }
+            switch (expected, found) {
+            case (.failure(let expectedError), .failure(let foundError)):
+                #expect(foundError == expectedError)
+            case (.success(let members?), .success(let result?)):
+                #expect(result.members.members.map(\.key) == members.members.map(\.key))
+                #expect(result.members.members.map(\.value) == members.members.map(\.value))
+                let model = try #require(members.last("dashboard"))
+                let separate = try JSONReader.digest(buffer, at: model, ignoring: ["id", "version"])
+                #expect(result.digest == separate)
+            default:
+                Issue.record("The reads disagree on \(text)")
+            }
+        }
+    }
+
+    @Test func aModelThatIsNotAnObjectHasNoDigest() throws {
+        let bytes = Array(#"{"dashboard":{"a":1},"meta":{},"dashboard":[1]}"#.utf8)
+        let result = try bytes.withUnsafeBufferPointer {
+            try JSONReader.objectMembers($0, digestingObject: "dashboard")
+        }
+        #expect(result?.members.members.count == 3)
+        #expect(result?.digest == nil)
     }
 
     @Test func ignoredMembersOnlyAtTheTop() throws {
@@ -156,5 +232,19 @@ import Testing
         }
         #expect(try digest(#"{"id":1,"version":2,"a":{"id":3}}"#) == digest(#"{"a":{"id":3}}"#))
         #expect(try digest(#"{"a":{"id":3}}"#) != digest(#"{"a":{"id":4}}"#))
+        // An ignored key is matched by its text, however it is written.
+        #expect(try digest(#"{"\u0069d":1,"a":{"id":3}}"#) == digest(#"{"a":{"id":3}}"#))
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+
+    fileprivate func replacingLast(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target, options: .backwards) else { return self }
+        return replacingCharacters(in: range, with: replacement)
     }
 }
