@@ -33,6 +33,9 @@ struct DashboardFile: Sendable {
     var uid: String?
     /// The model's `title`, when it is a string.
     var title: String?
+    /// The digests of the model's members (without `id`), taken while it was copied; nil
+    /// when the model was copied otherwise (a save body, a repeated key).
+    var modelDigest: JSONObjectDigest?
     /// The save body's `overwrite`.
     var overwrite: Bool = false
     /// The save body's `folderUid`.
@@ -79,13 +82,14 @@ struct DashboardFile: Sendable {
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(DashboardFileError)
         -> DashboardFile
     {
-        let document: JSONObjectMembers
+        // A bare model, the usual file, is checked, copied and digested in this one pass.
+        var whole: JSONCompactObject
         do {
-            guard let members = try JSONReader.objectMembers(bytes) else {
+            guard let read = try JSONReader.compactObject(bytes, dropping: ["id"]) else {
                 let value = try Value(jsonUTF8: bytes)
                 throw DashboardFileError(path: path, message: "Expected a JSON object, found \(value.typeDescription)")
             }
-            document = members
+            whole = read
         } catch let error as JSONSyntaxError {
             throw DashboardFileError(path: path, line: error.line, column: error.column, message: error.message)
         } catch let error as DashboardFileError {
@@ -96,6 +100,7 @@ struct DashboardFile: Sendable {
         func value(_ range: Range<Int>?) -> Value? {
             range.flatMap { JSONReader.value(bytes, at: $0) }
         }
+        let document = whole.members
         var shape = Shape.dashboard
         var modelRange = document.range
         var model = document
@@ -124,15 +129,25 @@ struct DashboardFile: Sendable {
             )
         }
         let modelJSON: [UInt8]
-        if let copy = try? JSONReader.compactJSON(bytes, at: modelRange, dropping: ["id"]) {
+        var modelDigest: JSONObjectDigest?
+        if shape != .saveBody, let copy = whole.compactJSON {
             modelJSON = copy
+            modelDigest = whole.digest
         } else {
-            // A key written twice: the record decides which value stays.
-            var record = value(modelRange)?.recordValue ?? Record()
-            record["id"] = nil
-            modelJSON = Value.record(record).jsonBytes()
+            // The model is a member (or repeats a key): the whole document's copy is of no
+            // use, and is let go before the model's is made.
+            whole.compactJSON = nil
+            if let copy = try? JSONReader.compactJSON(bytes, at: modelRange, dropping: ["id"]) {
+                modelJSON = copy
+            } else {
+                // A key written twice: the record decides which value stays.
+                var record = value(modelRange)?.recordValue ?? Record()
+                record["id"] = nil
+                modelJSON = Value.record(record).jsonBytes()
+            }
         }
         var file = DashboardFile(path: path, shape: shape, modelJSON: modelJSON)
+        file.modelDigest = modelDigest
         file.uid = value(model.last("uid"))?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         file.title = title
         file.overwrite = overwrite

@@ -155,6 +155,105 @@ extension JSONDigest {
     }
 }
 
+/// The digests of an object's members, from which the object's `JSONDigest` without any of
+/// them is made: a file is digested once, whichever members its comparison leaves out.
+public struct JSONObjectDigest: Sendable, Hashable {
+    /// Each member's key and the digest of the member (key and value together).
+    var members: [(key: String, digest: UInt64)]
+
+    /// The `JSONDigest` `JSONReader.digest(_:at:ignoring:)` gives for the object.
+    public func digest(ignoring: Set<String> = []) -> JSONDigest {
+        var count = 0
+        var sum: UInt64 = 0
+        for member in members where !ignoring.contains(member.key) {
+            count += 1
+            sum &+= member.digest
+        }
+        var hasher = DigestHasher()
+        hasher.combineObject(count: count, sum: sum)
+        return JSONDigest(hasher)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.members.elementsEqual(rhs.members) { $0.key == $1.key && $0.digest == $1.digest }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for member in members {
+            hasher.combine(member.key)
+            hasher.combine(member.digest)
+        }
+    }
+}
+
+/// What `JSONReader.compactObject` reads from a document in one pass.
+public struct JSONCompactObject: Sendable {
+    /// The members of the document's object, as `JSONReader.objectMembers` gives them.
+    public var members: JSONObjectMembers
+    /// The object as compact JSON without the members named in `dropping`, as
+    /// `JSONReader.compactJSON` writes it; nil when an object of it repeats a key.
+    public var compactJSON: [UInt8]?
+    /// The digests of the members kept in the copy; nil when the copy is.
+    public var digest: JSONObjectDigest?
+}
+
+extension JSONReader {
+    /// Reads `bytes` as `objectMembers(_:options:)` does, with the same errors at the same
+    /// places, and in the same pass copies the object as `compactJSON` would (leaving out the
+    /// members named in `dropping`) and digests the members it keeps. Nil when the document
+    /// holds another kind of value.
+    ///
+    /// A dashboard file is then read once, instead of once to check it, again to copy its
+    /// model and a third time to digest the copy.
+    public static func compactObject(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        options: JSONReadingOptions = .strict,
+        dropping: Set<String> = []
+    ) throws(JSONSyntaxError) -> JSONCompactObject? {
+        var parser = Parser(bytes: bytes, options: options)
+        parser.skipWhitespace()
+        guard parser.peek == UInt8(ascii: "{") else {
+            try parser.skipValue()
+            try parser.finishDocument()
+            return nil
+        }
+        let dropped = KeyNames(dropping)
+        let start = parser.index
+        var members: [(key: String, value: Range<Int>)] = []
+        var digests: [(key: String, digest: UInt64)] = []
+        var writer = JSONWriter()
+        writer.reserveCapacity(bytes.count)
+        writer.appendByte(UInt8(ascii: "{"))
+        try parser.walkObject { parser, key throws(JSONSyntaxError) in
+            let valueStart = parser.index
+            let name = parser.keyString(key)
+            let keyHash = parser.keyHash(key)
+            parser.pendingMembers.append(PendingMember(key: key, keyHash: keyHash, digest: 0))
+            if parser.key(key, isIn: dropped) {
+                try parser.skipValue()
+            } else {
+                if !digests.isEmpty { writer.appendByte(UInt8(ascii: ",")) }
+                parser.writeKey(key, to: &writer)
+                var entry = DigestHasher(seed: keyHash)
+                try parser.copyAndDigestValue(to: &writer, into: &entry)
+                digests.append((name, entry.finalize()))
+            }
+            members.append((name, valueStart..<parser.index))
+        }
+        writer.appendByte(UInt8(ascii: "}"))
+        if parser.hasRepeatedMember(from: 0) { parser.sawRepeatedKey = true }
+        parser.pendingMembers.removeAll()
+        let object = JSONObjectMembers(range: start..<parser.index, members: members)
+        try parser.finishDocument()
+        guard !parser.sawRepeatedKey else { return JSONCompactObject(members: object) }
+        return JSONCompactObject(
+            members: object,
+            compactJSON: writer.bytes,
+            digest: JSONObjectDigest(members: digests)
+        )
+    }
+}
+
 extension JSONReadingOptions {
     /// For a part of a document whose whole was read already (with its own depth limit).
     static let accepted = JSONReadingOptions(maximumDepth: .max)
@@ -368,25 +467,42 @@ extension Parser {
 
     /// Moves past the string at `index` if it is plain ASCII with no escape (most strings of
     /// a dashboard); otherwise leaves `index` where it was and returns false.
+    ///
+    /// One scan, eight bytes at a time, finds the closing quote and tests the bytes before it
+    /// for ASCII: a dashboard's strings and keys are most of its bytes.
     mutating func skipPlainString() -> Bool {
-        let start = index
-        index += 1
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var position = index + 1
+        var seen: UInt64 = 0
         while true {
-            skipPlainStringBytes()
-            guard index < bytes.count else { break }
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                if Self.isASCII(UnsafeBufferPointer(rebasing: bytes[(start + 1)..<index])) {
-                    index += 1
-                    return true
+            let byte: UInt8
+            if position + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                let offset = Self.firstSpecialByte(in: word)
+                if offset == 8 {
+                    seen |= word
+                    position += 8
+                    continue
                 }
-                break
+                // The bytes before the special one.
+                seen |= offset == 0 ? 0 : word & (UInt64.max >> (64 - 8 * UInt64(offset)))
+                position += offset
+                byte = base[position]
+            } else {
+                guard position < count else { return false }
+                byte = base[position]
+                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
+                    seen |= UInt64(byte)
+                    position += 1
+                    continue
+                }
             }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            index += 1
+            guard byte == UInt8(ascii: "\""), seen & 0x8080_8080_8080_8080 == 0 else { return false }
+            index = position + 1
+            return true
         }
-        index = start
-        return false
     }
 
     /// Writes the value at `index` as `JSONWriter` writes what `parseValue` builds.
@@ -468,6 +584,74 @@ extension Parser {
         }
     }
 
+    /// Writes a key as `JSONWriter` writes its text: a plain key as it is written.
+    func writeKey(_ key: KeyToken, to writer: inout JSONWriter) {
+        if key.isPlain {
+            writer.writeRaw(UnsafeBufferPointer(rebasing: bytes[key.start..<key.end]))
+        } else {
+            writer.writeString(keyString(key))
+        }
+        writer.appendByte(UInt8(ascii: ":"))
+    }
+
+    /// Does what `copyValue` and `digestValue` do, in one pass over the value at `index`.
+    mutating func copyAndDigestValue(to writer: inout JSONWriter, into hasher: inout DigestHasher)
+        throws(JSONSyntaxError)
+    {
+        guard index < bytes.count else { throw error("Unexpected end of input, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            let base = pendingMembers.count
+            writer.appendByte(UInt8(ascii: "{"))
+            try walkObject { parser, key throws(JSONSyntaxError) in
+                if parser.pendingMembers.count > base { writer.appendByte(UInt8(ascii: ",")) }
+                parser.writeKey(key, to: &writer)
+                let keyHash = parser.keyHash(key)
+                var entry = DigestHasher(seed: keyHash)
+                try parser.copyAndDigestValue(to: &writer, into: &entry)
+                parser.pendingMembers.append(PendingMember(key: key, keyHash: keyHash, digest: entry.finalize()))
+            }
+            writer.appendByte(UInt8(ascii: "}"))
+            if hasRepeatedMember(from: base) { sawRepeatedKey = true }
+            let (count, sum) = takeMembers(from: base)
+            hasher.combineObject(count: count, sum: sum)
+        case UInt8(ascii: "["):
+            hasher.combine(DigestTag.list)
+            var count = 0
+            writer.appendByte(UInt8(ascii: "["))
+            try walkArray { parser throws(JSONSyntaxError) in
+                if count > 0 { writer.appendByte(UInt8(ascii: ",")) }
+                count += 1
+                try parser.copyAndDigestValue(to: &writer, into: &hasher)
+            }
+            writer.appendByte(UInt8(ascii: "]"))
+            hasher.combine(DigestTag.listEnd)
+            hasher.combine(count)
+        case UInt8(ascii: "\""):
+            let start = index
+            if skipPlainString() {
+                writer.writeRaw(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                hasher.combine(DigestTag.string)
+                hasher.combine(bytes: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)]))
+            } else {
+                let text = try parseString()
+                writer.writeString(text)
+                hasher.combine(DigestTag.string)
+                hasher.combine(text: text)
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let number = try parseNumber()
+            writer.write(number)
+            hasher.combine(number: number)
+        default:
+            // true, false, null: nothing to gain from doing both at once.
+            let start = index
+            try digestValue(into: &hasher, ignoring: nil)
+            index = start
+            try copyValue(to: &writer, dropping: nil, replacing: nil)
+        }
+    }
+
     /// Feeds the value at `index` into `hasher` in a form that depends only on what
     /// `JSONDigest` compares. An object's members are digested one by one and added up, so
     /// their order does not count. Plain strings and keys are hashed from the document's
@@ -488,9 +672,7 @@ extension Parser {
                 parser.pendingMembers.append(PendingMember(key: key, keyHash: keyHash, digest: entry.finalize()))
             }
             let (count, sum) = takeMembers(from: base)
-            hasher.combine(DigestTag.object)
-            hasher.combine(count)
-            hasher.combine(sum)
+            hasher.combineObject(count: count, sum: sum)
         case UInt8(ascii: "["):
             hasher.combine(DigestTag.list)
             var count = 0
@@ -520,22 +702,7 @@ extension Parser {
             try expectWord("null")
             hasher.combine(DigestTag.null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            switch try parseNumber() {
-            case .int(let number):
-                hasher.combine(DigestTag.integer)
-                hasher.combine(number)
-            case .double(let number) where number == number.rounded() && abs(number) < 1e15:
-                hasher.combine(DigestTag.integer)
-                hasher.combine(Int(number))
-            case .double(let number):
-                hasher.combine(DigestTag.double)
-                hasher.combine(number.bitPattern)
-            case .bigNumber(let text):
-                hasher.combine(DigestTag.bigNumber)
-                hasher.combine(text: text)
-            default:
-                break
-            }
+            hasher.combine(number: try parseNumber())
         default:
             throw error("Unexpected \(describeCurrent()), expected a value")
         }
@@ -569,6 +736,19 @@ extension Parser {
     /// and the text of keys whose hashes agree.
     func hasRepeatedMember(from base: Int) -> Bool {
         let count = pendingMembers.count - base
+        // One bit per key, chosen by its hash: while no two keys share a bit, no key repeats,
+        // which settles most objects in one look at each key.
+        var bits: UInt64 = 0
+        var shared = false
+        for position in base..<pendingMembers.count {
+            let bit: UInt64 = 1 << (pendingMembers[position].keyHash >> 58)
+            if bits & bit != 0 {
+                shared = true
+                break
+            }
+            bits |= bit
+        }
+        if !shared { return false }
         if count <= Self.uniquenessScanLimit {
             var later = base + 1
             while later < pendingMembers.count {
@@ -590,5 +770,34 @@ extension Parser {
             }
         }
         return false
+    }
+}
+
+extension DigestHasher {
+    /// An object: its number of distinct keys and the sum of its members' digests.
+    mutating func combineObject(count: Int, sum: UInt64) {
+        combine(DigestTag.object)
+        combine(count)
+        combine(sum)
+    }
+
+    /// A number by value: a whole double below 1e15 as the integer it equals.
+    mutating func combine(number: Value) {
+        switch number {
+        case .int(let number):
+            combine(DigestTag.integer)
+            combine(number)
+        case .double(let number) where number == number.rounded() && abs(number) < 1e15:
+            combine(DigestTag.integer)
+            combine(Int(number))
+        case .double(let number):
+            combine(DigestTag.double)
+            combine(number.bitPattern)
+        case .bigNumber(let text):
+            combine(DigestTag.bigNumber)
+            combine(text: text)
+        default:
+            break
+        }
     }
 }

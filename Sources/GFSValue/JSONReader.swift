@@ -295,9 +295,28 @@ struct Parser {
             let control = (word &- ones &* 0x20) & ~word & highBits
             let special =
                 ((quote &- ones) & ~quote & highBits) | ((backslash &- ones) & ~backslash & highBits) | control
-            if special != 0 { return }
+            if special != 0 {
+                // A borrow marks only bytes above a special one, so the lowest mark is the
+                // first special byte (the word was loaded little-endian).
+                index += special.trailingZeroBitCount >> 3
+                return
+            }
             index += 8
         }
+    }
+
+    /// Where the first quote, backslash or control character is in `word` (eight bytes loaded
+    /// little-endian), 0 to 7, or 8 when there is none.
+    @inline(__always)
+    static func firstSpecialByte(in word: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let control = (word &- ones &* 0x20) & ~word & highBits
+        let special =
+            ((quote &- ones) & ~quote & highBits) | ((backslash &- ones) & ~backslash & highBits) | control
+        return special.trailingZeroBitCount >> 3
     }
 
     mutating func parseString() throws(JSONSyntaxError) -> String {

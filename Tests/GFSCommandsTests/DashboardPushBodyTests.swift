@@ -62,6 +62,23 @@ import Testing
         }
     }
 
+    /// The digests taken while a bare model was read are those of the body it sends; a save
+    /// body, or a model that repeats a key, is digested from its body instead.
+    @Test(arguments: files)
+    func theFilesDigestIsTheBodysDigest(text: String) throws {
+        let file = try DashboardFile.parse(text, path: "f.json")
+        let repeatsAKey = try Array(text.utf8).withUnsafeBufferPointer { bytes in
+            try JSONReader.compactJSON(bytes, at: 0..<bytes.count) == nil
+        }
+        #expect((file.modelDigest != nil) == (file.shape == .dashboard && !repeatsAKey))
+        let body = DashboardSaveBody(model: file.modelJSON, folderUID: nil, overwrite: false, message: nil)
+        for ignoring: Set<String> in [["id", "version"], ["id", "version", "uid"]] {
+            if let digest = file.modelDigest {
+                #expect(digest.digest(ignoring: ignoring) == body.modelDigest(ignoring: ignoring))
+            }
+        }
+    }
+
     @Test func theTutorialsBodyIsTheOneTheTreeWrote() async throws {
         let text = try String(
             contentsOfFile: DashboardFileTests.repositoryFile("examples/production-overview.json"),

@@ -215,6 +215,55 @@ import Testing
         }
     }
 
+    /// The file read once: its members, copy and digests are what the separate reads give,
+    /// whichever members a comparison leaves out.
+    @Test(arguments: documents)
+    func theOnePassReadIsTheSeparateReads(text: String) throws {
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            let members = try #require(try JSONReader.objectMembers(buffer))
+            let read = try #require(try JSONReader.compactObject(buffer, dropping: ["id"]))
+            #expect(read.members.range == members.range)
+            #expect(read.members.members.map(\.key) == members.members.map(\.key))
+            #expect(read.members.members.map(\.value) == members.members.map(\.value))
+            let copy = try JSONReader.compactJSON(buffer, at: members.range, dropping: ["id"])
+            #expect(read.compactJSON == copy)
+            let digests = try #require(read.digest)
+            let written = try #require(copy)
+            try written.withUnsafeBufferPointer { written in
+                for ignoring: Set<String> in [[], ["version"], ["id", "version", "uid"], ["title"]] {
+                    let separate = try JSONReader.digest(written, at: 0..<written.count, ignoring: ignoring)
+                    #expect(digests.digest(ignoring: ignoring) == separate)
+                    let ofTheFile = try JSONReader.digest(buffer, at: members.range, ignoring: ignoring.union(["id"]))
+                    #expect(digests.digest(ignoring: ignoring.union(["id"])) == ofTheFile)
+                }
+            }
+        }
+    }
+
+    @Test(arguments: malformed)
+    func theOnePassReadFailsAsTheMembersReadFails(text: String) {
+        let expected = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try JSONReader.objectMembers(buffer) }
+        }
+        let found = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try JSONReader.compactObject(buffer, dropping: ["id"]) }
+        }
+        switch (expected, found) {
+        case (.failure(let expectedError), .failure(let foundError)): #expect(foundError == expectedError)
+        case (.success(nil), .success(nil)): break
+        default: Issue.record("The reads disagree on \(text)")
+        }
+    }
+
+    @Test(arguments: [#"{"a":1,"b":2,"a":3}"#, #"{"x":[{"k":1,"\u006b":2}]}"#])
+    func theOnePassReadCopiesNoRepeatedKey(text: String) throws {
+        let read = try Array(text.utf8).withUnsafeBufferPointer { try JSONReader.compactObject($0) }
+        #expect(read?.members.members.isEmpty == false)
+        #expect(read?.compactJSON == nil)
+        #expect(read?.digest == nil)
+    }
+
     @Test func aModelThatIsNotAnObjectHasNoDigest() throws {
         let bytes = Array(#"{"dashboard":{"a":1},"meta":{},"dashboard":[1]}"#.utf8)
         let result = try bytes.withUnsafeBufferPointer {

@@ -134,6 +134,7 @@ extension GrafanaShellHost {
         /// The digest of what the server should hold after the push, to compare with the
         /// server's (`DashboardFingerprint`).
         func modelDigest(ignoring: Set<String>) -> JSONDigest {
+            if file.shape != .export, let digest = file.modelDigest { return digest.digest(ignoring: ignoring) }
             if let body { return body.modelDigest(ignoring: ignoring) }
             let model = Value.record(file.shape == .export ? file.importedModel(inputs) : file.model).jsonBytes()
             return model.withUnsafeBufferPointer { bytes in
