@@ -159,12 +159,22 @@ public struct JSONWriter: Sendable {
         }
         var magnitude = number.magnitude
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        let start = bytes.count
-        while magnitude > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
+        // The digits are counted, then written in place from the last one: reversing a slice
+        // of `bytes` afterwards copied the whole array for every number of two digits or more.
+        var digits = 0
+        var rest = magnitude
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
-        bytes[start...].reverse()
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var position = start + digits - 1
+        while magnitude > 0 {
+            bytes[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            position -= 1
+        }
     }
 
     private mutating func writeDouble(_ number: Double) {

@@ -67,6 +67,43 @@ private func checkStreamingReads(_ bytes: UnsafeBufferPointer<UInt8>) {
     default:
         preconditionFailure("The streaming and tree reads disagree on whether the input is JSON")
     }
+    checkOnePassReads(bytes, members: membersResult)
+}
+
+/// The reads that do several things in one pass (`compactObject` for a file,
+/// `objectMembers(_:digestingObject:)` for a fetched dashboard) against the separate reads.
+private func checkOnePassReads(
+    _ bytes: UnsafeBufferPointer<UInt8>,
+    members membersResult: Result<JSONObjectMembers?, JSONSyntaxError>
+) {
+    let onePass = Result { () throws(JSONSyntaxError) in try JSONReader.compactObject(bytes, dropping: ["id"]) }
+    let fetched = Result { () throws(JSONSyntaxError) in
+        try JSONReader.objectMembers(bytes, digestingObject: "dashboard", ignoring: ["id", "version"])
+    }
+    switch (membersResult, onePass, fetched) {
+    case (.failure(let error), .failure(let onePassError), .failure(let fetchedError)):
+        precondition(onePassError == error && fetchedError == error, "A one-pass read fails elsewhere")
+    case (.success(nil), .success(nil), .success(nil)):
+        break
+    case (.success(let members?), .success(let read?), .success(let answer?)):
+        precondition(read.members.range == members.range, "A one-pass read of another object")
+        precondition(answer.members.range == members.range, "A fetched read of another object")
+        let copy = try? JSONReader.compactJSON(bytes, at: members.range, dropping: ["id"])
+        precondition(read.compactJSON == copy, "A one-pass copy unlike the separate copy")
+        if let copy, let digests = read.digest {
+            copy.withUnsafeBufferPointer { copy in
+                let separate = try? JSONReader.digest(copy, at: 0..<copy.count, ignoring: ["version"])
+                precondition(digests.digest(ignoring: ["version"]) == separate, "A one-pass digest unlike the copy's")
+            }
+        }
+        var model: JSONDigest?
+        if let range = members.last("dashboard"), bytes[range.lowerBound] == UInt8(ascii: "{") {
+            model = try? JSONReader.digest(bytes, at: range, ignoring: ["id", "version"])
+        }
+        precondition(answer.digest == model, "A fetched model's digest unlike the separate digest")
+    default:
+        preconditionFailure("The one-pass and separate reads disagree on whether the input is JSON")
+    }
 }
 
 /// The document without the whitespace JSON allows around it (RFC 8259, section 2).
