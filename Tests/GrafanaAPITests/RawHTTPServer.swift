@@ -17,6 +17,13 @@ final class RawHTTPServer: @unchecked Sendable {
 
         init(descriptor: Int32) { self.descriptor = descriptor }
 
+        // A client that stopped reading (a body over its limit) must not kill the test run with SIGPIPE.
+        #if canImport(Darwin)
+            static let sendFlags: Int32 = 0
+        #else
+            static let sendFlags = Int32(MSG_NOSIGNAL)
+        #endif
+
         /// The next request's head and body (by its `Content-Length`); nil when the client closed.
         func readRequest() -> String? {
             while true {
@@ -40,7 +47,7 @@ final class RawHTTPServer: @unchecked Sendable {
         func write(_ text: String) {
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
-                let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+                let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Self.sendFlags) }
                 guard sent > 0 else { return }
                 bytes = bytes.dropFirst(sent)
             }

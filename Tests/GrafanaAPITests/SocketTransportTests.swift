@@ -69,6 +69,18 @@ import Testing
         server.close()
     }
 
+    @Test func aBodyEndedByTheCloseOverTheLimitIsTooLarge() async throws {
+        let server = try RawHTTPServer { connection, _, server in
+            _ = server.readRequest(connection)
+            connection.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + String(repeating: " ", count: 2048))
+            connection.close()
+        }
+        await #expect(throws: ResponseTooLarge(status: 200, limit: 1500)) {
+            _ = try await get(server.port, SocketTransport(maxBodySize: 1500))
+        }
+        server.close()
+    }
+
     /// The server answers the first request, then closes the kept-alive connection as the
     /// second arrives: a GET goes again on a new connection, once, without the caller seeing it.
     @Test func aReadOnAConnectionClosedUnderItGoesAgain() async throws {

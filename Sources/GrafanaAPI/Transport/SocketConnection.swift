@@ -231,11 +231,12 @@ struct SocketConnection {
         var body = Data(buffer[position...])
         position = buffer.count
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        guard body.count <= limit else { throw ResponseTooLarge(status: status, limit: limit) }
         while true {
-            guard body.count <= limit else { throw ResponseTooLarge(status: status, limit: limit) }
             let got = try chunk.withUnsafeMutableBytes { try receive(into: $0) }
-            if got == 0 { return body }
+            guard got > 0 else { return body }
             received += got
+            guard body.count + got <= limit else { throw ResponseTooLarge(status: status, limit: limit) }
             body.append(contentsOf: chunk[0..<got])
         }
     }
@@ -310,7 +311,7 @@ struct SocketConnection {
 
     static let timedOut = ConnectionFailure(kind: .timeout, cause: "no response in time")
 
-    private static let closed = ConnectionFailure(
+    static let closed = ConnectionFailure(
         kind: .connectionFailed,
         cause: "the server closed the connection",
         isDropped: true

@@ -131,7 +131,6 @@ final class SocketExchange: @unchecked Sendable {
         let timeouts = request.timeouts
         let start = Monotonic.now()
         let deadline = start &+ Monotonic.nanoseconds(timeouts.total)
-        let connectLimit = min(start &+ Monotonic.nanoseconds(timeouts.connect), deadline)
         let silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
         let head = try requestHead()
         var retried = false
@@ -142,6 +141,7 @@ final class SocketExchange: @unchecked Sendable {
                 descriptor = kept
                 reused = true
             } else {
+                let connectLimit = min(Monotonic.now() &+ Monotonic.nanoseconds(timeouts.connect), deadline)
                 descriptor = try connect(wake: wake, until: connectLimit)
             }
             var connection = SocketConnection(
@@ -166,10 +166,12 @@ final class SocketExchange: @unchecked Sendable {
                 return response
             } catch let failure as ConnectionFailure {
                 close(descriptor)
-                // A kept-alive connection the server closed just as it was taken: nothing of an
-                // answer arrived, so an idempotent request goes again on a new connection.
-                if reused, !retried, failure.isDropped, connection.received == 0, request.method.isIdempotent,
-                    !isCancelled
+                // A kept-alive connection the server closed just as it was taken (its FIN crossed
+                // the request): nothing of an answer arrived, so an idempotent request goes again
+                // on a new connection. A reset is not that race (a close seen in time is dropped
+                // before use) but a fault, left to the client's retries, which report it.
+                if reused, !retried, failure == SocketConnection.closed, connection.received == 0,
+                    request.method.isIdempotent, !isCancelled
                 {
                     retried = true
                     continue
