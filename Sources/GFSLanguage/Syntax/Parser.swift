@@ -6,9 +6,18 @@
 /// with its range and a hint. Each method below is named after the rule of
 /// `grammar/gfs.ebnf` it implements.
 public func parse(_ source: SourceFile) throws(Diagnostic) -> Script {
-    let tokens = try tokenize(source)
-    var parser = Parser(tokens: tokens, sourceName: source.name)
-    return Script(statements: try parser.parseScript(), source: source)
+    // The parser takes the tokens from the lexer as it goes: a long script's tokens as one
+    // array would take tens of megabytes, each page of them faulted in by the kernel.
+    var parser = Parser(lexing: Lexer(source), sourceName: source.name)
+    let statements: [Statement]
+    do {
+        statements = try parser.parseScript()
+    } catch {
+        // A lexical error anywhere comes first, as if the whole script were lexed beforehand.
+        throw parser.lexicalErrorInRest() ?? error
+    }
+    if let lexicalError = parser.lexicalError { throw lexicalError }
+    return Script(statements: statements, source: source)
 }
 
 /// The deepest nesting a script may use: blocks, brackets, `else if`, unary operators and
@@ -19,18 +28,80 @@ public let maximumNestingDepth = 100
 // MARK: Implementation
 
 struct Parser {
-    private let tokens: [Token]
+    /// The tokens read so far that may still be looked at: all of them for an interpolation's
+    /// tokens; for a script, those of the current top-level statement (and the last token
+    /// before it), read from `lexer` as the parser advances.
+    private var tokens: [Token]
     private let sourceName: String
     private var index = 0
     private var depth: Int
     /// Inside `${...}` a bare name is a variable: `"${org.id}"` reads `$org.id`.
     private let bareNamesAreVariables: Bool
+    /// Where a script's tokens come from, when `isLexing`; otherwise `tokens` holds them all.
+    private var lexer: Lexer
+    private let isLexing: Bool
+    /// The lexer's error: the tokens end there, and `parse` reports it rather than what the
+    /// parser made of the missing rest.
+    private(set) var lexicalError: Diagnostic?
+    /// `lexicalError != nil`, tested without comparing an optional diagnostic for each token.
+    private var hasLexicalError = false
 
     init(tokens: [Token], sourceName: String, depth: Int = 0, bareNamesAreVariables: Bool = false) {
         self.tokens = tokens
         self.sourceName = sourceName
         self.depth = depth
         self.bareNamesAreVariables = bareNamesAreVariables
+        self.lexer = Lexer(SourceFile(name: "", text: ""))
+        self.isLexing = false
+    }
+
+    /// A parser of the tokens `lexer` makes of a whole script.
+    init(lexing lexer: Lexer, sourceName: String) {
+        self.tokens = []
+        self.sourceName = sourceName
+        self.depth = 0
+        self.bareNamesAreVariables = false
+        self.lexer = lexer
+        self.isLexing = true
+        tokens.reserveCapacity(300)
+        readToken()
+    }
+
+    /// Appends the lexer's next token; after a lexical error, an `.end` token.
+    private mutating func readToken() {
+        guard !hasLexicalError else { return }
+        do {
+            tokens.append(try lexer.nextScriptToken())
+        } catch {
+            lexicalError = error
+            hasLexicalError = true
+            tokens.append(Token(.end, range: error.range, isPrecededBySpace: true))
+        }
+    }
+
+    /// The first lexical error in the tokens not read yet, if any (after a syntax error).
+    mutating func lexicalErrorInRest() -> Diagnostic? {
+        if let lexicalError { return lexicalError }
+        guard isLexing else { return nil }
+        while true {
+            do {
+                if case .end = try lexer.nextScriptToken().kind { return nil }
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// Forgets the tokens before the last one that is not a line break before the current
+    /// token: nothing before a top-level statement looks further back than that (`previous`,
+    /// and `error(at:)` pointing after the last token before a line break).
+    private mutating func dropReadTokens() {
+        guard isLexing, index >= 256 else { return }
+        var keep = index - 1
+        while keep > 0, case .newline = tokens[keep].kind { keep -= 1 }
+        guard keep > 0 else { return }
+        tokens.removeSubrange(0..<keep)
+        index -= keep
     }
 
     // MARK: Script and statements
@@ -40,6 +111,7 @@ struct Parser {
         var statements: [Statement] = []
         skipSeparators()
         while !check(.end) {
+            dropReadTokens()
             statements.append(try parseStatement())
             try expectStatementEnd()
             skipSeparators()
@@ -360,7 +432,10 @@ struct Parser {
     /// Adjacent pieces join into one string (`$dir/file.json`); adjacent plain text joins
     /// into one word (`http://localhost:3000`, `a,b`).
     private mutating func parseArgumentValue() throws(Diagnostic) -> Expression {
-        var pieces = [try parseArgumentPiece()]
+        let first = try parseArgumentPiece()
+        // Most arguments are one piece, and need no array.
+        guard startsArgumentPiece, !peek.isPrecededBySpace else { return first }
+        var pieces = [first]
         while startsArgumentPiece, !peek.isPrecededBySpace {
             let piece = try parseArgumentPiece()
             if case .word(let text) = piece.kind, case .word(let before) = pieces[pieces.count - 1].kind {
@@ -1017,7 +1092,17 @@ struct Parser {
     /// Moves past the current token without copying it (a copy retains and releases its
     /// text); `advanceToken()` and `advanceRange()` return what the caller keeps.
     private mutating func advance() {
-        if index < tokens.count - 1 { index += 1 }
+        if index < tokens.count - 1 {
+            index += 1
+        } else if isLexing, !isAtEndToken {
+            readToken()
+            index += 1
+        }
+    }
+
+    private var isAtEndToken: Bool {
+        if case .end = tokens[index].kind { return true }
+        return false
     }
 
     private mutating func advanceToken() -> Token {
@@ -1164,6 +1249,24 @@ func isNumberSyntax(_ text: String) -> Bool {
 /// `Int` (which must not silently become an inexact double) or a number beyond `Double`'s
 /// range (which would be infinite).
 func inRangeNumberValue(_ text: String) -> Value? {
+    // Most numbers in scripts are a few digits: read them in one pass. Eighteen digits
+    // cannot overflow; anything else takes the general path.
+    var value = 0
+    var digits = 0
+    var isNegative = false
+    var isPlain = true
+    for byte in text.utf8 {
+        if byte == .minus, digits == 0, !isNegative {
+            isNegative = true
+        } else if isDigit(byte), digits < 18 {
+            value = value &* 10 &+ Int(byte &- UInt8(ascii: "0"))
+            digits += 1
+        } else {
+            isPlain = false
+            break
+        }
+    }
+    if isPlain, digits > 0 { return .int(isNegative ? -value : value) }
     let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
     if isInteger { return Int(text).map(Value.int) }
     guard let double = Double(text), double.isFinite else { return nil }
