@@ -371,10 +371,12 @@ struct Parser {
     }
 
     private var startsCommand: Bool {
-        switch peek.kind {
-        case .keyword(.try): true
-        case .word(let text): !isNumberSyntax(text)
-        default: false
+        switch peekShape {
+        case .keyword(.try): return true
+        case .word:
+            guard case .word(let text) = peek.kind else { return false }
+            return !isNumberSyntax(text)
+        default: return false
         }
     }
 
@@ -411,11 +413,11 @@ struct Parser {
         }
         let option = advanceToken()
         let name = Identifier(String(spelled.drop { $0 == "-" }), range: option.range)
-        guard check(.equals), !peek.isPrecededBySpace else {
+        guard check(.equals), !peekIsPrecededBySpace else {
             return .option(name: name, inlineValue: nil)
         }
         let equals = advanceToken()
-        guard startsArgumentPiece, !peek.isPrecededBySpace else {
+        guard startsArgumentPiece, !peekIsPrecededBySpace else {
             throw error(
                 .expectedToken,
                 "Expected a value after '\(spelled)='",
@@ -434,9 +436,9 @@ struct Parser {
     private mutating func parseArgumentValue() throws(Diagnostic) -> Expression {
         let first = try parseArgumentPiece()
         // Most arguments are one piece, and need no array.
-        guard startsArgumentPiece, !peek.isPrecededBySpace else { return first }
+        guard startsArgumentPiece, !peekIsPrecededBySpace else { return first }
         var pieces = [first]
-        while startsArgumentPiece, !peek.isPrecededBySpace {
+        while startsArgumentPiece, !peekIsPrecededBySpace {
             let piece = try parseArgumentPiece()
             if case .word(let text) = piece.kind, case .word(let before) = pieces[pieces.count - 1].kind {
                 pieces[pieces.count - 1] = Expression(
@@ -452,7 +454,7 @@ struct Parser {
     }
 
     private var startsArgumentPiece: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .word, .name, .keyword, .variable, .option, .string, .rawString, .operator(.plus), .operator(.minus),
             .punctuation(.leftParenthesis), .punctuation(.leftBracket), .punctuation(.leftBrace),
             .punctuation(.comma), .punctuation(.colon), .punctuation(.equals):
@@ -466,7 +468,7 @@ struct Parser {
     ///               | text   (other keywords, `,`, `:`, `=`, `+`, `-`, options: their spelling)
     private mutating func parseArgumentPiece() throws(Diagnostic) -> Expression {
         // The range is kept rather than the token: a copy of the token retains its text.
-        let range = peek.range
+        let range = peekRange
         switch peek.kind {
         case .word(let text), .name(let text), .option(let text):
             advance()
@@ -506,7 +508,7 @@ struct Parser {
 
     /// A `[` right after a bare word is a mistake, not an index: `file[1].json`.
     private func rejectIndexAfterWord() throws(Diagnostic) {
-        if check(.leftBracket), !peek.isPrecededBySpace {
+        if check(.leftBracket), !peekIsPrecededBySpace {
             throw error(
                 .unexpectedToken,
                 "Unexpected '[' after a word",
@@ -583,13 +585,13 @@ struct Parser {
     /// Comparisons do not chain: `a < b < c` is an error.
     private mutating func parseComparison() throws(Diagnostic) -> Expression {
         let left = try parseAdditive()
-        guard let op = comparisonOperator(peek) else {
+        guard let op = comparisonOperator(peekShape) else {
             try rejectForeignOperator()
             return left
         }
         advance()
         let right = try parseAdditive()
-        if comparisonOperator(peek) != nil {
+        if comparisonOperator(peekShape) != nil {
             throw error(
                 .unexpectedToken,
                 "Comparisons cannot be chained",
@@ -601,8 +603,8 @@ struct Parser {
         return Expression(.binary(op, left, right), range: left.range.union(right.range))
     }
 
-    private func comparisonOperator(_ token: Token) -> BinaryOperator? {
-        guard case .operator(let op) = token.kind else { return nil }
+    private func comparisonOperator(_ shape: TokenShape) -> BinaryOperator? {
+        guard case .operator(let op) = shape else { return nil }
         switch op {
         case .equal: return .equal
         case .notEqual: return .notEqual
@@ -616,11 +618,14 @@ struct Parser {
 
     /// `&&`, `||` and a lone `=` after a value are other languages' operators.
     private func rejectForeignOperator() throws(Diagnostic) {
-        switch peek.kind {
-        case .word("&&"):
-            throw error(.unexpectedToken, "Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
-        case .word("||"):
-            throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
+        switch peekShape {
+        case .word:
+            if case .word("&&") = peek.kind {
+                throw error(.unexpectedToken, "Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
+            }
+            if case .word("||") = peek.kind {
+                throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
+            }
         case .punctuation(.equals):
             throw error(.unexpectedToken, "Unexpected '='", hint: "Use '==' to compare two values.", at: peek)
         default:
@@ -637,7 +642,7 @@ struct Parser {
         var links = 0
         defer { depth -= links }
         while true {
-            if case .operator(let op) = peek.kind, op == .plus || op == .minus {
+            if case .operator(let op) = peekShape, op == .plus || op == .minus {
                 try enterNesting(at: advanceRange())
                 links += 1
                 let right = try parseUnary()
@@ -645,7 +650,9 @@ struct Parser {
                     .binary(op == .plus ? .plus : .minus, left, right),
                     range: left.range.union(right.range)
                 )
-            } else if case .word(let text) = peek.kind, text.hasPrefix("-"), isNumberSyntax(String(text.dropFirst())) {
+            } else if case .word = peekShape, case .word(let text) = peek.kind, text.hasPrefix("-"),
+                isNumberSyntax(String(text.dropFirst()))
+            {
                 let token = advanceRange()
                 try enterNesting(at: token)
                 links += 1
@@ -681,7 +688,7 @@ struct Parser {
         }
         var links = 0
         defer { depth -= links }
-        while !peek.isPrecededBySpace {
+        while !peekIsPrecededBySpace {
             if check(.dot) {
                 try enterNesting(at: advanceRange())
                 links += 1
@@ -726,7 +733,7 @@ struct Parser {
     /// primary = NUMBER | "true" | "false" | "null" | STRING | RAW_STRING | VARIABLE | WORD
     ///         | "(" commandOrExpression ")" | list | record
     private mutating func parsePrimary() throws(Diagnostic) -> Expression {
-        let range = peek.range
+        let range = peekRange
         switch peek.kind {
         case .word(let text), .name(let text):
             advance()
@@ -1101,7 +1108,7 @@ struct Parser {
     }
 
     private var isAtEndToken: Bool {
-        if case .end = tokens[index].kind { return true }
+        if case .end = peekShape { return true }
         return false
     }
 
@@ -1112,7 +1119,7 @@ struct Parser {
     }
 
     private mutating func advanceRange() -> SourceRange {
-        let range = tokens[index].range
+        let range = peekRange
         advance()
         return range
     }
@@ -1143,7 +1150,13 @@ struct Parser {
     }
 
     /// What the current token is, without its text: tested without copying the token.
-    private var peekShape: TokenShape { TokenShape(tokens[index].kind) }
+    private var peekShape: TokenShape { tokens.withUnsafeBufferPointer { $0[index].shape } }
+
+    // Read through a buffer pointer: reading a field of `tokens[index]` copies the whole
+    // token (retaining and releasing its text) first. `index` is always a valid position.
+    private var peekRange: SourceRange { tokens.withUnsafeBufferPointer { $0[index].range } }
+
+    private var peekIsPrecededBySpace: Bool { tokens.withUnsafeBufferPointer { $0[index].isPrecededBySpace } }
 
     private mutating func match(_ punctuation: Punctuation) -> Bool {
         guard check(punctuation) else { return false }
@@ -1276,27 +1289,4 @@ func inRangeNumberValue(_ text: String) -> Value? {
 func optionSpelling(_ name: Identifier) -> String {
     let dashes = max(1, min(2, name.range.end.offset - name.range.start.offset - name.name.utf8.count))
     return String(repeating: "-", count: dashes) + name.name
-}
-
-/// A token kind without its text, for the parser's tests of what comes next: matching on
-/// `Token.Kind` itself copies the token (retaining its text) for each test.
-private enum TokenShape {
-    case word, name, keyword(Keyword), variable, option, string, rawString
-    case punctuation(Punctuation), `operator`(Operator), newline, end
-
-    init(_ kind: Token.Kind) {
-        switch kind {
-        case .word: self = .word
-        case .name: self = .name
-        case .keyword(let keyword): self = .keyword(keyword)
-        case .variable: self = .variable
-        case .option: self = .option
-        case .string: self = .string
-        case .rawString: self = .rawString
-        case .punctuation(let punctuation): self = .punctuation(punctuation)
-        case .operator(let op): self = .operator(op)
-        case .newline: self = .newline
-        case .end: self = .end
-        }
-    }
 }
