@@ -178,7 +178,11 @@ struct Lexer {
     private mutating func nextToken() throws(Diagnostic) -> Token {
         func emit(_ kind: Token.Kind, from start: SourcePosition) -> Token {
             (stream.lastIsNewline, stream.lastEndsOperand, stream.lastIsDot) = (false, false, false)
-            let token = Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: stream.precededBySpace)
+            let token = Token(
+                kind,
+                range: SourceRange(start: start, end: position),
+                isPrecededBySpace: stream.precededBySpace
+            )
             stream.precededBySpace = false
             stream.isEmpty = false
             return token
@@ -217,7 +221,11 @@ struct Lexer {
                 stream.precededBySpace = true
                 continue
             case .rightBrace where stream.insideInterpolation && stream.brackets.isEmpty:
-                return Token(.end, range: SourceRange(start: start, end: start), isPrecededBySpace: stream.precededBySpace)
+                return Token(
+                    .end,
+                    range: SourceRange(start: start, end: start),
+                    isPrecededBySpace: stream.precededBySpace
+                )
             default:
                 break
             }
@@ -352,7 +360,11 @@ struct Lexer {
             )
         }
         openBrackets = stream.brackets
-        return Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: stream.precededBySpace)
+        return Token(
+            .end,
+            range: SourceRange(start: position, end: position),
+            isPrecededBySpace: stream.precededBySpace
+        )
     }
 
     private func isLineContinuation(at offset: Int) -> Bool {
@@ -377,7 +389,15 @@ struct Lexer {
     /// column moves.
     private mutating func skipWord() {
         advance()
-        while index < bytes.count, continuesWord(at: index) {
+        while index < bytes.count {
+            // Letters and digits, most of any word, continue it without the full test.
+            let byte = bytes[index]
+            if isIdentifierContinue(byte) {
+                column += 1
+                index += 1
+                continue
+            }
+            guard continuesWord(at: index) else { break }
             if bytes[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
@@ -434,7 +454,10 @@ struct Lexer {
             index += 1
             column += 1
         }
-        guard nonASCIINameCharacterLength(at: index) != nil else { return word(from: start.offset, to: index) }
+        // Only a byte beyond ASCII can continue a name wrongly.
+        guard index < bytes.count, bytes[index] >= 0xC2, nonASCIINameCharacterLength(at: index) != nil else {
+            return word(from: start.offset, to: index)
+        }
         while index < bytes.count {
             if isIdentifierContinue(bytes[index]) {
                 advance()
@@ -761,7 +784,9 @@ extension Keyword {
     /// `init(rawValue:)`, whose string switch hashes the word.
     init?<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) {
         let count = bytes.count
-        guard count >= 2, count <= 6 else { return nil }
+        // Every keyword starts with a lower-case letter; numbers and names such as `B1` do not.
+        guard count >= 2, count <= 6, let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "y")
+        else { return nil }
         // The spellings packed by `pack`, written out so the compiler makes one search of
         // constants; `LexerTests` checks them against every case's `rawValue`.
         switch Self.pack(bytes) {

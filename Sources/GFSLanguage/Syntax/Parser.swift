@@ -621,7 +621,12 @@ struct Parser {
         switch peekShape {
         case .word:
             if case .word("&&") = peek.kind {
-                throw error(.unexpectedToken, "Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
+                throw error(
+                    .unexpectedToken,
+                    "Unexpected '&&'",
+                    hint: "Use 'and' to require both conditions.",
+                    at: peek
+                )
             }
             if case .word("||") = peek.kind {
                 throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
@@ -737,6 +742,7 @@ struct Parser {
         switch peek.kind {
         case .word(let text), .name(let text):
             advance()
+            if let value = plainIntegerValue(text) { return Expression(.literal(value), range: range) }
             if isNumberSyntax(text) {
                 return Expression(.literal(try number(text, at: range)), range: range)
             }
@@ -1262,8 +1268,16 @@ func isNumberSyntax(_ text: String) -> Bool {
 /// `Int` (which must not silently become an inexact double) or a number beyond `Double`'s
 /// range (which would be infinite).
 func inRangeNumberValue(_ text: String) -> Value? {
-    // Most numbers in scripts are a few digits: read them in one pass. Eighteen digits
-    // cannot overflow; anything else takes the general path.
+    if let value = plainIntegerValue(text) { return value }
+    let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
+    if isInteger { return Int(text).map(Value.int) }
+    guard let double = Double(text), double.isFinite else { return nil }
+    return .double(double)
+}
+
+/// The value of a word of 1 to 18 digits, after an optional `-`: most numbers in scripts,
+/// read in one pass (eighteen digits cannot overflow). `nil` for anything else.
+func plainIntegerValue(_ text: String) -> Value? {
     var value = 0
     var digits = 0
     var isNegative = false
@@ -1279,11 +1293,7 @@ func inRangeNumberValue(_ text: String) -> Value? {
             break
         }
     }
-    if isPlain, digits > 0 { return .int(isNegative ? -value : value) }
-    let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
-    if isInteger { return Int(text).map(Value.int) }
-    guard let double = Double(text), double.isFinite else { return nil }
-    return .double(double)
+    return isPlain && digits > 0 ? .int(isNegative ? -value : value) : nil
 }
 
 func optionSpelling(_ name: Identifier) -> String {
