@@ -25,7 +25,7 @@ final class WriteRecordingTransport: HTTPTransport {
             let write = Write(request)
             writes.withLock { $0.append(write) }
         }
-        return try await AsyncHTTPClientTransport.shared.send(request)
+        return try await StandardTransport.shared.send(request)
     }
 
     var recorded: [Write] { writes.withLock { $0 } }
