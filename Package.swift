@@ -51,6 +51,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // glibc's allocator controls (`mallopt`, `malloc_trim`), which the Glibc module does
+        // not declare, behind one Swift helper: the dashboard push (GFSCommands) and the
+        // sandbox both use it, and the only module they share, GFSValue, is about JSON.
+        .target(name: "CMalloc"),
+        .target(name: "GFSAllocator", dependencies: ["CMalloc"], swiftSettings: swiftSettings),
+
         // The language: lexer, parser, AST, diagnostics, evaluator; re-exports `GFSValue`.
         // Knows nothing of HTTP; reaches the world only through `CommandHost`.
         .target(name: "GFSLanguage", dependencies: ["GFSValue"], swiftSettings: swiftSettings),
@@ -76,6 +82,7 @@ let package = Package(
             name: "GrafanaSandbox",
             dependencies: [
                 "GFSValue",
+                "GFSAllocator",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -97,6 +104,7 @@ let package = Package(
             dependencies: [
                 "GFSLanguage",
                 "GrafanaAPI",
+                "GFSAllocator",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -179,6 +187,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "GFSAllocatorTests", dependencies: ["GFSAllocator"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GFSValueTests",
             dependencies: ["GFSValue", "GrafanaAPI"],

@@ -78,7 +78,7 @@ public final class AuditLog: StatementObserver, @unchecked Sendable {
     public var failure: String? { lock.withLock { writeFailure } }
 
     /// The transport to give the host: `inner`, with each request noted in the log.
-    public func transport(wrapping inner: any HTTPTransport = AsyncHTTPClientTransport.shared) -> AuditTransport {
+    public func transport(wrapping inner: any HTTPTransport = StandardTransport.shared) -> AuditTransport {
         AuditTransport(inner: inner, log: self)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GFSAllocator
 import GFSLanguage
 
 #if canImport(Glibc)
@@ -309,22 +310,9 @@ struct DashboardFileError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// glibc's allocator places a freed block's size as its new threshold for mapping blocks of
-/// their own (`M_MMAP_THRESHOLD` is dynamic, up to 32 MiB), so after one large dashboard's
-/// buffer is freed the next ones of up to that size come from the heap, where growing copies
-/// them and freed ones stay resident. A fixed threshold (which `mallopt` makes) keeps blocks
-/// of 1 MiB and more mapped apart and returned as soon as they are freed: a large push then
-/// holds what it uses. `mallopt` is looked up at run time, as Swift's Glibc module does not
-/// declare it.
+/// A push's large buffers are mapped apart from the heap and returned as soon as they are
+/// freed (``MallocTuning/fixMmapThreshold()`` says why).
 enum LargeBufferMapping {
     /// Sets the threshold once per process; later uses do nothing.
-    static let fixed: Void = {
-        #if canImport(Glibc)
-            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-            // M_MMAP_THRESHOLD in glibc's malloc.h.
-            let mmapThreshold: Int32 = -3
-            guard let symbol = dlsym(nil, "mallopt") else { return }
-            _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
-        #endif
-    }()
+    static var fixed: Void { MallocTuning.fixMmapThreshold() }
 }

@@ -110,7 +110,7 @@ public final class GrafanaShellHost: CommandHost {
         context: GrafanaContext,
         options: Options = Options(),
         sink: any OutputSink = Console.standard,
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        transport: any HTTPTransport = StandardTransport.shared,
         definitions: [CommandDefinition] = GFSCommandCatalog.definitions
     ) {
         self.commandTable = CommandTable(

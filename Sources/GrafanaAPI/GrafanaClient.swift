@@ -27,7 +27,7 @@ public struct GrafanaClient: Sendable {
     /// Creates a client; by default it talks to `http://localhost:3000` over the shared transport.
     public init(
         configuration: Configuration = Configuration(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport.shared,
+        transport: any HTTPTransport = StandardTransport.shared,
         writePolicy: WritePolicy = .send,
         logger: Logger = Logger(label: "gfs.grafana-api"),
         hooks: Hooks = .standard

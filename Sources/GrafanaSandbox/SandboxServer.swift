@@ -1,3 +1,4 @@
+import GFSAllocator
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -88,6 +89,9 @@ public final class SandboxServer: Sendable {
     private func makeApplication(onListening: (@Sendable (Int) -> Void)?) throws -> (
         some ApplicationProtocol, ListeningSignal
     ) {
+        // Request bodies and saved models of a megabyte and more are mapped apart and returned
+        // when freed, as in a dashboard push, rather than growing the heap for good.
+        MallocTuning.fixMmapThreshold()
         let router = try buildRouter(configuration: configuration)
         var logger = Logger(label: "gfs.sandbox")
         logger.logLevel = configuration.logLevel

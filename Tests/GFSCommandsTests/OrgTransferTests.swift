@@ -25,7 +25,7 @@ final class WriteRecordingTransport: HTTPTransport {
             let write = Write(request)
             writes.withLock { $0.append(write) }
         }
-        return try await AsyncHTTPClientTransport.shared.send(request)
+        return try await StandardTransport.shared.send(request)
     }
 
     var recorded: [Write] { writes.withLock { $0 } }
@@ -643,7 +643,7 @@ extension WriteRecordingTransport.Write {
         #expect(plannedGrants == ["plan: create permissions/dashboards/plain.json"], "\(sink.standardError)")
         #expect(
             sink.standardError.contains(
-                "gfs: datasources: 'Prometheus' (uid prom) is already in the org as uid their-prom; kept as it is, and the imported dashboards use it"
+                "gfs: datasources: 'Prometheus' (uid prom) is already in the org as uid their-prom; kept as it is, and the imported dashboards and library panels use it"
             ),
             "\(sink.standardError)"
         )
@@ -678,6 +678,75 @@ extension WriteRecordingTransport.Write {
         transport.reset()
         let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory)"))
         #expect(again.diagnostics.first?.message == "1 of 1 writes failed: datasources/logs.json")
+        #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(3))")
+    }
+
+    /// A library panel's model names data sources as a dashboard's panels do: a data source the
+    /// target has under another uid (adopted by name) is what the imported panel points at,
+    /// in both forms, and the dry run shows the rewritten model before anything is sent.
+    @Test func aLibraryPanelsDataSourcesFollowTheAdoptedUID() async throws {
+        let harness = try await SandboxHarness.start()
+        defer { Task { await harness.stop() } }
+        let source = harness.adminClient()
+        try await Self.send(
+            source,
+            .post,
+            "/api/datasources",
+            ["uid": "prom", "name": "Prometheus", "type": "prometheus", "access": "proxy", "url": "http://p"]
+        )
+        try await Self.send(
+            source,
+            .post,
+            "/api/library-elements",
+            [
+                "kind": 1, "uid": "cpu", "name": "CPU",
+                "model": [
+                    "type": "timeseries", "title": "CPU",
+                    "datasource": ["type": "prometheus", "uid": "prom"],
+                    // The string form of models before Grafana 8.3, here with the uid.
+                    "targets": [["refId": "A", "datasource": "prom"], ["refId": "B"]],
+                ],
+            ]
+        )
+        let directory = try Self.temporaryDirectory()
+        expectSuccess(await harness.run("org export \(directory)"), harness)
+
+        let target = try await SandboxHarness.start()
+        defer { Task { await target.stop() } }
+        try await Self.send(
+            target.adminClient(),
+            .post,
+            "/api/datasources",
+            ["uid": "their-prom", "name": "Prometheus", "type": "prometheus", "access": "proxy", "url": "http://p"]
+        )
+        let transport = WriteRecordingTransport()
+        let (interpreter, sink) = try Self.host(target, transport: transport)
+        let dryRun = await interpreter.run(SourceFile(name: "dry.gfs", text: "org import \(directory) --dry-run"))
+        #expect(dryRun.status == .success, "\(dryRun.diagnostics) \(sink.standardError)")
+        #expect(transport.recorded.isEmpty, "\(transport.recorded)")
+        let lines = sink.standardError.split(separator: "\n")
+        #expect(
+            lines.contains(
+                "gfs: datasources: 'Prometheus' (uid prom) is already in the org as uid their-prom; kept as it is, and the imported dashboards and library panels use it"
+            ),
+            "\(sink.standardError)"
+        )
+        #expect(lines.contains("plan: create library-panels/cpu.json"), "\(sink.standardError)")
+        let planned = try #require(lines.first { $0.hasPrefix("dry run: ") && $0.contains("/api/library-elements") })
+        #expect(planned.contains(#""uid":"their-prom""#), "\(planned)")
+        #expect(!planned.contains(#""prom""#), "\(planned)")
+
+        let imported = await interpreter.run(SourceFile(name: "import.gfs", text: "org import \(directory)"))
+        #expect(imported.status == .success, "\(imported.diagnostics) \(sink.standardError)")
+        let model = try await OrgSnapshot.get(target.adminClient(), "/api/library-elements/cpu")["result"]?["model"]
+        #expect(model?["datasource"] == ["type": "prometheus", "uid": "their-prom"], "\(String(describing: model))")
+        #expect(Self.item(model?["targets"], 0)?["datasource"] == "their-prom")
+        #expect(Self.item(model?["targets"], 1)?["datasource"] == nil)
+
+        // Again: the panel on the server is what the import makes of the file; nothing is sent.
+        transport.reset()
+        let again = await interpreter.run(SourceFile(name: "again.gfs", text: "org import \(directory)"))
+        #expect(again.status == .success, "\(again.diagnostics) \(sink.standardError)")
         #expect(transport.recorded.isEmpty, "\(transport.recorded.prefix(3))")
     }
 }

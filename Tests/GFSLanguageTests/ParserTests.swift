@@ -328,3 +328,72 @@ private struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+/// The parser takes its tokens from the lexer as it goes; what it reports must not depend on
+/// that.
+@Suite struct ParserStreamingTests {
+    @Test func aLexicalErrorAfterASyntaxErrorIsStillTheOneReported() {
+        // Lexed whole beforehand, the unterminated string was found first; it still is.
+        let source = SourceFile(name: "t.gfs", text: "echo )\necho ok\necho \"open")
+        do {
+            _ = try parse(source)
+            Issue.record("A lexical error must fail the parse")
+        } catch {
+            #expect(error.message == "Unterminated string")
+            #expect(error.range.start.line == 3)
+            #expect(error.range.start.column == 6)
+        }
+    }
+
+    @Test func aLexicalErrorReportedWhereTheParserWouldAcceptTheRest() {
+        // The tokens end at the error; the statements before it parse, but nothing runs.
+        let source = SourceFile(name: "t.gfs", text: "let a = 1\necho `x`\n")
+        do {
+            _ = try parse(source)
+            Issue.record("A lexical error must fail the parse")
+        } catch {
+            #expect(error.code == .unexpectedCharacter)
+            #expect(error.range.start.line == 2)
+        }
+    }
+
+    @Test func aLongScriptParsesWholeAcrossDroppedTokens() throws {
+        // Far more statements than the parser keeps tokens for, with an `else` on the line
+        // after a `}` (read ahead and given back) and an error at the very end.
+        var lines: [String] = []
+        for number in 0..<2000 {
+            lines.append("let a\(number) = \(number)")
+            lines.append("if $a\(number) > 5 { echo big }")
+            lines.append("else { echo small }")
+        }
+        let script = try parse(SourceFile(name: "t.gfs", text: lines.joined(separator: "\n")))
+        #expect(script.statements.count == 4000)
+        do {
+            _ = try parse(SourceFile(name: "t.gfs", text: lines.joined(separator: "\n") + "\nlet = 1"))
+            Issue.record("A syntax error on the last line must fail the parse")
+        } catch {
+            #expect(error.range.start.line == 6001)
+            #expect(error.message == "Expected a variable name after 'let'")
+        }
+    }
+}
+
+@Suite struct NameSetTests {
+    @Test func insertsFindsAndTakesBackTheLastAcrossGrowth() {
+        var set = NameSet(["b", "a"])
+        var inserted = 0
+        for number in 0..<1000 where set.insert("n\(number)") { inserted += 1 }
+        #expect(inserted == 1000)
+        let again = set.insert("a")
+        #expect(!again)
+        #expect(set.count == 1002)
+        #expect(set.contains("n999") && set.contains("b") && !set.contains("n1000"))
+        var removed: [String] = []
+        while set.count > 502 { removed.append(set.removeLast()) }
+        #expect(removed == (500..<1000).reversed().map { "n\($0)" })
+        #expect(set.contains("n499") && !set.contains("n500"))
+        let back = set.insert("n500")
+        #expect(back && set.contains("n500"))
+        #expect(set.names.prefix(3) == ["b", "a", "n0"])
+    }
+}

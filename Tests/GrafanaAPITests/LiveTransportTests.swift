@@ -4,7 +4,7 @@ import Testing
 
 @testable import GrafanaAPI
 
-/// The real AsyncHTTPClient transport against a canned local server and against nothing.
+/// Both real `http://` transports (and the standard one for `https://`) against a canned local server and against nothing.
 @Suite struct LiveTransportTests {
     func client(
         port: Int,
@@ -13,7 +13,8 @@ import Testing
         orgID: Int64? = nil,
         // Generous, as the client's own defaults: a loaded machine must not turn an answer
         // into a timeout. The test that wants a timeout sets a short one.
-        timeouts: GrafanaClient.Timeouts = .init()
+        timeouts: GrafanaClient.Timeouts = .init(),
+        transport: (any HTTPTransport)? = nil
     ) -> GrafanaClient {
         GrafanaClient(
             configuration: .init(
@@ -21,11 +22,14 @@ import Testing
                 credentials: credentials,
                 orgID: orgID,
                 timeouts: timeouts
-            )
+            ),
+            transport: transport ?? StandardTransport.shared
         )
     }
 
-    @Test func sendsHeadersAndBodyAndDecodesTheAnswer() async throws {
+    @Test(arguments: PlainTransport.allCases) func sendsHeadersAndBodyAndDecodesTheAnswer(_ kind: PlainTransport)
+        async throws
+    {
         let server = try await CannedHTTPServer { request in
             request.uri == "/sub/api/orgs"
                 ? (200, #"{"message":"Organization created","orgId":2}"#) : (404, #"{"message":"Not found"}"#)
@@ -33,7 +37,8 @@ import Testing
         let created = try await client(
             port: server.port,
             credentials: .basic(user: "admin", password: "admin"),
-            orgID: 1
+            orgID: 1,
+            transport: kind.shared
         )
         .createOrg(name: "apiorg").get()
         #expect(created.orgId == 2)
@@ -47,10 +52,16 @@ import Testing
         try await server.close()
     }
 
-    @Test func errorStatusComesBackAsGrafanaError() async throws {
+    @Test(arguments: PlainTransport.allCases) func errorStatusComesBackAsGrafanaError(_ kind: PlainTransport)
+        async throws
+    {
         let server = try await CannedHTTPServer { _ in (409, #"{"message":"Organization name taken","traceID":""}"#) }
         let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client(port: server.port, credentials: .basic(user: "admin", password: "admin")).createOrg(
+            _ = try await client(
+                port: server.port,
+                credentials: .basic(user: "admin", password: "admin"),
+                transport: kind.shared
+            ).createOrg(
                 name: "apiorg"
             )
         }
@@ -59,7 +70,7 @@ import Testing
         try await server.close()
     }
 
-    @Test func connectionRefusedNamesTheURL() async throws {
+    @Test(arguments: PlainTransport.allCases) func connectionRefusedNamesTheURL(_ kind: PlainTransport) async throws {
         // A socket bound but not listening: connecting is refused, and as long as it stays
         // bound no server of a test running alongside can be given the same port (closing a
         // server and reusing its port raced with them).
@@ -67,7 +78,7 @@ import Testing
         defer { reserved.release() }
         let port = reserved.port
         let error = await #expect(throws: GrafanaError.self) {
-            _ = try await client(port: port, credentials: .bearer("glsa_x_00000000")).orgs()
+            _ = try await client(port: port, credentials: .bearer("glsa_x_00000000"), transport: kind.shared).orgs()
         }
         #expect(error?.kind == .connectionRefused)
         #expect(error?.message == "Cannot connect to http://127.0.0.1:\(port)/sub")
@@ -83,13 +94,14 @@ import Testing
         try await server.close()
     }
 
-    @Test func silentServerTimesOut() async throws {
+    @Test(arguments: PlainTransport.allCases) func silentServerTimesOut(_ kind: PlainTransport) async throws {
         let server = try await CannedHTTPServer { _ in nil }
         let error = await #expect(throws: GrafanaError.self) {
             _ = try await client(
                 port: server.port,
                 credentials: .none,
-                timeouts: .init(connect: .seconds(2), read: .milliseconds(300))
+                timeouts: .init(connect: .seconds(2), read: .milliseconds(300)),
+                transport: kind.shared
             )
             .health()
         }
@@ -99,9 +111,11 @@ import Testing
 }
 
 extension LiveTransportTests {
-    @Test func requestsReuseOneConnectionAndTheTransportShutsDown() async throws {
+    @Test(arguments: PlainTransport.allCases) func requestsReuseOneConnectionAndTheTransportShutsDown(
+        _ kind: PlainTransport
+    ) async throws {
         let server = try await CannedHTTPServer { _ in (200, #"{"database":"ok","version":"11.4.0"}"#) }
-        let transport = AsyncHTTPClientTransport()
+        let (transport, shutdown) = kind.make()
         let client = GrafanaClient(
             configuration: .init(
                 baseURL: URL(string: "http://127.0.0.1:\(server.port)")!,
@@ -114,15 +128,18 @@ extension LiveTransportTests {
         }
         #expect(server.requests.map { $0.header("X-Grafana-Org-Id") } == ["1", "2", "3"])
         #expect(server.connectionCount == 1)
-        try await transport.shutdown()
+        try await shutdown()
         try await server.close()
     }
 }
 
 extension LiveTransportTests {
     /// `.invalid` never resolves (RFC 6761), so this needs no network.
-    @Test func unknownHostIsReportedAsSuch() async throws {
-        let client = GrafanaClient(configuration: .init(baseURL: URL(string: "http://gfs-test.invalid:3000")!))
+    @Test(arguments: PlainTransport.allCases) func unknownHostIsReportedAsSuch(_ kind: PlainTransport) async throws {
+        let client = GrafanaClient(
+            configuration: .init(baseURL: URL(string: "http://gfs-test.invalid:3000")!),
+            transport: kind.shared
+        )
         let error = await #expect(throws: GrafanaError.self) { _ = try await client.health() }
         #expect(error?.kind == .hostNotFound)
         #expect(error?.cause == "host 'gfs-test.invalid' not found")
@@ -134,14 +151,16 @@ extension LiveTransportTests {
 }
 
 extension LiveTransportTests {
-    @Test func cancellingTheTaskThrowsCancellationError() async throws {
+    @Test(arguments: PlainTransport.allCases) func cancellingTheTaskThrowsCancellationError(_ kind: PlainTransport)
+        async throws
+    {
         // The server never answers, and says when the request has reached it.
         let (arrivals, arrived) = AsyncStream<Void>.makeStream()
         let server = try await CannedHTTPServer { _ in
             arrived.yield()
             return nil
         }
-        let client = client(port: server.port, credentials: .none)
+        let client = client(port: server.port, credentials: .none, transport: kind.shared)
         let task = Task { try await client.health() }
         // Cancel once the request is at the server, however long it took to get there.
         for await _ in arrivals { break }

@@ -47,9 +47,10 @@ public struct DataSourceKind: TransferKind {
     ///
     /// A data source the org already has under another uid but the same name and type is
     /// adopted: Grafana refuses a second one of that name (409, `ErrDataSourceNameExists`), and
-    /// the org's is what the export's dashboards will use (``DashboardKind`` points their
-    /// references at it), so it is left as it is and never pruned. One of the same name but
-    /// another type is a conflict, reported before anything is sent (``apply(_:in:)``).
+    /// the org's is what the export's dashboards and library panels will use (``DashboardKind``
+    /// and ``LibraryPanelKind`` point their references at it), so it is left as it is and never
+    /// pruned. One of the same name but another type is a conflict, reported before anything
+    /// is sent (``apply(_:in:)``).
     public func plan(desired: [TransferResource], current: [TransferResource], prune: Bool, context: TransferContext)
         -> [TransferChange]
     {
@@ -71,7 +72,7 @@ public struct DataSourceKind: TransferKind {
         Self.adopted(in: context).sorted { $0.key < $1.key }.map { uid, existing in
             let name = existing.document["name"]?.stringValue ?? ""
             return
-                "'\(name)' (uid \(uid)) is already in the org as uid \(existing.identity); kept as it is, and the imported dashboards use it"
+                "'\(name)' (uid \(uid)) is already in the org as uid \(existing.identity); kept as it is, and the imported dashboards and library panels use it"
         }
     }
 

@@ -3,10 +3,12 @@ import GFSLanguage
 import GrafanaAPI
 
 /// Library panels at `library-panels/<uid>.json`: `{uid, name, folderUid, description, model}`
-/// (the folder by uid, empty fields left out). Dashboards name them by uid.
+/// (the folder by uid, empty fields left out). Dashboards name them by uid. A panel's model
+/// names data sources as a dashboard's panels do, so it is remapped as they are: after the
+/// data sources, which it depends on.
 public struct LibraryPanelKind: TransferKind {
     public let name = "library-panels"
-    public let dependencies = ["folders"]
+    public let dependencies = ["folders", "datasources"]
     public let treePaths = ["library-panels"]
 
     public init() {}
@@ -29,7 +31,7 @@ public struct LibraryPanelKind: TransferKind {
     public func read(from tree: TransferTree, in context: TransferContext) throws -> [TransferResource] {
         try tree.jsonFiles(under: "library-panels").map { file in
             let document = try tree.read(file)
-            guard var resource = Self.resource(document) else {
+            guard var resource = Self.resource(Self.resolveDataSourceReferences(document, in: context)) else {
                 throw TransferTreeError(path: file, "\(file): a library panel needs a 'uid', a 'name' and a 'model'")
             }
             resource.path = file
@@ -60,6 +62,18 @@ public struct LibraryPanelKind: TransferKind {
         case .unchanged:
             break
         }
+    }
+
+    /// The model's data-source references resolved as a dashboard's panels are
+    /// (``DashboardKind/resolveDataSourceReferences(_:in:)``): against the data sources the org
+    /// has and those of the export it will have, a uid it knows under another uid but the same
+    /// name becoming the org's; a reference nothing answers is kept as it is.
+    static func resolveDataSourceReferences(_ document: Value, in context: TransferContext) -> Value {
+        guard case .record(var record) = document, case .record(let model)? = record["model"] else { return document }
+        let rewrite = DashboardKind.remapper(in: context).rewrite(panel: model)
+        guard rewrite.changed else { return document }
+        record["model"] = .record(rewrite.model)
+        return .record(record)
     }
 
     static func resource(_ element: Value) -> TransferResource? {

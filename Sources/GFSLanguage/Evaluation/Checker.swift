@@ -667,33 +667,34 @@ private struct CheckerPass {
     }
 }
 
-/// The variables defined so far, with a log of the order they were first defined in, so a
-/// branch's definitions can be taken back (`undo(to:)`) and put back in time proportional to
-/// the branch rather than to the whole set.
+/// The variables defined so far, in the order they were first defined, so a branch's
+/// definitions can be taken back (`undo(to:)`) and put back in time proportional to the
+/// branch rather than to the whole set.
 struct DefinedVariables {
-    private(set) var names: Set<String>
-    /// Names in the order they joined `names`; each appears once.
-    private var log: [String] = []
+    private var storage: NameSet
 
     init(_ names: Set<String>) {
-        self.names = names
+        // Sorted so that suggestions among equally close names do not depend on hashing.
+        storage = NameSet(names.sorted())
     }
 
-    func contains(_ name: String) -> Bool { names.contains(name) }
+    /// Every name, in the order defined.
+    var names: [String] { storage.names }
+
+    func contains(_ name: String) -> Bool { storage.contains(name) }
 
     mutating func insert(_ name: String) {
-        if names.insert(name).inserted { log.append(name) }
+        storage.insert(name)
     }
 
     /// A point to `undo(to:)` later.
-    var mark: Int { log.count }
+    var mark: Int { storage.count }
 
-    /// Removes every name defined since `mark` and returns them.
+    /// Removes every name defined since `mark` and returns them, in the order defined.
     mutating func undo(to mark: Int) -> [String] {
-        // Copied out first, so removing them from `log` does not copy the whole log.
-        let undone = Array(log[mark...])
-        log.removeSubrange(mark...)
-        for name in undone { names.remove(name) }
-        return undone
+        var undone: [String] = []
+        undone.reserveCapacity(storage.count - mark)
+        while storage.count > mark { undone.append(storage.removeLast()) }
+        return undone.reversed()
     }
 }

@@ -65,7 +65,7 @@ private struct LinterPass {
     let fileExists: @Sendable (String) -> Bool
     var warnings: [Diagnostic] = []
     /// Every variable name read anywhere.
-    var readNames: Set<String> = []
+    var readNames = NameSet()
     /// Every binding in the order visited, with the position of its file in the visit order;
     /// kept as a list (no lookup per binding) since only a script that leaves some name
     /// unread needs the first binding of each.

@@ -74,8 +74,41 @@ struct Lexer {
         sourceName = source.name
     }
 
+    /// What `nextToken()` needs to know of the tokens it made so far in one sequence (the
+    /// script, or one `${...}`).
+    struct SequenceState {
+        var insideInterpolation: Bool
+        var brackets: [UInt8] = []
+        var precededBySpace: Bool
+        var atStatementStart = true
+        var expectsName = false
+        /// No token made yet.
+        var isEmpty = true
+        // What the rules need to know of the last token, kept as flags: `emit` clears them;
+        // the cases that make a newline, a `.` or the end of an operand (a variable, a field
+        // name, a closing bracket: a `.` right after one is a field access) set theirs.
+        var lastIsNewline = true
+        var lastEndsOperand = false
+        var lastIsDot = false
+
+        init(insideInterpolation: Bool) {
+            self.insideInterpolation = insideInterpolation
+            precededBySpace = !insideInterpolation
+        }
+    }
+
+    /// The sequence being lexed: the script's, or while a `${...}` is lexed, its own.
+    private var stream = SequenceState(insideInterpolation: false)
+
     mutating func lexScript() throws(Diagnostic) -> [Token] {
         try lexSequence(insideInterpolation: false)
+    }
+
+    /// The script's next token, for a parser that takes them one at a time rather than as
+    /// one array (a long script's array of tokens takes tens of megabytes). After the `.end`
+    /// token it returns `.end` again.
+    mutating func nextScriptToken() throws(Diagnostic) -> Token {
+        try nextToken()
     }
 
     // MARK: Positions
@@ -128,29 +161,31 @@ struct Lexer {
     /// it (left unconsumed). Ends the list with an `.end` token.
     private mutating func lexSequence(insideInterpolation: Bool) throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
-        // Scripts average a token per three to six bytes: reserving for one per two up front
-        // spares a long script the copies of a growing array, and costs no memory it does not
-        // use (the pages of a large allocation are only mapped in when written).
-        if !insideInterpolation { tokens.reserveCapacity(bytes.count / 2 + 16) }
-        var brackets: [UInt8] = []
-        var precededBySpace = !insideInterpolation
-        var atStatementStart = true
-        var expectsName = false
+        // `stream` holds the sequence being lexed; an interpolation's is lexed inside the
+        // script's, which is put back afterwards.
+        let outer = stream
+        stream = SequenceState(insideInterpolation: insideInterpolation)
+        defer { stream = outer }
+        while true {
+            let token = try nextToken()
+            tokens.append(token)
+            if case .end = token.kind { return tokens }
+        }
+    }
 
-        // What the rules below need to know of the last token, kept as flags: reading
-        // `tokens.last` copies the token (retaining its text) each time. `append` clears
-        // them; the cases that make a newline, a `.` or the end of an operand (a variable,
-        // a field name, a closing bracket: a `.` right after one is a field access) set theirs.
-        var lastIsNewline = true
-        var lastEndsOperand = false
-        var lastIsDot = false
-
-        func append(_ kind: Token.Kind, from start: SourcePosition) {
-            (lastIsNewline, lastEndsOperand, lastIsDot) = (false, false, false)
-            tokens.append(
-                Token(kind, range: SourceRange(start: start, end: position), isPrecededBySpace: precededBySpace)
+    /// The next token of the sequence `stream` describes, ending with `.end` at the end of the
+    /// input or, inside `${`, at the `}` that closes it (left unconsumed).
+    private mutating func nextToken() throws(Diagnostic) -> Token {
+        func emit(_ kind: Token.Kind, from start: SourcePosition) -> Token {
+            (stream.lastIsNewline, stream.lastEndsOperand, stream.lastIsDot) = (false, false, false)
+            let token = Token(
+                kind,
+                range: SourceRange(start: start, end: position),
+                isPrecededBySpace: stream.precededBySpace
             )
-            precededBySpace = false
+            stream.precededBySpace = false
+            stream.isEmpty = false
+            return token
         }
 
         while let byte = current {
@@ -158,88 +193,94 @@ struct Lexer {
             switch byte {
             case .space, .tab, .carriageReturn:
                 advance()
-                precededBySpace = true
+                stream.precededBySpace = true
                 continue
             case .newline:
                 advance()
-                precededBySpace = true
+                stream.precededBySpace = true
                 // Line breaks separate statements only outside `( )`, `[ ]` and `${ }`.
                 let suppressed =
-                    insideInterpolation || brackets.last == .leftParenthesis || brackets.last == .leftBracket
-                if !suppressed, !tokens.isEmpty, !lastIsNewline {
-                    append(.newline, from: start)
-                    lastIsNewline = true
-                    precededBySpace = true
-                    atStatementStart = true
+                    stream.insideInterpolation || stream.brackets.last == .leftParenthesis
+                    || stream.brackets.last == .leftBracket
+                if !suppressed, !stream.isEmpty, !stream.lastIsNewline {
+                    let token = emit(.newline, from: start)
+                    stream.lastIsNewline = true
+                    stream.precededBySpace = true
+                    stream.atStatementStart = true
+                    return token
                 }
                 continue
             case .hash:
                 while let byte = current, byte != .newline { advance() }
-                precededBySpace = true
+                stream.precededBySpace = true
                 continue
             case .backslash where isLineContinuation(at: index):
                 advance()
                 if current == .carriageReturn { advance() }
                 if current == .newline { advance() } else { openConstruct = .lineContinuation }
-                precededBySpace = true
+                stream.precededBySpace = true
                 continue
-            case .rightBrace where insideInterpolation && brackets.isEmpty:
-                tokens.append(
-                    Token(.end, range: SourceRange(start: start, end: start), isPrecededBySpace: precededBySpace)
+            case .rightBrace where stream.insideInterpolation && stream.brackets.isEmpty:
+                return Token(
+                    .end,
+                    range: SourceRange(start: start, end: start),
+                    isPrecededBySpace: stream.precededBySpace
                 )
-                return tokens
             default:
                 break
             }
 
-            let wasStatementStart = atStatementStart
-            let wantsName = expectsName
-            atStatementStart = false
-            expectsName = false
+            let wasStatementStart = stream.atStatementStart
+            let wantsName = stream.expectsName
+            stream.atStatementStart = false
+            stream.expectsName = false
 
             switch byte {
             case .doubleQuote:
                 let segments = try lexString()
-                append(.string(segments), from: start)
+                return emit(.string(segments), from: start)
             case .singleQuote:
                 let text = try lexRawString()
-                append(.rawString(text), from: start)
+                return emit(.rawString(text), from: start)
             case .dollar:
                 let name = try lexVariable()
-                append(.variable(name), from: start)
-                lastEndsOperand = true
+                let token = emit(.variable(name), from: start)
+                stream.lastEndsOperand = true
+                return token
             case .leftParenthesis, .leftBracket, .leftBrace:
                 advance()
-                brackets.append(byte)
-                append(.punctuation(Punctuation(openingBracket: byte)), from: start)
-                if byte == .leftBrace { atStatementStart = true }
+                stream.brackets.append(byte)
+                let token = emit(.punctuation(Punctuation(openingBracket: byte)), from: start)
+                if byte == .leftBrace { stream.atStatementStart = true }
+                return token
             case .rightParenthesis, .rightBracket, .rightBrace:
                 advance()
                 let opener: UInt8 =
                     byte == .rightParenthesis ? .leftParenthesis : byte == .rightBracket ? .leftBracket : .leftBrace
                 // A stray closer leaves the stack alone; the parser reports it.
-                if let match = brackets.lastIndex(of: opener) { brackets.removeSubrange(match...) }
-                append(.punctuation(Punctuation(closingBracket: byte)), from: start)
-                lastEndsOperand = true
-                if byte == .rightBrace { atStatementStart = true }
+                if let match = stream.brackets.lastIndex(of: opener) { stream.brackets.removeSubrange(match...) }
+                let token = emit(.punctuation(Punctuation(closingBracket: byte)), from: start)
+                stream.lastEndsOperand = true
+                if byte == .rightBrace { stream.atStatementStart = true }
+                return token
             case .comma:
                 advance()
-                append(.punctuation(.comma), from: start)
+                return emit(.punctuation(.comma), from: start)
             case .colon:
                 advance()
-                append(.punctuation(.colon), from: start)
+                return emit(.punctuation(.colon), from: start)
             case .semicolon:
                 advance()
-                append(.punctuation(.semicolon), from: start)
-                atStatementStart = true
+                let token = emit(.punctuation(.semicolon), from: start)
+                stream.atStatementStart = true
+                return token
             case .equals:
                 advance()
                 if current == .equals {
                     advance()
-                    append(.operator(.equal), from: start)
-                } else {
-                    append(.punctuation(.equals), from: start)
+                    return emit(.operator(.equal), from: start)
                 }
+                return emit(.punctuation(.equals), from: start)
             case .exclamation:
                 advance()
                 guard current == .equals else {
@@ -251,35 +292,34 @@ struct Lexer {
                     )
                 }
                 advance()
-                append(.operator(.notEqual), from: start)
+                return emit(.operator(.notEqual), from: start)
             case .less, .greater:
                 advance()
                 if current == .equals {
                     advance()
-                    append(.operator(byte == .less ? .lessOrEqual : .greaterOrEqual), from: start)
-                } else {
-                    append(.operator(byte == .less ? .less : .greater), from: start)
+                    return emit(.operator(byte == .less ? .lessOrEqual : .greaterOrEqual), from: start)
                 }
+                return emit(.operator(byte == .less ? .less : .greater), from: start)
             case .plus:
                 advance()
-                append(.operator(.plus), from: start)
+                return emit(.operator(.plus), from: start)
             case .minus:
                 if let option = try lexOption() {
-                    append(.option(option), from: start)
+                    return emit(.option(option), from: start)
                 } else if startsNumber(at: index + 1) || next == .minus {
                     // `-1`, `-0.5`, `--`: words.
-                    append(.word(lexWord()), from: start)
-                } else {
-                    advance()
-                    append(.operator(.minus), from: start)
+                    return emit(.word(lexWord()), from: start)
                 }
+                advance()
+                return emit(.operator(.minus), from: start)
             case .dot
-            where !precededBySpace && lastEndsOperand
+            where !stream.precededBySpace && stream.lastEndsOperand
                 && (isIdentifierStart(next) || nonASCIINameCharacterLength(at: index + 1) != nil):
                 advance()
-                append(.punctuation(.dot), from: start)
-                lastIsDot = true
-                expectsName = true
+                let token = emit(.punctuation(.dot), from: start)
+                stream.lastIsDot = true
+                stream.expectsName = true
+                return token
             default:
                 // Printable ASCII other than '`' is never unexpected: most words skip the test.
                 if byte < 0x20 || byte >= 0x7F || byte == .backtick, let problem = unexpectedCharacter(at: index) {
@@ -290,27 +330,26 @@ struct Lexer {
                     let name = try lexIdentifier()
                     // After `let` and `for` a keyword stays a keyword (`for in`); after `.` any
                     // name is a field.
-                    if !lastIsDot, let keyword = Keyword(utf8: bytes[start.offset..<index]) {
-                        append(.keyword(keyword), from: start)
-                    } else {
-                        append(.name(name), from: start)
-                        lastEndsOperand = true
+                    if !stream.lastIsDot, let keyword = Keyword(utf8: bytes[start.offset..<index]) {
+                        return emit(.keyword(keyword), from: start)
                     }
-                    break
+                    let token = emit(.name(name), from: start)
+                    stream.lastEndsOperand = true
+                    return token
                 }
                 let wordStart = index
                 skipWord()
                 if let keyword = Keyword(utf8: bytes[wordStart..<index]) {
-                    append(.keyword(keyword), from: start)
+                    let token = emit(.keyword(keyword), from: start)
                     // After `let` and `for` a name follows, so `let x=3` reads as `x` `=` `3`.
-                    if wasStatementStart, keyword == .let || keyword == .for { expectsName = true }
-                } else {
-                    append(.word(word(from: wordStart, to: index)), from: start)
+                    if wasStatementStart, keyword == .let || keyword == .for { stream.expectsName = true }
+                    return token
                 }
+                return emit(.word(word(from: wordStart, to: index)), from: start)
             }
         }
 
-        if insideInterpolation {
+        if stream.insideInterpolation {
             // The caller reports the unclosed `${`.
             openConstruct = .interpolation
             throw Diagnostic(
@@ -320,11 +359,12 @@ struct Lexer {
                 sourceName: sourceName
             )
         }
-        openBrackets = brackets
-        tokens.append(
-            Token(.end, range: SourceRange(start: position, end: position), isPrecededBySpace: precededBySpace)
+        openBrackets = stream.brackets
+        return Token(
+            .end,
+            range: SourceRange(start: position, end: position),
+            isPrecededBySpace: stream.precededBySpace
         )
-        return tokens
     }
 
     private func isLineContinuation(at offset: Int) -> Bool {
@@ -349,7 +389,15 @@ struct Lexer {
     /// column moves.
     private mutating func skipWord() {
         advance()
-        while index < bytes.count, continuesWord(at: index) {
+        while index < bytes.count {
+            // Letters and digits, most of any word, continue it without the full test.
+            let byte = bytes[index]
+            if isIdentifierContinue(byte) {
+                column += 1
+                index += 1
+                continue
+            }
+            guard continuesWord(at: index) else { break }
             if bytes[index] & 0xC0 != 0x80 { column += 1 }
             index += 1
         }
@@ -406,7 +454,10 @@ struct Lexer {
             index += 1
             column += 1
         }
-        guard nonASCIINameCharacterLength(at: index) != nil else { return word(from: start.offset, to: index) }
+        // Only a byte beyond ASCII can continue a name wrongly.
+        guard index < bytes.count, bytes[index] >= 0xC2, nonASCIINameCharacterLength(at: index) != nil else {
+            return word(from: start.offset, to: index)
+        }
         while index < bytes.count {
             if isIdentifierContinue(bytes[index]) {
                 advance()
@@ -733,7 +784,9 @@ extension Keyword {
     /// `init(rawValue:)`, whose string switch hashes the word.
     init?<Bytes: Collection<UInt8>>(utf8 bytes: Bytes) {
         let count = bytes.count
-        guard count >= 2, count <= 6 else { return nil }
+        // Every keyword starts with a lower-case letter; numbers and names such as `B1` do not.
+        guard count >= 2, count <= 6, let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "y")
+        else { return nil }
         // The spellings packed by `pack`, written out so the compiler makes one search of
         // constants; `LexerTests` checks them against every case's `rawValue`.
         switch Self.pack(bytes) {

@@ -6,9 +6,18 @@
 /// with its range and a hint. Each method below is named after the rule of
 /// `grammar/gfs.ebnf` it implements.
 public func parse(_ source: SourceFile) throws(Diagnostic) -> Script {
-    let tokens = try tokenize(source)
-    var parser = Parser(tokens: tokens, sourceName: source.name)
-    return Script(statements: try parser.parseScript(), source: source)
+    // The parser takes the tokens from the lexer as it goes: a long script's tokens as one
+    // array would take tens of megabytes, each page of them faulted in by the kernel.
+    var parser = Parser(lexing: Lexer(source), sourceName: source.name)
+    let statements: [Statement]
+    do {
+        statements = try parser.parseScript()
+    } catch {
+        // A lexical error anywhere comes first, as if the whole script were lexed beforehand.
+        throw parser.lexicalErrorInRest() ?? error
+    }
+    if let lexicalError = parser.lexicalError { throw lexicalError }
+    return Script(statements: statements, source: source)
 }
 
 /// The deepest nesting a script may use: blocks, brackets, `else if`, unary operators and
@@ -19,18 +28,80 @@ public let maximumNestingDepth = 100
 // MARK: Implementation
 
 struct Parser {
-    private let tokens: [Token]
+    /// The tokens read so far that may still be looked at: all of them for an interpolation's
+    /// tokens; for a script, those of the current top-level statement (and the last token
+    /// before it), read from `lexer` as the parser advances.
+    private var tokens: [Token]
     private let sourceName: String
     private var index = 0
     private var depth: Int
     /// Inside `${...}` a bare name is a variable: `"${org.id}"` reads `$org.id`.
     private let bareNamesAreVariables: Bool
+    /// Where a script's tokens come from, when `isLexing`; otherwise `tokens` holds them all.
+    private var lexer: Lexer
+    private let isLexing: Bool
+    /// The lexer's error: the tokens end there, and `parse` reports it rather than what the
+    /// parser made of the missing rest.
+    private(set) var lexicalError: Diagnostic?
+    /// `lexicalError != nil`, tested without comparing an optional diagnostic for each token.
+    private var hasLexicalError = false
 
     init(tokens: [Token], sourceName: String, depth: Int = 0, bareNamesAreVariables: Bool = false) {
         self.tokens = tokens
         self.sourceName = sourceName
         self.depth = depth
         self.bareNamesAreVariables = bareNamesAreVariables
+        self.lexer = Lexer(SourceFile(name: "", text: ""))
+        self.isLexing = false
+    }
+
+    /// A parser of the tokens `lexer` makes of a whole script.
+    init(lexing lexer: Lexer, sourceName: String) {
+        self.tokens = []
+        self.sourceName = sourceName
+        self.depth = 0
+        self.bareNamesAreVariables = false
+        self.lexer = lexer
+        self.isLexing = true
+        tokens.reserveCapacity(300)
+        readToken()
+    }
+
+    /// Appends the lexer's next token; after a lexical error, an `.end` token.
+    private mutating func readToken() {
+        guard !hasLexicalError else { return }
+        do {
+            tokens.append(try lexer.nextScriptToken())
+        } catch {
+            lexicalError = error
+            hasLexicalError = true
+            tokens.append(Token(.end, range: error.range, isPrecededBySpace: true))
+        }
+    }
+
+    /// The first lexical error in the tokens not read yet, if any (after a syntax error).
+    mutating func lexicalErrorInRest() -> Diagnostic? {
+        if let lexicalError { return lexicalError }
+        guard isLexing else { return nil }
+        while true {
+            do {
+                if case .end = try lexer.nextScriptToken().kind { return nil }
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// Forgets the tokens before the last one that is not a line break before the current
+    /// token: nothing before a top-level statement looks further back than that (`previous`,
+    /// and `error(at:)` pointing after the last token before a line break).
+    private mutating func dropReadTokens() {
+        guard isLexing, index >= 256 else { return }
+        var keep = index - 1
+        while keep > 0, case .newline = tokens[keep].kind { keep -= 1 }
+        guard keep > 0 else { return }
+        tokens.removeSubrange(0..<keep)
+        index -= keep
     }
 
     // MARK: Script and statements
@@ -40,6 +111,7 @@ struct Parser {
         var statements: [Statement] = []
         skipSeparators()
         while !check(.end) {
+            dropReadTokens()
             statements.append(try parseStatement())
             try expectStatementEnd()
             skipSeparators()
@@ -299,10 +371,12 @@ struct Parser {
     }
 
     private var startsCommand: Bool {
-        switch peek.kind {
-        case .keyword(.try): true
-        case .word(let text): !isNumberSyntax(text)
-        default: false
+        switch peekShape {
+        case .keyword(.try): return true
+        case .word:
+            guard case .word(let text) = peek.kind else { return false }
+            return !isNumberSyntax(text)
+        default: return false
         }
     }
 
@@ -339,11 +413,11 @@ struct Parser {
         }
         let option = advanceToken()
         let name = Identifier(String(spelled.drop { $0 == "-" }), range: option.range)
-        guard check(.equals), !peek.isPrecededBySpace else {
+        guard check(.equals), !peekIsPrecededBySpace else {
             return .option(name: name, inlineValue: nil)
         }
         let equals = advanceToken()
-        guard startsArgumentPiece, !peek.isPrecededBySpace else {
+        guard startsArgumentPiece, !peekIsPrecededBySpace else {
             throw error(
                 .expectedToken,
                 "Expected a value after '\(spelled)='",
@@ -360,8 +434,11 @@ struct Parser {
     /// Adjacent pieces join into one string (`$dir/file.json`); adjacent plain text joins
     /// into one word (`http://localhost:3000`, `a,b`).
     private mutating func parseArgumentValue() throws(Diagnostic) -> Expression {
-        var pieces = [try parseArgumentPiece()]
-        while startsArgumentPiece, !peek.isPrecededBySpace {
+        let first = try parseArgumentPiece()
+        // Most arguments are one piece, and need no array.
+        guard startsArgumentPiece, !peekIsPrecededBySpace else { return first }
+        var pieces = [first]
+        while startsArgumentPiece, !peekIsPrecededBySpace {
             let piece = try parseArgumentPiece()
             if case .word(let text) = piece.kind, case .word(let before) = pieces[pieces.count - 1].kind {
                 pieces[pieces.count - 1] = Expression(
@@ -377,7 +454,7 @@ struct Parser {
     }
 
     private var startsArgumentPiece: Bool {
-        switch peek.kind {
+        switch peekShape {
         case .word, .name, .keyword, .variable, .option, .string, .rawString, .operator(.plus), .operator(.minus),
             .punctuation(.leftParenthesis), .punctuation(.leftBracket), .punctuation(.leftBrace),
             .punctuation(.comma), .punctuation(.colon), .punctuation(.equals):
@@ -391,7 +468,7 @@ struct Parser {
     ///               | text   (other keywords, `,`, `:`, `=`, `+`, `-`, options: their spelling)
     private mutating func parseArgumentPiece() throws(Diagnostic) -> Expression {
         // The range is kept rather than the token: a copy of the token retains its text.
-        let range = peek.range
+        let range = peekRange
         switch peek.kind {
         case .word(let text), .name(let text), .option(let text):
             advance()
@@ -431,7 +508,7 @@ struct Parser {
 
     /// A `[` right after a bare word is a mistake, not an index: `file[1].json`.
     private func rejectIndexAfterWord() throws(Diagnostic) {
-        if check(.leftBracket), !peek.isPrecededBySpace {
+        if check(.leftBracket), !peekIsPrecededBySpace {
             throw error(
                 .unexpectedToken,
                 "Unexpected '[' after a word",
@@ -508,13 +585,13 @@ struct Parser {
     /// Comparisons do not chain: `a < b < c` is an error.
     private mutating func parseComparison() throws(Diagnostic) -> Expression {
         let left = try parseAdditive()
-        guard let op = comparisonOperator(peek) else {
+        guard let op = comparisonOperator(peekShape) else {
             try rejectForeignOperator()
             return left
         }
         advance()
         let right = try parseAdditive()
-        if comparisonOperator(peek) != nil {
+        if comparisonOperator(peekShape) != nil {
             throw error(
                 .unexpectedToken,
                 "Comparisons cannot be chained",
@@ -526,8 +603,8 @@ struct Parser {
         return Expression(.binary(op, left, right), range: left.range.union(right.range))
     }
 
-    private func comparisonOperator(_ token: Token) -> BinaryOperator? {
-        guard case .operator(let op) = token.kind else { return nil }
+    private func comparisonOperator(_ shape: TokenShape) -> BinaryOperator? {
+        guard case .operator(let op) = shape else { return nil }
         switch op {
         case .equal: return .equal
         case .notEqual: return .notEqual
@@ -541,11 +618,19 @@ struct Parser {
 
     /// `&&`, `||` and a lone `=` after a value are other languages' operators.
     private func rejectForeignOperator() throws(Diagnostic) {
-        switch peek.kind {
-        case .word("&&"):
-            throw error(.unexpectedToken, "Unexpected '&&'", hint: "Use 'and' to require both conditions.", at: peek)
-        case .word("||"):
-            throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
+        switch peekShape {
+        case .word:
+            if case .word("&&") = peek.kind {
+                throw error(
+                    .unexpectedToken,
+                    "Unexpected '&&'",
+                    hint: "Use 'and' to require both conditions.",
+                    at: peek
+                )
+            }
+            if case .word("||") = peek.kind {
+                throw error(.unexpectedToken, "Unexpected '||'", hint: "Use 'or' to accept either condition.", at: peek)
+            }
         case .punctuation(.equals):
             throw error(.unexpectedToken, "Unexpected '='", hint: "Use '==' to compare two values.", at: peek)
         default:
@@ -562,7 +647,7 @@ struct Parser {
         var links = 0
         defer { depth -= links }
         while true {
-            if case .operator(let op) = peek.kind, op == .plus || op == .minus {
+            if case .operator(let op) = peekShape, op == .plus || op == .minus {
                 try enterNesting(at: advanceRange())
                 links += 1
                 let right = try parseUnary()
@@ -570,7 +655,9 @@ struct Parser {
                     .binary(op == .plus ? .plus : .minus, left, right),
                     range: left.range.union(right.range)
                 )
-            } else if case .word(let text) = peek.kind, text.hasPrefix("-"), isNumberSyntax(String(text.dropFirst())) {
+            } else if case .word = peekShape, case .word(let text) = peek.kind, text.hasPrefix("-"),
+                isNumberSyntax(String(text.dropFirst()))
+            {
                 let token = advanceRange()
                 try enterNesting(at: token)
                 links += 1
@@ -606,7 +693,7 @@ struct Parser {
         }
         var links = 0
         defer { depth -= links }
-        while !peek.isPrecededBySpace {
+        while !peekIsPrecededBySpace {
             if check(.dot) {
                 try enterNesting(at: advanceRange())
                 links += 1
@@ -651,10 +738,11 @@ struct Parser {
     /// primary = NUMBER | "true" | "false" | "null" | STRING | RAW_STRING | VARIABLE | WORD
     ///         | "(" commandOrExpression ")" | list | record
     private mutating func parsePrimary() throws(Diagnostic) -> Expression {
-        let range = peek.range
+        let range = peekRange
         switch peek.kind {
         case .word(let text), .name(let text):
             advance()
+            if let value = plainIntegerValue(text) { return Expression(.literal(value), range: range) }
             if isNumberSyntax(text) {
                 return Expression(.literal(try number(text, at: range)), range: range)
             }
@@ -1017,7 +1105,17 @@ struct Parser {
     /// Moves past the current token without copying it (a copy retains and releases its
     /// text); `advanceToken()` and `advanceRange()` return what the caller keeps.
     private mutating func advance() {
-        if index < tokens.count - 1 { index += 1 }
+        if index < tokens.count - 1 {
+            index += 1
+        } else if isLexing, !isAtEndToken {
+            readToken()
+            index += 1
+        }
+    }
+
+    private var isAtEndToken: Bool {
+        if case .end = peekShape { return true }
+        return false
     }
 
     private mutating func advanceToken() -> Token {
@@ -1027,7 +1125,7 @@ struct Parser {
     }
 
     private mutating func advanceRange() -> SourceRange {
-        let range = tokens[index].range
+        let range = peekRange
         advance()
         return range
     }
@@ -1058,7 +1156,13 @@ struct Parser {
     }
 
     /// What the current token is, without its text: tested without copying the token.
-    private var peekShape: TokenShape { TokenShape(tokens[index].kind) }
+    private var peekShape: TokenShape { tokens.withUnsafeBufferPointer { $0[index].shape } }
+
+    // Read through a buffer pointer: reading a field of `tokens[index]` copies the whole
+    // token (retaining and releasing its text) first. `index` is always a valid position.
+    private var peekRange: SourceRange { tokens.withUnsafeBufferPointer { $0[index].range } }
+
+    private var peekIsPrecededBySpace: Bool { tokens.withUnsafeBufferPointer { $0[index].isPrecededBySpace } }
 
     private mutating func match(_ punctuation: Punctuation) -> Bool {
         guard check(punctuation) else { return false }
@@ -1164,36 +1268,35 @@ func isNumberSyntax(_ text: String) -> Bool {
 /// `Int` (which must not silently become an inexact double) or a number beyond `Double`'s
 /// range (which would be infinite).
 func inRangeNumberValue(_ text: String) -> Value? {
+    if let value = plainIntegerValue(text) { return value }
     let isInteger = !text.utf8.contains { $0 == .dot || $0 | 0x20 == UInt8(ascii: "e") }
     if isInteger { return Int(text).map(Value.int) }
     guard let double = Double(text), double.isFinite else { return nil }
     return .double(double)
 }
 
+/// The value of a word of 1 to 18 digits, after an optional `-`: most numbers in scripts,
+/// read in one pass (eighteen digits cannot overflow). `nil` for anything else.
+func plainIntegerValue(_ text: String) -> Value? {
+    var value = 0
+    var digits = 0
+    var isNegative = false
+    var isPlain = true
+    for byte in text.utf8 {
+        if byte == .minus, digits == 0, !isNegative {
+            isNegative = true
+        } else if isDigit(byte), digits < 18 {
+            value = value &* 10 &+ Int(byte &- UInt8(ascii: "0"))
+            digits += 1
+        } else {
+            isPlain = false
+            break
+        }
+    }
+    return isPlain && digits > 0 ? .int(isNegative ? -value : value) : nil
+}
+
 func optionSpelling(_ name: Identifier) -> String {
     let dashes = max(1, min(2, name.range.end.offset - name.range.start.offset - name.name.utf8.count))
     return String(repeating: "-", count: dashes) + name.name
-}
-
-/// A token kind without its text, for the parser's tests of what comes next: matching on
-/// `Token.Kind` itself copies the token (retaining its text) for each test.
-private enum TokenShape {
-    case word, name, keyword(Keyword), variable, option, string, rawString
-    case punctuation(Punctuation), `operator`(Operator), newline, end
-
-    init(_ kind: Token.Kind) {
-        switch kind {
-        case .word: self = .word
-        case .name: self = .name
-        case .keyword(let keyword): self = .keyword(keyword)
-        case .variable: self = .variable
-        case .option: self = .option
-        case .string: self = .string
-        case .rawString: self = .rawString
-        case .punctuation(let punctuation): self = .punctuation(punctuation)
-        case .operator(let op): self = .operator(op)
-        case .newline: self = .newline
-        case .end: self = .end
-        }
-    }
 }

@@ -30,16 +30,22 @@ public struct Token: Hashable, Sendable {
         case end
     }
 
-    public var kind: Kind
+    public var kind: Kind {
+        didSet { shape = TokenShape(kind) }
+    }
     public var range: SourceRange
     /// White space, a line break, a comment or the start of the input came right before it.
     public var isPrecededBySpace: Bool
+    /// `kind` without its text, kept beside it: the parser tests what comes next several
+    /// times per token, and reading `kind` copies (and retains) its text.
+    private(set) var shape: TokenShape
 
     /// A token of `kind` covering `range`.
     public init(_ kind: Kind, range: SourceRange, isPrecededBySpace: Bool) {
         self.kind = kind
         self.range = range
         self.isPrecededBySpace = isPrecededBySpace
+        shape = TokenShape(kind)
     }
 }
 
@@ -102,6 +108,29 @@ extension Token {
         case .operator(let op): "'\(op.rawValue)'"
         case .newline: "end of line"
         case .end: "end of input"
+        }
+    }
+}
+
+/// A token kind without its text, for the parser's tests of what comes next: matching on
+/// `Token.Kind` itself copies the token (retaining its text) for each test.
+enum TokenShape: Hashable, Sendable {
+    case word, name, keyword(Keyword), variable, option, string, rawString
+    case punctuation(Punctuation), `operator`(Operator), newline, end
+
+    init(_ kind: Token.Kind) {
+        switch kind {
+        case .word: self = .word
+        case .name: self = .name
+        case .keyword(let keyword): self = .keyword(keyword)
+        case .variable: self = .variable
+        case .option: self = .option
+        case .string: self = .string
+        case .rawString: self = .rawString
+        case .punctuation(let punctuation): self = .punctuation(punctuation)
+        case .operator(let op): self = .operator(op)
+        case .newline: self = .newline
+        case .end: self = .end
         }
     }
 }

@@ -6,7 +6,8 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// The real transport: AsyncHTTPClient, one `HTTPClient` per distinct TLS and timeout setting.
+/// The transport for `https://`: AsyncHTTPClient, one `HTTPClient` per distinct TLS and timeout
+/// setting. (``StandardTransport`` sends plain `http://` over ``SocketTransport`` instead.)
 ///
 /// Use ``shared``: one instance per process, so every ``GrafanaClient`` (and every client derived
 /// with `with(credentials:)` or `with(orgID:)`) reuses the same pooled connections. Call

@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// The seam between request building and the network: ``GrafanaClient`` builds a
 /// ``TransportRequest`` in its one funnel and hands it to a transport. The real one is
-/// ``AsyncHTTPClientTransport``; tests pass a recorder that returns canned responses.
+/// ``StandardTransport`` (``SocketTransport`` for `http://`, ``AsyncHTTPClientTransport`` for
+/// `https://`); tests pass a recorder that returns canned responses.
 ///
 /// A transport reports a failure to reach the server by throwing ``ConnectionFailure``;
 /// any other error is wrapped as ``GrafanaError/Kind/connectionFailed``, except

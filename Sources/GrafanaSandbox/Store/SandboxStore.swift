@@ -1,4 +1,5 @@
 import Foundation
+import GFSAllocator
 
 /// The sandbox's state, behind an actor so requests see one consistent history.
 ///
@@ -110,29 +111,15 @@ actor SandboxStore {
         }
         let released = copy.dashboards.takeReleasedBytes()
         state = copy
-        if released >= Self.trimThreshold { Self.returnFreedMemory() }
+        if released >= Self.trimThreshold { MallocTuning.returnFreedMemory() }
         return result
     }
 
     /// A replaced model of this many JSON bytes or more (a large dashboard) frees enough that
-    /// handing it back to the system is worth a walk of the allocator's free lists.
+    /// handing it back to the system is worth a walk of the allocator's free lists: glibc keeps
+    /// a value tree freed in the middle of its heap resident otherwise.
     static let trimThreshold = 1 << 20
-
-    /// glibc keeps freed memory for later allocations and returns only the top of its heap to
-    /// the system; a value tree freed in the middle would stay resident. `malloc_trim` returns
-    /// every free page, so the sandbox shrinks again after a large dashboard is replaced.
-    private static func returnFreedMemory() {
-        #if os(Linux)
-            _ = mallocTrim(0)
-        #endif
-    }
 }
-
-#if os(Linux)
-    /// glibc's `malloc_trim` (`malloc.h`), which the Glibc module does not export.
-    @_silgen_name("malloc_trim")
-    private func mallocTrim(_ pad: Int) -> Int32
-#endif
 
 /// ``SandboxConfiguration/adminPassword`` is empty.
 public struct EmptyAdminPassword: Error, CustomStringConvertible {

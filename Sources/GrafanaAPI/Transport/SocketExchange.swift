@@ -1,0 +1,398 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One request of a ``SocketTransport``: connecting, writing, reading the answer, all blocking,
+/// on one of ``SocketThreads``'s threads; the task that sent it waits on `continuation`.
+final class SocketExchange: @unchecked Sendable {
+    let request: TransportRequest
+    let transport: SocketTransport
+    let server: Server
+
+    /// Set by the sending task before the exchange is handed to a thread (under that hand-over's
+    /// lock), resumed once by the thread.
+    var continuation: UnsafeContinuation<TransportResponse, any Error>?
+
+    private let lock = NIOLock()
+    private var cancelled = false
+    /// The wake-up pipe of the thread running the exchange, while it runs.
+    private var wakeWriteEnd: Int32 = -1
+
+    /// Where the request goes, from its URL.
+    struct Server {
+        /// The host to resolve, without brackets.
+        var host: String
+        var port: UInt16
+        /// The `Host` header: the URL's host and any explicit port.
+        var authority: String
+        /// The request target: path and query.
+        var target: String
+        /// The idle-connection pool's key.
+        var key: String { "\(host):\(port)" }
+    }
+
+    init(request: TransportRequest, transport: SocketTransport) throws {
+        self.request = request
+        self.transport = transport
+        guard let server = Self.server(of: request.url) else {
+            throw ConnectionFailure(kind: .connectionFailed, cause: "not an http:// URL", stage: .connecting)
+        }
+        self.server = server
+    }
+
+    /// Splits `http://host:port/path?query`; nil for anything else.
+    static func server(of url: String) -> Server? {
+        guard url.utf8.count > 7, url.prefix(7).lowercased() == "http://" else { return nil }
+        let rest = url.dropFirst(7)
+        let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        var authority = rest[..<slash]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        var target = String(rest[slash...])
+        if target.isEmpty { target = "/" } else if target.first == "?" { target = "/" + target }
+        var host = Substring(authority)
+        var port: UInt16 = 80
+        if authority.first == "[" {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.first == ":" {
+                guard let given = UInt16(after.dropFirst()) else { return nil }
+                port = given
+            } else if !after.isEmpty {
+                return nil
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            guard let given = UInt16(authority[authority.index(after: colon)...]) else { return nil }
+            port = given
+        }
+        guard !host.isEmpty else { return nil }
+        return Server(host: String(host), port: port, authority: String(authority), target: target)
+    }
+
+    // MARK: Cancellation
+
+    /// Marks the exchange cancelled and wakes its thread if it is running.
+    func cancel() {
+        let wake = lock.withLock { () -> Int32 in
+            cancelled = true
+            return wakeWriteEnd
+        }
+        if wake >= 0 {
+            var byte: UInt8 = 1
+            _ = write(wake, &byte, 1)
+        }
+    }
+
+    var isCancelled: Bool { lock.withLock { cancelled } }
+
+    /// Runs the exchange on the calling thread and resumes the waiting task.
+    func run(wake: WakePipe) {
+        wake.drain()
+        let started = lock.withLock { () -> Bool in
+            wakeWriteEnd = wake.writeEnd
+            return !cancelled
+        }
+        var result: Result<TransportResponse, any Error>
+        if started {
+            do {
+                result = .success(try perform(wake: wake))
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            result = .failure(CancellationError())
+        }
+        let wasCancelled = lock.withLock { () -> Bool in
+            wakeWriteEnd = -1
+            return cancelled
+        }
+        // A cancelled task gets CancellationError whatever broke, so callers can tell it from a failure.
+        if wasCancelled, case .failure = result { result = .failure(CancellationError()) }
+        finish(result)
+    }
+
+    func finish(_ result: Result<TransportResponse, any Error>) {
+        let continuation = self.continuation
+        self.continuation = nil
+        continuation?.resume(with: result)
+    }
+
+    // MARK: The exchange
+
+    private func perform(wake: WakePipe) throws -> TransportResponse {
+        let timeouts = request.timeouts
+        let start = Monotonic.now()
+        let deadline = start &+ Monotonic.nanoseconds(timeouts.total)
+        let silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
+        let head = try requestHead()
+        var retried = false
+        while true {
+            var reused = false
+            let descriptor: Int32
+            if !retried, let kept = transport.idle.take(server.key) {
+                descriptor = kept
+                reused = true
+            } else {
+                let connectLimit = min(Monotonic.now() &+ Monotonic.nanoseconds(timeouts.connect), deadline)
+                descriptor = try connect(wake: wake, until: connectLimit)
+            }
+            var connection = SocketConnection(
+                descriptor: descriptor,
+                wake: wake,
+                exchange: self,
+                silence: silence,
+                deadline: deadline
+            )
+            do {
+                let (response, reusable) = try connection.exchange(
+                    head: head,
+                    body: request.body,
+                    isHead: request.method == .head,
+                    limit: transport.maxBodySize
+                )
+                if reusable {
+                    transport.idle.put(descriptor, for: server.key)
+                } else {
+                    close(descriptor)
+                }
+                return response
+            } catch let failure as ConnectionFailure {
+                close(descriptor)
+                // A kept-alive connection the server closed just as it was taken (its FIN crossed
+                // the request): nothing of an answer arrived, so an idempotent request goes again
+                // on a new connection. A reset is not that race (a close seen in time is dropped
+                // before use) but a fault, left to the client's retries, which report it.
+                if reused, !retried, failure == SocketConnection.closed, connection.received == 0,
+                    request.method.isIdempotent, !isCancelled
+                {
+                    retried = true
+                    continue
+                }
+                throw failure
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+    }
+
+    /// The request line and headers, with the body appended when it is small.
+    private func requestHead() throws -> [UInt8] {
+        var head = "\(request.method.rawValue) \(server.target) HTTP/1.1\r\n"
+        var hasHost = false
+        for field in request.headers {
+            guard !field.name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }),
+                !field.value.utf8.contains(where: { $0 == 13 || $0 == 10 })
+            else {
+                throw ConnectionFailure(
+                    kind: .connectionFailed,
+                    cause: "the header '\(field.name)' holds a line break",
+                    stage: .connecting
+                )
+            }
+            // The framing is the transport's, from the body it sends.
+            let name = field.name.lowercased()
+            if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
+            if name == "host" { hasHost = true }
+            head += "\(field.name): \(field.value)\r\n"
+        }
+        if !hasHost { head += "Host: \(server.authority)\r\n" }
+        if let body = request.body {
+            head += "Content-Length: \(body.count)\r\n"
+        } else if request.method == .post || request.method == .put || request.method == .patch {
+            head += "Content-Length: 0\r\n"
+        }
+        head += "\r\n"
+        return Array(head.utf8)
+    }
+
+    // MARK: Connecting
+
+    private func connect(wake: WakePipe, until limit: UInt64) throws -> Int32 {
+        let addresses = try resolve()
+        var first: ConnectionFailure?
+        for address in addresses {
+            do {
+                return try connect(to: address, wake: wake, until: limit)
+            } catch let failure as ConnectionFailure where failure.kind != .timeout {
+                first = first ?? failure
+            }
+        }
+        throw first ?? ConnectionFailure(kind: .hostNotFound, cause: "host '\(server.host)' not found")
+    }
+
+    /// The server's addresses: a literal address as it is, a name through `getaddrinfo`.
+    private func resolve() throws -> [SocketAddress] {
+        var v4 = sockaddr_in()
+        if inet_pton(AF_INET, server.host, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = server.port.bigEndian
+            return [SocketAddress(v4)]
+        }
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET6, server.host, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = server.port.bigEndian
+            return [SocketAddress(v6)]
+        }
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = SocketAddress.streamType
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(server.host, String(server.port), &hints, &list) == 0, let list else {
+            throw ConnectionFailure(kind: .hostNotFound, cause: "host '\(server.host)' not found")
+        }
+        defer { freeaddrinfo(list) }
+        var addresses: [SocketAddress] = []
+        var entry: UnsafeMutablePointer<addrinfo>? = list
+        while let current = entry {
+            if let address = current.pointee.ai_addr,
+                current.pointee.ai_family == AF_INET || current.pointee.ai_family == AF_INET6
+            {
+                addresses.append(SocketAddress(address, length: current.pointee.ai_addrlen))
+            }
+            entry = current.pointee.ai_next
+        }
+        guard !addresses.isEmpty else {
+            throw ConnectionFailure(kind: .hostNotFound, cause: "host '\(server.host)' not found")
+        }
+        return addresses
+    }
+
+    private func connect(to address: SocketAddress, wake: WakePipe, until limit: UInt64) throws -> Int32 {
+        let descriptor = socket(Int32(address.family), SocketAddress.streamType, 0)
+        guard descriptor >= 0 else { throw Self.connectFailure(errno) }
+        var connected = false
+        defer { if !connected { close(descriptor) } }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        var on: Int32 = 1
+        // Requests are written whole; Nagle's algorithm would only hold back their last part.
+        _ = setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        #if canImport(Darwin)
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        var status = address.withPointer { systemConnect(descriptor, $0, $1) }
+        if status != 0 {
+            guard errno == EINPROGRESS || errno == EINTR else { throw Self.connectFailure(errno) }
+            guard try wait(descriptor, events: Int16(POLLOUT), until: limit, wake: wake) else {
+                throw ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            status = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
+            if status != 0 { throw Self.connectFailure(errno) }
+            if error != 0 { throw Self.connectFailure(error) }
+        }
+        connected = true
+        return descriptor
+    }
+
+    private static func connectFailure(_ code: Int32) -> ConnectionFailure {
+        switch code {
+        case ECONNREFUSED:
+            return ConnectionFailure(kind: .connectionRefused, cause: "connection refused")
+        case ETIMEDOUT:
+            return ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+        default:
+            return ConnectionFailure(
+                kind: .connectionFailed,
+                cause: "connect: \(SocketConnection.describe(code))",
+                stage: .connecting
+            )
+        }
+    }
+
+    /// Waits until `descriptor` is ready for `events` (true) or `limit` passes (false); throws
+    /// `CancellationError` when the exchange is cancelled meanwhile.
+    func wait(_ descriptor: Int32, events: Int16, until limit: UInt64, wake: WakePipe) throws -> Bool {
+        while true {
+            let now = Monotonic.now()
+            guard now < limit else { return false }
+            let milliseconds = Int32(clamping: (limit - now + 999_999) / 1_000_000)
+            var entries = (
+                pollfd(fd: descriptor, events: events, revents: 0),
+                pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0)
+            )
+            let count = withUnsafeMutablePointer(to: &entries) { pointer in
+                pointer.withMemoryRebound(to: pollfd.self, capacity: 2) { entries in
+                    poll(entries, wake.readEnd >= 0 ? 2 : 1, milliseconds)
+                }
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ConnectionFailure(kind: .connectionFailed, cause: "poll: \(SocketConnection.describe(errno))")
+            }
+            if entries.1.revents != 0 {
+                wake.drain()
+                if isCancelled { throw CancellationError() }
+            }
+            if entries.0.revents != 0 { return true }
+        }
+    }
+}
+
+/// `connect(2)`, which the exchange's own `connect` methods hide.
+private func systemConnect(_ descriptor: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(descriptor, address, length)
+}
+
+/// A socket address of either family, as `connect` takes it.
+struct SocketAddress {
+    var storage = sockaddr_storage()
+    var length: socklen_t
+
+    #if canImport(Darwin)
+        static let streamType = SOCK_STREAM
+    #else
+        static let streamType = Int32(SOCK_STREAM.rawValue)
+    #endif
+
+    var family: sa_family_t { storage.ss_family }
+
+    init<Address>(_ address: Address) {
+        length = socklen_t(MemoryLayout<Address>.size)
+        withUnsafeMutableBytes(of: &storage) { storage in
+            withUnsafeBytes(of: address) { storage.copyMemory(from: $0) }
+        }
+    }
+
+    init(_ address: UnsafePointer<sockaddr>, length: socklen_t) {
+        self.length = length
+        withUnsafeMutableBytes(of: &storage) { storage in
+            storage.copyMemory(from: UnsafeRawBufferPointer(start: address, count: Int(length)))
+        }
+    }
+
+    func withPointer<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
+        var storage = storage
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
+        }
+    }
+}
+
+/// The monotonic clock in nanoseconds.
+enum Monotonic {
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    /// A duration in nanoseconds, at most about 30 years (so that adding it to now cannot overflow).
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        guard seconds < 1_000_000_000 else { return 1_000_000_000 * 1_000_000_000 }
+        return UInt64(seconds) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}
