@@ -220,8 +220,10 @@ extension GrafanaShellHost {
         }
 
         try await checkLibraryPanels(
-            of: plans.filter { $0.file.shape != .export }.map {
-                ($0.file.path, Self.libraryPanelUIDs(inModelJSON: $0.file.modelJSON))
+            of: plans.compactMap { plan in
+                guard plan.file.shape != .export else { return nil }
+                let uids = Self.libraryPanelUIDs(inModelJSON: plan.file.modelJSON)
+                return uids.isEmpty ? nil : (plan.file.path, uids)
             }
         )
         for index in plans.indices where plans[index].file.shape != .export {
