@@ -315,7 +315,8 @@ struct DashboardFile: Sendable {
         defer { closedir(stream) }
         let suffix: [UInt8] = Array(".json".utf8)
         while let entry = readdir(stream) {
-            let found = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> (name: String, isJSON: Bool, isDirectory: Bool)? in
+            let found = withUnsafeBytes(of: &entry.pointee.d_name) {
+                raw -> (name: String, isJSON: Bool, isDirectory: Bool)? in
                 let name = raw.bindMemory(to: UInt8.self)
                 let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
                 let bytes = UnsafeBufferPointer(rebasing: name[..<length])

@@ -185,9 +185,7 @@ extension GrafanaClient {
                     }
                 // The few members read from the bytes; a tree and the decoder only when they
                 // hold something unexpected, so that the error is the decoder's.
-                if let members = JSONReader.objectMembers(bytes, at: meta),
-                    let read = DashboardMeta(members: members, in: bytes)
-                {
+                if let read = DashboardMeta(object: meta, in: bytes) {
                     fastMeta = read
                     return (digest, .null)
                 }

@@ -12,6 +12,82 @@ import GFSValue
 struct JSONMemberScalars {
     var bytes: UnsafeBufferPointer<UInt8>
 
+    /// Calls `body` with each member's key (the bytes between its quotes) and value range,
+    /// in order, for the object at `range` of a document the reader has accepted. False, with
+    /// nothing more called, when a key holds an escape (its text then needs decoding) or
+    /// `body` returns false. A scan of bytes already checked: `JSONReader.objectMembers`
+    /// makes a `String` of every key, which for a `meta` cost more than reading the values.
+    func forEachMember(
+        in range: Range<Int>,
+        _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Bool
+    ) -> Bool {
+        var index = range.lowerBound + 1
+        let end = range.upperBound - 1
+        while true {
+            skipWhitespace(&index, end)
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { return index >= end }
+            let keyStart = index + 1
+            index = keyStart
+            while bytes[index] != UInt8(ascii: "\"") {
+                if bytes[index] == UInt8(ascii: "\\") { return false }
+                index += 1
+            }
+            let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<index])
+            index += 1
+            skipWhitespace(&index, end)
+            index += 1  // the colon
+            skipWhitespace(&index, end)
+            let valueStart = index
+            skipValue(&index, end)
+            guard body(key, valueStart..<index) else { return false }
+            skipWhitespace(&index, end)
+            if index < end, bytes[index] == UInt8(ascii: ",") { index += 1 }
+        }
+    }
+
+    private func skipWhitespace(_ index: inout Int, _ end: Int) {
+        while index < end {
+            switch bytes[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): index += 1
+            default: return
+            }
+        }
+    }
+
+    /// Moves past a string, a number, a literal, or a whole object or array.
+    private func skipValue(_ index: inout Int, _ end: Int) {
+        var depth = 0
+        repeat {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                while bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                index += 1
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                index += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                index += 1
+            default:
+                // A number or literal, or the whitespace and separators between members.
+                index += 1
+                if depth == 0 {
+                    while index < end {
+                        switch bytes[index] {
+                        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: " "),
+                            UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                            return
+                        default: index += 1
+                        }
+                    }
+                }
+            }
+        } while depth > 0
+    }
+
     /// `null` (absent for an optional field).
     func isNull(_ range: Range<Int>) -> Bool {
         range.count == 4 && bytes[range.lowerBound] == UInt8(ascii: "n")
@@ -77,33 +153,33 @@ struct JSONMemberScalars {
 extension DashboardMeta {
     /// The metadata from the members of a `meta` object, or nil when a member needs the
     /// decoder (see above). Unknown members are skipped, as the decoder skips them.
-    init?(members: JSONObjectMembers, in bytes: UnsafeBufferPointer<UInt8>) {
+    init?(object range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes[range.lowerBound] == UInt8(ascii: "{") else { return nil }
         let read = JSONMemberScalars(bytes: bytes)
         var meta = DashboardMeta()
-        for (key, range) in members.members {
-            guard let field = Field(key) else { continue }
-            let ok: Bool
+        let complete = read.forEachMember(in: range) { key, range in
+            guard let field = Field(key) else { return true }
             switch field {
-            case .type: ok = read.string(range, into: &meta.type)
-            case .slug: ok = read.string(range, into: &meta.slug)
-            case .url: ok = read.string(range, into: &meta.url)
-            case .version: ok = read.integer(range, into: &meta.version)
-            case .created: ok = read.string(range, into: &meta.created)
-            case .updated: ok = read.string(range, into: &meta.updated)
-            case .createdBy: ok = read.string(range, into: &meta.createdBy)
-            case .updatedBy: ok = read.string(range, into: &meta.updatedBy)
-            case .canSave: ok = read.bool(range, into: &meta.canSave)
-            case .canEdit: ok = read.bool(range, into: &meta.canEdit)
-            case .canDelete: ok = read.bool(range, into: &meta.canDelete)
-            case .isFolder: ok = read.bool(range, into: &meta.isFolder)
-            case .folderUid: ok = read.string(range, into: &meta.folderUid)
-            case .folderTitle: ok = read.string(range, into: &meta.folderTitle)
-            case .folderUrl: ok = read.string(range, into: &meta.folderUrl)
-            case .provisioned: ok = read.bool(range, into: &meta.provisioned)
-            case .isStarred: ok = read.bool(range, into: &meta.isStarred)
+            case .type: return read.string(range, into: &meta.type)
+            case .slug: return read.string(range, into: &meta.slug)
+            case .url: return read.string(range, into: &meta.url)
+            case .version: return read.integer(range, into: &meta.version)
+            case .created: return read.string(range, into: &meta.created)
+            case .updated: return read.string(range, into: &meta.updated)
+            case .createdBy: return read.string(range, into: &meta.createdBy)
+            case .updatedBy: return read.string(range, into: &meta.updatedBy)
+            case .canSave: return read.bool(range, into: &meta.canSave)
+            case .canEdit: return read.bool(range, into: &meta.canEdit)
+            case .canDelete: return read.bool(range, into: &meta.canDelete)
+            case .isFolder: return read.bool(range, into: &meta.isFolder)
+            case .folderUid: return read.string(range, into: &meta.folderUid)
+            case .folderTitle: return read.string(range, into: &meta.folderTitle)
+            case .folderUrl: return read.string(range, into: &meta.folderUrl)
+            case .provisioned: return read.bool(range, into: &meta.provisioned)
+            case .isStarred: return read.bool(range, into: &meta.isStarred)
             }
-            guard ok else { return nil }
         }
+        guard complete else { return nil }
         self = meta
     }
 }
@@ -115,7 +191,7 @@ extension DashboardMeta {
         case type, slug, url, version, created, updated, createdBy, updatedBy, canSave, canEdit, canDelete
         case isFolder, folderUid, folderTitle, folderUrl, provisioned, isStarred
 
-        private static let byLength: [[(String, Field)]] = {
+        private static let byLength: [[([UInt8], Field)]] = {
             let names: [(String, Field)] = [
                 ("type", .type), ("slug", .slug), ("url", .url), ("version", .version), ("created", .created),
                 ("updated", .updated), ("createdBy", .createdBy), ("updatedBy", .updatedBy), ("canSave", .canSave),
@@ -123,16 +199,19 @@ extension DashboardMeta {
                 ("folderTitle", .folderTitle), ("folderUrl", .folderUrl), ("provisioned", .provisioned),
                 ("isStarred", .isStarred),
             ]
-            var table = [[(String, Field)]](repeating: [], count: 12)
-            for (name, field) in names { table[name.utf8.count].append((name, field)) }
+            var table = [[([UInt8], Field)]](repeating: [], count: 12)
+            for (name, field) in names { table[name.utf8.count].append((Array(name.utf8), field)) }
             return table
         }()
 
-        init?(_ key: String) {
-            let length = key.utf8.count
-            guard length < Self.byLength.count else { return nil }
-            guard let found = Self.byLength[length].first(where: { $0.0 == key }) else { return nil }
-            self = found.1
+        /// The field a key (its bytes, with no escape) names, if any.
+        init?(_ key: UnsafeBufferPointer<UInt8>) {
+            guard key.count < Self.byLength.count else { return nil }
+            for (name, field) in Self.byLength[key.count] where name.elementsEqual(key) {
+                self = field
+                return
+            }
+            return nil
         }
     }
 }
@@ -144,6 +223,8 @@ extension SavedDashboard {
         let read = JSONMemberScalars(bytes: bytes)
         var uid: String?
         var saved = SavedDashboard(uid: "")
+        // `JSONDecoder` keeps the first of a repeated key, a record the last: it decides.
+        var seen = Set<String>()
         for (key, range) in members.members {
             let ok: Bool
             switch key {
@@ -155,9 +236,9 @@ extension SavedDashboard {
             case "version": ok = read.integer(range, into: &saved.version)
             case "slug": ok = read.string(range, into: &saved.slug)
             case "folderUid": ok = read.string(range, into: &saved.folderUid)
-            default: ok = true
+            default: continue
             }
-            guard ok else { return nil }
+            guard ok, seen.insert(key).inserted else { return nil }
         }
         guard let uid else { return nil }
         saved.uid = uid
