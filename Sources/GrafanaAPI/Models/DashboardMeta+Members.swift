@@ -1,5 +1,11 @@
 import GFSValue
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // `dashboard push` reads a `meta` and a save answer for every dashboard it compares or saves.
 // Decoding them through a `Value` tree and `ValueDecoder` (or Foundation's `JSONDecoder`)
 // cost 45 to 67 thousand instructions each, more than reading the dashboard's own members;
@@ -191,23 +197,19 @@ extension DashboardMeta {
         case type, slug, url, version, created, updated, createdBy, updatedBy, canSave, canEdit, canDelete
         case isFolder, folderUid, folderTitle, folderUrl, provisioned, isStarred
 
-        private static let byLength: [[([UInt8], Field)]] = {
-            let names: [(String, Field)] = [
-                ("type", .type), ("slug", .slug), ("url", .url), ("version", .version), ("created", .created),
-                ("updated", .updated), ("createdBy", .createdBy), ("updatedBy", .updatedBy), ("canSave", .canSave),
-                ("canEdit", .canEdit), ("canDelete", .canDelete), ("isFolder", .isFolder), ("folderUid", .folderUid),
-                ("folderTitle", .folderTitle), ("folderUrl", .folderUrl), ("provisioned", .provisioned),
-                ("isStarred", .isStarred),
-            ]
-            var table = [[([UInt8], Field)]](repeating: [], count: 12)
-            for (name, field) in names { table[name.utf8.count].append((Array(name.utf8), field)) }
-            return table
-        }()
+        private static let names: [(StaticString, Field)] = [
+            ("type", .type), ("slug", .slug), ("url", .url), ("version", .version), ("created", .created),
+            ("updated", .updated), ("createdBy", .createdBy), ("updatedBy", .updatedBy), ("canSave", .canSave),
+            ("canEdit", .canEdit), ("canDelete", .canDelete), ("isFolder", .isFolder), ("folderUid", .folderUid),
+            ("folderTitle", .folderTitle), ("folderUrl", .folderUrl), ("provisioned", .provisioned),
+            ("isStarred", .isStarred),
+        ]
 
-        /// The field a key (its bytes, with no escape) names, if any.
+        /// The field a key (its bytes, with no escape) names, if any: names of the key's
+        /// length are compared with it byte for byte.
         init?(_ key: UnsafeBufferPointer<UInt8>) {
-            guard key.count < Self.byLength.count else { return nil }
-            for (name, field) in Self.byLength[key.count] where name.elementsEqual(key) {
+            for (name, field) in Self.names
+            where name.utf8CodeUnitCount == key.count && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0 {
                 self = field
                 return
             }
