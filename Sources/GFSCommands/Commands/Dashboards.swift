@@ -281,8 +281,9 @@ extension GrafanaShellHost {
     /// file nothing is drawn, so logs hold only the summary.
     ///
     /// `jobs` workers each take the next plan until none is left, rather than a child task
-    /// per file: a task per file was created, scheduled and awaited by this task once more for
-    /// each of a thousand files, which cost a hand-off between threads each time.
+    /// per file that this task then awaits: for 1,000 files that saved 12M of 1,284M
+    /// instructions (callgrind); the hand-offs between threads (futex calls) stayed as many,
+    /// since they come from the exchanges themselves.
     func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
         let client = client
         let sink = sink
