@@ -14,7 +14,8 @@ import NIOConcurrencyHelpers
 final class SocketExchange: @unchecked Sendable {
     let request: TransportRequest
     let transport: SocketTransport
-    let server: Server
+    /// Where the request goes.
+    let server: HTTPOrigin
 
     /// Set by the sending task before the exchange is handed to a thread (under that hand-over's
     /// lock), resumed once by the thread.
@@ -25,56 +26,13 @@ final class SocketExchange: @unchecked Sendable {
     /// The wake-up pipe of the thread running the exchange, while it runs.
     private var wakeWriteEnd: Int32 = -1
 
-    /// Where the request goes, from its URL.
-    struct Server {
-        /// The host to resolve, without brackets.
-        var host: String
-        var port: UInt16
-        /// The `Host` header: the URL's host and any explicit port.
-        var authority: String
-        /// The request target: path and query.
-        var target: String
-        /// The idle-connection pool's key.
-        var key: String { "\(host):\(port)" }
-    }
-
     init(request: TransportRequest, transport: SocketTransport) throws {
         self.request = request
         self.transport = transport
-        guard let server = Self.server(of: request.url) else {
+        guard let server = request.origin else {
             throw ConnectionFailure(kind: .connectionFailed, cause: "not an http:// URL", stage: .connecting)
         }
         self.server = server
-    }
-
-    /// Splits `http://host:port/path?query`; nil for anything else.
-    static func server(of url: String) -> Server? {
-        guard url.utf8.count > 7, url.prefix(7).lowercased() == "http://" else { return nil }
-        let rest = url.dropFirst(7)
-        let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        var authority = rest[..<slash]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var target = String(rest[slash...])
-        if target.isEmpty { target = "/" } else if target.first == "?" { target = "/" + target }
-        var host = Substring(authority)
-        var port: UInt16 = 80
-        if authority.first == "[" {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if after.first == ":" {
-                guard let given = UInt16(after.dropFirst()) else { return nil }
-                port = given
-            } else if !after.isEmpty {
-                return nil
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let given = UInt16(authority[authority.index(after: colon)...]) else { return nil }
-            port = given
-        }
-        guard !host.isEmpty else { return nil }
-        return Server(host: String(host), port: port, authority: String(authority), target: target)
     }
 
     // MARK: Cancellation
@@ -184,9 +142,14 @@ final class SocketExchange: @unchecked Sendable {
         }
     }
 
-    /// The request line and headers, with the body appended when it is small.
+    /// The request line and headers, built once into one buffer.
     private func requestHead() throws -> [UInt8] {
-        var head = "\(request.method.rawValue) \(server.target) HTTP/1.1\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(256 + request.path.utf8.count)
+        head.append(contentsOf: request.method.rawValue.utf8)
+        head.append(UInt8(ascii: " "))
+        server.appendTarget(path: request.path, query: request.query, to: &head)
+        head.append(contentsOf: " HTTP/1.1\r\n".utf8)
         var hasHost = false
         for field in request.headers {
             guard !field.name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }),
@@ -199,19 +162,32 @@ final class SocketExchange: @unchecked Sendable {
                 )
             }
             // The framing is the transport's, from the body it sends.
-            let name = field.name.lowercased()
-            if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
-            if name == "host" { hasHost = true }
-            head += "\(field.name): \(field.value)\r\n"
+            let name = field.name.utf8
+            if ASCII.equals(name, "content-length") || ASCII.equals(name, "transfer-encoding")
+                || ASCII.equals(name, "connection")
+            {
+                continue
+            }
+            if ASCII.equals(name, "host") { hasHost = true }
+            head.append(contentsOf: name)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: field.value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
         }
-        if !hasHost { head += "Host: \(server.authority)\r\n" }
+        if !hasHost {
+            head.append(contentsOf: "Host: ".utf8)
+            head.append(contentsOf: server.authority.utf8)
+            head.append(contentsOf: "\r\n".utf8)
+        }
         if let body = request.body {
-            head += "Content-Length: \(body.count)\r\n"
+            head.append(contentsOf: "Content-Length: ".utf8)
+            head.append(contentsOf: String(body.count).utf8)
+            head.append(contentsOf: "\r\n".utf8)
         } else if request.method == .post || request.method == .put || request.method == .patch {
-            head += "Content-Length: 0\r\n"
+            head.append(contentsOf: "Content-Length: 0\r\n".utf8)
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head.append(contentsOf: "\r\n".utf8)
+        return head
     }
 
     // MARK: Connecting

@@ -62,6 +62,9 @@ public final class SocketTransport: HTTPTransport {
         }
     }
 
+    /// True: the exchange's deadline covers it up to the last byte of the body.
+    public func boundsWholeExchange(_ request: TransportRequest) -> Bool { true }
+
     /// Closes every idle connection. Requests still in flight finish on theirs.
     public func shutdown() async throws {
         idle.closeAll()
