@@ -83,6 +83,24 @@ public struct GrafanaClient: Sendable {
     }
 }
 
+// MARK: - Where tasks run
+
+extension GrafanaClient {
+    /// Runs `body` with its tasks (and their child tasks) preferring the transport's executor:
+    /// for an `http://` server, the socket transport's event loop, where a request goes out and
+    /// its answer comes back on the thread that runs the task, with no hand-off to another
+    /// thread. For anything else `body` just runs. Meant for work that sends many requests
+    /// concurrently, such as pushing many dashboards; the tasks' own work runs on that one
+    /// thread too, so nothing in `body` may block waiting for another task.
+    public func withTransportExecutor<Result, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        guard requestParts.origin != nil, let executor = transport.taskExecutor else { return try await body() }
+        return try await withTaskExecutorPreference(executor, isolation: isolation, operation: body)
+    }
+}
+
 // MARK: - The request funnel
 
 /// The parts of a request that depend only on the configuration. Printing it shows nothing:

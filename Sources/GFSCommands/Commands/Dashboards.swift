@@ -281,7 +281,9 @@ extension GrafanaShellHost {
         let drawsProgress = options.showsProgress && plans.count > 1
         let width = drawsProgress ? ProgressBar.terminalWidth(environment: options.environment) : 0
         var results = [Record?](repeating: nil, count: plans.count)
-        await withTaskGroup(of: (Int, Record).self) { group in
+        // On the transport's event loop, where each request goes out and its answer comes
+        // back on the thread that runs the task, with no hand-off per request.
+        await client.withTransportExecutor { await withTaskGroup(of: (Int, Record).self) { group in
             var next = 0
             func startNext() {
                 guard next < plans.count else { return }
@@ -303,7 +305,7 @@ extension GrafanaShellHost {
                 }
                 startNext()
             }
-        }
+        } }
         if drawsProgress {
             // Erase the bar so the summary starts on a clean line.
             sink.write(ProgressBar.clear, to: .standardError)

@@ -17,11 +17,19 @@ public protocol HTTPTransport: Sendable {
     /// Whether this transport ends `request` with a timeout once its total timeout has passed,
     /// even while the body is still arriving; the funnel then races no deadline of its own.
     func boundsWholeExchange(_ request: TransportRequest) -> Bool
+
+    /// An executor whose thread sends requests without handing them to another thread, for
+    /// tasks that send many (``GrafanaClient/withTransportExecutor(isolation:_:)``); nil when
+    /// the transport has none.
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension HTTPTransport {
     /// Not unless the transport says so.
     public func boundsWholeExchange(_ request: TransportRequest) -> Bool { false }
+
+    /// None unless the transport has one.
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// One header line.

@@ -29,12 +29,24 @@ struct SocketConnection {
     private var buffer: [UInt8] = []
     private var position = 0
 
-    init(descriptor: Int32, wake: WakePipe, exchange: SocketExchange, silence: UInt64, deadline: UInt64) {
+    /// A connection to write a request on; or, with `buffered`, one whose answer has begun to
+    /// arrive (those bytes, `received` in all) on the event loop, which hands it over here.
+    init(
+        descriptor: Int32,
+        wake: WakePipe,
+        exchange: SocketExchange,
+        silence: UInt64,
+        deadline: UInt64,
+        buffered: [UInt8] = [],
+        received: Int = 0
+    ) {
         self.descriptor = descriptor
         self.wake = wake
         self.exchange = exchange
         self.silence = silence
         self.deadline = deadline
+        self.buffer = buffered
+        self.received = received
     }
 
     #if canImport(Darwin)
@@ -55,18 +67,34 @@ struct SocketConnection {
                 try body.withUnsafeBytes { try write($0) }
             }
         }
+        return try readResponse(isHead: isHead, limit: limit)
+    }
+
+    /// Reads the response (after any `1xx` interim answers); returns it and whether the
+    /// connection may be kept.
+    mutating func readResponse(isHead: Bool, limit: Int) throws -> (TransportResponse, Bool) {
         var response = try readHead()
         while (100..<200).contains(response.status) && response.status != 101 {
             response = try readHead()
         }
         do {
             return try readBody(of: response, isHead: isHead, limit: limit)
-        } catch var failure as ConnectionFailure {
-            // The head arrived: whatever broke, broke in the body.
-            failure.stage = .readingBody(status: response.status)
-            failure.cause += " after \(HTTPStatusText.line(response.status)), before the whole answer arrived"
-            throw failure
+        } catch let failure as ConnectionFailure {
+            throw Self.inBody(failure, status: response.status)
         }
+    }
+
+    /// A failure after the head arrived: whatever broke, broke in the body.
+    static func inBody(_ failure: ConnectionFailure, status: Int) -> ConnectionFailure {
+        var failure = failure
+        failure.stage = .readingBody(status: status)
+        failure.cause += " after \(HTTPStatusText.line(status)), before the whole answer arrived"
+        return failure
+    }
+
+    /// Whether a response with this head to this request has no body, whatever its headers say.
+    static func hasNoBody(_ head: Head, isHead: Bool) -> Bool {
+        isHead || head.status == 204 || head.status == 304
     }
 
     // MARK: Writing
@@ -122,7 +150,7 @@ struct SocketConnection {
         }
     }
 
-    private static func headEnd(in bytes: [UInt8], from start: Int) -> Int? {
+    static func headEnd(in bytes: [UInt8], from start: Int) -> Int? {
         guard bytes.count >= 4 else { return nil }
         var index = max(start, 0)
         while index + 3 < bytes.count {
@@ -212,7 +240,7 @@ struct SocketConnection {
     private mutating func readBody(of head: Head, isHead: Bool, limit: Int) throws -> (TransportResponse, Bool) {
         var body = Data()
         var framed = true
-        if isHead || head.status == 204 || head.status == 304 {
+        if Self.hasNoBody(head, isHead: isHead) {
             // No body, whatever the headers announce.
         } else if head.chunked {
             body = try readChunks(status: head.status, limit: limit)
@@ -373,7 +401,7 @@ struct SocketConnection {
         isDropped: true
     )
 
-    private static let malformed = ConnectionFailure(kind: .connectionFailed, cause: "the answer is not valid HTTP/1.1")
+    static let malformed = ConnectionFailure(kind: .connectionFailed, cause: "the answer is not valid HTTP/1.1")
 
     static func failure(_ code: Int32) -> ConnectionFailure {
         switch code {

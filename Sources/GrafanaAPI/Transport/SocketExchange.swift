@@ -26,6 +26,24 @@ final class SocketExchange: @unchecked Sendable {
     /// The wake-up pipe of the thread running the exchange, while it runs.
     private var wakeWriteEnd: Int32 = -1
 
+    /// When the whole exchange must be over (monotonic nanoseconds), from its start.
+    let deadline: UInt64
+    /// The longest silence allowed, in nanoseconds.
+    let silence: UInt64
+
+    /// How a thread takes over an exchange the event loop began.
+    enum Handover {
+        /// The kept-alive connection was closed under the request before any answer: send it
+        /// again on a new connection.
+        case newConnection
+        /// The answer has begun (`buffered`, `received` bytes in all) and needs the framing only
+        /// the blocking reader has (chunked, or up to the close).
+        case reading(descriptor: Int32, buffered: [UInt8], received: Int)
+    }
+
+    /// Set by the event loop before it hands the exchange to a thread.
+    var handover: Handover?
+
     init(request: TransportRequest, transport: SocketTransport) throws {
         self.request = request
         self.transport = transport
@@ -33,19 +51,34 @@ final class SocketExchange: @unchecked Sendable {
             throw ConnectionFailure(kind: .connectionFailed, cause: "not an http:// URL", stage: .connecting)
         }
         self.server = server
+        let timeouts = request.timeouts
+        deadline = Monotonic.now() &+ Monotonic.nanoseconds(timeouts.total)
+        silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
     }
 
     // MARK: Cancellation
 
-    /// Marks the exchange cancelled and wakes its thread if it is running.
+    /// Marks the exchange cancelled and wakes its thread, or the event loop, if it is running.
     func cancel() {
-        let wake = lock.withLock { () -> Int32 in
+        let (wake, running) = lock.withLock { () -> (Int32, SocketEventLoop?) in
             cancelled = true
-            return wakeWriteEnd
+            return (wakeWriteEnd, self.loop)
         }
         if wake >= 0 {
             var byte: UInt8 = 1
             _ = write(wake, &byte, 1)
+        }
+        running?.wakeIfSleeping()
+    }
+
+    /// The event loop running the exchange, while it does.
+    private var loop: SocketEventLoop?
+
+    /// Notes that `loop` runs the exchange (nil: no longer); false if it was cancelled already.
+    func attach(to loop: SocketEventLoop?) -> Bool {
+        lock.withLock {
+            self.loop = loop
+            return !cancelled
         }
     }
 
@@ -87,11 +120,39 @@ final class SocketExchange: @unchecked Sendable {
 
     private func perform(wake: WakePipe) throws -> TransportResponse {
         let timeouts = request.timeouts
-        let start = Monotonic.now()
-        let deadline = start &+ Monotonic.nanoseconds(timeouts.total)
-        let silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
-        let head = try requestHead()
         var retried = false
+        switch handover {
+        case nil:
+            break
+        case .newConnection:
+            retried = true
+        case .reading(let descriptor, let buffered, let received):
+            var connection = SocketConnection(
+                descriptor: descriptor,
+                wake: wake,
+                exchange: self,
+                silence: silence,
+                deadline: deadline,
+                buffered: buffered,
+                received: received
+            )
+            do {
+                let (response, reusable) = try connection.readResponse(
+                    isHead: request.method == .head,
+                    limit: transport.maxBodySize
+                )
+                if reusable {
+                    transport.idle.put(descriptor, for: server.key)
+                } else {
+                    close(descriptor)
+                }
+                return response
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+        let head = try requestHead()
         while true {
             var reused = false
             let descriptor: Int32
@@ -143,7 +204,7 @@ final class SocketExchange: @unchecked Sendable {
     }
 
     /// The request line and headers, built once into one buffer.
-    private func requestHead() throws -> [UInt8] {
+    func requestHead() throws -> [UInt8] {
         var head: [UInt8] = []
         head.reserveCapacity(256 + request.path.utf8.count)
         head.append(contentsOf: request.method.rawValue.utf8)
@@ -207,18 +268,7 @@ final class SocketExchange: @unchecked Sendable {
 
     /// The server's addresses: a literal address as it is, a name through `getaddrinfo`.
     private func resolve() throws -> [SocketAddress] {
-        var v4 = sockaddr_in()
-        if inet_pton(AF_INET, server.host, &v4.sin_addr) == 1 {
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = server.port.bigEndian
-            return [SocketAddress(v4)]
-        }
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET6, server.host, &v6.sin6_addr) == 1 {
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = server.port.bigEndian
-            return [SocketAddress(v6)]
-        }
+        if let literal = literalAddress() { return [literal] }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = SocketAddress.streamType
@@ -243,7 +293,43 @@ final class SocketExchange: @unchecked Sendable {
         return addresses
     }
 
+    /// The server's address when its host is an IP address literal, which needs no lookup.
+    func literalAddress() -> SocketAddress? {
+        var v4 = sockaddr_in()
+        if inet_pton(AF_INET, server.host, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = server.port.bigEndian
+            return SocketAddress(v4)
+        }
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET6, server.host, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = server.port.bigEndian
+            return SocketAddress(v6)
+        }
+        return nil
+    }
+
     private func connect(to address: SocketAddress, wake: WakePipe, until limit: UInt64) throws -> Int32 {
+        let (descriptor, connectedAtOnce) = try Self.beginConnect(to: address)
+        if connectedAtOnce { return descriptor }
+        do {
+            guard try wait(descriptor, events: Int16(POLLOUT), until: limit, wake: wake) else {
+                throw Self.connectTimedOut
+            }
+            try Self.finishConnect(descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        return descriptor
+    }
+
+    static let connectTimedOut = ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+
+    /// A new non-blocking socket that has begun connecting to `address`, and whether it is
+    /// connected already.
+    static func beginConnect(to address: SocketAddress) throws -> (Int32, Bool) {
         let descriptor = socket(Int32(address.family), SocketAddress.streamType, 0)
         guard descriptor >= 0 else { throw Self.connectFailure(errno) }
         var connected = false
@@ -256,23 +342,23 @@ final class SocketExchange: @unchecked Sendable {
         #if canImport(Darwin)
             _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
         #endif
-        var status = address.withPointer { systemConnect(descriptor, $0, $1) }
+        let status = address.withPointer { systemConnect(descriptor, $0, $1) }
         if status != 0 {
             guard errno == EINPROGRESS || errno == EINTR else { throw Self.connectFailure(errno) }
-            guard try wait(descriptor, events: Int16(POLLOUT), until: limit, wake: wake) else {
-                throw ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
-            }
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            status = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            if status != 0 { throw Self.connectFailure(errno) }
-            if error != 0 { throw Self.connectFailure(error) }
         }
         connected = true
-        return descriptor
+        return (descriptor, status == 0)
     }
 
-    private static func connectFailure(_ code: Int32) -> ConnectionFailure {
+    /// Throws the failure of the connect begun on `descriptor`, once it is writable.
+    static func finishConnect(_ descriptor: Int32) throws {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { throw Self.connectFailure(errno) }
+        if error != 0 { throw Self.connectFailure(error) }
+    }
+
+    static func connectFailure(_ code: Int32) -> ConnectionFailure {
         switch code {
         case ECONNREFUSED:
             return ConnectionFailure(kind: .connectionRefused, cause: "connection refused")

@@ -52,14 +52,30 @@ public final class SocketTransport: HTTPTransport {
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
         let exchange = try SocketExchange(request: request, transport: self)
+        // From a task running on the event loop, the loop itself sends it when it can.
+        let loop = loopIfStarted
+        let onLoop = loop?.isCurrent ?? false
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 exchange.continuation = continuation
+                if onLoop, loop!.start(exchange) { return }
                 SocketThreads.shared.run(exchange)
             }
         } onCancel: {
             exchange.cancel()
         }
+    }
+
+    /// The event loop tasks may run on (``GrafanaClient/withTransportExecutor(isolation:_:)``),
+    /// started by the first call.
+    public var taskExecutor: (any TaskExecutor)? {
+        SocketEventLoop.isInUse.withLockedValue { $0 = true }
+        return SocketEventLoop.shared
+    }
+
+    /// The event loop, if a task may be running on it; never starts it.
+    private var loopIfStarted: SocketEventLoop? {
+        SocketEventLoop.isInUse.withLockedValue { $0 } ? SocketEventLoop.shared : nil
     }
 
     /// True: the exchange's deadline covers it up to the last byte of the body.

@@ -34,6 +34,9 @@ public struct StandardTransport: HTTPTransport {
         request.origin != nil
     }
 
+    /// The socket transport's event loop, which only `http://` requests use.
+    public var taskExecutor: (any TaskExecutor)? { plain.taskExecutor }
+
     /// Shuts down both transports; call once before exit.
     public func shutdown() async throws {
         try await plain.shutdown()
