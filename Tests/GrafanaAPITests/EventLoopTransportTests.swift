@@ -89,7 +89,9 @@ import Testing
             _ = server.readRequest(connection)
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n[1]")
             _ = server.readRequest(connection)
-            connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[2,3\r\n")
+            connection.write(
+                "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n[2,3\r\n"
+            )
             connection.write("1\r\n]\r\n0\r\n\r\n")
             _ = server.readRequest(connection)
             connection.write("HTTP/1.1 204 No Content\r\n\r\n")

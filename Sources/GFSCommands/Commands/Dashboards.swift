@@ -234,7 +234,9 @@ extension GrafanaShellHost {
             // The body holds the model from here on; one copy of a large dashboard is enough.
             plans[index].file.modelJSON = []
         }
-        let results = await pushConcurrently(plans, jobs: jobs)
+        // On the transport's event loop: each request goes out, and its answer comes back, on
+        // the thread that runs its task.
+        let results = await client.withTransportExecutor { await pushConcurrently(plans, jobs: jobs) }
         let failed = results.filter { $0["status"] == .string("failed") }
         if plans.count > 1 {
             var counts: [String: Int] = [:]
@@ -281,9 +283,7 @@ extension GrafanaShellHost {
         let drawsProgress = options.showsProgress && plans.count > 1
         let width = drawsProgress ? ProgressBar.terminalWidth(environment: options.environment) : 0
         var results = [Record?](repeating: nil, count: plans.count)
-        // On the transport's event loop, where each request goes out and its answer comes
-        // back on the thread that runs the task, with no hand-off per request.
-        await client.withTransportExecutor { await withTaskGroup(of: (Int, Record).self) { group in
+        await withTaskGroup(of: (Int, Record).self) { group in
             var next = 0
             func startNext() {
                 guard next < plans.count else { return }
@@ -305,7 +305,7 @@ extension GrafanaShellHost {
                 }
                 startNext()
             }
-        } }
+        }
         if drawsProgress {
             // Erase the bar so the summary starts on a clean line.
             sink.write(ProgressBar.clear, to: .standardError)
