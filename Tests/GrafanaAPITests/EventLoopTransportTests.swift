@@ -112,6 +112,33 @@ import Testing
         server.close()
     }
 
+    /// A body larger than the loop reads itself, on a kept-alive connection: a thread reads it
+    /// into one buffer, and the limit still holds.
+    @Test func aLargeBodyOnTheLoopIsFinishedByAThread() async throws {
+        let large = String(repeating: "x", count: LoopExchange.largestBody + 10)
+        let server = try RawHTTPServer { connection, _, server in
+            _ = server.readRequest(connection)
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]")
+            _ = server.readRequest(connection)
+            connection.write("HTTP/1.1 200 OK\r\nContent-Length: \(large.utf8.count)\r\n\r\n" + large)
+            _ = server.readRequest(connection)
+            connection.close()
+        }
+        let transport = SocketTransport(maxBodySize: 2 * LoopExchange.largestBody)
+        let small = SocketTransport(maxBodySize: LoopExchange.largestBody)
+        let (first, second) = try await withTaskExecutorPreference(transport.taskExecutor) {
+            _ = try await transport.send(request(server.port, "/a"))
+            let first = try await transport.send(request(server.port, "/b"))
+            // Idle connections are each transport's own: this one opens a second connection.
+            _ = try await small.send(request(server.port, "/a"))
+            let second = await Result(awaiting: { try await small.send(request(server.port, "/b")) })
+            return (first, second)
+        }
+        #expect(first.body.count == large.utf8.count)
+        #expect(throws: ResponseTooLarge(status: 200, limit: LoopExchange.largestBody)) { try second.get() }
+        server.close()
+    }
+
     /// As on the threads: a GET whose kept-alive connection the server closes as it arrives
     /// goes again on a new connection; a POST does not.
     @Test(arguments: [TransportRequest.Method.get, .post])

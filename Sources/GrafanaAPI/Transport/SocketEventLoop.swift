@@ -282,6 +282,9 @@ final class LoopExchange {
     /// When the current silence runs out.
     private var silenceLimit: UInt64
 
+    /// The largest body the loop reads itself; a larger one goes to a thread.
+    static let largestBody = 256 * 1024
+
     enum Outcome {
         case pending
         case done(TransportResponse, reusable: Bool)
@@ -422,9 +425,10 @@ final class LoopExchange {
                 continue
             }
             if !SocketConnection.hasNoBody(parsed, isHead: exchange.request.method == .head),
-                parsed.chunked || parsed.length == nil
+                parsed.chunked || (parsed.length ?? .max) > Self.largestBody
             {
-                // Chunked, or up to the close: the thread reads it, from this head on.
+                // Chunked, up to the close, or large: the thread reads it, from this head on
+                // (a large body straight into its own buffer, so it is not held twice).
                 exchange.handover = .reading(descriptor: descriptor, buffered: buffer, received: received)
                 return .handedOver
             }
