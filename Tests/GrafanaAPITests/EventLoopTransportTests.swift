@@ -173,6 +173,28 @@ import Testing
         server.close()
     }
 
+    /// A request in flight on the loop, cancelled by a job running on the loop (so the loop is
+    /// not waiting in `poll()` when the cancellation comes): it still ends at once.
+    @Test func cancellingFromAJobOnTheLoopEndsTheRequest() async throws {
+        let (arrivals, arrived) = AsyncStream<Void>.makeStream()
+        let server = try await CannedHTTPServer { _ in
+            arrived.yield()
+            return nil
+        }
+        let transport = SocketTransport()
+        let request = request(server.port, "/api/health")
+        let loop = loop
+        let outcome = await withTaskExecutorPreference(loop) {
+            let task = Task(executorPreference: loop) { try await transport.send(request) }
+            for await _ in arrivals { break }
+            #expect(loop.isCurrent)
+            task.cancel()
+            return await task.result
+        }
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        try await server.close()
+    }
+
     /// A task cancelled while its job still waits in the loop's queue sends nothing.
     @Test func aTaskCancelledWhileQueuedSendsNothing() async throws {
         let server = try await CannedHTTPServer { _ in (200, "{}") }

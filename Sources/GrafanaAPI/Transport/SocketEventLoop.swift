@@ -120,14 +120,19 @@ final class SocketEventLoop: TaskExecutor, @unchecked Sendable {
         if wake { signal() }
     }
 
-    /// Wakes the loop if it waits in `poll()`, so it looks at its exchanges (one was cancelled).
+    /// Makes the loop look at its exchanges (one was cancelled) before it next waits, and
+    /// wakes it if it waits already.
     func wakeIfSleeping() {
         let wake = lock.withLock { () -> Bool in
+            cancelRequested = true
             defer { sleeping = false }
             return sleeping
         }
         if wake { signal() }
     }
+
+    /// Whether an exchange was cancelled since the loop last looked (under `lock`).
+    private var cancelRequested = false
 
     private func signal() {
         var byte: UInt8 = 1
@@ -146,7 +151,10 @@ final class SocketEventLoop: TaskExecutor, @unchecked Sendable {
             batch.removeAll(keepingCapacity: true)
             // Wait only when no job is left to run; otherwise just look at what is ready.
             let blocks = lock.withLock { () -> Bool in
-                guard jobs.isEmpty else { return false }
+                guard jobs.isEmpty, !cancelRequested else {
+                    cancelRequested = false
+                    return false
+                }
                 sleeping = true
                 return true
             }
