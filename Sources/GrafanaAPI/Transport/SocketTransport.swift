@@ -11,9 +11,10 @@ import NIOConcurrencyHelpers
 
 /// HTTP/1.1 over POSIX sockets, for `http://` servers.
 ///
-/// Each exchange runs as blocking socket I/O on a thread of the transport's own (never on
-/// Swift's cooperative pool), waiting in `poll()` on the socket and on that thread's wake-up
-/// pipe, so cancelling the task stops a request at once. Kept-alive connections are pooled per
+/// A request sent from a task running on ``SocketEventLoop`` (see ``taskExecutor``) is written
+/// and read by the loop's thread itself. Any other exchange runs as blocking socket I/O on a
+/// thread of the transport's own (never on Swift's cooperative pool), waiting in `poll()` on
+/// the socket and on that thread's wake-up pipe, so cancelling the task stops a request at once. Kept-alive connections are pooled per
 /// host, one per request in flight; a connection the server has closed while it sat idle is
 /// dropped before use, and an idempotent request that finds its reused connection closed
 /// before any answer is sent again on a new one.
@@ -52,13 +53,12 @@ public final class SocketTransport: HTTPTransport {
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
         let exchange = try SocketExchange(request: request, transport: self)
-        // From a task running on the event loop, the loop itself sends it when it can.
         let loop = loopIfStarted
-        let onLoop = loop?.isCurrent ?? false
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 exchange.continuation = continuation
-                if onLoop, loop!.start(exchange) { return }
+                // From a task running on the event loop, the loop itself sends it when it can.
+                if let loop, loop.isCurrent, loop.start(exchange) { return }
                 SocketThreads.shared.run(exchange)
             }
         } onCancel: {
