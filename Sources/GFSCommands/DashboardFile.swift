@@ -52,21 +52,80 @@ struct DashboardFile: Sendable {
     }
 
     /// Reads and classifies a file. Malformed JSON is reported with the file's line and column.
+    ///
+    /// The file is read with `open` and `read` into one buffer, which the reader walks as it
+    /// is: no `Data`, no `String` and no second copy of the bytes.
     static func load(_ path: String) throws(DashboardFileError) -> DashboardFile {
-        // In a function of its own so the file's bytes are freed once the text is made: a
-        // large file is then held twice at most, never three times.
-        func text() throws(DashboardFileError) -> String {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-                throw DashboardFileError(path: path, message: exists ? "Cannot read the file" : "No such file")
+        let bytes = try contents(of: path)
+        // A leading byte order mark is skipped, as Foundation's UTF-8 decoding skips it.
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(DashboardFileError) in
+                let text = UnsafeBufferPointer(rebasing: buffer[start...])
+                guard isUTF8(text) else {
+                    throw DashboardFileError(path: path, message: "The file is not UTF-8 text")
+                }
+                return try parse(text, path: path)
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw DashboardFileError(path: path, message: "The file is not UTF-8 text")
-            }
-            return text
+        }.get()
+    }
+
+    /// The whole file, or the error `load` reports: "No such file" when there is nothing at
+    /// the path (or a dangling link), "Cannot read the file" for anything else.
+    static func contents(of path: String) throws(DashboardFileError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let missing = errno == ENOENT || errno == ENOTDIR
+            throw DashboardFileError(path: path, message: missing ? "No such file" : "Cannot read the file")
         }
-        return try parse(text(), path: path)
+        defer { close(descriptor) }
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 0
+        // One byte more than the size, so a regular file is read whole in one `read` and its
+        // end seen at the next; a file that grew meanwhile, or has no size, doubles the buffer.
+        var capacity = max(size + 1, 4096)
+        var bytes: [UInt8] = []
+        while true {
+            var outcome = ReadOutcome.full
+            let previous = bytes
+            bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                count = buffer.initialize(fromContentsOf: previous)
+                while count < capacity {
+                    let got = read(descriptor, buffer.baseAddress! + count, capacity - count)
+                    if got > 0 {
+                        count += got
+                    } else if got == 0 {
+                        outcome = .end
+                        return
+                    } else if errno != EINTR {
+                        outcome = .failed
+                        return
+                    }
+                }
+            }
+            switch outcome {
+            case .end: return bytes
+            case .failed: throw DashboardFileError(path: path, message: "Cannot read the file")
+            case .full: capacity *= 2
+            }
+        }
+    }
+
+    private enum ReadOutcome { case full, end, failed }
+
+    /// Whether the bytes are UTF-8; plain ASCII, the usual dashboard, is tested eight bytes
+    /// at a time.
+    static func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+        guard index < bytes.count else { return true }
+        return String(validating: UnsafeBufferPointer(rebasing: bytes[index...]), as: UTF8.self) != nil
     }
 
     /// Classifies a file's text.
@@ -228,19 +287,61 @@ struct DashboardFile: Sendable {
         return result
     }
 
+    /// A file as it is, or a directory's `*.json` entries at every depth, sorted by their
+    /// path below it. As Foundation's directory enumerator lists them: hidden entries too,
+    /// links to files but not into linked directories, and an entry named `*.json` whatever
+    /// it is. Read with `opendir`/`readdir`, names compared as bytes before any `String` is
+    /// made: the enumerator built each path through `NSString`, 50,000 instructions a file.
     static func expandPath(_ path: String) throws(DashboardFileError) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             throw DashboardFileError(path: path, message: "No such file")
         }
-        guard isDirectory.boolValue else { return [path] }
+        guard status.st_mode & S_IFMT == S_IFDIR else { return [path] }
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        let entries = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-        let files = entries.filter { $0.hasSuffix(".json") }.sorted().map { base + "/" + $0 }
-        guard !files.isEmpty else {
+        var entries: [String] = []
+        collectJSON(in: path, below: "", into: &entries)
+        guard !entries.isEmpty else {
             throw DashboardFileError(path: path, message: "The directory holds no .json files")
         }
-        return files
+        return entries.sorted().map { base + "/" + $0 }
+    }
+
+    /// Adds the `*.json` entries of `directory` (and of its directories, not following
+    /// links) to `entries`, as paths below the directory the walk started in. A directory
+    /// that cannot be read is skipped, as the enumerator skips it.
+    private static func collectJSON(in directory: String, below prefix: String, into entries: inout [String]) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let suffix: [UInt8] = Array(".json".utf8)
+        while let entry = readdir(stream) {
+            let found = withUnsafeBytes(of: &entry.pointee.d_name) {
+                raw -> (name: String, isJSON: Bool, isDirectory: Bool)? in
+                let name = raw.bindMemory(to: UInt8.self)
+                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+                let bytes = UnsafeBufferPointer(rebasing: name[..<length])
+                if bytes.elementsEqual(".".utf8) || bytes.elementsEqual("..".utf8) { return nil }
+                let isJSON = bytes.count >= suffix.count && bytes.suffix(suffix.count).elementsEqual(suffix)
+                var isDirectory = false
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR):
+                    isDirectory = true
+                case Int32(DT_UNKNOWN):
+                    // Some file systems leave the type out: ask without following a link.
+                    var status = stat()
+                    let full = directory + "/" + String(decoding: bytes, as: UTF8.self)
+                    isDirectory = lstat(full, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+                default:
+                    break
+                }
+                guard isJSON || isDirectory else { return nil }
+                return (String(decoding: bytes, as: UTF8.self), isJSON, isDirectory)
+            }
+            guard let found else { continue }
+            let relative = prefix.isEmpty ? found.name : prefix + "/" + found.name
+            if found.isJSON { entries.append(relative) }
+            if found.isDirectory { collectJSON(in: directory + "/" + found.name, below: relative, into: &entries) }
+        }
     }
 
     static func glob(_ pattern: String) -> [String] {
@@ -262,6 +363,19 @@ extension DashboardFile {
     /// together, one would win at random and the rest fail or overwrite it. Each clash is
     /// described once, naming its files in the order given.
     static func clashes(_ files: [(file: DashboardFile, folderUID: String?)]) -> [String] {
+        // Nearly every push has no clash: two sets say so, and the lists that name the files
+        // are built only when one is found.
+        var uids = Set<String>(minimumCapacity: files.count)
+        var titles = Set<TitleKey>(minimumCapacity: files.count)
+        var unique = true
+        for (file, folderUID) in files {
+            if let uid = file.uid, !uids.insert(uid).inserted { unique = false }
+            if let title = file.title, !titles.insert(TitleKey(folder: folderUID ?? "", title: title)).inserted {
+                unique = false
+            }
+            if !unique { break }
+        }
+        if unique { return [] }
         var problems: [String] = []
         var byUID: [String: [String]] = [:]
         var uidOrder: [String] = []
@@ -292,6 +406,12 @@ extension DashboardFile {
         }
         return problems
     }
+}
+
+/// A title in a folder, for `DashboardFile.clashes` (`""` for the General folder).
+private struct TitleKey: Hashable {
+    var folder: String
+    var title: String
 }
 
 /// A problem with a dashboard file, found before any request: `path:line:col: message`.

@@ -102,6 +102,68 @@ import Testing
         }
     }
 
+    /// Directories are listed as Foundation's enumerator listed them: hidden files, links to
+    /// files and entries named `*.json` whatever they are, but not what lies behind a link to
+    /// a directory.
+    @Test func directoriesListHiddenFilesAndLinksButDoNotFollowLinkedDirectories() throws {
+        let directory = NSTemporaryDirectory() + "gfs-listing-\(UUID().uuidString)"
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory + "/push/sub", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: directory + "/push/dir.json", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: directory + "/other", withIntermediateDirectories: true)
+        for name in ["push/.hidden.json", "push/a.json", "push/sub/b.json", "push/dir.json/c.json", "other/d.json"] {
+            try "{}".write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
+        }
+        try manager.createSymbolicLink(atPath: directory + "/push/linked", withDestinationPath: directory + "/other")
+        try manager.createSymbolicLink(
+            atPath: directory + "/push/link.json",
+            withDestinationPath: directory + "/other/d.json"
+        )
+        let base = directory + "/push"
+        #expect(
+            try DashboardFile.expand([base + "/"]) == [
+                "\(base)/.hidden.json", "\(base)/a.json", "\(base)/dir.json", "\(base)/dir.json/c.json",
+                "\(base)/link.json", "\(base)/sub/b.json",
+            ]
+        )
+        // A link to a directory given as the path is listed through.
+        #expect(try DashboardFile.expand([base + "/linked"]) == ["\(base)/linked/d.json"])
+        #expect {
+            try DashboardFile.expand([base + "/sub/none"])
+        } throws: { error in
+            (error as? DashboardFileError)?.message == "No such file"
+        }
+    }
+
+    /// A file is read whole, a byte order mark skipped, and what cannot be read is named.
+    @Test func filesAreReadWholeAndTheirProblemsNamed() throws {
+        let directory = NSTemporaryDirectory() + "gfs-reading-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/folder.json", withIntermediateDirectories: true)
+        // Larger than the first read, so the buffer is read in more than one step.
+        let title = String(repeating: "x", count: 300_000)
+        let big = Data(#"{"uid": "big", "title": "\#(title)", "panels": []}"#.utf8)
+        try big.write(to: URL(fileURLWithPath: directory + "/big.json"))
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(#"{"uid": "bom", "title": "Bom"}"#.utf8))
+            .write(to: URL(fileURLWithPath: directory + "/bom.json"))
+        try Data(#"{"uid": "bad", "title": "B"#.utf8 + [0xFF] + #""}"#.utf8)
+            .write(to: URL(fileURLWithPath: directory + "/bad.json"))
+        try Data(#"{"uid": "ok", "title": "Café ☕"}"#.utf8).write(to: URL(fileURLWithPath: directory + "/utf8.json"))
+
+        #expect(try DashboardFile.load(directory + "/big.json").title == title)
+        #expect(try DashboardFile.load(directory + "/bom.json").uid == "bom")
+        #expect(try DashboardFile.load(directory + "/utf8.json").title == "Café ☕")
+        for (name, message) in [
+            ("bad.json", "The file is not UTF-8 text"), ("missing.json", "No such file"),
+            ("folder.json", "Cannot read the file"),
+        ] {
+            #expect {
+                try DashboardFile.load("\(directory)/\(name)")
+            } throws: { error in
+                (error as? DashboardFileError)?.description == "\(directory)/\(name): \(message)"
+            }
+        }
+    }
+
     @Test func comparisonIgnoresIDVersionKeyOrderAndNumberSpelling() throws {
         let local = try Value(json: #"{"uid": "u", "title": "T", "refresh": 5, "version": 1}"#).recordValue!
         let server = try Value(json: #"{"title": "T", "id": 9, "version": 4, "refresh": 5.0, "uid": "u"}"#).recordValue!

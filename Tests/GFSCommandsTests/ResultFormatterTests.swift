@@ -34,6 +34,27 @@ import Testing
         )
     }
 
+    /// Columns are padded by characters, so text beyond ASCII lines up as ASCII does, and a
+    /// line ends without trailing spaces; columns wider than a run of padding still line up.
+    @Test func tableColumnsArePaddedByCharacters() throws {
+        let wide = String(repeating: "w", count: 70)
+        let rows = try Value(
+            json: #"[{"a": "café", "b": "☕", "c": ""}, {"a": "x", "b": "\#(wide)", "c": "end"}]"#
+        )
+        guard case .list(let list) = rows else {
+            Issue.record("not a list")
+            return
+        }
+        let lines = ResultFormatter(secrets: []).table(list, columns: nil).split(separator: "\n").map(String.init)
+        #expect(
+            lines == [
+                "A     B" + String(repeating: " ", count: 71) + "C",
+                "café  ☕",
+                "x     " + wide + "  end",
+            ]
+        )
+    }
+
     @Test func aNestedNameAndIDReadsAsANameWithItsID() throws {
         let context = try Value(
             json: """

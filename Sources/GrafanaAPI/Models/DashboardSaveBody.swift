@@ -32,7 +32,8 @@ public struct DashboardSaveBody: Sendable, Hashable {
         let head = #"{"dashboard":"#.utf8
         var data = Data(capacity: head.count + model.count + tail.count)
         data.append(contentsOf: head)
-        data.append(contentsOf: model)
+        // From a buffer, so the model is copied with `memcpy` rather than byte by byte.
+        model.withUnsafeBufferPointer { data.append($0) }
         data.append(contentsOf: tail)
         bytes = data
         modelRange = head.count..<(head.count + model.count)
