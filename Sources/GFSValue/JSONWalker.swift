@@ -63,6 +63,28 @@ private enum StringShape {
     case beyondASCII
 }
 
+/// What a walk does with the values it reads, fixed at compile time so that each kind of
+/// walk is specialised with no test of it per byte.
+private protocol WalkMode {
+    static var hashing: Bool { get }
+    static var copying: Bool { get }
+}
+
+private enum Skipping: WalkMode {
+    static var hashing: Bool { false }
+    static var copying: Bool { false }
+}
+
+private enum Digesting: WalkMode {
+    static var hashing: Bool { true }
+    static var copying: Bool { false }
+}
+
+private enum CopyingAndDigesting: WalkMode {
+    static var hashing: Bool { true }
+    static var copying: Bool { true }
+}
+
 /// An object or array still open in the walk.
 private struct OpenValue {
     var isObject: Bool
@@ -275,57 +297,112 @@ private struct JSONWalker {
     @inline(never)
     mutating func skipValue() throws(WalkerGaveUp) {
         var unused = DigestHasher()
-        try walkValue(hashing: false, copying: false, into: &unused)
+        try walkValue(Skipping.self, into: &unused)
     }
 
     @inline(never)
     mutating func digestValue(into hasher: inout DigestHasher) throws(WalkerGaveUp) {
-        try walkValue(hashing: true, copying: false, into: &hasher)
+        try walkValue(Digesting.self, into: &hasher)
     }
 
     @inline(never)
     mutating func copyAndDigestValue(into hasher: inout DigestHasher) throws(WalkerGaveUp) {
-        try walkValue(hashing: true, copying: true, into: &hasher)
+        try walkValue(CopyingAndDigesting.self, into: &hasher)
     }
 
     /// Walks one value at `index` (whitespace before it skipped) and everything inside it,
     /// checking it as `Parser.parseValue` does, feeding it into `hasher` as
-    /// `Parser.digestValue` does and copying it as `Parser.copyValue` does, as asked.
+    /// `Parser.digestValue` does and copying it as `Parser.copyValue` does, as `Mode` asks.
+    ///
+    /// The position, depth and stack live in locals while the loop runs (they are written
+    /// back before any call that reads them): most tokens of a dashboard (plain keys and
+    /// strings, short integers, literals, brackets) are read here without a call.
     @inline(__always)
-    mutating func walkValue(hashing: Bool, copying: Bool, into outer: inout DigestHasher) throws(WalkerGaveUp) {
+    mutating func walkValue<Mode: WalkMode>(_ mode: Mode.Type, into outer: inout DigestHasher) throws(WalkerGaveUp) {
+        let base = self.base
+        let count = self.count
         let stackBase = stackCount
+        var index = self.index
         var hasher = outer
+        var expectsKey = false
+
+        /// Moves `index` past whitespace (rare in files written by tools, so out of line).
+        @inline(__always)
+        func skipWhitespace(_ walker: inout JSONWalker) {
+            if index < count && base[index] <= 0x20 { index = walker.whitespace(at: index, copying: Mode.copying) }
+        }
+
         value: while true {
+            if expectsKey {
+                expectsKey = false
+                guard index < count, base[index] == UInt8(ascii: "\"") else { throw WalkerGaveUp() }
+                let keyStart = index
+                let keyHash: UInt64
+                if let end = Self.plainStringEnd(base, count, from: index) {
+                    index = end
+                    var keyHasher = DigestHasher()
+                    if Mode.hashing || Mode.copying {
+                        Self.combine(&keyHasher, base, count, keyStart + 1, end - keyStart - 2)
+                    }
+                    keyHash = keyHasher.finalize()
+                } else {
+                    self.index = index
+                    keyHash = try otherKey(Mode.self)
+                    index = self.index
+                }
+                if Mode.hashing || Mode.copying {
+                    let top = stack + (stackCount - 1)
+                    let bit: UInt64 = 1 << (keyHash >> 58)
+                    if top.pointee.keyBits & bit != 0 { try checkRepeatedKey(keyHash, from: top.pointee.keyBase) }
+                    top.pointee.keyBits |= bit
+                    if keyCount == keyCapacity { growKeys() }
+                    keyHashes[keyCount] = keyHash
+                    keyCount += 1
+                    hasher = DigestHasher(seed: keyHash)
+                }
+                skipWhitespace(&self)
+                guard index < count, base[index] == UInt8(ascii: ":") else { throw WalkerGaveUp() }
+                index += 1
+                skipWhitespace(&self)
+            }
             guard index < count else { throw WalkerGaveUp() }
             switch base[index] {
             case UInt8(ascii: "\""):
-                try stringValue(hashing: hashing, copying: copying, into: &hasher)
+                if let end = Self.plainStringEnd(base, count, from: index) {
+                    if Mode.hashing {
+                        hasher.combine(DigestTag.string)
+                        Self.combine(&hasher, base, count, index + 1, end - index - 2)
+                    }
+                    index = end
+                } else {
+                    self.index = index
+                    try stringValue(Mode.self, into: &hasher)
+                    index = self.index
+                }
             case UInt8(ascii: "{"):
-                try enterNesting()
+                depth += 1
+                if depth > options.maximumDepth { throw WalkerGaveUp() }
                 index += 1
-                skipWhitespace(copying: copying)
+                skipWhitespace(&self)
                 if index < count, base[index] == UInt8(ascii: "}") {
                     index += 1
                     depth -= 1
-                    if hashing { hasher.combineObject(count: 0, sum: 0) }
+                    if Mode.hashing { hasher.combineObject(count: 0, sum: 0) }
                 } else {
-                    push(
-                        OpenValue(
-                            isObject: true, count: 0, sum: 0, outerState: hasher.state, keyBase: keyCount, keyBits: 0
-                        )
-                    )
-                    try member(hashing: hashing, copying: copying, into: &hasher)
+                    push(OpenValue(isObject: true, count: 0, sum: 0, outerState: hasher.state, keyBase: keyCount, keyBits: 0))
+                    expectsKey = true
                     continue value
                 }
             case UInt8(ascii: "["):
-                try enterNesting()
+                depth += 1
+                if depth > options.maximumDepth { throw WalkerGaveUp() }
                 index += 1
-                if hashing { hasher.combine(DigestTag.list) }
-                skipWhitespace(copying: copying)
+                if Mode.hashing { hasher.combine(DigestTag.list) }
+                skipWhitespace(&self)
                 if index < count, base[index] == UInt8(ascii: "]") {
                     index += 1
                     depth -= 1
-                    if hashing {
+                    if Mode.hashing {
                         hasher.combine(DigestTag.listEnd)
                         hasher.combine(0)
                     }
@@ -334,64 +411,96 @@ private struct JSONWalker {
                     continue value
                 }
             case UInt8(ascii: "t"):
-                try literal(0x6575_7274, length: 4)  // "true"
-                if hashing {
+                guard Self.hasLiteral(base, count, at: index, 0x6575_7274, length: 4) else { throw WalkerGaveUp() }  // true
+                index += 4
+                if Mode.hashing {
                     hasher.combine(DigestTag.bool)
                     hasher.combine(1 as UInt64)
                 }
             case UInt8(ascii: "f"):
-                try literal(0x65_736C_6166, length: 5)  // "false"
-                if hashing {
+                guard Self.hasLiteral(base, count, at: index, 0x65_736C_6166, length: 5) else { throw WalkerGaveUp() }  // false
+                index += 5
+                if Mode.hashing {
                     hasher.combine(DigestTag.bool)
                     hasher.combine(0 as UInt64)
                 }
             case UInt8(ascii: "n"):
-                try literal(0x6C6C_756E, length: 4)  // "null"
-                if hashing { hasher.combine(DigestTag.null) }
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                try number(hashing: hashing, copying: copying, into: &hasher)
+                guard Self.hasLiteral(base, count, at: index, 0x6C6C_756E, length: 4) else { throw WalkerGaveUp() }  // null
+                index += 4
+                if Mode.hashing { hasher.combine(DigestTag.null) }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // A non-negative integer of up to 18 digits, with no leading zero, is read
+                // here; everything else by `number`.
+                var position = index
+                var magnitude = 0
+                while position < count {
+                    let digit = base[position] &- UInt8(ascii: "0")
+                    guard digit < 10 else { break }
+                    magnitude = magnitude &* 10 &+ Int(digit)
+                    position += 1
+                }
+                let digits = position - index
+                if digits <= 18 && (digits == 1 || base[index] != UInt8(ascii: "0"))
+                    && (position == count
+                        || (base[position] != UInt8(ascii: ".") && base[position] | 0x20 != UInt8(ascii: "e")))
+                {
+                    index = position
+                    if Mode.hashing {
+                        hasher.combine(DigestTag.integer)
+                        hasher.combine(magnitude)
+                    }
+                } else {
+                    self.index = index
+                    try number(Mode.self, into: &hasher)
+                    index = self.index
+                }
+            case UInt8(ascii: "-"):
+                self.index = index
+                try number(Mode.self, into: &hasher)
+                index = self.index
             default:
                 throw WalkerGaveUp()
             }
             // A value is done: close what it completes, then go on to the next one.
             while true {
                 guard stackCount > stackBase else {
+                    self.index = index
                     outer = hasher
                     return
                 }
-                skipWhitespace(copying: copying)
+                skipWhitespace(&self)
                 guard index < count else { throw WalkerGaveUp() }
                 let byte = base[index]
                 let top = stack + (stackCount - 1)
                 if top.pointee.isObject {
-                    if hashing {
+                    if Mode.hashing {
                         top.pointee.sum &+= hasher.finalize()
                         top.pointee.count += 1
                     }
                     if byte == UInt8(ascii: ",") {
                         index += 1
-                        skipWhitespace(copying: copying)
-                        try member(hashing: hashing, copying: copying, into: &hasher)
+                        skipWhitespace(&self)
+                        expectsKey = true
                         continue value
                     }
                     guard byte == UInt8(ascii: "}") else { throw WalkerGaveUp() }
                     index += 1
                     depth -= 1
                     hasher = DigestHasher(seed: top.pointee.outerState)
-                    if hashing { hasher.combineObject(count: top.pointee.count, sum: top.pointee.sum) }
+                    if Mode.hashing { hasher.combineObject(count: top.pointee.count, sum: top.pointee.sum) }
                     keyCount = top.pointee.keyBase
                     stackCount -= 1
                 } else {
                     top.pointee.count += 1
                     if byte == UInt8(ascii: ",") {
                         index += 1
-                        skipWhitespace(copying: copying)
+                        skipWhitespace(&self)
                         continue value
                     }
                     guard byte == UInt8(ascii: "]") else { throw WalkerGaveUp() }
                     index += 1
                     depth -= 1
-                    if hashing {
+                    if Mode.hashing {
                         hasher.combine(DigestTag.listEnd)
                         hasher.combine(top.pointee.count)
                     }
@@ -401,30 +510,85 @@ private struct JSONWalker {
         }
     }
 
-    /// Reads a member's key and colon in the innermost open object and starts the member's
-    /// hasher from the key's hash.
+    /// Where the string at `from` (its opening quote) ends, just past its closing quote, if
+    /// it is plain: ASCII with no escape and no control byte. Nil for any other string.
     @inline(__always)
-    mutating func member(hashing: Bool, copying: Bool, into hasher: inout DigestHasher) throws(WalkerGaveUp) {
+    static func plainStringEnd(_ base: UnsafePointer<UInt8>, _ count: Int, from start: Int) -> Int? {
+        var position = start &+ 1
+        while position &+ 8 <= count {
+            let special = specialBytes(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            if special != 0 {
+                position &+= special.trailingZeroBitCount >> 3
+                return base[position] == UInt8(ascii: "\"") ? position &+ 1 : nil
+            }
+            position &+= 8
+        }
+        while position < count, !isSpecial(base[position]) { position &+= 1 }
+        return position < count && base[position] == UInt8(ascii: "\"") ? position &+ 1 : nil
+    }
+
+    @inline(__always)
+    static func hasLiteral(_ base: UnsafePointer<UInt8>, _ count: Int, at index: Int, _ word: UInt64, length: Int)
+        -> Bool
+    {
+        guard index &+ length <= count else { return false }
+        var found: UInt64 = 0
+        if index &+ 8 <= count {
+            found = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & (UInt64.max >> (64 &- 8 &* length))
+        } else {
+            for offset in 0..<length { found |= UInt64(base[index &+ offset]) << (8 &* offset) }
+        }
+        return found == word
+    }
+
+    /// A key other than plain ASCII at `index`, in the innermost open object: moved past,
+    /// and its hash returned; in a copy, written as `Parser.writeKey` writes it.
+    @inline(never)
+    mutating func otherKey<Mode: WalkMode>(_ mode: Mode.Type) throws(WalkerGaveUp) -> UInt64 {
         let keyStart = index
         let shape = try key()
         let keyEnd = index
-        if hashing || copying {
-            let keyHash = keyHash(keyStart, keyEnd, shape)
-            let top = stack + (stackCount - 1)
-            try noteKey(keyHash, bits: &top.pointee.keyBits, from: top.pointee.keyBase)
-            hasher = DigestHasher(seed: keyHash)
-            if copying && shape != .plain && shape != .canonicalEscapes {
-                flushRun(upTo: keyStart)
-                writeKey(keyStart, keyEnd, shape)
-                runStart = keyEnd
-            }
+        guard Mode.hashing || Mode.copying else { return 0 }
+        if Mode.copying && shape != .plain && shape != .canonicalEscapes {
+            flushRun(upTo: keyStart)
+            writeKey(keyStart, keyEnd, shape)
+            runStart = keyEnd
         }
-        skipWhitespace(copying: copying)
-        guard index < count, base[index] == UInt8(ascii: ":") else { throw WalkerGaveUp() }
-        index += 1
-        skipWhitespace(copying: copying)
+        return keyHash(keyStart, keyEnd, shape)
     }
 
+    /// A key hash met before in the same object (a repeated key, or two keys sharing a
+    /// 64-bit hash) is left to `Parser`, which compares the keys' text.
+    @inline(never)
+    func checkRepeatedKey(_ hash: UInt64, from keyBase: Int) throws(WalkerGaveUp) {
+        var position = keyBase
+        while position < keyCount {
+            if keyHashes[position] == hash { throw WalkerGaveUp() }
+            position += 1
+        }
+    }
+
+    @inline(never)
+    mutating func growKeys() {
+        let larger = UnsafeMutablePointer<UInt64>.allocate(capacity: keyCapacity * 2)
+        larger.moveInitialize(from: keyHashes, count: keyCount)
+        keyHashes.deallocate()
+        keyHashes = larger
+        keyCapacity *= 2
+    }
+
+    /// Moves past the whitespace at `index`; in a copy, the bytes before it are appended and
+    /// the run starts again after it.
+    @inline(never)
+    mutating func whitespace(at start: Int, copying: Bool) -> Int {
+        var end = start
+        while end < count, Self.isWhitespace(base[end]) { end += 1 }
+        if copying && end > start {
+            flushRun(upTo: start)
+            runStart = end
+        }
+        return end
+    }
     mutating func push(_ value: OpenValue) {
         if stackCount == stackCapacity {
             let larger = UnsafeMutablePointer<OpenValue>.allocate(capacity: stackCapacity * 2)
@@ -496,19 +660,6 @@ private struct JSONWalker {
         index += 1
         skipWhitespace(copying: false)
         return false
-    }
-
-    @inline(__always)
-    mutating func literal(_ word: UInt64, length: Int) throws(WalkerGaveUp) {
-        guard index + length <= count else { throw WalkerGaveUp() }
-        var found: UInt64 = 0
-        if index + 8 <= count {
-            found = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & (UInt64.max >> (64 - 8 * length))
-        } else {
-            for offset in 0..<length { found |= UInt64(base[index + offset]) << (8 * offset) }
-        }
-        guard found == word else { throw WalkerGaveUp() }
-        index += length
     }
 
     // MARK: Strings
@@ -612,14 +763,19 @@ private struct JSONWalker {
         }
     }
 
-    @inline(__always)
-    mutating func stringValue(hashing: Bool, copying: Bool, into hasher: inout DigestHasher) throws(WalkerGaveUp) {
+    /// A string value other than plain ASCII.
+    @inline(never)
+    mutating func stringValue<Mode: WalkMode>(_ mode: Mode.Type, into hasher: inout DigestHasher)
+        throws(WalkerGaveUp)
+    {
+        let hashing = Mode.hashing
+        let copying = Mode.copying
         let start = index
         switch try scanString() {
         case .plain:
             if hashing {
                 hasher.combine(DigestTag.string)
-                combine(&hasher, start + 1, index - start - 2)
+                Self.combine(&hasher, base, count, start + 1, index - start - 2)
             }
         case .canonicalEscapes:
             if hashing {
@@ -657,7 +813,13 @@ private struct JSONWalker {
     /// last, partial word is loaded whole (from the document's bytes after it, or ending at
     /// its end) and masked, instead of gathered byte by byte.
     @inline(__always)
-    func combine(_ hasher: inout DigestHasher, _ start: Int, _ length: Int) {
+    static func combine(
+        _ hasher: inout DigestHasher,
+        _ base: UnsafePointer<UInt8>,
+        _ count: Int,
+        _ start: Int,
+        _ length: Int
+    ) {
         hasher.combine(UInt64(length))
         var position = start
         let end = start + length
@@ -688,6 +850,19 @@ private struct JSONWalker {
         var position = start
         var written = 0
         while position < end {
+            // Eight bytes at a time up to the next backslash (a word may be stored past the
+            // text's end: `scratch` holds as many bytes as the document, more than is read).
+            if position + 8 <= end {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let found = (backslash &- 0x0101_0101_0101_0101) & ~backslash & 0x8080_8080_8080_8080
+                if found == 0 {
+                    UnsafeMutableRawPointer(scratch + written).storeBytes(of: word, as: UInt64.self)
+                    written += 8
+                    position += 8
+                    continue
+                }
+            }
             let byte = base[position]
             guard byte == UInt8(ascii: "\\") else {
                 scratch[written] = byte
@@ -752,7 +927,7 @@ private struct JSONWalker {
     mutating func keyHash(_ start: Int, _ end: Int, _ shape: StringShape) -> UInt64 {
         if shape == .plain {
             var hasher = DigestHasher()
-            combine(&hasher, start + 1, end - start - 2)
+            Self.combine(&hasher, base, count, start + 1, end - start - 2)
             return hasher.finalize()
         }
         return withCanonicalKey(start, end, shape) { text in
@@ -781,8 +956,10 @@ private struct JSONWalker {
     // MARK: Numbers
 
     /// An integer of up to 18 digits is read here; other numbers by `Parser.parseNumber`.
-    @inline(__always)
-    mutating func number(hashing: Bool, copying: Bool, into hasher: inout DigestHasher) throws(WalkerGaveUp) {
+    @inline(never)
+    mutating func number<Mode: WalkMode>(_ mode: Mode.Type, into hasher: inout DigestHasher) throws(WalkerGaveUp) {
+        let hashing = Mode.hashing
+        let copying = Mode.copying
         let start = index
         var position = index
         let negative = base[position] == UInt8(ascii: "-")
