@@ -231,7 +231,7 @@ private struct JSONWalker {
                     // The last one counts; `Parser` knows which that is.
                     if found { throw WalkerGaveUp() }
                     found = true
-                    if base[index] == UInt8(ascii: "{") {
+                    if index < count, base[index] == UInt8(ascii: "{") {
                         digest = try digestObject(ignoring: ignoring)
                     } else {
                         try skipValue()
