@@ -389,7 +389,16 @@ private struct JSONWalker {
                     depth -= 1
                     if Mode.hashing { hasher.combineObject(count: 0, sum: 0) }
                 } else {
-                    push(OpenValue(isObject: true, count: 0, sum: 0, outerState: hasher.state, keyBase: keyCount, keyBits: 0))
+                    push(
+                        OpenValue(
+                            isObject: true,
+                            count: 0,
+                            sum: 0,
+                            outerState: hasher.state,
+                            keyBase: keyCount,
+                            keyBits: 0
+                        )
+                    )
                     expectsKey = true
                     continue value
                 }
@@ -411,21 +420,22 @@ private struct JSONWalker {
                     continue value
                 }
             case UInt8(ascii: "t"):
-                guard Self.hasLiteral(base, count, at: index, 0x6575_7274, length: 4) else { throw WalkerGaveUp() }  // true
+                // "true", "false" and "null" as little-endian words.
+                guard Self.hasLiteral(base, count, at: index, 0x6575_7274, length: 4) else { throw WalkerGaveUp() }
                 index += 4
                 if Mode.hashing {
                     hasher.combine(DigestTag.bool)
                     hasher.combine(1 as UInt64)
                 }
             case UInt8(ascii: "f"):
-                guard Self.hasLiteral(base, count, at: index, 0x65_736C_6166, length: 5) else { throw WalkerGaveUp() }  // false
+                guard Self.hasLiteral(base, count, at: index, 0x65_736C_6166, length: 5) else { throw WalkerGaveUp() }
                 index += 5
                 if Mode.hashing {
                     hasher.combine(DigestTag.bool)
                     hasher.combine(0 as UInt64)
                 }
             case UInt8(ascii: "n"):
-                guard Self.hasLiteral(base, count, at: index, 0x6C6C_756E, length: 4) else { throw WalkerGaveUp() }  // null
+                guard Self.hasLiteral(base, count, at: index, 0x6C6C_756E, length: 4) else { throw WalkerGaveUp() }
                 index += 4
                 if Mode.hashing { hasher.combine(DigestTag.null) }
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -720,8 +730,9 @@ private struct JSONWalker {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ 0x2222_2222_2222_2222
         let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- 0x2020_2020_2020_2020)
-            | word) & 0x8080_8080_8080_8080
+        let quotes = (quote &- ones) & ~quote
+        let backslashes = (backslash &- ones) & ~backslash
+        return (quotes | backslashes | (word &- 0x2020_2020_2020_2020) | word) & 0x8080_8080_8080_8080
     }
 
     @inline(__always)
@@ -902,7 +913,9 @@ private struct JSONWalker {
 
     /// A key's text as `Parser.keyString` makes it.
     func keyString(_ start: Int, _ end: Int, _ shape: StringShape) -> String {
-        if shape == .plain { return String(decoding: UnsafeBufferPointer(start: base + start + 1, count: end - start - 2), as: UTF8.self) }
+        if shape == .plain {
+            return String(decoding: UnsafeBufferPointer(start: base + start + 1, count: end - start - 2), as: UTF8.self)
+        }
         let parser = Parser(bytes: bytes, options: options)
         return parser.keyString(KeyToken(start: start, end: end, isPlain: false))
     }
