@@ -108,10 +108,9 @@ private struct JSONWalker {
     var depth = 0
 
     /// The compact copy, written in runs: the document's bytes from `runStart` to `index`
-    /// are still to be appended, unchanged.
-    var output: UnsafeMutablePointer<UInt8>
-    var outputCount = 0
-    var outputCapacity: Int
+    /// are still to be appended, unchanged. It is handed over as it is, never copied: a
+    /// large document is not held three times.
+    var output: [UInt8] = []
     var runStart = 0
 
     var stack: UnsafeMutablePointer<OpenValue>
@@ -121,22 +120,21 @@ private struct JSONWalker {
     var keyHashes: UnsafeMutablePointer<UInt64>
     var keyCount = 0
     var keyCapacity = 256
-    /// Decoded text of strings with escapes, made when one is first met.
+    /// Decoded text of strings with escapes, as large as the longest such string so far.
     var scratch: UnsafeMutablePointer<UInt8>?
+    var scratchCapacity = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, options: JSONReadingOptions, copies: Bool) {
         self.base = base
         self.count = count
         self.options = options
-        outputCapacity = copies ? count + 16 : 0
-        output = .allocate(capacity: outputCapacity)
+        if copies { output.reserveCapacity(count + 16) }
         stack = .allocate(capacity: stackCapacity)
         keyHashes = .allocate(capacity: keyCapacity)
     }
 
     /// Frees the walker's buffers; it is not used afterwards.
     func deallocate() {
-        output.deallocate()
         stack.deallocate()
         keyHashes.deallocate()
         scratch?.deallocate()
@@ -192,11 +190,8 @@ private struct JSONWalker {
         append(UInt8(ascii: "}"))
         let range = start..<index
         try finishDocument()
-        let (output, outputCount) = (self.output, self.outputCount)
-        let copy = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-            if outputCount > 0 { buffer.baseAddress!.update(from: output, count: outputCount) }
-            initialized = outputCount
-        }
+        let copy = output
+        output = []
         return JSONCompactObject(
             members: JSONObjectMembers(range: range, members: members),
             compactJSON: copy,
@@ -856,13 +851,17 @@ private struct JSONWalker {
     /// The text of the ASCII string between `start` and `end` (its quotes excluded), its
     /// escapes decoded, in `scratch`.
     mutating func decodeEscapes(_ start: Int, _ end: Int) -> UnsafeBufferPointer<UInt8> {
-        let scratch = self.scratch ?? .allocate(capacity: count)
-        self.scratch = scratch
+        if end - start > scratchCapacity {
+            self.scratch?.deallocate()
+            scratchCapacity = max(end - start, 2 * scratchCapacity, 64)
+            self.scratch = .allocate(capacity: scratchCapacity)
+        }
+        let scratch = self.scratch!
         var position = start
         var written = 0
         while position < end {
             // Eight bytes at a time up to the next backslash (a word may be stored past the
-            // text's end: `scratch` holds as many bytes as the document, more than is read).
+            // text's end: `scratch` holds as many bytes as the text's source, more than it needs).
             if position + 8 <= end {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
                 let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
@@ -1055,30 +1054,14 @@ private struct JSONWalker {
     }
 
     mutating func append(_ byte: UInt8) {
-        reserve(1)
-        output[outputCount] = byte
-        outputCount += 1
+        output.append(byte)
     }
 
     mutating func append(_ run: UnsafeBufferPointer<UInt8>) {
-        guard run.count > 0 else { return }
-        reserve(run.count)
-        (output + outputCount).update(from: run.baseAddress!, count: run.count)
-        outputCount += run.count
+        output.append(contentsOf: run)
     }
 
     mutating func append(_ run: [UInt8]) {
-        run.withUnsafeBufferPointer { append($0) }
-    }
-
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
-        guard outputCount + extra > outputCapacity else { return }
-        let capacity = max(outputCapacity * 2, outputCount + extra)
-        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        larger.moveInitialize(from: output, count: outputCount)
-        output.deallocate()
-        output = larger
-        outputCapacity = capacity
+        output.append(contentsOf: run)
     }
 }
