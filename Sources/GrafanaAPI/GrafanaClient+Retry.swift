@@ -121,7 +121,12 @@ extension GrafanaClient {
         /// Waits between attempts; throws `CancellationError` when the task is cancelled.
         public var sleep: @Sendable (Duration) async throws -> Void
         /// Returns once an exchange's deadline (its argument, from now) has passed.
-        public var deadline: @Sendable (Duration) async throws -> Void
+        public var deadline: @Sendable (Duration) async throws -> Void {
+            didSet { deadlineIsTheClock = false }
+        }
+        /// Whether `deadline` is the real clock, which a transport that bounds the whole
+        /// exchange itself already keeps (then no timer is raced against each request).
+        private(set) var deadlineIsTheClock: Bool
         /// A number in 0..<1 for the backoff's jitter.
         public var jitter: @Sendable () -> Double
         /// The current date, for `Retry-After` dates.
@@ -132,13 +137,14 @@ extension GrafanaClient {
         /// Creates hooks; every argument defaults to the real thing.
         public init(
             sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-            deadline: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+            deadline: (@Sendable (Duration) async throws -> Void)? = nil,
             jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
             now: @escaping @Sendable () -> Date = { Date() },
             observe: @escaping @Sendable (Event) -> Void = { _ in }
         ) {
             self.sleep = sleep
-            self.deadline = deadline
+            self.deadline = deadline ?? { try await Task.sleep(for: $0) }
+            self.deadlineIsTheClock = deadline == nil
             self.jitter = jitter
             self.now = now
             self.observe = observe
@@ -196,6 +202,11 @@ extension GrafanaClient {
     /// response head, so a body that trickles in would otherwise have no bound.
     func sendOnce(_ request: TransportRequest) async throws -> TransportResponse {
         let transport = self.transport
+        // A transport that keeps the total timeout itself, up to the last byte, needs no race:
+        // the race costs two child tasks and a timer per request.
+        if hooks.deadlineIsTheClock, transport.boundsWholeExchange(request) {
+            return try await transport.send(request)
+        }
         let deadline = hooks.deadline
         let limit = request.timeouts.total
         return try await withThrowingTaskGroup(of: TransportResponse?.self) { group in

@@ -23,6 +23,9 @@ public struct GrafanaClient: Sendable {
     public let logger: Logger
     /// The clock, randomness and observer of retries and deadlines.
     public let hooks: Hooks
+    /// What every request repeats, worked out once per client rather than per request: the
+    /// parsed `http://` server and the `Authorization` value.
+    let requestParts: RequestParts
 
     /// Creates a client; by default it talks to `http://localhost:3000` over the shared transport.
     public init(
@@ -37,6 +40,7 @@ public struct GrafanaClient: Sendable {
         self.writePolicy = writePolicy
         self.logger = logger
         self.hooks = hooks
+        self.requestParts = RequestParts(configuration)
     }
 
     /// The same client authenticating differently.
@@ -79,7 +83,40 @@ public struct GrafanaClient: Sendable {
     }
 }
 
+// MARK: - Where tasks run
+
+extension GrafanaClient {
+    /// Runs `body` with its tasks (and their child tasks) preferring the transport's executor:
+    /// for an `http://` server, the socket transport's event loop, where a request goes out and
+    /// its answer comes back on the thread that runs the task, with no hand-off to another
+    /// thread. For anything else `body` just runs. Meant for work that sends many requests
+    /// concurrently, such as pushing many dashboards; the tasks' own work runs on that one
+    /// thread too, so nothing in `body` may block waiting for another task.
+    public func withTransportExecutor<Result, Failure: Error>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        guard requestParts.origin != nil, let executor = transport.taskExecutor else { return try await body() }
+        return try await withTaskExecutorPreference(executor, isolation: isolation, operation: body)
+    }
+}
+
 // MARK: - The request funnel
+
+/// The parts of a request that depend only on the configuration. Printing it shows nothing:
+/// it holds the `Authorization` value.
+struct RequestParts: Sendable, CustomStringConvertible, CustomReflectable {
+    let origin: HTTPOrigin?
+    let authorization: String?
+
+    init(_ configuration: GrafanaClient.Configuration) {
+        origin = HTTPOrigin(baseURL: configuration.baseURL)
+        authorization = configuration.credentials.authorizationHeader
+    }
+
+    var description: String { "RequestParts(***)" }
+    var customMirror: Mirror { Mirror(self, children: []) }
+}
 
 /// One API call as the typed methods describe it; the funnel adds the rest.
 struct APIRequest: Sendable {
@@ -110,22 +147,35 @@ struct APIRequest: Sendable {
         self.headers = headers
     }
 
+    /// The percent-encoded path: `/api/orgs/name/My%20Org`.
     var path: String {
-        "/" + segments.map(TransportRequest.encodePathSegment).joined(separator: "/")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(segments.reduce(segments.count) { $0 + $1.utf8.count })
+        for segment in segments {
+            bytes.append(UInt8(ascii: "/"))
+            PercentEncoding.append(segment, to: &bytes)
+        }
+        if segments.isEmpty { bytes.append(UInt8(ascii: "/")) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     var call: GrafanaError.Call {
+        call(path: path)
+    }
+
+    func call(path: String) -> GrafanaError.Call {
         GrafanaError.Call(operation: operation, method: method.rawValue, path: path)
     }
 }
 
 extension GrafanaClient {
     /// Builds the transport request: headers in a fixed order, org header by the auth rules.
-    func transportRequest(for request: APIRequest) -> TransportRequest {
-        var headers = [
-            HTTPHeaderField("Accept", "application/json"), HTTPHeaderField("User-Agent", configuration.userAgent),
-        ]
-        if let authorization = configuration.credentials.authorizationHeader {
+    func transportRequest(for request: APIRequest, path: String? = nil) -> TransportRequest {
+        var headers: [HTTPHeaderField] = []
+        headers.reserveCapacity(5 + request.headers.count)
+        headers.append(HTTPHeaderField("Accept", "application/json"))
+        headers.append(HTTPHeaderField("User-Agent", configuration.userAgent))
+        if let authorization = requestParts.authorization {
             headers.append(HTTPHeaderField("Authorization", authorization))
         }
         if let org = configuration.orgHeader {
@@ -135,13 +185,14 @@ extension GrafanaClient {
             headers.append(HTTPHeaderField("Content-Type", "application/json"))
         }
         for extra in request.headers {
-            headers.removeAll { $0.name.caseInsensitiveCompare(extra.name) == .orderedSame }
+            headers.removeAll { ASCII.equalsIgnoringCase($0.name, extra.name) }
             headers.append(extra)
         }
         return TransportRequest(
             method: request.method,
             baseURL: configuration.baseURL,
-            path: request.path,
+            origin: requestParts.origin,
+            path: path ?? request.path,
             query: request.query,
             headers: headers,
             body: request.body,
@@ -155,8 +206,9 @@ extension GrafanaClient {
     /// Throws ``GrafanaError`` for everything except cancellation, which passes through as
     /// `CancellationError`.
     func perform(_ request: APIRequest) async throws -> TransportResponse {
-        let outgoing = transportRequest(for: request)
-        let call = request.call
+        let path = request.path
+        let outgoing = transportRequest(for: request, path: path)
+        let call = request.call(path: path)
         if request.method.isWrite, case .capture(let recorder) = writePolicy {
             let planned = PlannedWrite(operation: request.operation, request: outgoing)
             recorder.record(planned)

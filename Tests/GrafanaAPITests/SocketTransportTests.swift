@@ -152,15 +152,17 @@ import Testing
         ("http://user@host:81?a=b", "host", 81, "host:81", "/?a=b"),
     ])
     func readsTheServerFromTheURL(url: String, host: String, port: UInt16, authority: String, target: String) throws {
-        let server = try #require(SocketExchange.server(of: url))
+        let server = try #require(HTTPOrigin(url: url))
         #expect(server.host == host)
         #expect(server.port == port)
         #expect(server.authority == authority)
-        #expect(server.target == target)
+        var bytes: [UInt8] = []
+        server.appendTarget(path: "", query: [], to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == target)
     }
 
     @Test(arguments: ["https://127.0.0.1/", "http://", "http://host:99999/", "http://[::1/"])
     func refusesWhatIsNotAnHTTPURL(url: String) {
-        #expect(SocketExchange.server(of: url) == nil)
+        #expect(HTTPOrigin(url: url) == nil)
     }
 }

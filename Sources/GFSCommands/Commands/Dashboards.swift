@@ -234,7 +234,9 @@ extension GrafanaShellHost {
             // The body holds the model from here on; one copy of a large dashboard is enough.
             plans[index].file.modelJSON = []
         }
-        let results = await pushConcurrently(plans, jobs: jobs)
+        // On the transport's event loop: each request goes out, and its answer comes back, on
+        // the thread that runs its task.
+        let results = await client.withTransportExecutor { await pushConcurrently(plans, jobs: jobs) }
         let failed = results.filter { $0["status"] == .string("failed") }
         if plans.count > 1 {
             var counts: [String: Int] = [:]

@@ -13,6 +13,23 @@ public import Foundation
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response, whatever its status.
     func send(_ request: TransportRequest) async throws -> TransportResponse
+
+    /// Whether this transport ends `request` with a timeout once its total timeout has passed,
+    /// even while the body is still arriving; the funnel then races no deadline of its own.
+    func boundsWholeExchange(_ request: TransportRequest) -> Bool
+
+    /// An executor whose thread sends requests without handing them to another thread, for
+    /// tasks that send many (``GrafanaClient/withTransportExecutor(isolation:_:)``); nil when
+    /// the transport has none.
+    var taskExecutor: (any TaskExecutor)? { get }
+}
+
+extension HTTPTransport {
+    /// Not unless the transport says so.
+    public func boundsWholeExchange(_ request: TransportRequest) -> Bool { false }
+
+    /// None unless the transport has one.
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// One header line.
@@ -63,7 +80,12 @@ public struct TransportRequest: Sendable, Hashable {
     /// The HTTP method.
     public var method: Method
     /// The server root, with any sub-path prefix.
-    public var baseURL: URL
+    public var baseURL: URL {
+        didSet { origin = HTTPOrigin(baseURL: baseURL) }
+    }
+    /// The `http://` server of `baseURL`, parsed once (nil for any other scheme); the client
+    /// passes the one it parsed from its configuration.
+    private(set) var origin: HTTPOrigin?
     /// The API path, unescaped segments already percent-encoded: `/api/orgs/name/My%20Org`.
     public var path: String
     /// Query parameters in order, unencoded.
@@ -88,8 +110,34 @@ public struct TransportRequest: Sendable, Hashable {
         timeouts: GrafanaClient.Timeouts = .init(),
         tls: GrafanaClient.TLS = .init()
     ) {
+        self.init(
+            method: method,
+            baseURL: baseURL,
+            origin: HTTPOrigin(baseURL: baseURL),
+            path: path,
+            query: query,
+            headers: headers,
+            body: body,
+            timeouts: timeouts,
+            tls: tls
+        )
+    }
+
+    /// Creates a request whose base URL's origin is already known (`HTTPOrigin(baseURL:)`).
+    init(
+        method: Method,
+        baseURL: URL,
+        origin: HTTPOrigin?,
+        path: String,
+        query: [QueryItem],
+        headers: [HTTPHeaderField],
+        body: Data?,
+        timeouts: GrafanaClient.Timeouts,
+        tls: GrafanaClient.TLS
+    ) {
         self.method = method
         self.baseURL = baseURL
+        self.origin = origin
         self.path = path
         self.query = query
         self.headers = headers
@@ -112,24 +160,20 @@ public struct TransportRequest: Sendable, Hashable {
         return url
     }
 
-    /// The value of the first header named `name` (case-insensitive).
+    /// The value of the first header named `name` (ASCII case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
     }
 
-    /// Percent-encodes one path segment (a name such as `My Org/EU` becomes `My%20Org%2FEU`).
+    /// Percent-encodes one path segment (a name such as `My Org/EU` becomes `My%20Org%2FEU`):
+    /// everything but RFC 3986's unreserved characters is escaped.
     static func encodePathSegment(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? segment
+        PercentEncoding.encode(segment)
     }
 
     static func encodeQuery(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreservedCharacters) ?? text
+        PercentEncoding.encode(text)
     }
-
-    /// RFC 3986 unreserved characters; everything else is escaped.
-    private static let unreservedCharacters = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
-    )
 }
 
 /// A complete response.
@@ -148,9 +192,9 @@ public struct TransportResponse: Sendable, Hashable {
         self.body = body
     }
 
-    /// The value of the first header named `name` (case-insensitive).
+    /// The value of the first header named `name` (ASCII case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { ASCII.equalsIgnoringCase($0.name, name) }?.value
     }
 }
 

@@ -29,12 +29,24 @@ struct SocketConnection {
     private var buffer: [UInt8] = []
     private var position = 0
 
-    init(descriptor: Int32, wake: WakePipe, exchange: SocketExchange, silence: UInt64, deadline: UInt64) {
+    /// A connection to write a request on; or, with `buffered`, one whose answer has begun to
+    /// arrive (those bytes, `received` in all) on the event loop, which hands it over here.
+    init(
+        descriptor: Int32,
+        wake: WakePipe,
+        exchange: SocketExchange,
+        silence: UInt64,
+        deadline: UInt64,
+        buffered: [UInt8] = [],
+        received: Int = 0
+    ) {
         self.descriptor = descriptor
         self.wake = wake
         self.exchange = exchange
         self.silence = silence
         self.deadline = deadline
+        self.buffer = buffered
+        self.received = received
     }
 
     #if canImport(Darwin)
@@ -55,18 +67,34 @@ struct SocketConnection {
                 try body.withUnsafeBytes { try write($0) }
             }
         }
+        return try readResponse(isHead: isHead, limit: limit)
+    }
+
+    /// Reads the response (after any `1xx` interim answers); returns it and whether the
+    /// connection may be kept.
+    mutating func readResponse(isHead: Bool, limit: Int) throws -> (TransportResponse, Bool) {
         var response = try readHead()
         while (100..<200).contains(response.status) && response.status != 101 {
             response = try readHead()
         }
         do {
             return try readBody(of: response, isHead: isHead, limit: limit)
-        } catch var failure as ConnectionFailure {
-            // The head arrived: whatever broke, broke in the body.
-            failure.stage = .readingBody(status: response.status)
-            failure.cause += " after \(HTTPStatusText.line(response.status)), before the whole answer arrived"
-            throw failure
+        } catch let failure as ConnectionFailure {
+            throw Self.inBody(failure, status: response.status)
         }
+    }
+
+    /// A failure after the head arrived: whatever broke, broke in the body.
+    static func inBody(_ failure: ConnectionFailure, status: Int) -> ConnectionFailure {
+        var failure = failure
+        failure.stage = .readingBody(status: status)
+        failure.cause += " after \(HTTPStatusText.line(status)), before the whole answer arrived"
+        return failure
+    }
+
+    /// Whether a response with this head to this request has no body, whatever its headers say.
+    static func hasNoBody(_ head: Head, isHead: Bool) -> Bool {
+        isHead || head.status == 204 || head.status == 304
     }
 
     // MARK: Writing
@@ -88,7 +116,7 @@ struct SocketConnection {
                 continue
             case EAGAIN, EWOULDBLOCK:
                 guard try exchange.wait(descriptor, events: Int16(POLLOUT), until: nextLimit(), wake: wake) else {
-                    throw Self.timedOut
+                    throw Self.timeout(deadline: deadline, exchange: exchange)
                 }
             case let code:
                 throw Self.failure(code)
@@ -98,7 +126,7 @@ struct SocketConnection {
 
     // MARK: Reading
 
-    private struct Head {
+    struct Head {
         var status: Int
         var headers: [HTTPHeaderField]
         var keepAlive: Bool
@@ -122,7 +150,7 @@ struct SocketConnection {
         }
     }
 
-    private static func headEnd(in bytes: [UInt8], from start: Int) -> Int? {
+    static func headEnd(in bytes: [UInt8], from start: Int) -> Int? {
         guard bytes.count >= 4 else { return nil }
         var index = max(start, 0)
         while index + 3 < bytes.count {
@@ -134,31 +162,76 @@ struct SocketConnection {
         return nil
     }
 
-    private static func parseHead(_ bytes: ArraySlice<UInt8>) throws -> Head {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
-        guard let statusLine = lines.popFirst() else { throw malformed }
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100..<1000).contains(status)
-        else { throw malformed }
-        var head = Head(status: status, headers: [], keepAlive: parts[0] == "HTTP/1.1", chunked: false, length: nil)
-        head.headers.reserveCapacity(lines.count)
-        for line in lines where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw malformed }
-            let name = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-            head.headers.append(HTTPHeaderField(name, value))
-            switch name.lowercased() {
-            case "content-length":
-                guard let length = Int(value), length >= 0 else { throw malformed }
+    /// Parses the status line and header lines over their bytes; only the header lines
+    /// become strings.
+    private static func parseHead(_ slice: ArraySlice<UInt8>) throws -> Head {
+        try slice.withUnsafeBufferPointer { try parseHead($0) }
+    }
+
+    static func parseHead(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Head {
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
+        // The lines, each without its CRLF.
+        var lineStart = 0
+        func nextLine() -> Range<Int>? {
+            guard lineStart <= bytes.count else { return nil }
+            var index = lineStart
+            while index + 1 < bytes.count, !(bytes[index] == 13 && bytes[index + 1] == 10) { index += 1 }
+            let end = index + 1 < bytes.count ? index : bytes.count
+            defer { lineStart = end + 2 }
+            return lineStart..<end
+        }
+        guard let statusLine = nextLine() else { throw malformed }
+        // `HTTP/1.x SP status [SP reason]`, runs of spaces taken as one.
+        var index = statusLine.lowerBound
+        let versionStart = index
+        while index < statusLine.upperBound, bytes[index] != space { index += 1 }
+        let version = UnsafeBufferPointer(rebasing: bytes[versionStart..<index])
+        guard version.count >= 7, version.starts(with: "HTTP/1.".utf8) else { throw malformed }
+        while index < statusLine.upperBound, bytes[index] == space { index += 1 }
+        var status = 0
+        var digits = 0
+        while index < statusLine.upperBound, bytes[index] != space {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10, digits < 4 else { throw malformed }
+            status = status * 10 + Int(digit)
+            digits += 1
+            index += 1
+        }
+        guard digits > 0, (100..<1000).contains(status) else { throw malformed }
+        var head = Head(
+            status: status,
+            headers: [],
+            keepAlive: version.elementsEqual("HTTP/1.1".utf8),
+            chunked: false,
+            length: nil
+        )
+        head.headers.reserveCapacity(8)
+        while let line = nextLine() {
+            if line.isEmpty { continue }
+            guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else { throw malformed }
+            var valueStart = colon + 1
+            var valueEnd = line.upperBound
+            while valueStart < valueEnd, bytes[valueStart] == space || bytes[valueStart] == tab { valueStart += 1 }
+            while valueEnd > valueStart, bytes[valueEnd - 1] == space || bytes[valueEnd - 1] == tab { valueEnd -= 1 }
+            let name = UnsafeBufferPointer(rebasing: bytes[line.lowerBound..<colon])
+            let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
+            head.headers.append(
+                HTTPHeaderField(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+            )
+            if ASCII.equals(name, "content-length") {
+                guard !value.isEmpty, value.count <= 18 else { throw malformed }
+                var length = 0
+                for byte in value {
+                    let digit = byte &- UInt8(ascii: "0")
+                    guard digit < 10 else { throw malformed }
+                    length = length * 10 + Int(digit)
+                }
                 head.length = length
-            case "transfer-encoding":
-                head.chunked = value.lowercased().contains("chunked")
-            case "connection":
-                let options = value.lowercased()
-                if options.contains("close") { head.keepAlive = false }
-            default:
-                break
+            } else if ASCII.equals(name, "transfer-encoding") {
+                head.chunked = ASCII.contains(value, "chunked")
+            } else if ASCII.equals(name, "connection") {
+                if ASCII.contains(value, "close") { head.keepAlive = false }
             }
         }
         return head
@@ -167,7 +240,7 @@ struct SocketConnection {
     private mutating func readBody(of head: Head, isHead: Bool, limit: Int) throws -> (TransportResponse, Bool) {
         var body = Data()
         var framed = true
-        if isHead || head.status == 204 || head.status == 304 {
+        if Self.hasNoBody(head, isHead: isHead) {
             // No body, whatever the headers announce.
         } else if head.chunked {
             body = try readChunks(status: head.status, limit: limit)
@@ -311,13 +384,24 @@ struct SocketConnection {
 
     static let timedOut = ConnectionFailure(kind: .timeout, cause: "no response in time")
 
+    /// The read timeout, or once the whole exchange's deadline has passed, the total timeout
+    /// worded as the funnel's own deadline words it.
+    static func timeout(deadline: UInt64, exchange: SocketExchange) -> ConnectionFailure {
+        guard Monotonic.now() >= deadline else { return timedOut }
+        return ConnectionFailure(
+            kind: .timeout,
+            cause: "no complete answer within \(GrafanaClient.Retry.spoken(exchange.request.timeouts.total))",
+            stage: .awaitingResponse
+        )
+    }
+
     static let closed = ConnectionFailure(
         kind: .connectionFailed,
         cause: "the server closed the connection",
         isDropped: true
     )
 
-    private static let malformed = ConnectionFailure(kind: .connectionFailed, cause: "the answer is not valid HTTP/1.1")
+    static let malformed = ConnectionFailure(kind: .connectionFailed, cause: "the answer is not valid HTTP/1.1")
 
     static func failure(_ code: Int32) -> ConnectionFailure {
         switch code {
@@ -353,7 +437,7 @@ private struct Receiver {
                 continue
             case EAGAIN, EWOULDBLOCK:
                 guard try exchange.wait(descriptor, events: Int16(POLLIN), until: nextLimit(), wake: wake) else {
-                    throw SocketConnection.timedOut
+                    throw SocketConnection.timeout(deadline: deadline, exchange: exchange)
                 }
             case let code:
                 throw SocketConnection.failure(code)

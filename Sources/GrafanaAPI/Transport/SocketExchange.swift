@@ -14,7 +14,8 @@ import NIOConcurrencyHelpers
 final class SocketExchange: @unchecked Sendable {
     let request: TransportRequest
     let transport: SocketTransport
-    let server: Server
+    /// Where the request goes.
+    let server: HTTPOrigin
 
     /// Set by the sending task before the exchange is handed to a thread (under that hand-over's
     /// lock), resumed once by the thread.
@@ -25,69 +26,59 @@ final class SocketExchange: @unchecked Sendable {
     /// The wake-up pipe of the thread running the exchange, while it runs.
     private var wakeWriteEnd: Int32 = -1
 
-    /// Where the request goes, from its URL.
-    struct Server {
-        /// The host to resolve, without brackets.
-        var host: String
-        var port: UInt16
-        /// The `Host` header: the URL's host and any explicit port.
-        var authority: String
-        /// The request target: path and query.
-        var target: String
-        /// The idle-connection pool's key.
-        var key: String { "\(host):\(port)" }
+    /// When the whole exchange must be over (monotonic nanoseconds), from its start.
+    let deadline: UInt64
+    /// The longest silence allowed, in nanoseconds.
+    let silence: UInt64
+
+    /// How a thread takes over an exchange the event loop began.
+    enum Handover {
+        /// The kept-alive connection was closed under the request before any answer: send it
+        /// again on a new connection.
+        case newConnection
+        /// The answer has begun (`buffered`, `received` bytes in all) and needs the framing only
+        /// the blocking reader has (chunked, or up to the close).
+        case reading(descriptor: Int32, buffered: [UInt8], received: Int)
     }
+
+    /// Set by the event loop before it hands the exchange to a thread.
+    var handover: Handover?
 
     init(request: TransportRequest, transport: SocketTransport) throws {
         self.request = request
         self.transport = transport
-        guard let server = Self.server(of: request.url) else {
+        guard let server = request.origin else {
             throw ConnectionFailure(kind: .connectionFailed, cause: "not an http:// URL", stage: .connecting)
         }
         self.server = server
-    }
-
-    /// Splits `http://host:port/path?query`; nil for anything else.
-    static func server(of url: String) -> Server? {
-        guard url.utf8.count > 7, url.prefix(7).lowercased() == "http://" else { return nil }
-        let rest = url.dropFirst(7)
-        let slash = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        var authority = rest[..<slash]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var target = String(rest[slash...])
-        if target.isEmpty { target = "/" } else if target.first == "?" { target = "/" + target }
-        var host = Substring(authority)
-        var port: UInt16 = 80
-        if authority.first == "[" {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if after.first == ":" {
-                guard let given = UInt16(after.dropFirst()) else { return nil }
-                port = given
-            } else if !after.isEmpty {
-                return nil
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let given = UInt16(authority[authority.index(after: colon)...]) else { return nil }
-            port = given
-        }
-        guard !host.isEmpty else { return nil }
-        return Server(host: String(host), port: port, authority: String(authority), target: target)
+        let timeouts = request.timeouts
+        deadline = Monotonic.now() &+ Monotonic.nanoseconds(timeouts.total)
+        silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
     }
 
     // MARK: Cancellation
 
-    /// Marks the exchange cancelled and wakes its thread if it is running.
+    /// Marks the exchange cancelled and wakes its thread, or the event loop, if it is running.
     func cancel() {
-        let wake = lock.withLock { () -> Int32 in
+        let (wake, running) = lock.withLock { () -> (Int32, SocketEventLoop?) in
             cancelled = true
-            return wakeWriteEnd
+            return (wakeWriteEnd, self.loop)
         }
         if wake >= 0 {
             var byte: UInt8 = 1
             _ = write(wake, &byte, 1)
+        }
+        running?.wakeIfSleeping()
+    }
+
+    /// The event loop running the exchange, while it does.
+    private var loop: SocketEventLoop?
+
+    /// Notes that `loop` runs the exchange (nil: no longer); false if it was cancelled already.
+    func attach(to loop: SocketEventLoop?) -> Bool {
+        lock.withLock {
+            self.loop = loop
+            return !cancelled
         }
     }
 
@@ -129,11 +120,39 @@ final class SocketExchange: @unchecked Sendable {
 
     private func perform(wake: WakePipe) throws -> TransportResponse {
         let timeouts = request.timeouts
-        let start = Monotonic.now()
-        let deadline = start &+ Monotonic.nanoseconds(timeouts.total)
-        let silence = Monotonic.nanoseconds(min(timeouts.read, timeouts.total))
-        let head = try requestHead()
         var retried = false
+        switch handover {
+        case nil:
+            break
+        case .newConnection:
+            retried = true
+        case .reading(let descriptor, let buffered, let received):
+            var connection = SocketConnection(
+                descriptor: descriptor,
+                wake: wake,
+                exchange: self,
+                silence: silence,
+                deadline: deadline,
+                buffered: buffered,
+                received: received
+            )
+            do {
+                let (response, reusable) = try connection.readResponse(
+                    isHead: request.method == .head,
+                    limit: transport.maxBodySize
+                )
+                if reusable {
+                    transport.idle.put(descriptor, for: server.key)
+                } else {
+                    close(descriptor)
+                }
+                return response
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+        let head = try requestHead()
         while true {
             var reused = false
             let descriptor: Int32
@@ -184,9 +203,14 @@ final class SocketExchange: @unchecked Sendable {
         }
     }
 
-    /// The request line and headers, with the body appended when it is small.
-    private func requestHead() throws -> [UInt8] {
-        var head = "\(request.method.rawValue) \(server.target) HTTP/1.1\r\n"
+    /// The request line and headers, built once into one buffer.
+    func requestHead() throws -> [UInt8] {
+        var head: [UInt8] = []
+        head.reserveCapacity(256 + request.path.utf8.count)
+        head.append(contentsOf: request.method.rawValue.utf8)
+        head.append(UInt8(ascii: " "))
+        server.appendTarget(path: request.path, query: request.query, to: &head)
+        head.append(contentsOf: " HTTP/1.1\r\n".utf8)
         var hasHost = false
         for field in request.headers {
             guard !field.name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 }),
@@ -199,19 +223,32 @@ final class SocketExchange: @unchecked Sendable {
                 )
             }
             // The framing is the transport's, from the body it sends.
-            let name = field.name.lowercased()
-            if name == "content-length" || name == "transfer-encoding" || name == "connection" { continue }
-            if name == "host" { hasHost = true }
-            head += "\(field.name): \(field.value)\r\n"
+            let name = field.name.utf8
+            if ASCII.equals(name, "content-length") || ASCII.equals(name, "transfer-encoding")
+                || ASCII.equals(name, "connection")
+            {
+                continue
+            }
+            if ASCII.equals(name, "host") { hasHost = true }
+            head.append(contentsOf: name)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: field.value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
         }
-        if !hasHost { head += "Host: \(server.authority)\r\n" }
+        if !hasHost {
+            head.append(contentsOf: "Host: ".utf8)
+            head.append(contentsOf: server.authority.utf8)
+            head.append(contentsOf: "\r\n".utf8)
+        }
         if let body = request.body {
-            head += "Content-Length: \(body.count)\r\n"
+            head.append(contentsOf: "Content-Length: ".utf8)
+            head.append(contentsOf: String(body.count).utf8)
+            head.append(contentsOf: "\r\n".utf8)
         } else if request.method == .post || request.method == .put || request.method == .patch {
-            head += "Content-Length: 0\r\n"
+            head.append(contentsOf: "Content-Length: 0\r\n".utf8)
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head.append(contentsOf: "\r\n".utf8)
+        return head
     }
 
     // MARK: Connecting
@@ -231,18 +268,7 @@ final class SocketExchange: @unchecked Sendable {
 
     /// The server's addresses: a literal address as it is, a name through `getaddrinfo`.
     private func resolve() throws -> [SocketAddress] {
-        var v4 = sockaddr_in()
-        if inet_pton(AF_INET, server.host, &v4.sin_addr) == 1 {
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = server.port.bigEndian
-            return [SocketAddress(v4)]
-        }
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET6, server.host, &v6.sin6_addr) == 1 {
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = server.port.bigEndian
-            return [SocketAddress(v6)]
-        }
+        if let literal = literalAddress() { return [literal] }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = SocketAddress.streamType
@@ -267,7 +293,43 @@ final class SocketExchange: @unchecked Sendable {
         return addresses
     }
 
+    /// The server's address when its host is an IP address literal, which needs no lookup.
+    func literalAddress() -> SocketAddress? {
+        var v4 = sockaddr_in()
+        if inet_pton(AF_INET, server.host, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = server.port.bigEndian
+            return SocketAddress(v4)
+        }
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET6, server.host, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = server.port.bigEndian
+            return SocketAddress(v6)
+        }
+        return nil
+    }
+
     private func connect(to address: SocketAddress, wake: WakePipe, until limit: UInt64) throws -> Int32 {
+        let (descriptor, connectedAtOnce) = try Self.beginConnect(to: address)
+        if connectedAtOnce { return descriptor }
+        do {
+            guard try wait(descriptor, events: Int16(POLLOUT), until: limit, wake: wake) else {
+                throw Self.connectTimedOut
+            }
+            try Self.finishConnect(descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        return descriptor
+    }
+
+    static let connectTimedOut = ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
+
+    /// A new non-blocking socket that has begun connecting to `address`, and whether it is
+    /// connected already.
+    static func beginConnect(to address: SocketAddress) throws -> (Int32, Bool) {
         let descriptor = socket(Int32(address.family), SocketAddress.streamType, 0)
         guard descriptor >= 0 else { throw Self.connectFailure(errno) }
         var connected = false
@@ -280,23 +342,23 @@ final class SocketExchange: @unchecked Sendable {
         #if canImport(Darwin)
             _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &on, socklen_t(MemoryLayout<Int32>.size))
         #endif
-        var status = address.withPointer { systemConnect(descriptor, $0, $1) }
+        let status = address.withPointer { systemConnect(descriptor, $0, $1) }
         if status != 0 {
             guard errno == EINPROGRESS || errno == EINTR else { throw Self.connectFailure(errno) }
-            guard try wait(descriptor, events: Int16(POLLOUT), until: limit, wake: wake) else {
-                throw ConnectionFailure(kind: .timeout, cause: "connect timed out", stage: .connecting)
-            }
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            status = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            if status != 0 { throw Self.connectFailure(errno) }
-            if error != 0 { throw Self.connectFailure(error) }
         }
         connected = true
-        return descriptor
+        return (descriptor, status == 0)
     }
 
-    private static func connectFailure(_ code: Int32) -> ConnectionFailure {
+    /// Throws the failure of the connect begun on `descriptor`, once it is writable.
+    static func finishConnect(_ descriptor: Int32) throws {
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) != 0 { throw Self.connectFailure(errno) }
+        if error != 0 { throw Self.connectFailure(error) }
+    }
+
+    static func connectFailure(_ code: Int32) -> ConnectionFailure {
         switch code {
         case ECONNREFUSED:
             return ConnectionFailure(kind: .connectionRefused, cause: "connection refused")

@@ -11,9 +11,10 @@ import NIOConcurrencyHelpers
 
 /// HTTP/1.1 over POSIX sockets, for `http://` servers.
 ///
-/// Each exchange runs as blocking socket I/O on a thread of the transport's own (never on
-/// Swift's cooperative pool), waiting in `poll()` on the socket and on that thread's wake-up
-/// pipe, so cancelling the task stops a request at once. Kept-alive connections are pooled per
+/// A request sent from a task running on ``SocketEventLoop`` (see ``taskExecutor``) is written
+/// and read by the loop's thread itself. Any other exchange runs as blocking socket I/O on a
+/// thread of the transport's own (never on Swift's cooperative pool), waiting in `poll()` on
+/// the socket and on that thread's wake-up pipe, so cancelling the task stops a request at once. Kept-alive connections are pooled per
 /// host, one per request in flight; a connection the server has closed while it sat idle is
 /// dropped before use, and an idempotent request that finds its reused connection closed
 /// before any answer is sent again on a new one.
@@ -52,15 +53,33 @@ public final class SocketTransport: HTTPTransport {
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
         let exchange = try SocketExchange(request: request, transport: self)
+        let loop = loopIfStarted
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { continuation in
                 exchange.continuation = continuation
+                // From a task running on the event loop, the loop itself sends it when it can.
+                if let loop, loop.isCurrent, loop.start(exchange) { return }
                 SocketThreads.shared.run(exchange)
             }
         } onCancel: {
             exchange.cancel()
         }
     }
+
+    /// The event loop tasks may run on (``GrafanaClient/withTransportExecutor(isolation:_:)``),
+    /// started by the first call.
+    public var taskExecutor: (any TaskExecutor)? {
+        SocketEventLoop.isInUse.withLockedValue { $0 = true }
+        return SocketEventLoop.shared
+    }
+
+    /// The event loop, if a task may be running on it; never starts it.
+    private var loopIfStarted: SocketEventLoop? {
+        SocketEventLoop.isInUse.withLockedValue { $0 } ? SocketEventLoop.shared : nil
+    }
+
+    /// True: the exchange's deadline covers it up to the last byte of the body.
+    public func boundsWholeExchange(_ request: TransportRequest) -> Bool { true }
 
     /// Closes every idle connection. Requests still in flight finish on theirs.
     public func shutdown() async throws {

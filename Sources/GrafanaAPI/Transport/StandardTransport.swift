@@ -23,11 +23,19 @@ public struct StandardTransport: HTTPTransport {
 
     /// Sends `request` over the transport for its scheme.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        if request.baseURL.scheme?.lowercased() == "http" {
+        if request.origin != nil || request.baseURL.scheme?.lowercased() == "http" {
             return try await plain.send(request)
         }
         return try await secure.send(request)
     }
+
+    /// Whether `request` goes over the sockets, which keep its total timeout themselves.
+    public func boundsWholeExchange(_ request: TransportRequest) -> Bool {
+        request.origin != nil
+    }
+
+    /// The socket transport's event loop, which only `http://` requests use.
+    public var taskExecutor: (any TaskExecutor)? { plain.taskExecutor }
 
     /// Shuts down both transports; call once before exit.
     public func shutdown() async throws {
