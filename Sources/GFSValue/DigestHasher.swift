@@ -7,7 +7,7 @@
 /// the document's bytes. It is not meant to resist inputs crafted to collide; for ordinary
 /// documents two different values share a digest with a chance of about 2^-64.
 struct DigestHasher {
-    private var state: UInt64
+    private(set) var state: UInt64
 
     /// A hasher whose first word is `seed`; a member's hasher starts from its key's hash.
     init(seed: UInt64 = 0x243F_6A88_85A3_08D3) {

@@ -115,6 +115,21 @@ extension JSONReader {
         digestingObject key: String,
         ignoring: Set<String> = []
     ) throws(JSONSyntaxError) -> (members: JSONObjectMembers, digest: JSONDigest?)? {
+        if let walked = walkObjectMembers(bytes, options: options, digestingObject: key, ignoring: ignoring) {
+            return walked
+        }
+        return try objectMembersStepwise(bytes, options: options, digestingObject: key, ignoring: ignoring)
+    }
+
+    /// `objectMembers(_:options:digestingObject:ignoring:)` read with `Parser`'s walks: the
+    /// reference the one-loop walk (`JSONWalker`) is checked against, and what reads the
+    /// documents that walk leaves alone.
+    static func objectMembersStepwise(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        options: JSONReadingOptions = .strict,
+        digestingObject key: String,
+        ignoring: Set<String> = []
+    ) throws(JSONSyntaxError) -> (members: JSONObjectMembers, digest: JSONDigest?)? {
         var parser = Parser(bytes: bytes, options: options)
         parser.skipWhitespace()
         guard parser.peek == UInt8(ascii: "{") else {
@@ -210,6 +225,18 @@ extension JSONReader {
         options: JSONReadingOptions = .strict,
         dropping: Set<String> = []
     ) throws(JSONSyntaxError) -> JSONCompactObject? {
+        if let walked = walkCompactObject(bytes, options: options, dropping: dropping) { return walked }
+        return try compactObjectStepwise(bytes, options: options, dropping: dropping)
+    }
+
+    /// `compactObject(_:options:dropping:)` read with `Parser`'s walks: the reference the
+    /// one-loop walk (`JSONWalker`) is checked against, and what reads the documents that
+    /// walk leaves alone.
+    static func compactObjectStepwise(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        options: JSONReadingOptions = .strict,
+        dropping: Set<String> = []
+    ) throws(JSONSyntaxError) -> JSONCompactObject? {
         var parser = Parser(bytes: bytes, options: options)
         parser.skipWhitespace()
         guard parser.peek == UInt8(ascii: "{") else {
@@ -262,7 +289,7 @@ extension JSONReadingOptions {
 // MARK: Implementation
 
 /// The kinds of value, fed before each value's own bytes so no two kinds digest alike.
-private enum DigestTag {
+enum DigestTag {
     static let null: UInt64 = 0
     static let bool: UInt64 = 1
     static let integer: UInt64 = 2
