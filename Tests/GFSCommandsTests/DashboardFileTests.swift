@@ -102,6 +102,33 @@ import Testing
         }
     }
 
+    /// Files read in runs on several cores come back in the order given, each with its own
+    /// outcome: a malformed file in the middle of a run is reported in its place.
+    @Test(arguments: [1, 2, 3, 8])
+    func filesReadInRunsKeepTheirOrder(cores: Int) async throws {
+        let directory = NSTemporaryDirectory() + "gfs-load-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let paths = (0..<100).map { String(format: "%@/%03d.json", directory, $0) }
+        for (index, path) in paths.enumerated() {
+            let text = index == 57 ? #"{"title": "broken",}"# : #"{"uid": "u\#(index)", "title": "T\#(index)"}"#
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let outcomes = await DashboardFile.loadAll(paths, cores: cores)
+        #expect(outcomes.count == paths.count)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let file):
+                #expect(index != 57)
+                #expect(file.path == paths[index])
+                #expect(file.uid == "u\(index)")
+            case .failure(let error):
+                #expect(index == 57)
+                #expect(error.path == paths[57])
+            }
+        }
+    }
+
     /// Directories are listed as Foundation's enumerator listed them: hidden files, links to
     /// files and entries named `*.json` whatever they are, but not what lies behind a link to
     /// a directory.

@@ -182,9 +182,9 @@ extension GrafanaShellHost {
         var plans: [PushPlan] = []
         var problems: [DashboardFileError] = []
         do {
-            for path in try DashboardFile.expand(patterns) {
+            for loaded in await DashboardFile.loadAll(try DashboardFile.expand(patterns)) {
                 do {
-                    let file = try DashboardFile.load(path)
+                    let file = try loaded.get()
                     let inputs = file.shape == .export ? try file.importInputs(given) : []
                     plans.append(
                         PushPlan(
