@@ -483,11 +483,7 @@ final class LoopExchange {
         case .handedOver:
             SocketThreads.shared.run(exchange)
         case .done(let response, let reusable):
-            if reusable {
-                exchange.transport.idle.put(descriptor, for: exchange.server.key)
-            } else {
-                close(descriptor)
-            }
+            exchange.transport.idle.release(descriptor, for: exchange.server.key, reusable: reusable)
             exchange.finish(.success(response))
         case .failed(let error):
             close(descriptor)

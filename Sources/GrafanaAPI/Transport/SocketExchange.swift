@@ -141,11 +141,7 @@ final class SocketExchange: @unchecked Sendable {
                     isHead: request.method == .head,
                     limit: transport.maxBodySize
                 )
-                if reusable {
-                    transport.idle.put(descriptor, for: server.key)
-                } else {
-                    close(descriptor)
-                }
+                transport.idle.release(descriptor, for: server.key, reusable: reusable)
                 return response
             } catch {
                 close(descriptor)
@@ -177,11 +173,7 @@ final class SocketExchange: @unchecked Sendable {
                     isHead: request.method == .head,
                     limit: transport.maxBodySize
                 )
-                if reusable {
-                    transport.idle.put(descriptor, for: server.key)
-                } else {
-                    close(descriptor)
-                }
+                transport.idle.release(descriptor, for: server.key, reusable: reusable)
                 return response
             } catch let failure as ConnectionFailure {
                 close(descriptor)

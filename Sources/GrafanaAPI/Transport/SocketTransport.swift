@@ -113,6 +113,12 @@ final class IdleConnections: @unchecked Sendable {
         if !kept { close(descriptor) }
     }
 
+    /// After an answer: keeps the connection for the next request when the answer left it
+    /// reusable (kept alive and read to its end), closes it otherwise.
+    func release(_ descriptor: Int32, for server: String, reusable: Bool) {
+        if reusable { put(descriptor, for: server) } else { close(descriptor) }
+    }
+
     deinit { closeAll() }
 
     func closeAll() {
