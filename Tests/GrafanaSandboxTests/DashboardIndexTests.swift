@@ -223,4 +223,39 @@ import Testing
         #expect(loaded.version(1, of: 1)?.isCompact == true)
         #expect(loaded.version(1, of: 1)?.data == decoded.data)
     }
+
+    /// A saved row keeps its model as the JSON Grafana writes (sorted keys, Go's escapes and
+    /// floats), which `GetDashboard` copies into its answer: the answer is the one writing the
+    /// whole tree gives, and the saved version shares the row's JSON instead of waiting to be
+    /// compacted when the row moves on.
+    @Test func savedModelsAreKeptAsGrafanasJSONAndAnsweredAsTheTreeWouldBe() async throws {
+        try await withSandboxStore { store, client in
+            let body =
+                #"{"dashboard":{"uid":"j","title":"J <&> \u2028","b":3.0,"a":1e21,"c":1e-7,"#
+                + #""d":123456789012345678901234567890,"e":"\u00e9\n","f":[null,true,{"z":[],"y":{}}],"#
+                + #""panels":[{"type":"text","options":{"content":"<b>x</b>"}}]}}"#
+            #expect(try await client.post("/api/dashboards/db", body).status == .ok)
+            let answer = try await client.get("/api/dashboards/uid/j")
+            #expect(answer.status == .ok)
+            let parsed = try #require(answer.json)
+            let tree = Value.record(["dashboard": parsed["dashboard"] ?? .null, "meta": parsed["meta"] ?? .null])
+            #expect(answer.text == tree.encoded())
+            #expect(answer.text.contains(#""title":"J \u003c\u0026\u003e \u2028""#))
+            #expect(answer.text.contains(#""b":3,"#))
+            let (row, version) = try #require(
+                await store.read { state in
+                    state.dashboards.dashboard(uid: "j", orgID: 1).map { ($0, state.dashboards.version(1, of: $0.id)) }
+                }
+            )
+            #expect(row.modelJSON == Array(parsed["dashboard"]!.encoded().utf8))
+            #expect(version?.isCompact == true)
+            #expect(version?.data == row.data)
+            // Updated, the row moves on and version 1 keeps the first model.
+            let update = #"{"dashboard":{"uid":"j","title":"J","version":1}}"#
+            #expect(try await client.post("/api/dashboards/db", update)["version"] == 2)
+            let first = await store.read { state in state.dashboards.version(1, of: row.id)?.data }
+            #expect(first == row.data)
+            #expect(try await client.get("/api/dashboards/uid/j")["dashboard"]?["title"] == "J")
+        }
+    }
 }

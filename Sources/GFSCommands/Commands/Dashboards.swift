@@ -463,28 +463,8 @@ extension GrafanaShellHost {
     /// `"libraryPanel":`, so the text is searched first and the model built only when it
     /// may use one.
     static func libraryPanelUIDs(inModelJSON json: [UInt8]) -> [String] {
-        let key = Array(#""libraryPanel":"#.utf8)
-        // The key's capital P is looked for with libc's `memchr`, which scans many bytes per
-        // step, and the key tested only there: a loop testing each offset took about eight
-        // instructions per byte of every model pushed.
-        let capital = 8
-        let mayUse = json.withUnsafeBytes { text in
-            key.withUnsafeBytes { key in
-                guard let base = text.baseAddress, text.count >= key.count else { return false }
-                var offset = capital
-                while offset < text.count - (key.count - capital - 1) {
-                    guard let found = memchr(base + offset, Int32(key[capital]), text.count - offset) else {
-                        return false
-                    }
-                    let start = base.distance(to: UnsafeRawPointer(found)) - capital
-                    if start + key.count <= text.count, memcmp(base + start, key.baseAddress!, key.count) == 0 {
-                        return true
-                    }
-                    offset = start + capital + 1
-                }
-                return false
-            }
-        }
+        // The capital P is rare in JSON text: the search looks for it first.
+        let mayUse = json.containsBytes(Array(#""libraryPanel":"#.utf8), anchor: 8)
         guard mayUse else { return [] }
         return libraryPanelUIDs(in: (try? Value(jsonUTF8: json))?["panels"] ?? .null)
     }

@@ -255,7 +255,12 @@ extension SandboxEnvironment {
                 }
             }
         }
-        collect(dashboard.data["panels"]?.arrayValue ?? [])
+        // Most models use no library panel: the key is looked for in the JSON first, and the
+        // model read only when it is there.
+        let mayUse = dashboard.modelJSON.containsBytes(Array(#""libraryPanel""#.utf8), anchor: 8)
+        if mayUse {
+            collect(dashboard.data["panels"]?.arrayValue ?? [])
+        }
         let wanted = uids
         // Most saves change no connection (most dashboards use no library panel): a read
         // decides, so they cost no second write and no journal record.

@@ -12,6 +12,13 @@ enum SandboxResponse {
         return raw(status, text, contentType: contentType)
     }
 
+    /// A `response.JSON` body already written as JSON (`application/json`, no newline).
+    static func json(_ status: HTTPResponse.Status, bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     static func raw(_ status: HTTPResponse.Status, _ text: String, contentType: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
