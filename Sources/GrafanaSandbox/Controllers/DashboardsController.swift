@@ -425,19 +425,20 @@ extension SandboxState {
         request: DashboardsController.SaveRequest,
         identity: Identity
     ) {
-        dashboards.addVersion(
-            StoredDashboardVersion(
-                id: 0,
-                dashboardID: dashboard.id,
-                parentVersion: parent,
-                restoredFrom: request.restoredFrom,
-                version: dashboard.version,
-                created: dashboard.updated,
-                createdBy: identity.userID,
-                message: request.message,
-                modelJSON: dashboard.modelJSON
-            )
+        var version = StoredDashboardVersion(
+            id: 0,
+            dashboardID: dashboard.id,
+            parentVersion: parent,
+            restoredFrom: request.restoredFrom,
+            version: dashboard.version,
+            created: dashboard.updated,
+            createdBy: identity.userID,
+            message: request.message,
+            data: .null
         )
+        // The row's JSON, shared: nothing to compact when the row moves on.
+        version.modelJSON = dashboard.modelJSON
+        dashboards.addVersion(version)
     }
 
     static func tags(of model: Record) -> [String] {

@@ -247,30 +247,22 @@ struct StoredDashboardVersion: Codable, Sendable {
         storage = .tree(data)
     }
 
-    /// A version whose model is already JSON (a saved row's ``StoredDashboard/modelJSON``,
-    /// whose buffer it shares): nothing to compact when the row moves on.
-    init(
-        id: Int64,
-        dashboardID: Int64,
-        parentVersion: Int64,
-        restoredFrom: Int64,
-        version: Int64,
-        created: Date,
-        createdBy: Int64,
-        message: String,
-        modelJSON: [UInt8]
-    ) {
-        self.init(
-            id: id, dashboardID: dashboardID, parentVersion: parentVersion, restoredFrom: restoredFrom,
-            version: version, created: created, createdBy: createdBy, message: message, data: .null
-        )
-        storage = .json(modelJSON)
-    }
-
     /// The dashboard model as this version saved it.
     var data: Value {
         get { storage.value }
         set { storage = .tree(newValue) }
+    }
+
+    /// The model as JSON. Set to a saved row's ``StoredDashboard/modelJSON``, the version
+    /// shares that buffer and has nothing to compact when the row moves on.
+    var modelJSON: [UInt8] {
+        get {
+            switch storage {
+            case .tree(let tree): tree.jsonBytes()
+            case .json(let bytes): bytes
+            }
+        }
+        set { storage = .json(newValue) }
     }
 
     /// Keeps the model as compact JSON rather than a value tree, and returns how many bytes
