@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Array where Element == UInt8 {
@@ -20,7 +20,8 @@ extension Array where Element == UInt8 {
                         return false
                     }
                     let start = base.distance(to: UnsafeRawPointer(found)) - anchor
-                    if start + needle.count <= text.count, memcmp(base + start, needle.baseAddress!, needle.count) == 0 {
+                    if start + needle.count <= text.count, memcmp(base + start, needle.baseAddress!, needle.count) == 0
+                    {
                         return true
                     }
                     offset = start + anchor + 1
