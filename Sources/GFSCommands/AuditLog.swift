@@ -210,6 +210,13 @@ public struct AuditTransport: HTTPTransport {
     /// The statuses after which the client's funnel sends an idempotent request again.
     static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
 
+    /// The inner transport's event loop: noting a request only appends to the log's list
+    /// under its lock, so a logged push still sends from the loop instead of a thread each.
+    public var taskExecutor: (any TaskExecutor)? { inner.taskExecutor }
+
+    /// The inner transport's answer: the log adds no wait of its own to an exchange.
+    public func boundsWholeExchange(_ request: TransportRequest) -> Bool { inner.boundsWholeExchange(request) }
+
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let clock = ContinuousClock()
         let started = clock.now

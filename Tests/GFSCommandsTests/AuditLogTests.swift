@@ -47,6 +47,23 @@ import Testing
         }
     }
 
+    /// Logging keeps what the inner transport offers the push: its event loop, and its bound
+    /// on the whole exchange (so the funnel races no deadline of its own).
+    @Test func theLogKeepsTheInnerTransportsEventLoopAndDeadline() throws {
+        let path = NSTemporaryDirectory() + "gfs-audit-\(UUID().uuidString).ndjson"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let log = try AuditLog(path: path, now: { Self.fixedTime }, processID: 42) { text, _ in (text, false) }
+        let inner = SocketTransport()
+        let logged = log.transport(wrapping: inner)
+        let executor = try #require(logged.taskExecutor)
+        #expect(executor === inner.taskExecutor)
+        let request = TransportRequest(method: .get, baseURL: URL(string: "http://127.0.0.1:9")!, path: "/api/orgs")
+        #expect(logged.boundsWholeExchange(request))
+        let unbounded = log.transport(wrapping: RefusingTransport())
+        #expect(unbounded.taskExecutor == nil)
+        #expect(!unbounded.boundsWholeExchange(request))
+    }
+
     @Test func eachTopLevelStatementIsOneRecordWithItsRequests() async throws {
         let (harness, _, path) = try await Self.loggedHarness()
         defer { Task { await harness.server.stop() } }
@@ -177,4 +194,9 @@ import Testing
     @Test func replayRefusesALineThatIsNotARecord() {
         #expect(throws: AuditReplay.Failure.self) { try AuditReplay.script(fromLog: "{}\nnot json", name: "x") }
     }
+}
+
+/// A transport without an event loop or a bound of its own, whose requests all fail.
+private struct RefusingTransport: HTTPTransport {
+    func send(_ request: TransportRequest) async throws -> TransportResponse { throw CancellationError() }
 }
