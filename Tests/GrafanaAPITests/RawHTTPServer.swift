@@ -55,6 +55,27 @@ final class RawHTTPServer: @unchecked Sendable {
 
         func close() { closeDescriptor(descriptor) }
 
+        /// Sends the end of the stream and closes once the client's kernel has acknowledged it,
+        /// so the client's socket reads as closed from then on: without the wait, a loaded
+        /// machine may not have delivered the FIN when the client next looks.
+        func closeOnceTheClientSawTheEnd() {
+            shutdown(descriptor, Int32(SHUT_WR))
+            #if canImport(Glibc)
+                // FIN_WAIT1 until the peer's ACK of our FIN arrives (linux/tcp.h's tcp_info).
+                while Self.tcpState(descriptor) == UInt8(TCP_FIN_WAIT1) { usleep(1000) }
+            #endif
+            closeDescriptor(descriptor)
+        }
+
+        #if canImport(Glibc)
+            private static func tcpState(_ descriptor: Int32) -> UInt8? {
+                var info = tcp_info()
+                var length = socklen_t(MemoryLayout<tcp_info>.size)
+                guard getsockopt(descriptor, Int32(IPPROTO_TCP), TCP_INFO, &info, &length) == 0 else { return nil }
+                return info.tcpi_state
+            }
+        #endif
+
         private func headEnd() -> Int? {
             guard pending.count >= 4 else { return nil }
             for index in 0...(pending.count - 4)

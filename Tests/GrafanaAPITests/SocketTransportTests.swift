@@ -132,7 +132,7 @@ import Testing
         let server = try RawHTTPServer { connection, _, server in
             _ = server.readRequest(connection)
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-            connection.close()
+            connection.closeOnceTheClientSawTheEnd()
             closing.yield()
         }
         let transport = SocketTransport()
