@@ -45,6 +45,9 @@ struct DashboardFile: Sendable {
     var message: String?
     /// The export's `__inputs` entries.
     var inputs: [Record] = []
+    /// The uids of the library panels the model uses (not looked for in an export, which
+    /// brings its own in `__elements`). Found while the file is read, on the core that read it.
+    var libraryPanelUIDs: [String] = []
 
     /// The dashboard model, without `id`, built from `modelJSON`.
     var model: Record {
@@ -214,7 +217,18 @@ struct DashboardFile: Sendable {
         file.folderUID = folderUID
         file.message = message
         file.inputs = inputs
+        if shape != .export { file.libraryPanelUIDs = Self.libraryPanelUIDs(inModelJSON: modelJSON) }
         return file
+    }
+
+    /// The library panels a model (compact JSON) uses. Compact JSON writes the key as
+    /// `"libraryPanel":`, so the text is searched first and the model built only when it
+    /// may use one.
+    static func libraryPanelUIDs(inModelJSON json: [UInt8]) -> [String] {
+        // The capital P is rare in JSON text: the search looks for it first.
+        let mayUse = json.containsBytes(Array(#""libraryPanel":"#.utf8), anchor: 8)
+        guard mayUse else { return [] }
+        return GrafanaShellHost.libraryPanelUIDs(in: (try? Value(jsonUTF8: json))?["panels"] ?? .null)
     }
 
     /// The input values for an export, from `--input NAME=VALUE`; throws naming every input

@@ -29,6 +29,29 @@ import Testing
         #expect(file.model["refresh"] == .string("25s"))
     }
 
+    /// The library panels a model uses are found as the file is read, in rows too; the words
+    /// alone (a title, a capital P) are not a use, and an export brings its own panels.
+    @Test func theLibraryPanelsAModelUsesAreFoundAsItIsRead() throws {
+        let uses = try DashboardFile.parse(
+            #"{"title": "Uses", "panels": [{"id": 1, "libraryPanel": {"uid": "lp1", "name": "CPU"}},"#
+                + #" {"type": "row", "panels": [{"libraryPanel": {"uid": "lp2"}}]}, {"title": "Panel"}]}"#,
+            path: "uses.json"
+        )
+        #expect(uses.libraryPanelUIDs == ["lp1", "lp2"])
+        let words = try DashboardFile.parse(
+            #"{"title": "Panel P", "panels": [{"title": "libraryPanel", "description": "\"libraryPanel\":"}]}"#,
+            path: "words.json"
+        )
+        #expect(words.libraryPanelUIDs.isEmpty)
+        let export = try DashboardFile.parse(
+            #"{"__inputs": [{"name": "DS", "type": "datasource", "pluginId": "prometheus"}], "title": "E","#
+                + #" "panels": [{"libraryPanel": {"uid": "lp3"}}]}"#,
+            path: "export.json"
+        )
+        #expect(export.shape == .export)
+        #expect(export.libraryPanelUIDs.isEmpty)
+    }
+
     @Test func anExportNeedsItsInputs() throws {
         let text = """
             {"__inputs": [{"name": "DS_PROM", "type": "datasource", "pluginId": "prometheus"},

@@ -79,6 +79,30 @@ import Testing
         }
     }
 
+    /// What a push compares and sends comes from its plan: the digest of the model its body
+    /// carries (for every shape but an export), then the body itself, after which the plan no
+    /// longer holds the model.
+    @Test(arguments: files)
+    func aPlansDigestAndBodyAreThoseOfItsFile(text: String) throws {
+        let file = try DashboardFile.parse(text, path: "f.json")
+        let bare = DashboardSaveBody(model: file.modelJSON, folderUID: nil, overwrite: false, message: nil)
+        let expected = DashboardSaveBody(model: file.modelJSON, folderUID: "ops", overwrite: true, message: "m")
+        var plan = GrafanaShellHost.PushPlan(file: file, folderUID: "ops", overwrite: true, message: "m", inputs: [])
+        for ignoring: Set<String> in [["id", "version"], ["id", "version", "uid"]] {
+            #expect(plan.modelDigest(ignoring: ignoring) == bare.modelDigest(ignoring: ignoring))
+        }
+        #expect(plan.takeSaveBody(uid: nil) == expected)
+        #expect(plan.file.modelJSON.isEmpty)
+        var takingOver = GrafanaShellHost.PushPlan(
+            file: file,
+            folderUID: "ops",
+            overwrite: true,
+            message: "m",
+            inputs: []
+        )
+        #expect(takingOver.takeSaveBody(uid: "taken") == expected.replacingUID("taken"))
+    }
+
     @Test func theTutorialsBodyIsTheOneTheTreeWrote() async throws {
         let text = try String(
             contentsOfFile: DashboardFileTests.repositoryFile("examples/production-overview.json"),

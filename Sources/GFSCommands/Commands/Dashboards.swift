@@ -1,6 +1,7 @@
 import Foundation
 import GFSLanguage
 import GrafanaAPI
+import Synchronization
 
 // dashboard push|pull|list|delete|diff (and, in Dashboards+Lifecycle.swift, the history).
 extension GFSCommandCatalog {
@@ -127,18 +128,48 @@ extension GrafanaShellHost {
         var overwrite: Bool
         var message: String?
         var inputs: [(name: String, type: String, pluginId: String?, value: String)]
-        /// The save body, built once the folder is known; the model's text then lives here
-        /// and no longer in `file`. Nil for an export, which is imported instead.
-        var body: DashboardSaveBody?
 
         /// The digest of what the server should hold after the push, to compare with the
         /// server's (`DashboardFingerprint`).
         func modelDigest(ignoring: Set<String>) -> JSONDigest {
             if file.shape != .export, let digest = file.modelDigest { return digest.digest(ignoring: ignoring) }
-            if let body { return body.modelDigest(ignoring: ignoring) }
-            let model = Value.record(file.shape == .export ? file.importedModel(inputs) : file.model).jsonBytes()
+            let model =
+                file.shape == .export ? Value.record(file.importedModel(inputs)).jsonBytes() : file.modelJSON
             return model.withUnsafeBufferPointer { bytes in
                 (try? JSONReader.digest(bytes, at: 0..<bytes.count, ignoring: ignoring)) ?? JSONDigest(value: 0)
+            }
+        }
+
+        /// The save body around the model, which from then on lives only there: a large
+        /// dashboard is not held twice while it is sent.
+        mutating func takeSaveBody(uid: String?) -> DashboardSaveBody {
+            var body = DashboardSaveBody(
+                model: file.modelJSON,
+                folderUID: folderUID,
+                overwrite: overwrite,
+                message: message
+            )
+            file.modelJSON = []
+            // The body was built around the file's text; only a uid taken over is written in.
+            if let uid { body = body.replacingUID(uid) }
+            return body
+        }
+    }
+
+    /// The plans of a push, each taken out by the task that pushes it, so that the task holds
+    /// the only reference to its file's model and can let go of it once the body is made.
+    final class PushPlanQueue: Sendable {
+        private let slots: Mutex<[PushPlan?]>
+
+        init(_ plans: consuming [PushPlan]) {
+            slots = Mutex(plans.map { Optional($0) })
+        }
+
+        /// The plan at `index`, which is taken once.
+        func take(_ index: Int) -> PushPlan {
+            slots.withLock { slots in
+                defer { slots[index] = nil }
+                return slots[index]!
             }
         }
     }
@@ -221,34 +252,27 @@ extension GrafanaShellHost {
 
         try await checkLibraryPanels(
             of: plans.compactMap { plan in
-                guard plan.file.shape != .export else { return nil }
-                let uids = Self.libraryPanelUIDs(inModelJSON: plan.file.modelJSON)
-                return uids.isEmpty ? nil : (plan.file.path, uids)
+                plan.file.libraryPanelUIDs.isEmpty ? nil : (plan.file.path, plan.file.libraryPanelUIDs)
             }
         )
-        for index in plans.indices where plans[index].file.shape != .export {
-            plans[index].body = DashboardSaveBody(
-                model: plans[index].file.modelJSON,
-                folderUID: plans[index].folderUID,
-                overwrite: plans[index].overwrite,
-                message: plans[index].message
-            )
-            // The body holds the model from here on; one copy of a large dashboard is enough.
-            plans[index].file.modelJSON = []
-        }
+        // Each file's save body is made by the task that pushes it, and only when it saves:
+        // made here, a thousand bodies held up the first request by milliseconds of copying.
+        let paths = plans.map(\.file.path)
+        let queue = PushPlanQueue(plans)
+        plans = []
         // On the transport's event loop: each request goes out, and its answer comes back, on
         // the thread that runs its task.
-        let results = await client.withTransportExecutor { await pushConcurrently(plans, jobs: jobs) }
+        let results = await client.withTransportExecutor { await pushConcurrently(queue, paths: paths, jobs: jobs) }
         let failed = results.filter { $0["status"] == .string("failed") }
-        if plans.count > 1 {
+        if paths.count > 1 {
             var counts: [String: Int] = [:]
             for result in results { counts[result["status"]?.description ?? "?", default: 0] += 1 }
             let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
-            note("\(plans.count) dashboard files: \(summary)")
+            note("\(paths.count) dashboard files: \(summary)")
         }
         guard failed.isEmpty else {
             let succeeded = results.filter { $0["status"] != .string("failed") }
-            if plans.count > 1 {
+            if paths.count > 1 {
                 for result in succeeded {
                     note("  ok      \(result["file"]?.description ?? "?") (\(result["status"]?.description ?? ""))")
                 }
@@ -258,10 +282,10 @@ extension GrafanaShellHost {
             }
             let names = failed.compactMap { $0["file"]?.description }
             throw CommandFailure(
-                message: failed.count == 1 && plans.count == 1
+                message: failed.count == 1 && paths.count == 1
                     ? failed[0]["error"]?.description ?? "Push failed"
-                    : "\(failed.count) of \(plans.count) dashboards failed: \(names.joined(separator: ", "))",
-                hint: failed.count == 1 && plans.count == 1 ? failed[0]["hint"]?.stringValue : nil,
+                    : "\(failed.count) of \(paths.count) dashboards failed: \(names.joined(separator: ", "))",
+                hint: failed.count == 1 && paths.count == 1 ? failed[0]["hint"]?.stringValue : nil,
                 details: Record([
                     ("succeeded", .list(succeeded.compactMap { $0["file"] })),
                     ("failed", .list(names.map(Value.string))),
@@ -277,31 +301,31 @@ extension GrafanaShellHost {
         return values.count == 1 ? values[0] : .list(values)
     }
 
-    /// Pushes the plans at most `jobs` at a time; results come back in the plans' order. When
-    /// standard error is a terminal, a ``ProgressBar`` counts finished files; on a pipe or a
-    /// file nothing is drawn, so logs hold only the summary.
-    func pushConcurrently(_ plans: [PushPlan], jobs: Int) async -> [Record] {
+    /// Pushes the queued plans at most `jobs` at a time; results come back in the plans' order.
+    /// When standard error is a terminal, a ``ProgressBar`` counts finished files; on a pipe or
+    /// a file nothing is drawn, so logs hold only the summary.
+    func pushConcurrently(_ queue: PushPlanQueue, paths: [String], jobs: Int) async -> [Record] {
         let client = client
-        let drawsProgress = options.showsProgress && plans.count > 1
+        let drawsProgress = options.showsProgress && paths.count > 1
         let width = drawsProgress ? ProgressBar.terminalWidth(environment: options.environment) : 0
-        var results = [Record?](repeating: nil, count: plans.count)
+        var results = [Record?](repeating: nil, count: paths.count)
         await withTaskGroup(of: (Int, Record).self) { group in
             var next = 0
             func startNext() {
-                guard next < plans.count else { return }
+                guard next < paths.count else { return }
                 let index = next
                 next += 1
-                group.addTask { (index, await Self.push(plans[index], client: client)) }
+                group.addTask { (index, await Self.push(queue.take(index), client: client)) }
             }
-            for _ in 0..<min(jobs, plans.count) { startNext() }
+            for _ in 0..<min(jobs, paths.count) { startNext() }
             var done = 0
             while let (index, result) = await group.next() {
                 results[index] = result
                 done += 1
                 if drawsProgress {
-                    let name = URL(fileURLWithPath: plans[index].file.path).lastPathComponent
+                    let name = URL(fileURLWithPath: paths[index]).lastPathComponent
                     sink.write(
-                        ProgressBar.redraw(done: done, total: plans.count, label: name, width: width),
+                        ProgressBar.redraw(done: done, total: paths.count, label: name, width: width),
                         to: .standardError
                     )
                 }
@@ -316,10 +340,13 @@ extension GrafanaShellHost {
     }
 
     /// Pushes one file and describes what happened; never throws.
-    static func push(_ plan: PushPlan, client: GrafanaClient) async -> Record {
-        let file = plan.file
+    /// It owns the plan: no other copy of the file's model is left once the save body is made.
+    static func push(_ plan: consuming PushPlan, client: GrafanaClient) async -> Record {
+        // The file's scalars, not the file: a copy of it would keep its model alive.
+        let path = plan.file.path
+        let fileUID = plan.file.uid
         var result = Record(dropping: [
-            ("file", .string(file.path)), ("title", file.title.map(Value.string)), ("uid", file.uid.map(Value.string)),
+            ("file", .string(path)), ("title", plan.file.title.map(Value.string)), ("uid", fileUID.map(Value.string)),
         ])
         do {
             // The uid a file without one takes over when it replaces the dashboard of its title:
@@ -328,14 +355,14 @@ extension GrafanaShellHost {
             var matchedUID: String?
             // What the server sets is not compared (as `sameDashboard` has it), nor, for a file
             // found by title, the uid: the file lets the server pick it.
-            let ignoring: Set<String> = file.uid == nil ? ["id", "version", "uid"] : ["id", "version"]
+            let ignoring: Set<String> = fileUID == nil ? ["id", "version", "uid"] : ["id", "version"]
             if let (uid, existing) = try await existingFingerprint(
-                for: file,
+                for: plan.file,
                 folderUID: plan.folderUID,
                 ignoring: ignoring,
                 client: client
             ) {
-                if file.uid == nil { matchedUID = uid }
+                if fileUID == nil { matchedUID = uid }
                 let sameFolder = plan.folderUID == nil || plan.folderUID == existing.meta.folderUid
                 // Digests instead of trees: the answer is read once, in one pass, and neither
                 // model is built, which for a large dashboard was most of the memory and CPU.
@@ -350,16 +377,16 @@ extension GrafanaShellHost {
                 if !plan.overwrite {
                     result["status"] = .string("failed")
                     result["error"] = .string(
-                        "\(file.path): dashboard '\(uid)' already exists on the server with other content"
+                        "\(path): dashboard '\(uid)' already exists on the server with other content"
                     )
                     result["hint"] = .string(
-                        "Pass --overwrite to replace it, or 'dashboard diff \(file.path)' to see the difference."
+                        "Pass --overwrite to replace it, or 'dashboard diff \(path)' to see the difference."
                     )
                     return result
                 }
             }
-            if file.shape == .export {
-                let body = Data(file.modelJSON)
+            if plan.file.shape == .export {
+                let body = Data(plan.file.modelJSON)
                 let inputs = plan.inputs.map {
                     ImportInput(name: $0.name, type: $0.type, pluginId: $0.pluginId, value: $0.value)
                 }
@@ -369,25 +396,15 @@ extension GrafanaShellHost {
                     folderUID: plan.folderUID,
                     overwrite: plan.overwrite
                 )
-                guard case .sent(let imported) = outcome else { return planned(result, file: file) }
+                guard case .sent(let imported) = outcome else { return planned(result, uid: fileUID) }
                 result["status"] = .string("imported")
                 result["uid"] = imported.uid.value
                 result["url"] = imported.importedUrl.value
                 result["version"] = imported.importedRevision.value
                 result["folderUid"] = imported.folderUid.value
             } else {
-                // The body was built around the file's text; only a uid taken over is written in.
-                var body =
-                    plan.body
-                    ?? DashboardSaveBody(
-                        model: file.modelJSON,
-                        folderUID: plan.folderUID,
-                        overwrite: plan.overwrite,
-                        message: plan.message
-                    )
-                if let matchedUID { body = body.replacingUID(matchedUID) }
-                let outcome = try await client.saveDashboard(body)
-                guard case .sent(let saved) = outcome else { return planned(result, file: file) }
+                let outcome = try await client.saveDashboard(plan.takeSaveBody(uid: matchedUID))
+                guard case .sent(let saved) = outcome else { return planned(result, uid: fileUID) }
                 result["status"] = .string(saved.version == 1 ? "created" : "updated")
                 result["uid"] = .string(saved.uid)
                 result["url"] = saved.url.value
@@ -396,7 +413,7 @@ extension GrafanaShellHost {
             }
         } catch let error as GrafanaError {
             result["status"] = .string("failed")
-            result["error"] = .string("\(file.path): \(error.description)")
+            result["error"] = .string("\(path): \(error.description)")
             if error.status == 412 || error.status == 409 {
                 result["hint"] = .string("Pass --overwrite to replace the dashboard on the server.")
             } else if let hint = error.hint ?? error.status.flatMap(CommandFailure.hint(forStatus:)) {
@@ -404,16 +421,16 @@ extension GrafanaShellHost {
             }
         } catch {
             result["status"] = .string("failed")
-            result["error"] = .string("\(file.path): \(error)")
+            result["error"] = .string("\(path): \(error)")
         }
         return result
     }
 
     /// A push row for a file a dry run only planned to save.
-    static func planned(_ result: Record, file: DashboardFile) -> Record {
+    static func planned(_ result: Record, uid: String?) -> Record {
         var result = result
         result["status"] = .string("planned")
-        result["uid"] = file.uid.value
+        result["uid"] = uid.value
         return result
     }
 
@@ -457,16 +474,6 @@ extension GrafanaShellHost {
         } catch let error as GrafanaError where error.status == 404 {
             return nil
         }
-    }
-
-    /// The library panels a model (compact JSON) uses. Compact JSON writes the key as
-    /// `"libraryPanel":`, so the text is searched first and the model built only when it
-    /// may use one.
-    static func libraryPanelUIDs(inModelJSON json: [UInt8]) -> [String] {
-        // The capital P is rare in JSON text: the search looks for it first.
-        let mayUse = json.containsBytes(Array(#""libraryPanel":"#.utf8), anchor: 8)
-        guard mayUse else { return [] }
-        return libraryPanelUIDs(in: (try? Value(jsonUTF8: json))?["panels"] ?? .null)
     }
 
     /// The dashboard of that uid, or nil when the server has none.
