@@ -68,7 +68,7 @@ import Testing
 
     @Test(arguments: [
         // JSONDecoder keeps the first of a repeated key.
-        #"{"uid": "u", "uid": "v"}"#,
+        #"{"uid": "u", "uid": "v"}"#, #"{"uid": "u", "version": 1, "folderUid": "f", "version": 2}"#,
         #"{"id": 2}"#, #"{"uid": null}"#, #"{"uid": 7}"#, #"{"uid": "u", "version": "2"}"#, #"[]"#, #"{"uid": "u""#,
     ])
     func unexpectedSaveAnswersAreLeftToJSONDecoder(json: String) {
