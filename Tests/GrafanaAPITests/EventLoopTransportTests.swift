@@ -139,6 +139,36 @@ import Testing
         server.close()
     }
 
+    /// A request body larger than the socket takes at once is written from the loop in parts,
+    /// after the head, until the server has all of it: on a new connection and on a kept one.
+    @Test func aLargeRequestBodyGoesOutWholeFromTheLoop() async throws {
+        let body = (0..<(4 << 20)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        let server = try RawHTTPServer { connection, _, server in
+            while server.readRequest(connection) != nil {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+            }
+            connection.close()
+        }
+        let transport = SocketTransport()
+        var post = request(server.port, "/api/dashboards/db", method: .post)
+        post.body = Data(body)
+        let before = loop.exchangesStarted
+        let statuses = try await withTaskExecutorPreference(transport.taskExecutor) {
+            [try await transport.send(post).status, try await transport.send(post).status]
+        }
+        #expect(statuses == [200, 200])
+        #expect(loop.exchangesStarted - before >= 2)
+        #expect(server.connectionCount == 1)
+        let received = server.requests
+        #expect(received.count == 2)
+        for request in received {
+            #expect(request.hasPrefix("POST /api/dashboards/db HTTP/1.1\r\n"))
+            #expect(request.contains("\r\nContent-Length: \(body.count)\r\n"))
+            #expect(request.utf8.suffix(body.count).elementsEqual(body))
+        }
+        server.close()
+    }
+
     /// As on the threads: a GET whose kept-alive connection the server closes as it arrives
     /// goes again on a new connection; a POST does not.
     @Test(arguments: [TransportRequest.Method.get, .post])
