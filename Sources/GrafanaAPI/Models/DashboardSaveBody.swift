@@ -55,14 +55,6 @@ public struct DashboardSaveBody: Sendable, Hashable {
         }
         return DashboardSaveBody(model: model, tail: bytes[modelRange.upperBound...])
     }
-
-    /// The model's `JSONDigest`, leaving out the top-level members named in `ignoring`.
-    public func modelDigest(ignoring: Set<String>) -> JSONDigest {
-        bytes.withUnsafeBytes { raw in
-            (try? JSONReader.digest(raw.bindMemory(to: UInt8.self), at: modelRange, ignoring: ignoring))
-                ?? JSONDigest(value: 0)
-        }
-    }
 }
 
 /// `GET /api/dashboards/uid/:uid` read to compare a dashboard, not to keep it: the metadata,
